@@ -1,0 +1,73 @@
+/**
+ * Generic spec templates.  A spec file is one line — `specTopic(topic)` — and this turns every
+ * declared claim into a vitest test (tags and points in its meta), run against the reference or,
+ * with DLSPEC_SUBMISSION set, against a student's module.  Against the reference it also proves
+ * the key can fail: every known-wrong fixture must be rejected by its claims, the mistake named.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runClaim, makeContext } from '../src/claims/run.ts';
+import type { Evidence, Topic } from '../src/claims/types.ts';
+import { loadModule, subjectFromEnv } from '../src/grading/subject.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    claimId?: string;
+    points?: number;
+    course?: string;
+    problem?: number;
+    part?: string;
+    alsoIn?: string;
+    evidence?: Evidence;
+    mode?: string;
+  }
+}
+
+export function specTopic<C>(topic: Topic<C>): void {
+  const choice = subjectFromEnv();
+  describe(topic.title, () => {
+    let impl: Partial<C> = topic.reference;
+    beforeAll(async () => {
+      if (choice.entry) impl = (await loadModule(choice.entry)) as Partial<C>;
+    });
+    for (const claim of topic.claims) {
+      test(
+        `${claim.id}: ${claim.statement}`,
+        {
+          tags: claim.tags ?? [],
+          meta: {
+            claimId: claim.id,
+            points: claim.points,
+            course: claim.course,
+            problem: claim.problem,
+            part: claim.part,
+            alsoIn: (claim.alsoIn ?? []).map((r) => `${r.course} ${r.hw} P${r.problem}${r.part ? `.${r.part}` : ''} (${r.points})`).join('; '),
+            mode: choice.mode,
+          },
+        },
+        async ({ task }) => {
+          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode }));
+          task.meta.evidence = r.evidence;
+          if (!r.passed) expect.fail(`${claim.id} failed:\n${r.message}`);
+        },
+      );
+    }
+    if (choice.mode === 'reference' && topic.knownWrong.length) {
+      describe('known-wrong implementations are rejected, with the mistake named', () => {
+        for (const w of topic.knownWrong) {
+          test(`${w.mistake} (${w.file}) is rejected by ${w.rejectedBy.join(', ')}`, { tags: ['known-wrong'] }, async ({ task }) => {
+            const mod = (await loadModule(w.file)) as Partial<C>;
+            const messages: Record<string, string> = {};
+            for (const id of w.rejectedBy) {
+              const claim = topic.claims.find((c) => c.id === id)!;
+              const r = await runClaim(claim, mod, topic.contract, makeContext({ seed: choice.seed }));
+              messages[id] = r.message;
+              expect(r.passed, `${id} must reject ${w.mistake}`).toBe(false);
+              expect(r.message, `${id}'s message must name the mistake`).toContain(w.named);
+            }
+            task.meta.evidence = messages;
+          });
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * Running one claim against one implementation: export checks, guarded calls into the
+ * implementation (a throw becomes a clear failure naming the function), a time limit for
+ * asynchronous work, and a result object that the spec templates, the answer key and the
+ * grader all read.  (A synchronous infinite loop cannot be interrupted in-process; the grader
+ * runs submissions in a child process with its own limit.)
+ */
+import { describe as describeValue } from '../verify/tensor.ts';
+import { ClaimFailure, type Claim, type CheckContext, type ContractSpec, type Evidence } from './types.ts';
+
+export interface ClaimResult {
+  id: string;
+  passed: boolean;
+  points: number;
+  maxPoints: number;
+  message: string;
+  evidence: Evidence;
+  notes: string[];
+  durationMs: number;
+}
+
+export const REFERENCE_SEED = 20260611;
+
+export function makeContext(opts: Partial<Pick<CheckContext, 'seed' | 'mode'>> & { runScale?: number } = {}): CheckContext & { notes: string[] } {
+  const notes: string[] = [];
+  const scale = opts.runScale ?? 1;
+  return {
+    seed: opts.seed ?? REFERENCE_SEED,
+    mode: opts.mode ?? 'reference',
+    runs: (n) => Math.max(1, Math.round(n * scale)),
+    note: (l) => notes.push(l),
+    notes,
+  };
+}
+
+/** Is `impl` missing anything `claim` uses?  Returns a message per problem. */
+export function missingExports<C>(impl: Partial<C>, contract: ContractSpec<C>, uses: (keyof C & string)[]): string[] {
+  const problems: string[] = [];
+  for (const name of uses) {
+    const spec = contract[name];
+    const v = (impl as Record<string, unknown>)[name];
+    if (v === undefined) {
+      problems.push(`missing export \`${name}\`: expected ${spec.kind === 'function' ? 'a function ' : ''}${spec.signature} — ${spec.doc}`);
+    } else if (spec.kind === 'function' ? typeof v !== 'function' : spec.kind === 'object' ? typeof v !== 'object' || v === null : typeof v !== spec.kind) {
+      problems.push(`export \`${name}\` should be ${spec.kind === 'object' ? 'an object' : `a ${spec.kind}`} (${spec.signature}), got ${describeValue(v)}`);
+    }
+  }
+  return problems;
+}
+
+function errText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return describeValue(e);
+}
+
+/** Wrap each function export so that a throw becomes a ClaimFailure naming the function. */
+export function guard<C>(impl: C): C {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(impl as Record<string, unknown>)) {
+    if (typeof v !== 'function') {
+      out[k] = v;
+      continue;
+    }
+    out[k] = (...args: unknown[]) => {
+      try {
+        const r = (v as (...a: unknown[]) => unknown)(...args);
+        if (r instanceof Promise) {
+          return r.catch((e: unknown) => {
+            throw e instanceof ClaimFailure ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
+          });
+        }
+        return r;
+      } catch (e) {
+        throw e instanceof ClaimFailure ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
+      }
+    };
+  }
+  return out as C;
+}
+
+export async function runClaim<C>(
+  claim: Claim<C>,
+  impl: Partial<C>,
+  contract: ContractSpec<C>,
+  ctx: CheckContext & { notes?: string[] } = makeContext(),
+  opts: { timeoutMs?: number } = {},
+): Promise<ClaimResult> {
+  const t0 = performance.now();
+  const base = { id: claim.id, maxPoints: claim.points, notes: ctx.notes ?? [] };
+  const missing = missingExports(impl, contract, claim.uses);
+  if (missing.length) {
+    return { ...base, passed: false, points: 0, message: missing.join('\n'), evidence: {}, durationMs: performance.now() - t0 };
+  }
+  const limit = opts.timeoutMs ?? claim.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const work = Promise.resolve().then(() => claim.check(guard(impl as C), ctx));
+    const evidence = await (limit
+      ? Promise.race([
+          work,
+          new Promise<never>((_, rej) => {
+            timer = setTimeout(() => rej(new ClaimFailure(`time limit: the check did not finish within ${limit} ms`)), limit);
+          }),
+        ])
+      : work);
+    return { ...base, passed: true, points: claim.points, message: 'ok', evidence, durationMs: performance.now() - t0 };
+  } catch (e) {
+    const message = e instanceof ClaimFailure ? e.message : `the check crashed: ${errText(e)}`;
+    const evidence = e instanceof ClaimFailure ? e.details : {};
+    return { ...base, passed: false, points: 0, message, evidence, durationMs: performance.now() - t0 };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The claim model.  A claim is one checkable statement of a homework answer, declared once:
+ * where it comes from (course, problem, part, points), what it says, the answer as an
+ * instructor writes it on the key (Markdown + LaTeX), and a `check` that proves it against an
+ * implementation of the topic's contract — the reference, or a student's submission.
+ */
+export type Course = 'CIE6032' | 'ELEG5491' | 'CSE891' | 'CSC421';
+
+/** Where a claim's points come from in one course's homework. */
+export interface ProblemRef {
+  course: Course;
+  /** homework label, e.g. 'HW2' */
+  hw: string;
+  problem: number;
+  /** part label as the text numbers it, e.g. '1', 'a', '3.1'; omitted for a whole problem */
+  part?: string;
+  points: number;
+}
+
+/** Gradescope visibility values. */
+export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+
+export type Tag = 'slow' | 'gpu';
+
+/** JSON-serialisable measurements a check reports (errors, counts, intervals, accuracies). */
+export type EvidenceValue = number | string | boolean | null | EvidenceValue[] | { [k: string]: EvidenceValue };
+export type Evidence = Record<string, EvidenceValue>;
+
+export interface CheckContext {
+  /** seed for every random choice of this check (reference runs use a fixed seed; the grader derives one from the student id) */
+  seed: number;
+  mode: 'reference' | 'submission';
+  /** scale a case count (e.g. the grader may ask for fewer cases than the key) */
+  runs(n: number): number;
+  /** a note for the answer key or the feedback (kept with the result) */
+  note(line: string): void;
+}
+
+/** What one export of a topic's contract must be. */
+export interface ExportSpec {
+  kind: 'function' | 'string' | 'number' | 'object';
+  /** TypeScript signature or type, as the README documents it */
+  signature: string;
+  doc: string;
+}
+
+export type ContractSpec<C> = { [K in keyof C]-?: ExportSpec };
+
+export interface Claim<C> {
+  /** stable id, `<topic>.<name>` */
+  id: string;
+  course: Course;
+  hw: string;
+  problem: number;
+  part?: string;
+  points: number;
+  /** the same question in other courses' homework, with their points */
+  alsoIn?: ProblemRef[];
+  /** one sentence, what is proven */
+  statement: string;
+  /** the answer as it appears on the key: Markdown with $LaTeX$ */
+  answer: string;
+  tags?: Tag[];
+  visibility?: Visibility;
+  /** per-claim time limit for a submission's check (ms) */
+  timeoutMs?: number;
+  /** the contract exports this check calls; a missing one fails the claim with a clear message */
+  uses: (keyof C & string)[];
+  check(impl: C, ctx: CheckContext): Evidence | Promise<Evidence>;
+}
+
+/** A known-wrong implementation kept in fixtures: its claims must reject it, naming the mistake. */
+export interface KnownWrong {
+  /** misconception id, also the fixture's file name */
+  mistake: string;
+  /** path of the fixture module, relative to the repository root */
+  file: string;
+  /** the claims that must reject it */
+  rejectedBy: string[];
+  /** words the failure message must contain (the mistake, named) */
+  named: string;
+}
+
+export interface Topic<C> {
+  id: string;
+  title: string;
+  /** what a student's module must export for this topic */
+  contract: ContractSpec<C>;
+  reference: C;
+  claims: Claim<C>[];
+  knownWrong: KnownWrong[];
+}
+
+/** A failed check.  `message` is what the student reads. */
+export class ClaimFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: Evidence = {},
+  ) {
+    super(message);
+    this.name = 'ClaimFailure';
+  }
+}
+
+export function fail(message: string, details: Evidence = {}): never {
+  throw new ClaimFailure(message, details);
+}
+
+export function defineTopic<C>(t: Topic<C>): Topic<C> {
+  const ids = new Set<string>();
+  for (const c of t.claims) {
+    if (!c.id.startsWith(`${t.id}.`)) throw new Error(`claim ${c.id} must start with its topic id "${t.id}."`);
+    if (ids.has(c.id)) throw new Error(`duplicate claim id ${c.id}`);
+    ids.add(c.id);
+  }
+  for (const w of t.knownWrong) {
+    for (const id of w.rejectedBy) if (!ids.has(id)) throw new Error(`known-wrong ${w.mistake}: unknown claim ${id}`);
+  }
+  return t;
+}

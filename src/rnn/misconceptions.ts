@@ -1,0 +1,132 @@
+/**
+ * The RNN misconception bank and the diagnosis a student reads when a gradient is wrong:
+ * which parameter, the first time step where it differs, and — when the output matches a known
+ * mistake — its name.
+ */
+import { compareTensor, fmtNum, type TensorComparison } from '../verify/compare.ts';
+import { recognise, type Misconception } from '../verify/diagnose.ts';
+import { toTensor } from '../verify/tensor.ts';
+import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnParamName, type RnnParams } from './contract.ts';
+import { bpttVariant, type RnnVariant } from './reference.ts';
+
+export interface RnnCase {
+  params: RnnParams;
+  xs: number[][];
+  ys: number[];
+}
+
+export const PARAM_LABEL: Record<RnnParamName, string> = {
+  Wxh: '∂L/∂W_xh',
+  Whh: '∂L/∂W_hh',
+  Whz: '∂L/∂W_hz',
+  bh: '∂L/∂b_h',
+  bz: '∂L/∂b_z',
+};
+
+export const RNN_MISTAKES: Record<Exclude<RnnVariant, 'correct'>, string> = {
+  'diagonal-whh': 'the recursion for ∂L/∂h_t uses only the diagonal of W_hh (it must be the full W_hhᵀ δ^h_{t+1})',
+  'no-tanh-derivative': 'the tanh derivative (1 − h_t²) is missing from δ^h_t',
+  'whh-uses-h_t': '∂L/∂W_hh uses h_t instead of h_{t−1} (∂L/∂W_hh = Σ_t δ^h_t h_{t−1}ᵀ)',
+  'last-step-not-propagated': 'the loss at the last step is not propagated into h_T (∂L/∂h_T must be W_hzᵀ δ^z_T)',
+  'dz-wrong-sign': 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
+};
+
+export const rnnBank: Misconception<RnnCase, RnnBpttResult>[] = Object.entries(RNN_MISTAKES).map(([id, label]) => ({
+  id,
+  label,
+  compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, id as RnnVariant),
+}));
+
+/** Largest per-tensor relative error between two BPTT results (gradients, dh and dz). */
+export function bpttDistance(a: RnnBpttResult, b: RnnBpttResult): number {
+  let worst = 0;
+  for (const k of RNN_PARAM_NAMES) {
+    worst = Math.max(worst, compareTensor(k, toTensor(a.grads[k]), toTensor(b.grads[k]), 0).relErr);
+  }
+  worst = Math.max(worst, compareTensor('dh', toTensor(a.dh), toTensor(b.dh), 0).relErr);
+  return worst;
+}
+
+const TOL = 1e-7;
+
+/** Time localisation of a wrong ∂L/∂h_t: the latest t at which it differs (errors flow backwards). */
+export function dhFirstWrong(student: number[][], want: number[][]): number | undefined {
+  for (let t = want.length - 1; t >= 0; t--) {
+    const c = compareTensor(`dh${t}`, toTensor(student[t] ?? []), toTensor(want[t]), TOL);
+    if (!c.pass) return t + 1; // 1-based time step
+  }
+  return undefined;
+}
+
+function tName(t: number, T: number): string {
+  if (t === T) return `t = T = ${T}`;
+  return `t = T−${T - t} = ${t}`;
+}
+
+/**
+ * The feedback paragraph for a wrong BPTT result: per-parameter errors are given by the caller
+ * (they come from the check that failed); this adds the time step and the recognised mistake.
+ */
+export function diagnoseBptt(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, student: RnnBpttResult): string[] {
+  const T = c.xs.length;
+  const lines: string[] = [];
+  const ref = bpttVariant(c.params, c.xs, c.ys, 'correct');
+  let dhWrong: number | undefined;
+  try {
+    dhWrong = dhFirstWrong(student.dh, ref.dh);
+  } catch {
+    dhWrong = T;
+  }
+  if (dhWrong !== undefined) {
+    lines.push(
+      dhWrong === T
+        ? `∂L/∂h_t is already wrong at the last step, ${tName(T, T)}.`
+        : `∂L/∂h_t is right at t = T${T - dhWrong > 1 ? ` … ${dhWrong + 1}` : ''} and wrong from ${tName(dhWrong, T)} backwards.`,
+    );
+  } else {
+    lines.push('∂L/∂h_t is right at every t.');
+  }
+  // first prefix length at which a parameter gradient is wrong
+  for (let k = 1; k <= T; k++) {
+    const pc = { params: c.params, xs: c.xs.slice(0, k), ys: c.ys.slice(0, k) };
+    let got: RnnBpttResult;
+    try {
+      got = impl.rnnBptt(pc.params, pc.xs, pc.ys);
+    } catch {
+      break;
+    }
+    const want = bpttVariant(pc.params, pc.xs, pc.ys, 'correct');
+    const bad = RNN_PARAM_NAMES.filter((n) => {
+      try {
+        return !compareTensor(n, toTensor(got.grads[n]), toTensor(want.grads[n]), TOL).pass;
+      } catch {
+        return true;
+      }
+    });
+    if (bad.length) {
+      lines.push(
+        `First time step where the gradients differ: t = ${k} (on the sequence cut after x_${k}, ${bad.map((n) => PARAM_LABEL[n]).join(', ')} ${bad.length > 1 ? 'are' : 'is'} already wrong).`,
+      );
+      break;
+    }
+  }
+  let m;
+  try {
+    m = recognise(rnnBank, c, student, bpttDistance, 1e-9, ref);
+  } catch {
+    m = undefined;
+  }
+  if (m) lines.push(`Recognised mistake: ${m.label}.`);
+  return lines;
+}
+
+export function wrongParams(cmp: TensorComparison[]): string {
+  return cmp
+    .filter((c) => !c.pass)
+    .map((c) => PARAM_LABEL[c.name as RnnParamName] ?? c.name)
+    .join(', ');
+}
+
+export function fmtRel(x: number): string {
+  return fmtNum(x);
+}

@@ -1,0 +1,35 @@
+/**
+ * Reading an implementation's output defensively: every value a check uses goes through here,
+ * so that a missing field, a wrong shape or a NaN becomes a ClaimFailure that names the field
+ * and says what was expected.
+ */
+import { fail } from '../claims/types.ts';
+import { describe, firstNonFinite, fmtShape, ShapeError, toTensor, type Tensor64 } from './tensor.ts';
+import { fmtIndex } from './compare.ts';
+
+export function field(obj: unknown, key: string, where: string): unknown {
+  if (obj === null || typeof obj !== 'object') fail(`${where}: expected an object with a field \`${key}\`, got ${describe(obj)}`);
+  const v = (obj as Record<string, unknown>)[key];
+  if (v === undefined) fail(`${where}: the field \`${key}\` is missing`);
+  return v;
+}
+
+/** A finite tensor of the expected shape. */
+export function readTensor(v: unknown, where: string, shape: readonly number[]): Tensor64 {
+  let t: Tensor64;
+  try {
+    t = toTensor(v, where, shape);
+  } catch (e) {
+    if (e instanceof ShapeError) fail(e.message, { expectedShape: fmtShape(shape) });
+    throw e;
+  }
+  const bad = firstNonFinite(t);
+  if (bad) fail(`${where} contains ${bad.value} at ${fmtIndex(bad.index)}: every entry must be a finite number`);
+  return t;
+}
+
+export function readNumber(v: unknown, where: string): number {
+  if (typeof v !== 'number') fail(`${where}: expected a number, got ${describe(v)}`);
+  if (!Number.isFinite(v)) fail(`${where} is ${v}: expected a finite number`);
+  return v;
+}
