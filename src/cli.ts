@@ -49,4 +49,3 @@ export async function main(argv: string[]): Promise<number> {
   return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }
 
-process.exitCode = await main(process.argv.slice(2));

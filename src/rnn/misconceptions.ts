@@ -3,7 +3,7 @@
  * which parameter, the first time step where it differs, and — when the output matches a known
  * mistake — its name.
  */
-import { compareTensor, fmtNum, type TensorComparison } from '../verify/compare.ts';
+import { compareTensor } from '../verify/compare.ts';
 import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { toTensor } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnParamName, type RnnParams } from './contract.ts';
@@ -118,15 +118,4 @@ export function diagnoseBptt(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, stu
   }
   if (m) lines.push(`Recognised mistake: ${m.label}.`);
   return lines;
-}
-
-export function wrongParams(cmp: TensorComparison[]): string {
-  return cmp
-    .filter((c) => !c.pass)
-    .map((c) => PARAM_LABEL[c.name as RnnParamName] ?? c.name)
-    .join(', ');
-}
-
-export function fmtRel(x: number): string {
-  return fmtNum(x);
 }
