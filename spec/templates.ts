@@ -64,6 +64,14 @@ export function specTopic<C>(topic: Topic<C>): void {
               expect(r.passed, `${id} must reject ${w.mistake}`).toBe(false);
               expect(r.message, `${id}'s message must name the mistake`).toContain(w.named);
             }
+            // …and it loses exactly those points: every other claim it can answer still passes
+            // (checked on a tenth of the cases, to keep the default suite fast)
+            for (const claim of topic.claims) {
+              if (w.rejectedBy.includes(claim.id) || claim.tags?.length) continue;
+              if (!claim.uses.every((u) => u in (mod as object))) continue;
+              const r = await runClaim(claim, mod, topic.contract, makeContext({ seed: choice.seed, runScale: 0.1 }));
+              expect(r.passed, `${w.mistake} should lose only ${w.rejectedBy.join(', ')}, but ${claim.id} failed too:\n${r.message}`).toBe(true);
+            }
             task.meta.evidence = messages;
           });
         }

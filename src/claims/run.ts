@@ -28,6 +28,7 @@ export function makeContext(opts: Partial<Pick<CheckContext, 'seed' | 'mode'>> &
     seed: opts.seed ?? REFERENCE_SEED,
     mode: opts.mode ?? 'reference',
     runs: (n) => Math.max(1, Math.round(n * scale)),
+    thorough: scale >= 1,
     note: (l) => notes.push(l),
     notes,
   };

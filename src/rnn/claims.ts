@@ -11,7 +11,8 @@ import { field, readNumber, readTensor } from '../verify/read.ts';
 import { toNested, toTensor, type Tensor64 } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnContract, type RnnParams } from './contract.ts';
 import { makeRnnCase, rnnCaseArb, rnnExamples, showRnnCase, type RnnCaseSpec } from './cases.ts';
-import { diagnoseBptt, PARAM_LABEL, type RnnCase } from './misconceptions.ts';
+import { diagnoseBptt, forwardDistance, PARAM_LABEL, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
+import { recognise } from '../verify/diagnose.ts';
 import { rnnForward, softmaxXent } from './reference.ts';
 import { rnnLossTf } from './tfjs.ts';
 
@@ -115,14 +116,21 @@ export const rnnClaims: Claim<RnnContract>[] = [
           const want = rnnForward(c.params, c.xs, c.ys);
           const r = impl.rnnForward(c.params, c.xs, c.ys);
           const loss = readNumber(field(r, 'loss', 'rnnForward(…)'), 'rnnForward(…).loss');
-          const h = compareTensor('h', readTensor(field(r, 'h', 'rnnForward(…)'), 'rnnForward(…).h', [s.T, s.H]), toTensor(want.h), EXACT_TOL);
-          const z = compareTensor('z', readTensor(field(r, 'z', 'rnnForward(…)'), 'rnnForward(…).z', [s.T, s.C]), toTensor(want.z), EXACT_TOL);
+          const got = {
+            h: readTensor(field(r, 'h', 'rnnForward(…)'), 'rnnForward(…).h', [s.T, s.H]),
+            z: readTensor(field(r, 'z', 'rnnForward(…)'), 'rnnForward(…).z', [s.T, s.C]),
+          };
+          const h = { ...compareTensor('h', got.h, toTensor(want.h), EXACT_TOL), got: got.h };
+          const z = { ...compareTensor('z', got.z, toTensor(want.z), EXACT_TOL), got: got.z };
           const l = compareTensor('loss', toTensor(loss), toTensor(want.loss), EXACT_TOL);
           const bad = [h, z, l].filter((x) => !x.pass);
-          if (bad.length) fail(['The forward pass is wrong:', ...bad.map((x) => `  ${formatComparison(x)}`)].join('\n'));
+          if (bad.length) {
+            const m = recognise(rnnForwardBank, c, { h: toNested(h.got) as number[][], z: toNested(z.got) as number[][], loss }, forwardDistance, 1e-9, want);
+            fail(['The forward pass is wrong:', ...bad.map((x) => `  ${formatComparison(x)}`), ...(m ? [`  Recognised mistake: ${m.label}.`] : [])].join('\n'));
+          }
           return { relErr: Math.max(h.relErr, z.relErr, l.relErr) };
         },
-        { numRuns: ctx.runs(50), seed: ctx.seed, examples: rnnExamples, show: showRnnCase },
+        { numRuns: ctx.runs(50), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
       return { cases: rep.cases, worstRelErr: rep.worst.relErr };
     },
@@ -153,15 +161,12 @@ export const rnnClaims: Claim<RnnContract>[] = [
           const cmp = compareTensor('dz', got.dz, toTensor(want), FD_TOL);
           if (!cmp.pass) {
             const t = 1 + want.findIndex((row, i) => !compareTensor('row', toTensor(Array.from(got.dz.data.slice(i * row.length, (i + 1) * row.length))), toTensor(row), FD_TOL).pass);
-            const sign = compareTensor('dz', got.dz, toTensor(exact.map((r) => r.map((v) => -v))), FD_TOL).pass;
-            fail(
-              `δ^z_t is wrong from t = ${t}: ${formatComparison(cmp, 'δ^z')}` +
-                (sign ? '\n  Recognised mistake: δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t).' : ''),
-            );
+            const m = recogniseDz(c, got.dz, toTensor(exact));
+            fail(`δ^z_t is wrong from t = ${t}: ${formatComparison(cmp, 'δ^z')}` + (m ? `\n  Recognised mistake: ${m.label}.` : ''));
           }
           return { relErr: cmp.relErr };
         },
-        { numRuns: ctx.runs(30), seed: ctx.seed, examples: rnnExamples, show: showRnnCase },
+        { numRuns: ctx.runs(30), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
       return { cases: rep.cases, worstRelErr: rep.worst.relErr };
     },
@@ -199,7 +204,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           }
           return { relErr: cmp.relErr };
         },
-        { numRuns: ctx.runs(40), seed: ctx.seed, examples: rnnExamples, show: showRnnCase },
+        { numRuns: ctx.runs(40), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
       return { cases: rep.cases, worstRelErr: rep.worst.relErr };
     },
@@ -230,7 +235,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           if (cmp.some((x) => !x.pass)) gradFailure('Gradients disagree with float64 central differences of L:', cmp, got, c, impl);
           return perTensor(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(110), seed: ctx.seed, examples: rnnExamples, show: showRnnCase },
+        { numRuns: ctx.runs(110), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
       return { cases: rep.cases, worstRelErrPerTensor: worstEvidence(rep.worst, 'rel_'), tolerance: FD_TOL, fdStencil: '4th-order central, h = ε^{1/5}·max(1,|θ|)' };
     },
@@ -255,7 +260,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           if (cmp.some((x) => !x.pass)) gradFailure('Gradients disagree with tfjs autodiff (float32) of L:', cmp, got, c, impl);
           return perTensor(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(100), seed: ctx.seed, examples: rnnExamples, show: showRnnCase },
+        { numRuns: ctx.runs(100), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
       return { cases: rep.cases, worstRelErrPerTensor: worstEvidence(rep.worst, 'rel_'), tolerance: AUTODIFF_TOL };
     },

@@ -5,9 +5,9 @@
  */
 import { compareTensor } from '../verify/compare.ts';
 import { recognise, type Misconception } from '../verify/diagnose.ts';
-import { toTensor } from '../verify/tensor.ts';
-import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnParamName, type RnnParams } from './contract.ts';
-import { bpttVariant, type RnnVariant } from './reference.ts';
+import { toTensor, type Tensor64 } from '../verify/tensor.ts';
+import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnForwardResult, type RnnParamName, type RnnParams } from './contract.ts';
+import { bpttVariant, forwardVariant, type RnnForwardVariant, type RnnVariant } from './reference.ts';
 
 export interface RnnCase {
   params: RnnParams;
@@ -29,13 +29,44 @@ export const RNN_MISTAKES: Record<Exclude<RnnVariant, 'correct'>, string> = {
   'whh-uses-h_t': '∂L/∂W_hh uses h_t instead of h_{t−1} (∂L/∂W_hh = Σ_t δ^h_t h_{t−1}ᵀ)',
   'last-step-not-propagated': 'the loss at the last step is not propagated into h_T (∂L/∂h_T must be W_hzᵀ δ^z_T)',
   'dz-wrong-sign': 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
+  'dz-no-onehot': 'δ^z is missing the −onehot(y_t) term (the derivative of −log z_{t,y_t} with respect to the logits is z_t − onehot(y_t), not z_t)',
+  'dz-shifted-target': 'δ^z_t uses the previous step\'s target y_{t−1} instead of y_t',
 };
+
+export const RNN_FORWARD_MISTAKES: Record<Exclude<RnnForwardVariant, 'correct'>, string> = {
+  'forward-no-bh': 'the forward pass leaves out the bias b_h',
+  'forward-sigmoid': 'the hidden activation is a logistic sigmoid instead of tanh',
+  'forward-mean-loss': 'the loss is averaged over time steps instead of summed (L = Σ_t L_t)',
+};
+
+export const rnnForwardBank: Misconception<RnnCase, RnnForwardResult>[] = Object.entries(RNN_FORWARD_MISTAKES).map(([id, label]) => ({
+  id,
+  label,
+  compute: (c: RnnCase) => forwardVariant(c.params, c.xs, c.ys, id as RnnForwardVariant),
+}));
+
+/** Largest relative error between two forward results (h, z, loss). */
+export function forwardDistance(a: RnnForwardResult, b: RnnForwardResult): number {
+  return Math.max(
+    compareTensor('h', toTensor(a.h), toTensor(b.h), 0).relErr,
+    compareTensor('z', toTensor(a.z), toTensor(b.z), 0).relErr,
+    compareTensor('loss', toTensor(a.loss), toTensor(b.loss), 0).relErr,
+  );
+}
 
 export const rnnBank: Misconception<RnnCase, RnnBpttResult>[] = Object.entries(RNN_MISTAKES).map(([id, label]) => ({
   id,
   label,
   compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, id as RnnVariant),
 }));
+
+/** Name a wrong δ^z by the δ^z mistakes of the bank. */
+export function recogniseDz(c: RnnCase, studentDz: Tensor64, refDz: Tensor64) {
+  const bank = rnnBank
+    .filter((b) => b.id.startsWith('dz-'))
+    .map((b) => ({ id: b.id, label: b.label, compute: (x: RnnCase) => toTensor(b.compute(x).dz) }));
+  return recognise(bank, c, studentDz, (a, b) => compareTensor('dz', a, b, 0).relErr, 1e-9, refDz);
+}
 
 /** Largest per-tensor relative error between two BPTT results (gradients, dh and dz). */
 export function bpttDistance(a: RnnBpttResult, b: RnnBpttResult): number {

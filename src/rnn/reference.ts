@@ -12,7 +12,12 @@ export type RnnVariant =
   | 'no-tanh-derivative'
   | 'whh-uses-h_t'
   | 'last-step-not-propagated'
-  | 'dz-wrong-sign';
+  | 'dz-wrong-sign'
+  | 'dz-no-onehot'
+  | 'dz-shifted-target';
+
+/** Mistakes a forward pass can make (the forward misconception bank). */
+export type RnnForwardVariant = 'correct' | 'forward-no-bh' | 'forward-sigmoid' | 'forward-mean-loss';
 
 const matVec = (W: number[][], v: number[]): number[] => W.map((row) => row.reduce((s, w, j) => s + w * v[j], 0));
 const matTVec = (W: number[][], v: number[]): number[] => W[0].map((_, j) => W.reduce((s, row, i) => s + row[j] * v[i], 0));
@@ -31,6 +36,18 @@ export function softmaxXent(o: number[], y: number): { z: number[]; loss: number
 
 /** Forward pass.  `perturbH` adds a vector to h_t right after it is computed (used to measure ∂L/∂h_t). */
 export function rnnForward(p: RnnParams, xs: number[][], ys: number[], perturbH?: { t: number; v: number[] }): RnnForwardResult {
+  return forwardVariant(p, xs, ys, 'correct', perturbH);
+}
+
+export function forwardVariant(
+  p: RnnParams,
+  xs: number[][],
+  ys: number[],
+  variant: RnnForwardVariant,
+  perturbH?: { t: number; v: number[] },
+): RnnForwardResult {
+  const act = variant === 'forward-sigmoid' ? (v: number) => 1 / (1 + Math.exp(-v)) : Math.tanh;
+  const bh = variant === 'forward-no-bh' ? p.bh.map(() => 0) : p.bh;
   const H = p.Whh.length;
   let prev = new Array<number>(H).fill(0);
   const h: number[][] = [];
@@ -39,7 +56,7 @@ export function rnnForward(p: RnnParams, xs: number[][], ys: number[], perturbH?
   for (let t = 0; t < xs.length; t++) {
     const ax = matVec(p.Wxh, xs[t]);
     const ah = matVec(p.Whh, prev);
-    let ht = ax.map((v, j) => Math.tanh(v + ah[j] + p.bh[j]));
+    let ht = ax.map((v, j) => act(v + ah[j] + bh[j]));
     if (perturbH && perturbH.t === t) ht = ht.map((v, j) => v + perturbH.v[j]);
     const o = matVec(p.Whz, ht).map((v, k) => v + p.bz[k]);
     const r = softmaxXent(o, ys[t]);
@@ -48,7 +65,7 @@ export function rnnForward(p: RnnParams, xs: number[][], ys: number[], perturbH?
     loss += r.loss;
     prev = ht;
   }
-  return { h, z, loss };
+  return { h, z, loss: variant === 'forward-mean-loss' ? loss / xs.length : loss };
 }
 
 export function bpttVariant(p: RnnParams, xs: number[][], ys: number[], variant: RnnVariant = 'correct'): RnnBpttResult {
@@ -64,7 +81,8 @@ export function bpttVariant(p: RnnParams, xs: number[][], ys: number[], variant:
   };
   const sign = variant === 'dz-wrong-sign' ? -1 : 1;
   // δ^z_t = z_t − onehot(y_t)
-  const dz = z.map((zt, t) => zt.map((v, k) => sign * (v - (k === ys[t] ? 1 : 0))));
+  const target = (t: number): number => (variant === 'dz-shifted-target' ? ys[Math.max(0, t - 1)] : variant === 'dz-no-onehot' ? -1 : ys[t]);
+  const dz = z.map((zt, t) => zt.map((v, k) => sign * (v - (k === target(t) ? 1 : 0))));
   const dh: number[][] = new Array(T);
   let deltaNext = new Array<number>(H).fill(0); // δ^h_{t+1}
   for (let t = T - 1; t >= 0; t--) {

@@ -1,7 +1,7 @@
 import { defineTopic } from '../claims/types.ts';
 import { rnnClaims } from './claims.ts';
 import { rnnContract, type RnnContract } from './contract.ts';
-import { RNN_MISTAKES } from './misconceptions.ts';
+import { RNN_FORWARD_MISTAKES, RNN_MISTAKES } from './misconceptions.ts';
 import { rnnReference } from './reference.ts';
 
 const gradClaims = ['rnn.grads.fd', 'rnn.grads.autodiff'];
@@ -18,5 +18,11 @@ export const rnnTopic = defineTopic<RnnContract>({
     { mistake: 'whh-uses-h_t', file: 'fixtures/wrong/rnn/whh-uses-h_t.ts', rejectedBy: gradClaims, named: RNN_MISTAKES['whh-uses-h_t'] },
     { mistake: 'last-step-not-propagated', file: 'fixtures/wrong/rnn/last-step-not-propagated.ts', rejectedBy: ['rnn.dh', ...gradClaims], named: RNN_MISTAKES['last-step-not-propagated'] },
     { mistake: 'dz-wrong-sign', file: 'fixtures/wrong/rnn/dz-wrong-sign.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-wrong-sign'] },
+    { mistake: 'dz-no-onehot', file: 'fixtures/wrong/rnn/dz-no-onehot.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-no-onehot'] },
+    { mistake: 'dz-shifted-target', file: 'fixtures/wrong/rnn/dz-shifted-target.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-shifted-target'] },
+    // the forward pass is graded on its own: a wrong forward with a correct BPTT loses only rnn.forward
+    { mistake: 'forward-no-bh', file: 'fixtures/wrong/rnn/forward-no-bh.ts', rejectedBy: ['rnn.forward'], named: RNN_FORWARD_MISTAKES['forward-no-bh'] },
+    { mistake: 'forward-sigmoid', file: 'fixtures/wrong/rnn/forward-sigmoid.ts', rejectedBy: ['rnn.forward'], named: RNN_FORWARD_MISTAKES['forward-sigmoid'] },
+    { mistake: 'forward-mean-loss', file: 'fixtures/wrong/rnn/forward-mean-loss.ts', rejectedBy: ['rnn.forward'], named: RNN_FORWARD_MISTAKES['forward-mean-loss'] },
   ],
 });
