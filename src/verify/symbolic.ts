@@ -257,7 +257,7 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
         k++;
         e = { kind: 'bin', op: (t as { v: '*' | '/' }).v, a: e, b: unary() };
       } else if (startsPrimary(t)) {
-        if (t.t === 'num' && e.kind !== 'num') {
+        if (t.t === 'num') {
           throw new FormulaError(`a number right after a factor is ambiguous at position ${t.p + 1}: write an explicit "*" or "^"${caret(src, t.p)}`, t.p);
         }
         const left = src.slice(0, t.p).trimEnd().slice(-12);
@@ -338,28 +338,28 @@ const PREC: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '^': 4 };
 
 /** Canonical text with explicit operators and the fewest parentheses (`(L-1)*n^2`). */
 export function exprText(e: Expr, rename: (v: string) => string = (v) => v): string {
-  const go = (x: Expr, parent: number, right: boolean): string => {
+  const go = (x: Expr, parent: number): string => {
     switch (x.kind) {
       case 'num':
         return String(x.value);
       case 'var':
         return rename(x.name);
       case 'call':
-        return `${x.fn}(${x.args.map((a) => go(a, 0, false)).join(', ')})`;
+        return `${x.fn}(${x.args.map((a) => go(a, 0)).join(', ')})`;
       case 'neg': {
-        const s = `-${go(x.a, 3, false)}`;
+        const s = `-${go(x.a, 3)}`;
         return parent >= 2 ? `(${s})` : s;
       }
       case 'bin': {
         const p = PREC[x.op];
         const lp = x.op === '^' ? p + 1 : p;
         const rp = x.op === '^' ? p : p + (x.op === '-' || x.op === '/' ? 1 : 0);
-        const s = `${go(x.a, lp, false)}${x.op === '*' || x.op === '/' || x.op === '^' ? x.op : ` ${x.op} `}${go(x.b, rp, true)}`;
-        return p < parent || (right && p === parent && x.op !== '^' && p !== parent) ? `(${s})` : s;
+        const s = `${go(x.a, lp)}${x.op === '*' || x.op === '/' || x.op === '^' ? x.op : ` ${x.op} `}${go(x.b, rp)}`;
+        return p < parent ? `(${s})` : s;
       }
     }
   };
-  return go(e, 0, false);
+  return go(e, 0);
 }
 
 /** Pretty form for messages: `d·n`, `(L−1)·n²`. */
@@ -495,10 +495,14 @@ function explainDifference(answer: Formula, key: Formula, terms: { f: Formula; n
     const c = pts.map((p) => f.evaluate(p));
     return !keyCols.some((k) => factorBetween(c, k, pts, []) !== undefined || c.every((x, i) => relErr(x, k[i]) < 1e-12));
   });
-  const basis = [...terms, ...extra];
-  const cols = [...keyCols, ...colsOf(extra)];
-  if (cols.some((c) => c.some((x) => !Number.isFinite(x)))) return undefined;
   const diff = pts.map((p) => answer.evaluate(p) - key.evaluate(p));
+  // the key's terms alone first (a unique explanation when it exists), then with the answer's extra terms
+  return fitTerms(terms, keyCols, diff, pts, key) ?? (extra.length ? fitTerms([...terms, ...extra], [...keyCols, ...colsOf(extra)], diff, pts, key, terms.length) : undefined);
+}
+
+function fitTerms(basis: { f: Formula; name: string }[], cols: number[][], diff: number[], pts: Env[], key: Formula, nKey = basis.length): string[] | undefined {
+  const terms = basis.slice(0, nKey);
+  if (cols.some((c) => c.some((x) => !Number.isFinite(x)))) return undefined;
   const scale = cols.map((c) => Math.max(...c.map(Math.abs), 1e-300));
   const A = new Matrix(pts.map((_, i) => cols.map((c, j) => c[i] / scale[j])));
   let coef: number[];
@@ -549,7 +553,7 @@ export function gradeExact(source: unknown, o: ExactOptions): FormulaGrade {
     want.push(w);
     const e = Number.isFinite(g) ? relErr(g, w) : Infinity;
     if (e > worst) worst = e;
-    if (e > (o.tol ?? 1e-9) && !mismatch) mismatch = { at: p, expected: w, got: g };
+    if (e > (o.tol ?? 1e-9) && (!mismatch || (Number.isFinite(mismatch.got) && !Number.isFinite(g)))) mismatch = { at: p, expected: w, got: g };
   }
   const sym = symbolicEqual(f, key);
   const feedback: string[] = [];
@@ -667,7 +671,7 @@ function describeGrowth(f: (e: Env) => number, base: Env, v: string, vars: strin
     if (r === 0) return `1 (does not grow with ${v})`;
     return r === 1 ? v : `${v}^${r}`;
   }
-  return `${v}^${e.toFixed(2)}`;
+  return `${v}^${e.toFixed(2)}${e > Math.round(e) && e - Math.round(e) < 0.2 ? ' (a log factor?)' : ''}`;
 }
 
 /**
@@ -703,7 +707,10 @@ export function gradeOrder(source: unknown, o: OrderOptions): OrderGrade {
     const n = ratios.length;
     const last = ratios[n - 1];
     const slope = n >= 2 ? Math.log2(Math.abs(ratios[n - 1] / ratios[n - 2])) : 0;
-    const ok = n >= 3 && Number.isFinite(last) && last > 0 && Math.abs(slope) < 0.1;
+    // bounded: the ratio stops changing at the end (last doubling) and over the second half of the range
+    // (a log factor changes it by a factor ≈ 2 between x = 2^10 and 2^20)
+    const mid = ratios[Math.floor((n - 1) / 2)];
+    const ok = n >= 3 && Number.isFinite(last) && last > 0 && Math.abs(slope) < 0.1 && Math.abs(Math.log2(last / mid)) < 0.25;
     const probe: GrowthProbe = {
       variable: v,
       ratioSlope: Number.isFinite(slope) ? slope : 99,
