@@ -176,7 +176,7 @@ export const mlpClaims: Claim<MlpContract>[] = [
         cases: g.cases,
         worstRelErr: g.worstRelErr,
         symbolic: g.symbolic,
-        tfjsCounts: EXAMPLE_SIZES.map((s) => ({ ...s, params: paramCount(s) })),
+        tfjsCounts: await Promise.all(EXAMPLE_SIZES.map(async (s) => ({ ...s, params: await tfjsMlpParamCount(s) }))),
       };
     },
   },
