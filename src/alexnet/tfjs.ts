@@ -1,17 +1,21 @@
 /** A tfjs model built (never run) from the AlexNet graph, for countParams(). */
-import { initBackend, tf } from '../backend.ts';
+import { tf } from '../backend.ts';
+import { onCpuBackend } from '../verify/tfjs-count.ts';
 import type { GraphNode } from './graph.ts';
 
 let cached: Promise<number> | undefined;
 
-/** Zero initialisers: ~0.6 s for 61M parameters on wasm (glorot init took ~10 s for 51M here). Cached per process. */
+/** Zero initialisers on the cpu backend (see onCpuBackend): tens of ms for 61M parameters. Cached per process. */
 export function tfjsAlexnetParamCount(graph: GraphNode[]): Promise<number> {
   cached ??= build(graph);
   return cached;
 }
 
-async function build(graph: GraphNode[]): Promise<number> {
-  await initBackend();
+function build(graph: GraphNode[]): Promise<number> {
+  return onCpuBackend(() => buildModel(graph));
+}
+
+function buildModel(graph: GraphNode[]): number {
   const init = { kernelInitializer: 'zeros', biasInitializer: 'zeros' } as const;
   const t = new Map<string, tf.SymbolicTensor>();
   let input: tf.SymbolicTensor | undefined;
