@@ -724,7 +724,9 @@ export function gradeOrder(source: unknown, o: OrderOptions): OrderGrade {
       const grows = (g: string): string => (g.startsWith('exponentially') ? `grows ${g}` : g.startsWith('1 (') ? g.slice(3, -1) : `grows like ${g}`);
       let line = `in ${v}: your formula ${grows(probe.answerGrowth)}; the true cost ${grows(probe.keyGrowth)}`;
       const s = roundHalf(slope);
-      if (Number.isFinite(slope) && Math.abs(slope - s) < 0.1 && Number.isInteger(s)) line += ` (your formula / true cost ~ ${v}^${s})`;
+      const poly = !probe.answerGrowth.startsWith('exponentially') && !probe.keyGrowth.startsWith('exponentially');
+      const ratioNote = (poly || probe.answerGrowth.slice(0, 20) === probe.keyGrowth.slice(0, 20)) && Math.abs(s) <= 4;
+      if (Number.isFinite(slope) && Math.abs(slope - s) < 0.1 && Number.isInteger(s) && ratioNote) line += ` (your formula / true cost ~ ${v}^${s})`;
       if (slope < 0 && terms.length) {
         // name the key term that grows fastest in v
         const best = terms
