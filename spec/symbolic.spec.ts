@@ -152,6 +152,16 @@ describe('symbolicEqual (nerdamer, advisory)', () => {
     expect(g.ok).toBe(true);
     expect(g.notes.join()).toContain('numeric agreement at 10 points decides');
   });
+  test('measured failure: nerdamer does not see 2^(L+1) = 2*2^L', () => {
+    expect(symbolicEqual(P('2^(L+1)'), P('2*2^L')).verdict).toBe('different');
+    expect(symbolicEqual(P('n^(L+1)'), P('n*n^L')).verdict).toBe('equal');
+  });
+  test('nerdamer throwing (division by zero, log(0)) gives the verdict "unknown", not a crash', () => {
+    const r = symbolicEqual(P('n/(n-n)'), P('n'));
+    expect(r.verdict).toBe('unknown');
+    expect(r.detail).toContain('nerdamer failed: Division by zero');
+    expect(symbolicEqual(P('log(0)'), P('n')).verdict).toBe('unknown');
+  });
   test('measured failure: expand does not cancel (x^2-1)/(x-1) = x+1', () => {
     expect(symbolicEqual(P('(x^2-1)/(x-1)'), P('x+1')).verdict).toBe('different');
   });
