@@ -81,6 +81,10 @@ describe('parseFormula', () => {
     expect(err(null)).toContain('got null');
     expect(err('1..2')).toContain('a number right after a factor');
     expect(err('.')).toContain('malformed number');
+    expect(err('n+'.repeat(1500) + 'n')).toContain('at most 2000 are accepted');
+    expect(err('('.repeat(150) + 'n' + ')'.repeat(150))).toContain('nested more than 100 deep');
+    expect(parseFormula('-'.repeat(1900) + 'n', V).evaluate(env)).toBe(5); // long unary chains stay within the stack
+    expect(parseFormula('n^'.repeat(600) + '1', V).evaluate(env)).toBe(5);
   });
 
   test('order wrappers: only with allowOrder, only around the whole answer', () => {

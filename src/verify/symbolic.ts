@@ -69,6 +69,8 @@ const FUNCTIONS: Record<string, { arity: number; f: (...x: number[]) => number }
   max: { arity: 2, f: Math.max },
   min: { arity: 2, f: Math.min },
 };
+const MAX_LENGTH = 2000;
+const MAX_DEPTH = 100;
 const ORDER_WRAPPERS = new Set(['O', 'Θ', 'Theta', 'theta', 'Ω', 'Omega', 'o']);
 
 type Tok = { t: 'num'; v: number; s: string; p: number } | { t: 'id'; v: string; p: number } | { t: 'op'; v: string; p: number } | { t: 'end'; p: number };
@@ -152,6 +154,7 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
   if (typeof source !== 'string') throw new FormulaError(`expected a formula string, got ${source === null ? 'null' : typeof source}`);
   const src = source.trim();
   if (src === '') throw new FormulaError('the formula is empty');
+  if (src.length > MAX_LENGTH) throw new FormulaError(`the formula is ${src.length} characters long; at most ${MAX_LENGTH} are accepted`);
   const toks = tokenize(src);
   const notes: string[] = [];
   let k = 0;
@@ -167,6 +170,7 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
     k++;
   };
   let order = false;
+  let depth = 0;
 
   const startsPrimary = (t: Tok): boolean => t.t === 'num' || t.t === 'id' || isOp(t, '(');
 
@@ -178,7 +182,9 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
     }
     if (isOp(t, '(')) {
       k++;
+      if (++depth > MAX_DEPTH) throw new FormulaError(`parentheses nested more than ${MAX_DEPTH} deep${caret(src, t.p)}`, t.p);
       const e = sum();
+      depth--;
       expect(')', t);
       return e;
     }
