@@ -4,9 +4,12 @@
  */
 import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
+import { mlpTopic } from '../mlp/topic.ts';
+import { cnnParamsTopic } from '../cnnparams/topic.ts';
+import { alexnetTopic } from '../alexnet/topic.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic];
+export const topics: Topic<any>[] = [rnnTopic, mlpTopic, cnnParamsTopic, alexnetTopic];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);

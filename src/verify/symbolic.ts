@@ -1,0 +1,759 @@
+/**
+ * Formula answers: a student answers a counting question with a formula string
+ * (`d*n + (L-1)*n^2 + n*c`).  This module grades such a string three ways:
+ *
+ *  1. parsing, by our own small parser, with a clear error for a malformed string (position and
+ *     caret) and for ambiguous writing: `nL` is rejected ("write n*L"), never silently read as one
+ *     variable, and `n^2L` is rejected ("write n^2*L or n^(2*L)");
+ *  2. numeric agreement with the truth (an instrumented counter, a built model's count, or the
+ *     key's formula) at seeded random points — this is the arbiter;
+ *  3. symbolic equivalence with the key by nerdamer, reported alongside but never trusted alone
+ *     (measured: it keeps every expression until `flush()`, misses `2^L*2^L = 4^L`, and one
+ *     `simplify` returned a wrong result; we only ever call `expand((A)-(B))` on our own
+ *     canonical text, with variables renamed so that `E`, `e` or `pi` cannot become constants).
+ *
+ * For complexity questions (`gradeOrder`) the answer must have the key's order: the ratio
+ * answer/key must stay bounded as each variable grows alone, probed numerically.  Feedback names
+ * what is off: "missing the d·n term", "counts the biases L·n + c twice", "off by a factor n",
+ * "grows like n^(L−1) in n; the true cost grows like n^L".
+ */
+import nerdamer from 'nerdamer';
+import 'nerdamer/Algebra.js';
+import { Matrix, solve } from 'ml-matrix';
+import { makeRng } from './rng.ts';
+
+// ---------------------------------------------------------------------------------------------
+// parsing
+
+export type Expr =
+  | { kind: 'num'; value: number }
+  | { kind: 'var'; name: string }
+  | { kind: 'neg'; a: Expr }
+  | { kind: 'bin'; op: '+' | '-' | '*' | '/' | '^'; a: Expr; b: Expr }
+  | { kind: 'call'; fn: string; args: Expr[] };
+
+export type Env = Record<string, number>;
+
+/** A malformed or ambiguous formula string; `message` is written for a student. */
+export class FormulaError extends Error {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'FormulaError';
+  }
+}
+
+export interface Formula {
+  source: string;
+  expr: Expr;
+  /** the variables it uses, in the order given to the parser */
+  variables: string[];
+  /** wrapped in O(…), Θ(…) or Theta(…) */
+  order: boolean;
+  /** notes on how implicit products were read, e.g. "2n read as 2·n" */
+  notes: string[];
+  /** canonical text with explicit `*` (what we show back and what nerdamer receives) */
+  text: string;
+  evaluate(env: Env): number;
+}
+
+const FUNCTIONS: Record<string, { arity: number; f: (...x: number[]) => number }> = {
+  log: { arity: 1, f: Math.log },
+  ln: { arity: 1, f: Math.log },
+  log2: { arity: 1, f: Math.log2 },
+  log10: { arity: 1, f: Math.log10 },
+  exp: { arity: 1, f: Math.exp },
+  sqrt: { arity: 1, f: Math.sqrt },
+  max: { arity: 2, f: Math.max },
+  min: { arity: 2, f: Math.min },
+};
+const MAX_LENGTH = 2000;
+const MAX_DEPTH = 100;
+const ORDER_WRAPPERS = new Set(['O', 'Θ', 'Theta', 'theta', 'Ω', 'Omega', 'o']);
+
+type Tok = { t: 'num'; v: number; s: string; p: number } | { t: 'id'; v: string; p: number } | { t: 'op'; v: string; p: number } | { t: 'end'; p: number };
+
+const caret = (src: string, p: number): string => `\n    ${src}\n    ${' '.repeat(Math.max(0, p))}^`;
+
+function tokenize(src: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  const norm: Record<string, string> = { '−': '-', '–': '-', '·': '*', '⋅': '*', '×': '*', '∗': '*', '[': '(', ']': ')', '{': '(', '}': ')' };
+  while (i < src.length) {
+    const ch = src[i];
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (/[0-9.]/.test(ch)) {
+      const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
+      if (!m) throw new FormulaError(`malformed number at position ${i + 1}:${caret(src, i)}`, i);
+      out.push({ t: 'num', v: Number(m[0]), s: m[0], p: i });
+      i += m[0].length;
+      continue;
+    }
+    if (/[A-Za-z_ΘΩ]/.test(ch)) {
+      const m = /^[A-Za-z_ΘΩ][A-Za-z0-9_]*/.exec(src.slice(i))!;
+      out.push({ t: 'id', v: m[0], p: i });
+      i += m[0].length;
+      continue;
+    }
+    if (ch === '*' && src[i + 1] === '*') {
+      out.push({ t: 'op', v: '^', p: i });
+      i += 2;
+      continue;
+    }
+    if (ch === '²' || ch === '³') {
+      out.push({ t: 'op', v: '^', p: i }, { t: 'num', v: ch === '²' ? 2 : 3, s: ch === '²' ? '2' : '3', p: i });
+      i++;
+      continue;
+    }
+    const c = norm[ch] ?? ch;
+    if ('+-*/^(),'.includes(c)) {
+      out.push({ t: 'op', v: c, p: i });
+      i++;
+      continue;
+    }
+    throw new FormulaError(`unexpected character "${ch}" at position ${i + 1}:${caret(src, i)}`, i);
+  }
+  out.push({ t: 'end', p: src.length });
+  return out;
+}
+
+/** Can `id` be cut into a product of known variables (`nL` → n·L)?  Returns the pieces. */
+function splitIntoVars(id: string, vars: string[]): string[] | undefined {
+  if (id === '') return [];
+  for (const v of [...vars].sort((a, b) => b.length - a.length)) {
+    if (id.startsWith(v)) {
+      const rest = splitIntoVars(id.slice(v.length), vars);
+      if (rest) return [v, ...rest];
+    }
+  }
+  const m = /^\d+/.exec(id);
+  if (m) {
+    const rest = splitIntoVars(id.slice(m[0].length), vars);
+    if (rest) return [m[0], ...rest];
+  }
+  return undefined;
+}
+
+export interface ParseOptions {
+  /** accept an outer O(…)/Θ(…) (complexity answers); otherwise it is an error */
+  allowOrder?: boolean;
+}
+
+/**
+ * Parse a formula in the given variables.  Grammar: sums of products of powers; `^` and `**` are
+ * powers (right-associative, binding tighter than a unary minus); `2n`, `2(n+1)`, `(L-1)n^2` and
+ * `n (L-1)` are read as products (and noted); functions log/ln/log2/log10/exp/sqrt/max/min.
+ * Throws FormulaError with a caret for malformed or ambiguous strings.
+ */
+export function parseFormula(source: unknown, vars: string[], opts: ParseOptions = {}): Formula {
+  if (typeof source !== 'string') throw new FormulaError(`expected a formula string, got ${source === null ? 'null' : typeof source}`);
+  const src = source.trim();
+  if (src === '') throw new FormulaError('the formula is empty');
+  if (src.length > MAX_LENGTH) throw new FormulaError(`the formula is ${src.length} characters long; at most ${MAX_LENGTH} are accepted`);
+  const toks = tokenize(src);
+  const notes: string[] = [];
+  let k = 0;
+  const peek = (): Tok => toks[k];
+  const isOp = (t: Tok, v: string): boolean => t.t === 'op' && t.v === v;
+  const expect = (v: string, open?: Tok): void => {
+    const t = peek();
+    if (!isOp(t, v)) {
+      const what = t.t === 'end' ? 'the end of the formula' : `"${'v' in t ? t.v : ''}"`;
+      const why = v === ')' && open ? ` to close the "(" at position ${open.p + 1}` : '';
+      throw new FormulaError(`expected "${v}"${why} but found ${what} at position ${t.p + 1}:${caret(src, t.p)}`, t.p);
+    }
+    k++;
+  };
+  let order = false;
+  let depth = 0;
+
+  const startsPrimary = (t: Tok): boolean => t.t === 'num' || t.t === 'id' || isOp(t, '(');
+
+  function primary(): Expr {
+    const t = peek();
+    if (t.t === 'num') {
+      k++;
+      return { kind: 'num', value: t.v };
+    }
+    if (isOp(t, '(')) {
+      k++;
+      if (++depth > MAX_DEPTH) throw new FormulaError(`parentheses nested more than ${MAX_DEPTH} deep${caret(src, t.p)}`, t.p);
+      const e = sum();
+      depth--;
+      expect(')', t);
+      return e;
+    }
+    if (t.t === 'id') {
+      k++;
+      const id = t.v;
+      if (vars.includes(id)) return { kind: 'var', name: id };
+      if (isOp(peek(), '(') && (FUNCTIONS[id] || ORDER_WRAPPERS.has(id))) {
+        const open = peek();
+        k++;
+        if (ORDER_WRAPPERS.has(id)) {
+          if (!opts.allowOrder) throw new FormulaError(`this question asks for an exact count, not an order: remove ${id}(…)${caret(src, t.p)}`, t.p);
+          if (t.p !== 0) throw new FormulaError(`${id}(…) may only wrap the whole answer${caret(src, t.p)}`, t.p);
+          const e = sum();
+          expect(')', open);
+          if (peek().t !== 'end') throw new FormulaError(`${id}(…) may only wrap the whole answer${caret(src, peek().p)}`, peek().p);
+          order = true;
+          return e;
+        }
+        const args = [sum()];
+        while (isOp(peek(), ',')) {
+          k++;
+          args.push(sum());
+        }
+        expect(')', open);
+        if (args.length !== FUNCTIONS[id].arity) throw new FormulaError(`${id} takes ${FUNCTIONS[id].arity} argument(s), got ${args.length}${caret(src, t.p)}`, t.p);
+        return { kind: 'call', fn: id, args };
+      }
+      const pieces = splitIntoVars(id, vars);
+      if (pieces && pieces.length > 1) {
+        throw new FormulaError(
+          `"${id}" is not a variable: write ${pieces.join('*')} for a product (letters written together are ambiguous; the variables are ${vars.join(', ')})${caret(src, t.p)}`,
+          t.p,
+        );
+      }
+      if (FUNCTIONS[id]) throw new FormulaError(`${id} must be followed by "(": write ${id}(…)${caret(src, t.p)}`, t.p);
+      throw new FormulaError(`unknown variable "${id}"; the formula may use only ${vars.join(', ')}${caret(src, t.p)}`, t.p);
+    }
+    if (t.t === 'end') throw new FormulaError(`the formula ends too early: a number, variable or "(" is missing at the end${caret(src, t.p)}`, t.p);
+    throw new FormulaError(`unexpected "${t.v}" at position ${t.p + 1}: expected a number, variable or "("${caret(src, t.p)}`, t.p);
+  }
+
+  function power(): Expr {
+    const base = primary();
+    if (isOp(peek(), '^')) {
+      k++;
+      const expTok = peek();
+      const e = unary(true);
+      // `n^2L`: an implicit product right after a bare exponent is ambiguous
+      if (startsPrimary(peek()) && !isOp(expTok, '(')) {
+        const nx = peek();
+        throw new FormulaError(`ambiguous exponent at position ${nx.p + 1}: write n^2*L or n^(2*L), not n^2L${caret(src, nx.p)}`, nx.p);
+      }
+      return { kind: 'bin', op: '^', a: base, b: e };
+    }
+    return base;
+  }
+
+  function unary(inExponent = false): Expr {
+    if (isOp(peek(), '-')) {
+      k++;
+      return { kind: 'neg', a: unary(inExponent) };
+    }
+    if (isOp(peek(), '+')) {
+      k++;
+      return unary(inExponent);
+    }
+    return power();
+  }
+
+  function product(): Expr {
+    let e = unary();
+    for (;;) {
+      const t = peek();
+      if (isOp(t, '*') || isOp(t, '/')) {
+        k++;
+        e = { kind: 'bin', op: (t as { v: '*' | '/' }).v, a: e, b: unary() };
+      } else if (startsPrimary(t)) {
+        if (t.t === 'num') {
+          throw new FormulaError(`a number right after a factor is ambiguous at position ${t.p + 1}: write an explicit "*" or "^"${caret(src, t.p)}`, t.p);
+        }
+        const left = src.slice(0, t.p).trimEnd().slice(-12);
+        notes.push(`implicit product at position ${t.p + 1} ("…${left}|${src.slice(t.p, t.p + 6)}…") read as multiplication`);
+        e = { kind: 'bin', op: '*', a: e, b: power() };
+      } else return e;
+    }
+  }
+
+  function sum(): Expr {
+    let e = product();
+    for (;;) {
+      const t = peek();
+      if (isOp(t, '+') || isOp(t, '-')) {
+        k++;
+        e = { kind: 'bin', op: (t as { v: '+' | '-' }).v, a: e, b: product() };
+      } else return e;
+    }
+  }
+
+  const expr = sum();
+  const end = peek();
+  if (end.t !== 'end') {
+    const shown = 'v' in end ? end.v : '';
+    throw new FormulaError(`unexpected "${shown}" at position ${end.p + 1}${isOp(end, ')') ? ' (a ")" without its "(")' : ''}${caret(src, end.p)}`, end.p);
+  }
+  const used = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'var') used.add(e.name);
+    else if (e.kind === 'neg') walk(e.a);
+    else if (e.kind === 'bin') (walk(e.a), walk(e.b));
+    else if (e.kind === 'call') e.args.forEach(walk);
+  };
+  walk(expr);
+  return {
+    source: src,
+    expr,
+    variables: vars.filter((v) => used.has(v)),
+    order,
+    notes,
+    text: exprText(expr),
+    evaluate: (env) => evaluate(expr, env),
+  };
+}
+
+export function evaluate(e: Expr, env: Env): number {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'var': {
+      const v = env[e.name];
+      if (v === undefined) throw new FormulaError(`no value for variable ${e.name}`);
+      return v;
+    }
+    case 'neg':
+      return -evaluate(e.a, env);
+    case 'call':
+      return FUNCTIONS[e.fn].f(...e.args.map((a) => evaluate(a, env)));
+    case 'bin': {
+      const a = evaluate(e.a, env), b = evaluate(e.b, env);
+      switch (e.op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return a / b;
+        default:
+          return a ** b;
+      }
+    }
+  }
+}
+
+const PREC: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '^': 4 };
+
+/** Canonical text with explicit operators and the fewest parentheses (`(L-1)*n^2`). */
+export function exprText(e: Expr, rename: (v: string) => string = (v) => v): string {
+  const go = (x: Expr, parent: number): string => {
+    switch (x.kind) {
+      case 'num':
+        return String(x.value);
+      case 'var':
+        return rename(x.name);
+      case 'call':
+        return `${x.fn}(${x.args.map((a) => go(a, 0)).join(', ')})`;
+      case 'neg': {
+        const s = `-${go(x.a, 3)}`;
+        return parent >= 2 ? `(${s})` : s;
+      }
+      case 'bin': {
+        const p = PREC[x.op];
+        const lp = x.op === '^' ? p + 1 : p;
+        const rp = x.op === '^' ? p : p + (x.op === '-' || x.op === '/' ? 1 : 0);
+        const s = `${go(x.a, lp)}${x.op === '*' || x.op === '/' || x.op === '^' ? x.op : ` ${x.op} `}${go(x.b, rp)}`;
+        return p < parent ? `(${s})` : s;
+      }
+    }
+  };
+  return go(e, 0);
+}
+
+/** Pretty form for messages: `d·n`, `(L−1)·n²`. */
+export function prettyText(f: Formula | string): string {
+  const t = typeof f === 'string' ? f : f.text;
+  return t
+    .replace(/\*/g, '·')
+    .replace(/-/g, '−')
+    .replace(/\^2(?![0-9.])/g, '²')
+    .replace(/\^3(?![0-9.])/g, '³');
+}
+
+/** Split into top-level additive terms with signs: `a - b + c` → [a, −b, c]. */
+export function additiveTerms(e: Expr): Expr[] {
+  if (e.kind === 'bin' && e.op === '+') return [...additiveTerms(e.a), ...additiveTerms(e.b)];
+  if (e.kind === 'bin' && e.op === '-') return [...additiveTerms(e.a), ...additiveTerms(e.b).map((t): Expr => ({ kind: 'neg', a: t }))];
+  return [e];
+}
+
+// ---------------------------------------------------------------------------------------------
+// symbolic (nerdamer) — advisory
+
+export type SymbolicVerdict = 'equal' | 'different' | 'unknown';
+
+/** nerdamer's `expand((A)-(B)) == 0`, variables renamed to safe names; always flushed. */
+export function symbolicEqual(a: Formula, b: Formula): { verdict: SymbolicVerdict; detail: string } {
+  const names = [...new Set([...a.variables, ...b.variables])];
+  const rename = (v: string): string => `q${names.indexOf(v)}x`;
+  const hasMinMax = (f: Formula): boolean => /\b(max|min)\(/.test(f.text);
+  if (hasMinMax(a) || hasMinMax(b)) return { verdict: 'unknown', detail: 'max/min are not compared symbolically' };
+  const toNerd = (f: Formula): string => exprText(f.expr, rename).replace(/\blog2\(/g, 'log2_(').replace(/\blog10\(/g, 'log10_(').replace(/\bln\(/g, 'log(');
+  const fix = (s: string): string => s.replace(/log2_\(([^()]*)\)/g, '(log($1)/log(2))').replace(/log10_\(([^()]*)\)/g, '(log($1)/log(10))');
+  try {
+    const r = nerdamer(`expand((${fix(toNerd(a))})-(${fix(toNerd(b))}))`).toString();
+    return r === '0' ? { verdict: 'equal', detail: 'expand(A − B) = 0' } : { verdict: 'different', detail: `expand(A − B) = ${r.replace(/q(\d+)x/g, (_, i: string) => names[Number(i)])}` };
+  } catch (e) {
+    return { verdict: 'unknown', detail: `nerdamer failed: ${(e as Error).message}` };
+  } finally {
+    nerdamer.flush();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// exact answers: numeric agreement (arbiter) + symbolic + named differences
+
+/** Integer range per variable for random points. */
+export type Domain = Record<string, [lo: number, hi: number]>;
+
+export interface NamedTerm {
+  /** the term as a formula in the same variables */
+  expr: string;
+  /** how feedback names it, e.g. "d·n term (input → first hidden weights)" */
+  name: string;
+}
+
+export interface ExactOptions {
+  vars: string[];
+  /** the key's formula */
+  key: string;
+  /** the truth at a point, when it comes from elsewhere (an instrumented counter, a built model); default: the key */
+  truth?: (env: Env) => number;
+  /** the key's terms for naming differences (they must sum to the key) */
+  terms?: NamedTerm[];
+  domain: Domain;
+  points: number;
+  seed: number;
+  /** relative tolerance of the numeric agreement (default 1e-9) */
+  tol?: number;
+  /** extra points always checked (e.g. L = 1) */
+  examples?: Env[];
+}
+
+export interface FormulaGrade {
+  ok: boolean;
+  /** set when the string did not parse: the parse error, for the student */
+  parseError?: string;
+  answer?: string;
+  symbolic: SymbolicVerdict;
+  symbolicDetail: string;
+  /** points checked and the worst relative error there */
+  cases: number;
+  worstRelErr: number;
+  /** the first point where answer and truth differ */
+  mismatch?: { at: Env; expected: number; got: number };
+  /** what is off, in words ("missing the d·n term") */
+  feedback: string[];
+  notes: string[];
+}
+
+const fmtEnv = (env: Env): string =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+const fmtNum = (x: number): string => (Number.isInteger(x) && Math.abs(x) < 1e15 ? x.toLocaleString('en-US') : x.toPrecision(6));
+
+function randomPoints(domain: Domain, vars: string[], count: number, seed: number): Env[] {
+  const rng = makeRng(seed);
+  return Array.from({ length: count }, () => Object.fromEntries(vars.map((v) => [v, rng.int(domain[v][0], domain[v][1])])));
+}
+
+const relErr = (got: number, want: number): number => (got === want ? 0 : Math.abs(got - want) / Math.max(Math.abs(want), Math.abs(got), 1));
+
+/** Parse without throwing: a formula or the student-facing error. */
+export function tryParse(source: unknown, vars: string[], opts: ParseOptions = {}): { formula?: Formula; error?: string } {
+  try {
+    return { formula: parseFormula(source, vars, opts) };
+  } catch (e) {
+    if (e instanceof FormulaError) return { error: e.message };
+    throw e;
+  }
+}
+
+/** Is `f(x)/g(x)` the same constant or the same variable (power) at all points?  Names a factor. */
+function factorBetween(num: number[], den: number[], pts: Env[], vars: string[]): string | undefined {
+  const r = num.map((x, i) => x / den[i]);
+  if (r.some((x) => !Number.isFinite(x) || x === 0)) return undefined;
+  if (r.every((x) => relErr(x, r[0]) < 1e-9)) return relErr(r[0], 1) < 1e-9 ? undefined : `a constant factor ${+r[0].toPrecision(6)}`;
+  for (const v of vars) {
+    for (const p of [1, 2, -1, -2]) {
+      if (r.every((x, i) => relErr(x, pts[i][v] ** p) < 1e-9)) return `a factor ${p === 1 ? v : p === -1 ? `1/${v}` : p > 0 ? `${v}^${p}` : `1/${v}^${-p}`}`;
+    }
+  }
+  return undefined;
+}
+
+/** Explain answer − key as an integer combination of the key's named terms and the answer's own terms. */
+function explainDifference(answer: Formula, key: Formula, terms: { f: Formula; name: string }[], pts: Env[]): string[] | undefined {
+  const own = additiveTerms(answer.expr).map((e) => ({ f: { ...answer, expr: e, text: exprText(e), evaluate: (env: Env) => evaluate(e, env) }, name: '' }));
+  const colsOf = (fs: { f: Formula }[]) => fs.map(({ f }) => pts.map((p) => f.evaluate(p)));
+  const keyCols = colsOf(terms);
+  // the answer's own terms that are not a multiple of a key term become extra basis columns
+  const extra = own.filter(({ f }) => {
+    const c = pts.map((p) => f.evaluate(p));
+    return !keyCols.some((k) => factorBetween(c, k, pts, []) !== undefined || c.every((x, i) => relErr(x, k[i]) < 1e-12));
+  });
+  const diff = pts.map((p) => answer.evaluate(p) - key.evaluate(p));
+  // the key's terms alone first (a unique explanation when it exists), then with the answer's extra terms
+  return fitTerms(terms, keyCols, diff, pts, key) ?? (extra.length ? fitTerms([...terms, ...extra], [...keyCols, ...colsOf(extra)], diff, pts, key, terms.length) : undefined);
+}
+
+function fitTerms(basis: { f: Formula; name: string }[], cols: number[][], diff: number[], pts: Env[], key: Formula, nKey = basis.length): string[] | undefined {
+  const terms = basis.slice(0, nKey);
+  if (cols.some((c) => c.some((x) => !Number.isFinite(x)))) return undefined;
+  const scale = cols.map((c) => Math.max(...c.map(Math.abs), 1e-300));
+  const A = new Matrix(pts.map((_, i) => cols.map((c, j) => c[i] / scale[j])));
+  let coef: number[];
+  try {
+    coef = solve(A, Matrix.columnVector(diff), true)
+      .getColumn(0)
+      .map((x, j) => x / scale[j]);
+  } catch {
+    return undefined;
+  }
+  const rounded = coef.map((x) => Math.round(x * 2) / 2);
+  const resid = pts.map((_, i) => diff[i] - rounded.reduce((s, a, j) => s + a * cols[j][i], 0));
+  const maxRef = Math.max(...pts.map((p) => Math.abs(key.evaluate(p))), 1);
+  if (resid.some((x) => Math.abs(x) > 1e-9 * maxRef)) return undefined;
+  const out: string[] = [];
+  rounded.forEach((a, j) => {
+    if (a === 0) return;
+    const b = basis[j];
+    if (j < terms.length) {
+      const have = 1 + a;
+      if (have === 0) out.push(`missing the ${b.name}`);
+      else if (have === 2) out.push(`counts the ${b.name} twice`);
+      else if (have === -1) out.push(`has the ${b.name} with the wrong sign`);
+      else out.push(`has ${have}× the ${b.name} (the key has it once)`);
+    } else out.push(`has an extra term ${a === 1 ? '' : `${a}·`}${prettyText(b.f)} that the true count does not have`);
+  });
+  return out.length ? out : undefined;
+}
+
+/**
+ * Grade an exact formula answer: the numeric truth at `points` random points (plus examples)
+ * decides; nerdamer's verdict and a named explanation of the difference are reported with it.
+ */
+export function gradeExact(source: unknown, o: ExactOptions): FormulaGrade {
+  const key = parseFormula(o.key, o.vars);
+  const base: FormulaGrade = { ok: false, symbolic: 'unknown', symbolicDetail: '', cases: 0, worstRelErr: Infinity, feedback: [], notes: [] };
+  const parsed = tryParse(source, o.vars);
+  if (!parsed.formula) return { ...base, parseError: parsed.error, feedback: [`the formula does not parse: ${parsed.error}`] };
+  const f = parsed.formula;
+  const truth = o.truth ?? ((env: Env) => key.evaluate(env));
+  const pts = [...(o.examples ?? []), ...randomPoints(o.domain, o.vars, o.points, o.seed)];
+  let worst = 0;
+  let mismatch: FormulaGrade['mismatch'];
+  const got: number[] = [], want: number[] = [];
+  for (const p of pts) {
+    const g = f.evaluate(p), w = truth(p);
+    got.push(g);
+    want.push(w);
+    const e = Number.isFinite(g) ? relErr(g, w) : Infinity;
+    if (e > worst) worst = e;
+    if (e > (o.tol ?? 1e-9) && (!mismatch || (Number.isFinite(mismatch.got) && !Number.isFinite(g)))) mismatch = { at: p, expected: w, got: g };
+  }
+  const sym = symbolicEqual(f, key);
+  const feedback: string[] = [];
+  const notes = [...f.notes];
+  if (!mismatch && sym.verdict === 'different') notes.push(`nerdamer could not show the answer equals the key (${sym.detail}); numeric agreement at ${pts.length} points decides`);
+  if (mismatch) {
+    if (!Number.isFinite(mismatch.got)) feedback.push(`your formula is not a finite number at ${fmtEnv(mismatch.at)} (a division by zero?)`);
+    else {
+      const factor = factorBetween(got, want, pts, o.vars);
+      if (factor) feedback.push(`off by ${factor}`);
+      else {
+        const terms = (o.terms ?? additiveTerms(key.expr).map((e) => ({ expr: exprText(e), name: `${prettyText(exprText(e))} term` }))).map((t) => ({
+          f: parseFormula(t.expr, o.vars),
+          name: t.name,
+        }));
+        const explained = explainDifference(f, key, terms, pts.slice(0, Math.max(12, terms.length + 8)));
+        if (explained) feedback.push(...explained);
+      }
+      feedback.push(`at ${fmtEnv(mismatch.at)} the true count is ${fmtNum(mismatch.expected)}, your formula gives ${fmtNum(mismatch.got)}`);
+    }
+  }
+  return { ok: !mismatch, answer: f.text, symbolic: sym.verdict, symbolicDetail: sym.detail, cases: pts.length, worstRelErr: worst, mismatch, feedback, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// orders of growth
+
+export interface OrderOptions {
+  vars: string[];
+  /** the key's order formula, e.g. `d*n + (L-1)*n^2 + n*c` */
+  key: string;
+  /** the point every variable grows from (others held there); use values ≥ 2 */
+  base: Env;
+  /** the key's terms, named, to say which one a wrong answer misses */
+  terms?: NamedTerm[];
+  /** largest factor a variable is grown by (default 2^20) */
+  maxGrowth?: number;
+}
+
+export interface GrowthProbe {
+  variable: string;
+  /** log2(answer/key) at the largest probe minus at the previous one: ≈ 0 when bounded */
+  ratioSlope: number;
+  /** answer/key at the probes (powers of two times the base value) */
+  ratios: number[];
+  answerGrowth: string;
+  keyGrowth: string;
+  ok: boolean;
+}
+
+export interface OrderGrade {
+  ok: boolean;
+  parseError?: string;
+  answer?: string;
+  probes: GrowthProbe[];
+  feedback: string[];
+  notes: string[];
+}
+
+/** f at `base` with `v` set to x. */
+const at = (f: (e: Env) => number, base: Env, v: string, x: number): number => f({ ...base, [v]: x });
+
+/** The growth of f in v from `base`: 'v^e' by the log-log slope at the largest finite probe, or exponential. */
+export function growthIn(f: (e: Env) => number, base: Env, v: string, maxGrowth = 2 ** 20): { kind: 'poly'; exponent: number } | { kind: 'exp'; perUnit: number } | { kind: 'none' } {
+  const x0 = Math.max(base[v], 1);
+  const xs: number[] = [];
+  for (let x = x0; x <= x0 * maxGrowth; x *= 2) {
+    const y = at(f, base, v, x);
+    if (!Number.isFinite(y) || !Number.isFinite(at(f, base, v, x + 1))) break;
+    xs.push(x);
+  }
+  if (xs.length < 3) return { kind: 'none' };
+  const slope = (a: number, b: number): number => Math.log2(Math.abs(at(f, base, v, b)) / Math.abs(at(f, base, v, a))) / Math.log2(b / a);
+  const n = xs.length;
+  const s1 = slope(xs[n - 3], xs[n - 2]), s2 = slope(xs[n - 2], xs[n - 1]);
+  // exponential: the log-log slope keeps growing like x (doubling x doubles the slope)
+  if (s2 > 3 && s2 > 1.6 * s1) {
+    const x = xs[n - 1];
+    return { kind: 'exp', perUnit: Math.abs(at(f, base, v, x + 1) / at(f, base, v, x)) };
+  }
+  return { kind: 'poly', exponent: s2 };
+}
+
+const roundHalf = (x: number): number => Math.round(x * 2) / 2;
+const near = (x: number, tol = 0.05): boolean => Math.abs(x - roundHalf(x)) < tol;
+
+function fmtExponent(a: number, u: string | undefined, b: number): string {
+  // exponent a·u + b
+  const parts: string[] = [];
+  if (u && a !== 0) parts.push(a === 1 ? u : a === -1 ? `−${u}` : `${a}${u}`);
+  if (b !== 0 || !parts.length) parts.push(parts.length ? (b > 0 ? `+${b}` : `−${-b}`) : String(b));
+  return parts.join('');
+}
+
+/** "n^(L−1)", "d", "a constant in c", "exponentially in L (×8 per unit)". */
+function describeGrowth(f: (e: Env) => number, base: Env, v: string, vars: string[], maxGrowth: number): string {
+  const g = growthIn(f, base, v, maxGrowth);
+  if (g.kind === 'none') return `(could not be probed in ${v})`;
+  if (g.kind === 'exp') return `exponentially in ${v} (×${+g.perUnit.toPrecision(3)} per unit of ${v})`;
+  const e = g.exponent;
+  // does the exponent depend on another variable (n^L)?  affine in u: e(u+1) − e(u)
+  for (const u of vars) {
+    if (u === v) continue;
+    const g2 = growthIn(f, { ...base, [u]: base[u] + 1 }, v, maxGrowth);
+    if (g2.kind !== 'poly') continue;
+    const a = g2.exponent - e;
+    if (Math.abs(a) > 0.5 && near(a) && near(e)) {
+      const A = roundHalf(a), B = roundHalf(e) - A * base[u];
+      const ex = fmtExponent(A, u, B);
+      return ex.length === 1 ? `${v}^${ex}` : `${v}^(${ex})`;
+    }
+  }
+  if (near(e, 0.03)) {
+    const r = roundHalf(e);
+    if (r === 0) return `1 (does not grow with ${v})`;
+    return r === 1 ? v : `${v}^${r}`;
+  }
+  return `${v}^${e.toFixed(2)}${e > Math.round(e) && e - Math.round(e) < 0.2 ? ' (a log factor?)' : ''}`;
+}
+
+/**
+ * Grade an order-of-growth answer: for each variable grown alone from `base` (×2 steps up to
+ * `maxGrowth`), the ratio answer/key must stop changing (|Δlog2 ratio| per doubling < 0.1 at the
+ * end) and stay positive and finite.
+ */
+export function gradeOrder(source: unknown, o: OrderOptions): OrderGrade {
+  const key = parseFormula(o.key, o.vars, { allowOrder: true });
+  const parsed = tryParse(source, o.vars, { allowOrder: true });
+  if (!parsed.formula) return { ok: false, parseError: parsed.error, probes: [], feedback: [`the formula does not parse: ${parsed.error}`], notes: [] };
+  const f = parsed.formula;
+  const maxGrowth = o.maxGrowth ?? 2 ** 20;
+  const probes: GrowthProbe[] = [];
+  const feedback: string[] = [];
+  const f0 = f.evaluate(o.base);
+  if (!Number.isFinite(f0) || f0 <= 0) {
+    feedback.push(`your formula is ${fmtNum(f0)} at ${fmtEnv(o.base)}: a cost must be a positive number`);
+    return { ok: false, answer: f.text, probes, feedback, notes: f.notes };
+  }
+  const terms = (o.terms ?? []).map((t) => ({ f: parseFormula(t.expr, o.vars), name: t.name }));
+  for (const v of o.vars) {
+    const x0 = Math.max(o.base[v], 1);
+    const ratios: number[] = [];
+    for (let x = x0; x <= x0 * maxGrowth; x *= 2) {
+      const a = at(f.evaluate, o.base, v, x), b = at(key.evaluate, o.base, v, x);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) {
+        if (Number.isFinite(b)) ratios.push(Infinity);
+        break;
+      }
+      ratios.push(a / b);
+    }
+    const n = ratios.length;
+    const last = ratios[n - 1];
+    const slope = n >= 2 ? Math.log2(Math.abs(ratios[n - 1] / ratios[n - 2])) : 0;
+    // bounded: the ratio stops changing at the end (last doubling) and over the second half of the range
+    // (a log factor changes it by a factor ≈ 2 between x = 2^10 and 2^20)
+    const mid = ratios[Math.floor((n - 1) / 2)];
+    const ok = n >= 3 && Number.isFinite(last) && last > 0 && Math.abs(slope) < 0.1 && Math.abs(Math.log2(last / mid)) < 0.25;
+    const probe: GrowthProbe = {
+      variable: v,
+      ratioSlope: Number.isFinite(slope) ? slope : 99,
+      ratios,
+      answerGrowth: describeGrowth(f.evaluate, o.base, v, o.vars, maxGrowth),
+      keyGrowth: describeGrowth(key.evaluate, o.base, v, o.vars, maxGrowth),
+      ok,
+    };
+    probes.push(probe);
+    if (!ok) {
+      const grows = (g: string): string => (g.startsWith('exponentially') ? `grows ${g}` : g.startsWith('1 (') ? g.slice(3, -1) : `grows like ${g}`);
+      let line = `in ${v}: your formula ${grows(probe.answerGrowth)}; the true cost ${grows(probe.keyGrowth)}`;
+      const s = roundHalf(slope);
+      const poly = !probe.answerGrowth.startsWith('exponentially') && !probe.keyGrowth.startsWith('exponentially');
+      const ratioNote = (poly || probe.answerGrowth.slice(0, 20) === probe.keyGrowth.slice(0, 20)) && Math.abs(s) <= 4;
+      if (Number.isFinite(slope) && Math.abs(slope - s) < 0.1 && Number.isInteger(s) && ratioNote) line += ` (your formula / true cost ~ ${v}^${s})`;
+      if (slope < 0 && terms.length) {
+        // name the key term that grows fastest in v
+        const best = terms
+          .map((t) => ({ t, g: growthIn(t.f.evaluate, o.base, v, maxGrowth) }))
+          .map(({ t, g }) => ({ t, s: g.kind === 'exp' ? 1e9 : g.kind === 'poly' ? g.exponent : -1 }))
+          .sort((a, b) => b.s - a.s)[0];
+        if (best && best.s > 0.5) line += ` — missing the ${best.t.name}`;
+      } else if (slope > 0) line += ' — too large';
+      feedback.push(line);
+    }
+  }
+  // a factor in one variable only (answer/key grows like v or 1/v, bounded in the others) is worth naming
+  if (feedback.length) {
+    const bad = probes.filter((p) => !p.ok);
+    if (bad.length === 1 && probes.every((p) => p.ok || p.ratios.length >= 3)) {
+      const s = roundHalf(bad[0].ratioSlope);
+      if (Math.abs(bad[0].ratioSlope - s) < 0.1 && s !== 0 && Number.isInteger(s) && !bad[0].answerGrowth.startsWith('1 (')) {
+        const v = bad[0].variable;
+        feedback.unshift(`off by a factor ${s === 1 ? v : s === -1 ? `1/${v}` : s > 0 ? `${v}^${s}` : `1/${v}^${-s}`} (asymptotically)`);
+      }
+    }
+  }
+  return { ok: feedback.length === 0, answer: f.text, probes, feedback, notes: f.notes };
+}
