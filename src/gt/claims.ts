@@ -116,7 +116,7 @@ export const gtClaims: Claim<GtContract>[] = [
           }
           return { relErr: worst, prefixes: s.T };
         },
-        { numRuns: ctx.runs(40), seed: ctx.seed, examples: [{ kind: 'gated', D: 3, H: 4, T: 50, seed: 3 }, { kind: 'tanh', D: 1, H: 1, T: 1, seed: 4 }], show: (s) => `${s.kind} cell, D=${s.D}, H=${s.H}, t=1…${s.T}, seed ${s.seed}` },
+        { numRuns: ctx.runs(40), seed: ctx.seed, examples: [{ kind: 'gated', D: 3, H: 4, T: 50, seed: 3 }, { kind: 'tanh', D: 1, H: 1, T: 1, seed: 4 }] as FoldSpec[], show: (s) => `${s.kind} cell, D=${s.D}, H=${s.H}, t=1…${s.T}, seed ${s.seed}` },
       );
       return { sequences: rep.cases, worstRelErr: rep.worst.relErr, longestT: rep.worst.prefixes };
     },
