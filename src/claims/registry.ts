@@ -4,9 +4,15 @@
  */
 import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
+import { gtTopic } from '../gt/topic.ts';
+import { lstmTopic } from '../lstm/topic.ts';
+import { adderTopic } from '../adder/topic.ts';
+import { mdrnnTopic } from '../mdrnn/topic.ts';
+import { momentumTopic } from '../momentum/topic.ts';
+import { pixelcnnTopic } from '../pixelcnn/topic.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic];
+export const topics: Topic<any>[] = [rnnTopic, gtTopic, lstmTopic, adderTopic, mdrnnTopic, momentumTopic, pixelcnnTopic];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);
