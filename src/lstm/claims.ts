@@ -212,7 +212,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           if (cmp.some((x) => !x.pass)) failure('Error signals disagree with float64 central differences of L (each signal perturbed after it is computed):', cmp, got, c, FD_TOL);
           return { forward: fwd, ...worstOf(cmp, 'rel_') };
         },
-        { numRuns: ctx.runs(60), seed: ctx.seed, examples, show },
+        { numRuns: ctx.runs(40), seed: ctx.seed, examples, show },
       );
       return { cases: rep.cases, forwardRelErr: rep.worst.forward, worstRelErr: pick(rep.worst, 'rel_', LSTM_SIGNALS), tolerance: FD_TOL };
     },
@@ -236,7 +236,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           if (cmp.some((x) => !x.pass)) failure('Error signals disagree with tfjs autodiff (float32) of L:', cmp, got, c, AUTODIFF_TOL);
           return worstOf(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(12), seed: ctx.seed, examples, show },
+        { numRuns: ctx.runs(8), seed: ctx.seed, examples, show },
       );
       return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_SIGNALS), tolerance: AUTODIFF_TOL };
     },
@@ -284,7 +284,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           if (cmp.some((x) => !x.pass)) failure('Weight gradients disagree with tfjs autodiff (float32) of L:', cmp, got, c, AUTODIFF_TOL);
           return worstOf(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(12), seed: ctx.seed, examples, show },
+        { numRuns: ctx.runs(8), seed: ctx.seed, examples, show },
       );
       return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES), tolerance: AUTODIFF_TOL };
     },
