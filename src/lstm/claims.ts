@@ -243,7 +243,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           if (cmp.some((x) => !x.pass)) failure('Error signals disagree with tfjs autodiff (float32) of L:', cmp, got, c, AUTODIFF_TOL);
           return worstOf(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(8), seed: ctx.seed, examples, show },
+        { numRuns: ctx.runs(5), seed: ctx.seed, examples, show },
       );
       return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_SIGNALS), tolerance: AUTODIFF_TOL };
     },
@@ -291,7 +291,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           if (cmp.some((x) => !x.pass)) failure('Weight gradients disagree with tfjs autodiff (float32) of L:', cmp, got, c, AUTODIFF_TOL);
           return worstOf(cmp, 'rel_');
         },
-        { numRuns: ctx.runs(8), seed: ctx.seed, examples, show },
+        { numRuns: ctx.runs(5), seed: ctx.seed, examples, show },
       );
       return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES), tolerance: AUTODIFF_TOL, rule: 'each weight within tol relative to itself or within tol·‖all eight gradients‖' };
     },
