@@ -25,8 +25,9 @@ describe('big-O answers checked by measurement (src/verify/bigo.ts)', () => {
   test('syntax errors name the problem', () => {
     expect(() => parseExpr('O(d + )', V)).toThrow(BigOSyntaxError);
     expect(() => parseExpr('O(n^2)', V)).toThrow(/unknown variable "n"/);
-    expect(() => parseExpr('(d', V)).toThrow(/expected "\)"/);
-    expect(() => parseExpr('d)', V)).toThrow(/unexpected "\)"/);
+    expect(() => parseExpr('(d', V)).toThrow(/unbalanced parentheses/);
+    expect(() => parseExpr('d)(', V)).toThrow(/unexpected "\)"/);
+    expect(() => parseExpr('d)', V)).toThrow(/unbalanced/);
   });
   test('Θ check: tight answers pass, a missing factor fails and is located', () => {
     const count = (v: Record<string, number>) => v.d * (v.k * v.k - 1) * v.H * v.W;

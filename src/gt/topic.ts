@@ -15,5 +15,6 @@ export const gtTopic = defineTopic<GtContract>({
     { mistake: 'off-by-one', file: 'fixtures/wrong/gt/off-by-one.ts', rejectedBy: ['gt.expression', 'gt.fold', 'gt.any-length'], named: GT_MISTAKES['off-by-one'] },
     { mistake: 'unrolled-copies-counted', file: 'fixtures/wrong/gt/unrolled-copies-counted.ts', rejectedBy: ['gt.sharing'], named: 'the unrolled copies are counted as separate parameters' },
     { mistake: 'table-linear', file: 'fixtures/wrong/gt/table-linear.ts', rejectedBy: ['gt.sharing'], named: 'the table is counted as growing linearly' },
+    { mistake: 'throws', file: 'fixtures/wrong/gt/throws.ts', rejectedBy: ['gt.fold', 'gt.any-length'], named: '`gtUnroll` threw Error: TODO: not implemented' },
   ],
 });

@@ -16,5 +16,6 @@ export const mdrnnTopic = defineTopic<MdrnnContract>({
     { mistake: 'rows-in-parallel', file: 'fixtures/wrong/mdrnn/rows-in-parallel.ts', rejectedBy: ['mdrnn.steps', 'mdrnn.order'], named: MDRNN_MISTAKES.sameStep },
     { mistake: 'cross-context', file: 'fixtures/wrong/mdrnn/cross-context.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.cross },
     { mistake: 'cnn-field-Lk', file: 'fixtures/wrong/mdrnn/cnn-field-Lk.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.cnnWidth },
+    { mistake: 'order-not-array', file: 'fixtures/wrong/mdrnn/order-not-array.ts', rejectedBy: ['mdrnn.order'], named: 'mdrnnOrder(1) should return an array of steps' },
   ],
 });

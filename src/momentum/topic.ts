@@ -16,5 +16,6 @@ export const momentumTopic = defineTopic<MomentumContract>({
     { mistake: 'det-zero-rank-D', file: 'fixtures/wrong/momentum/det-zero-rank-D.ts', rejectedBy: ['momentum.det'], named: 'det = 0 / "rank D"' },
     { mistake: 'det-beta', file: 'fixtures/wrong/momentum/det-beta.ts', rejectedBy: ['momentum.det'], named: 'det = β: the β block is D×D' },
     { mistake: 'jacobian-sign', file: 'fixtures/wrong/momentum/jacobian-sign.ts', rejectedBy: ['momentum.jacobian'], named: 'The Jacobian disagrees with central differences' },
+    { mistake: 'missing-p', file: 'fixtures/wrong/momentum/missing-p.ts', rejectedBy: ['momentum.inverse'], named: 'momentumInverse(…): the field `p` is missing' },
   ],
 });

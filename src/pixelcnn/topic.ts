@@ -17,5 +17,6 @@ export const pixelcnnTopic = defineTopic<PixelcnnContract>({
     { mistake: 'unknown-variable', file: 'fixtures/wrong/pixelcnn/unknown-variable.ts', rejectedBy: ['pixelcnn.connections'], named: 'unknown variable "n"' },
     { mistake: 'no-blind-spot', file: 'fixtures/wrong/pixelcnn/no-blind-spot.ts', rejectedBy: ['pixelcnn.context'], named: PIXELCNN_MISTAKES.blindSpot },
     { mistake: 'mdrnn-causal-past', file: 'fixtures/wrong/pixelcnn/mdrnn-causal-past.ts', rejectedBy: ['pixelcnn.context'], named: PIXELCNN_MISTAKES.mdrnnRegion },
+    { mistake: 'unbalanced', file: 'fixtures/wrong/pixelcnn/unbalanced.ts', rejectedBy: ['pixelcnn.steps'], named: 'unbalanced parentheses' },
   ],
 });

@@ -25,6 +25,8 @@ export function stripBigO(s: string): string {
 
 /** Parse an expression over single-letter variables (`vars`, case as given; a lower-case alias is accepted when unambiguous). */
 export function parseExpr(src: string, vars: string[]): Expr {
+  const opens = (src.match(/[({]/g) ?? []).length, closes = (src.match(/[)}]/g) ?? []).length;
+  if (opens !== closes) throw new BigOSyntaxError(`cannot read "${src}": unbalanced parentheses (${opens} opening, ${closes} closing)`);
   const s = stripBigO(src);
   let pos = 0;
   const lower = new Map<string, string>();
