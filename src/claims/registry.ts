@@ -4,12 +4,30 @@
  */
 import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
+import { gtTopic } from '../gt/topic.ts';
 import { mlpTopic } from '../mlp/topic.ts';
-import { cnnParamsTopic } from '../cnnparams/topic.ts';
 import { alexnetTopic } from '../alexnet/topic.ts';
+import { adderTopic } from '../adder/topic.ts';
+import { lstmTopic } from '../lstm/topic.ts';
+import { cnnParamsTopic } from '../cnnparams/topic.ts';
+import { pixelcnnTopic } from '../pixelcnn/topic.ts';
+import { mdrnnTopic } from '../mdrnn/topic.ts';
+import { momentumTopic } from '../momentum/topic.ts';
 
+// Homework order: CIE6032 / ELEG5491 HW2, then CSE891 HW3, then CSC421 HW3.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic, mlpTopic, cnnParamsTopic, alexnetTopic];
+export const topics: Topic<any>[] = [
+  rnnTopic,
+  gtTopic,
+  mlpTopic,
+  alexnetTopic,
+  adderTopic,
+  lstmTopic,
+  cnnParamsTopic,
+  pixelcnnTopic,
+  mdrnnTopic,
+  momentumTopic,
+];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);

@@ -1,0 +1,235 @@
+/**
+ * G_t claims (CIE6032 HW2 P2 = ELEG5491 HW2 P2, 20 points): the expression (part 1) and the two
+ * reasons an RNN overcomes the difficulties of modelling G_t directly (part 2), measured.
+ */
+import type { Claim, ProblemRef } from '../claims/types.ts';
+import { fail } from '../claims/types.ts';
+import { compareTensor, formatComparison } from '../verify/compare.ts';
+import { fc, forAll } from '../verify/property.ts';
+import { readTensor } from '../verify/read.ts';
+import { makeRng } from '../verify/rng.ts';
+import { describe as describeValue, toTensor } from '../verify/tensor.ts';
+import { ADDER_WEIGHTS, readWeights, step as adderStep } from '../adder/reference.ts';
+import type { Cell, GtContract, GtModel } from './contract.ts';
+import { builtParamCount, expressionVariant, foldVariant, randomCell, unrolled, type GtVariant } from './reference.ts';
+
+export const GT_MISTAKES: Record<Exclude<GtVariant, 'correct'>, string> = {
+  reversed: 'the inputs are folded in reverse order: G_t must apply F_θ to x_1 first (innermost) and to x_t last (outermost)',
+  'no-nesting': 'F_θ is applied to h_0 and x_t only: G_t must nest F_θ t times, feeding each output back in as the next state',
+  'off-by-one': 'the last input x_t is left out: G_t nests F_θ exactly t times, over x_1 … x_t',
+};
+
+/** Lower-case, without spaces, LaTeX decorations, subscript marks or θ: "F_\theta(\mathbf h_0, x_1)" → "f(h0,x1)". */
+export function normaliseExpr(s: string): string {
+  return s
+    .replace(/\\(left|right|mathbf|boldsymbol|bm|mathrm)/g, '')
+    .replace(/\\theta|θ/g, '')
+    .replace(/[{}_$\s]/g, '')
+    .replace(/\\[,;!]/g, '')
+    .toLowerCase();
+}
+
+const variants: GtVariant[] = ['reversed', 'no-nesting', 'off-by-one'];
+
+interface FoldSpec {
+  kind: 'tanh' | 'gated';
+  D: number;
+  H: number;
+  T: number;
+  seed: number;
+}
+const foldArb: fc.Arbitrary<FoldSpec> = fc.record({
+  kind: fc.constantFrom<'tanh' | 'gated'>('tanh', 'gated'),
+  D: fc.integer({ min: 1, max: 5 }),
+  H: fc.integer({ min: 1, max: 6 }),
+  T: fc.integer({ min: 1, max: 50 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+const refs = { course: 'CIE6032', hw: 'HW2', problem: 2 } as const;
+const also = (part: string, points: number): ProblemRef[] => [{ course: 'ELEG5491', hw: 'HW2', problem: 2, part, points }];
+
+/** The binary adder's cell F_θ (weights from the adder problem): state (h1, h2, h3), input (a_t, b_t). */
+function adderCell(): { F: Cell; out: (h: number[]) => number } {
+  const n = readWeights(ADDER_WEIGHTS);
+  return { F: (h, x) => adderStep(n, h, x[0], x[1]).h, out: (h) => (n.Why[0] * h[0] + n.Why[1] * h[1] + n.Why[2] * h[2] + n.by >= 0 ? 1 : 0) };
+}
+
+export const gtClaims: Claim<GtContract>[] = [
+  {
+    id: 'gt.expression',
+    ...refs,
+    part: '1',
+    points: 4,
+    alsoIn: also('1', 4),
+    statement: 'the explicit expression of G_t is F_θ nested t times, innermost F_θ(h_0, x_1), outermost x_t (checked for t = 1–6)',
+    answer:
+      '$$G_t(\\mathbf x_t,\\dots,\\mathbf x_1)=F_\\theta\\big(F_\\theta(\\cdots F_\\theta(F_\\theta(\\mathbf h_0,\\mathbf x_1),\\mathbf x_2)\\cdots,\\mathbf x_{t-1}),\\mathbf x_t\\big),$$ ' +
+      'e.g. $G_3=F_\\theta(F_\\theta(F_\\theta(\\mathbf h_0,\\mathbf x_1),\\mathbf x_2),\\mathbf x_3)$; recursively $G_t=F_\\theta(G_{t-1}(\\mathbf x_{t-1},\\dots,\\mathbf x_1),\\mathbf x_t)$ with $G_0=\\mathbf h_0$ ' +
+      '(a left fold of $F_\\theta$ over the sequence).',
+    uses: ['gtExpression'],
+    check(impl) {
+      const shown: Record<string, string> = {};
+      for (let t = 1; t <= 6; t++) {
+        const got = impl.gtExpression(t);
+        if (typeof got !== 'string') fail(`gtExpression(${t}) should return a string, got ${describeValue(got)}`);
+        const want = expressionVariant(t);
+        if (normaliseExpr(got) !== normaliseExpr(want)) {
+          const m = variants.find((v) => normaliseExpr(expressionVariant(t, v)) === normaliseExpr(got));
+          fail(
+            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.`] : [])].join('\n'),
+          );
+        }
+        shown[`G${t}`] = got;
+      }
+      return { checked: 6, G3: expressionVariant(3), ...shown };
+    },
+  },
+  {
+    id: 'gt.fold',
+    ...refs,
+    part: '1',
+    points: 6,
+    alsoIn: also('1', 6),
+    statement: 'G_t computed as the nested F_θ equals the unrolled RNN\'s h_t, for random tanh and gated cells, random sequences and t = 1–50',
+    answer: 'Unrolling $\\mathbf h_t=F_\\theta(\\mathbf h_{t-1},\\mathbf x_t)$ from $\\mathbf h_0$ gives exactly the nested expression above: $G_t$ is the RNN\'s state after $t$ steps.',
+    uses: ['gtUnroll'],
+    async check(impl, ctx) {
+      const rep = await forAll(
+        foldArb,
+        (s) => {
+          const rng = makeRng(s.seed);
+          const F = randomCell(rng, s.kind, s.D, s.H);
+          const h0 = Array.from({ length: s.H }, () => 0.5 * rng.normal());
+          const xs = Array.from({ length: s.T }, () => Array.from({ length: s.D }, () => rng.normal()));
+          const hs = unrolled(F, h0, xs);
+          let worst = 0;
+          // every prefix: G_t for t = 1 … T
+          for (let t = 1; t <= s.T; t++) {
+            const got = readTensor(impl.gtUnroll(F, h0.slice(), xs.slice(0, t).map((x) => x.slice())), `gtUnroll(F, h0, [x_1 … x_${t}])`, [s.H]);
+            const cmp = compareTensor(`h_${t}`, got, toTensor(hs[t - 1]), 1e-12);
+            if (!cmp.pass) {
+              const m = variants.find((v) => compareTensor('v', got, toTensor(foldVariant(F, h0, xs.slice(0, t), v)), 1e-12).pass && !compareTensor('v', toTensor(foldVariant(F, h0, xs.slice(0, t), v)), toTensor(hs[t - 1]), 1e-12).pass);
+              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.`] : [])].join('\n'));
+            }
+            worst = Math.max(worst, cmp.relErr);
+          }
+          return { relErr: worst, prefixes: s.T };
+        },
+        { numRuns: ctx.runs(40), seed: ctx.seed, examples: [{ kind: 'gated', D: 3, H: 4, T: 50, seed: 3 }, { kind: 'tanh', D: 1, H: 1, T: 1, seed: 4 }] as FoldSpec[], show: (s) => `${s.kind} cell, D=${s.D}, H=${s.H}, t=1…${s.T}, seed ${s.seed}` },
+      );
+      return { sequences: rep.cases, worstRelErr: rep.worst.relErr, longestT: rep.worst.prefixes };
+    },
+  },
+  {
+    id: 'gt.sharing',
+    ...refs,
+    part: '2',
+    points: 5,
+    alsoIn: also('2', 5),
+    statement: 'reason (1), parameter sharing, counted: the RNN has the same parameters for every t = 1…1000, while a separate model per length grows — linearly in t (dense on the concatenated inputs) or as 2^t (a lookup table over binary sequences)',
+    answer:
+      '**Parameter sharing.** The RNN applies the same $F_\\theta$ at every step, so one set of parameters $\\theta$ serves $G_t$ for every $t$: ' +
+      'for the tanh cell, $H^2+HD+H$ parameters whatever $t$ is. Modelling each $G_t$ directly needs a separate model per length, whose size grows with $t$ — ' +
+      '$H(tD+1)$ for one dense layer on the concatenated inputs, and $2^t H$ for a table over binary sequences (the exponential complexity of the question). ' +
+      'Every training sequence, of any length, trains the same $\\theta$, so there is enough data for it, and the model size stays fixed.',
+    uses: ['gtParamCount'],
+    check(impl) {
+      const ts = [1, 2, 3, 5, 8, 10, 16, 50, 100, 500, 1000];
+      const dims = [
+        [1, 1],
+        [1, 4],
+        [3, 5],
+      ];
+      const rows: Record<string, string> = {};
+      const label: Record<GtModel, string> = { rnn: 'the RNN cell', dense: 'a dense model on the concatenated inputs', table: 'a lookup table over binary sequences' };
+      for (const [D, H] of dims) {
+        for (const model of ['rnn', 'dense', 'table'] as GtModel[]) {
+          if (model === 'table' && D !== 1) continue;
+          const counted: string[] = [];
+          for (const t of ts) {
+            const want = builtParamCount(model, t, D, H);
+            const raw = impl.gtParamCount(model, t, D, H);
+            let got: bigint;
+            if (typeof raw === 'bigint') got = raw;
+            else if (typeof raw === 'number' && Number.isInteger(raw)) got = BigInt(raw);
+            else fail(`gtParamCount('${model}', ${t}, ${D}, ${H}) should return an integer (number or bigint), got ${describeValue(raw)}`);
+            if (got !== want) {
+              const hint =
+                model === 'rnn' && got === want * BigInt(t) && t > 1
+                  ? '\n  Recognised mistake: the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.'
+                  : model === 'table' && got === BigInt(t) * 2n * BigInt(H)
+                    ? '\n  Recognised mistake: the table is counted as growing linearly: it needs one entry per binary sequence, 2^t of them.'
+                    : '';
+              fail(`gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`);
+            }
+            counted.push(`${t}:${want.toString().length > 12 ? `≈2^${(want.toString(2).length - 1)}` : want}`);
+          }
+          rows[`${model} D=${D} H=${H}`] = counted.join(' ');
+        }
+      }
+      const rnnCounts = new Set(Array.from({ length: 1000 }, (_, t) => impl.gtParamCount('rnn', t + 1, 3, 5)).map(String));
+      if (rnnCounts.size !== 1) fail(`the RNN's parameter count changes with t over t = 1…1000 (${rnnCounts.size} different values): the cell is shared by every step.\n  Recognised mistake: the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.`);
+      return { countsByT: rows, rnnDistinctCountsOverT1to1000: rnnCounts.size };
+    },
+  },
+  {
+    id: 'gt.any-length',
+    ...refs,
+    part: '2',
+    points: 5,
+    alsoIn: also('2', 5),
+    statement: 'reason (2), one model for every length: the binary adder\'s F_θ, checked only on sequences of length ≤ 3, folded by gtUnroll adds correctly at every length up to 64',
+    answer:
+      '**One model serves every length.** Because $G_t$ is built from the same $F_\\theta$, what is learned about the step transfers to every $t$, including lengths never seen: ' +
+      'the model generalises across lengths instead of needing a separate $G_t$ (and separate training data) for each. ' +
+      'Measured on the binary adder: its cell, verified on the 16 pairs of 2-bit numbers (length 3), adds correctly at every length 1–64; a per-length model built for lengths ≤ 3 has no parameters at all for length 4.',
+    uses: ['gtUnroll'],
+    check(impl, ctx) {
+      const { F, out } = adderCell();
+      const rng = makeRng(ctx.seed);
+      const run = (a: bigint, b: bigint, L: number): number[] => {
+        const xs = Array.from({ length: L }, (_, t) => [Number((a >> BigInt(t)) & 1n), Number((b >> BigInt(t)) & 1n)]);
+        return Array.from({ length: L }, (_, t) => out(readTensor(impl.gtUnroll(F, [0, 0, 0], xs.slice(0, t + 1)), `gtUnroll(adder cell, h0, x_1…x_${t + 1})`, [3]).data as unknown as number[]));
+      };
+      let built = 0, tested = 0;
+      for (let a = 0n; a < 4n; a++) for (let b = 0n; b < 4n; b++) {
+        const y = run(a, b, 3);
+        if (y.join() !== Array.from({ length: 3 }, (_, t) => Number(((a + b) >> BigInt(t)) & 1n)).join()) fail(`on the short sequences the adder cell was built from (${a} + ${b}, 3 steps), folding with gtUnroll gives the bits ${y.join(',')}: the fold itself is wrong.${hint(impl)}`);
+        built++;
+      }
+      const lengths: number[] = [];
+      for (let L = 1; L <= 64; L++) {
+        for (let k = 0; k < ctx.runs(2); k++) {
+          let a = 0n, b = 0n;
+          for (let i = 0; i < L - 1; i++) {
+            a |= BigInt(rng.int(0, 1)) << BigInt(i);
+            b |= BigInt(rng.int(0, 1)) << BigInt(i);
+          }
+          const y = run(a, b, L);
+          const want = Array.from({ length: L }, (_, t) => Number(((a + b) >> BigInt(t)) & 1n));
+          const t = want.findIndex((v, i) => v !== y[i]);
+          if (t >= 0) fail(`length ${L}: ${a} + ${b}: the sum bit ${t + 1} from folding the adder cell with gtUnroll is ${y[t]}, expected ${want[t]}.${hint(impl)}`);
+          tested++;
+        }
+        lengths.push(L);
+      }
+      return { pairsUsedToBuild: built, buildLengths: '≤ 3', pairsTested: tested, lengthsServed: `1–${lengths.length}`, perLengthModelServes: '1–3 only (no parameters for longer inputs)' };
+    },
+  },
+];
+
+/** Name a fold mistake by running the variants on a small tanh cell. */
+function hint(impl: GtContract): string {
+  const rng = makeRng(11);
+  const F = randomCell(rng, 'tanh', 2, 3);
+  const xs = Array.from({ length: 4 }, () => [rng.normal(), rng.normal()]);
+  let got: number[];
+  try {
+    got = impl.gtUnroll(F, [0.1, -0.2, 0.3], xs);
+  } catch {
+    return '';
+  }
+  const m = variants.find((v) => compareTensor('v', toTensor(got), toTensor(foldVariant(F, [0.1, -0.2, 0.3], xs, v)), 1e-12).pass);
+  return m ? `\n  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.` : '';
+}

@@ -1,0 +1,79 @@
+/**
+ * Reference G_t: the fold of F_θ over the sequence, its expression, and parameter counts taken from
+ * built models (arrays allocated and counted), with the misconception variants the bank names.
+ */
+import type { Cell, GtContract, GtModel } from './contract.ts';
+import { makeRng, randnMatrix, randnVector, type Rng } from '../verify/rng.ts';
+
+export type GtVariant = 'correct' | 'reversed' | 'no-nesting' | 'off-by-one';
+
+export function foldVariant(F: Cell, h0: number[], xs: number[][], v: GtVariant = 'correct'): number[] {
+  if (v === 'no-nesting') return xs.length ? F(h0, xs[xs.length - 1]) : h0;
+  const seq = v === 'reversed' ? [...xs].reverse() : v === 'off-by-one' ? xs.slice(0, -1) : xs;
+  return seq.reduce((h, x) => F(h, x), h0);
+}
+
+export function expressionVariant(t: number, v: GtVariant = 'correct'): string {
+  if (v === 'no-nesting') return `F(h0, x${t})`;
+  const idx = Array.from({ length: v === 'off-by-one' ? t - 1 : t }, (_, k) => k + 1);
+  if (v === 'reversed') idx.reverse();
+  return idx.reduce((e, k) => `F(${e}, x${k})`, 'h0');
+}
+
+/** The unrolled RNN, written as an explicit loop over time (what the fold must equal). */
+export function unrolled(F: Cell, h0: number[], xs: number[][]): number[][] {
+  const hs: number[][] = [];
+  let h = h0;
+  for (let t = 0; t < xs.length; t++) hs.push((h = F(h, xs[t])));
+  return hs;
+}
+
+const matVec = (W: number[][], v: number[]): number[] => W.map((r) => r.reduce((s, w, j) => s + w * v[j], 0));
+
+/** Random cells: a tanh RNN cell, and a gated (GRU-like) cell, neither symmetric in its history. */
+export function randomCell(rng: Rng, kind: 'tanh' | 'gated', D: number, H: number): Cell {
+  const Wh = randnMatrix(rng, H, H, 1.2 / Math.sqrt(H)), Wx = randnMatrix(rng, H, D, 1 / Math.sqrt(D)), b = randnVector(rng, H, 0.3);
+  if (kind === 'tanh') return (h, x) => matVec(Wh, h).map((v, j) => Math.tanh(v + matVec(Wx, x)[j] + b[j]));
+  const Uz = randnMatrix(rng, H, D, 1), Vz = randnMatrix(rng, H, H, 1);
+  return (h, x) => {
+    const cand = matVec(Wh, h).map((v, j) => Math.tanh(v + matVec(Wx, x)[j] + b[j]));
+    const z = matVec(Uz, x).map((v, j) => 1 / (1 + Math.exp(-(v + matVec(Vz, h)[j]))));
+    return h.map((hj, j) => z[j] * hj + (1 - z[j]) * cand[j]);
+  };
+}
+
+/** Parameters of the built models, counted by allocating them (the table only up to t = 16, then 2^t·H by BigInt). */
+const built = new Map<string, bigint>();
+export function builtParamCount(model: GtModel, t: number, D: number, H: number): bigint {
+  const key = `${model}:${t}:${D}:${H}`;
+  if (!built.has(key)) built.set(key, buildAndCount(model, t, D, H));
+  return built.get(key)!;
+}
+
+function buildAndCount(model: GtModel, t: number, D: number, H: number): bigint {
+  const rng = makeRng(1);
+  const count = (...arrs: (number[] | number[][] | Float64Array)[]) =>
+    BigInt(arrs.reduce((s, a) => s + (a instanceof Float64Array ? a.length : (a as (number | number[])[]).reduce<number>((q, r) => q + (Array.isArray(r) ? r.length : 1), 0)), 0));
+  if (model === 'rnn') return count(randnMatrix(rng, H, H), randnMatrix(rng, H, D), randnVector(rng, H));
+  if (model === 'dense') return count(new Float64Array(H * t * D), new Float64Array(H));
+  if (t <= 16) {
+    const table = new Map<number, Float64Array>();
+    for (let s = 0; s < 2 ** t; s++) table.set(s, new Float64Array(H));
+    let n = 0n;
+    for (const v of table.values()) n += BigInt(v.length);
+    return n;
+  }
+  return (1n << BigInt(t)) * BigInt(H);
+}
+
+export const gtReference: GtContract = {
+  gtExpression: (t) => expressionVariant(t),
+  gtUnroll: (F, h0, xs) => foldVariant(F, h0, xs),
+  gtParamCount: (model, t, D, H) => {
+    if (model === 'rnn') return H * H + H * D + H;
+    if (model === 'dense') return H * (t * D + 1);
+    return (1n << BigInt(t)) * BigInt(H);
+  },
+};
+
+export { makeRng };

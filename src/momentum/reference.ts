@@ -1,0 +1,102 @@
+/**
+ * Reference momentum step, its inverse (with the misconception variants), the exact Jacobian, a
+ * float64 LU determinant, and the test costs (quadratic, and log-cosh + quartic).
+ */
+import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
+import type { Grad, Hess, MomentumContract } from './contract.ts';
+
+export interface State {
+  theta: number[];
+  p: number[];
+}
+
+export function stepForward(s: State, grad: Grad, alpha: number, beta: number): State {
+  const g = grad(s.theta);
+  const p = s.p.map((v, i) => beta * v - alpha * g[i]);
+  return { theta: s.theta.map((v, i) => v + p[i]), p };
+}
+
+export type InverseVariant = 'correct' | 'theta-uses-p_k' | 'grad-at-theta_k1' | 'times-beta';
+
+export function inverseVariant(s1: State, grad: Grad, alpha: number, beta: number, v: InverseVariant = 'correct'): State {
+  if (v === 'theta-uses-p_k') {
+    const g = grad(s1.theta);
+    const p = s1.p.map((x, i) => (x + alpha * g[i]) / beta);
+    return { theta: s1.theta.map((x, i) => x - p[i]), p };
+  }
+  const theta = s1.theta.map((x, i) => x - s1.p[i]);
+  const g = grad(v === 'grad-at-theta_k1' ? s1.theta : theta);
+  const p = s1.p.map((x, i) => (v === 'times-beta' ? beta * x + alpha * g[i] : (x + alpha * g[i]) / beta));
+  return { theta, p };
+}
+
+/** [[I − αH, βI], [−αH, βI]] */
+export function jacobian(theta: number[], hess: Hess, alpha: number, beta: number): number[][] {
+  const D = theta.length;
+  const H = hess(theta);
+  return Array.from({ length: 2 * D }, (_, r) =>
+    Array.from({ length: 2 * D }, (_, c) => {
+      const i = r % D, j = c % D;
+      if (c < D) return (r < D && i === j ? 1 : 0) - alpha * H[i][j];
+      return i === j ? beta : 0;
+    }),
+  );
+}
+
+/** Determinant by Gaussian elimination with partial pivoting, float64. */
+export function det(M: number[][]): number {
+  const A = M.map((r) => r.slice());
+  const n = A.length;
+  let d = 1;
+  for (let k = 0; k < n; k++) {
+    let piv = k;
+    for (let r = k + 1; r < n; r++) if (Math.abs(A[r][k]) > Math.abs(A[piv][k])) piv = r;
+    if (A[piv][k] === 0) return 0;
+    if (piv !== k) {
+      [A[piv], A[k]] = [A[k], A[piv]];
+      d = -d;
+    }
+    d *= A[k][k];
+    for (let r = k + 1; r < n; r++) {
+      const f = A[r][k] / A[k][k];
+      for (let c = k; c < n; c++) A[r][c] -= f * A[k][c];
+    }
+  }
+  return d;
+}
+
+export interface Cost {
+  name: string;
+  grad: Grad;
+  hess: Hess;
+}
+
+/** J(θ) = ½ θᵀAθ + bᵀθ with A = MMᵀ/D + 0.1 I */
+export function quadratic(D: number, seed: number): Cost {
+  const rng = makeRng(seed);
+  const M = randnMatrix(rng, D, D);
+  const A = M.map((r, i) => M.map((q, j) => r.reduce((s, v, k) => s + v * q[k], 0) / D + (i === j ? 0.1 : 0)));
+  const b = randnVector(rng, D);
+  return { name: 'quadratic', grad: (t) => A.map((r, i) => r.reduce((s, v, j) => s + v * t[j], 0) + b[i]), hess: () => A.map((r) => r.slice()) };
+}
+
+/** J(θ) = Σ_m log cosh(c_m·θ) + ¼ Σ_i θ_i⁴ — not quadratic: its Hessian changes with θ */
+export function logcoshQuartic(D: number, seed: number): Cost {
+  const rng = makeRng(seed);
+  const C = randnMatrix(rng, D + 1, D, 1 / Math.sqrt(D));
+  const dot = (c: number[], t: number[]) => c.reduce((s, v, i) => s + v * t[i], 0);
+  return {
+    name: 'log-cosh + quartic',
+    grad: (t) => t.map((ti, i) => C.reduce((s, c) => s + c[i] * Math.tanh(dot(c, t)), 0) + ti ** 3),
+    hess: (t) =>
+      t.map((ti, i) =>
+        t.map((_, j) => C.reduce((s, c) => s + (c[i] * c[j]) / Math.cosh(dot(c, t)) ** 2, 0) + (i === j ? 3 * ti * ti : 0)),
+      ),
+  };
+}
+
+export const momentumReference: MomentumContract = {
+  momentumInverse: (theta1, p1, grad, alpha, beta) => inverseVariant({ theta: theta1, p: p1 }, grad, alpha, beta),
+  momentumJacobian: (theta, _p, hess, alpha, beta) => jacobian(theta, hess, alpha, beta),
+  momentumJacobianDet: (D, _alpha, beta) => beta ** D,
+};
