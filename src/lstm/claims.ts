@@ -331,7 +331,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
           `  your c̄(t)/c̄(T) ranges over [${fmtNum(rMin)}, ${fmtNum(rMax)}]; expected [${fmtNum(Math.min(...want.cbar.map((v) => v / want.cbar[T - 1])))}, 1] (c̄ carried back by the factors f ≈ 1)`,
         ];
         for (const x of cmp.filter((x) => !x.pass)) lines.push(`  ${formatComparison(x, LABEL[x.name] ?? `∂L/∂${x.name}`)}`);
-        const m = recognise(bank, c, got, distance, 1e-6, want);
+        const m = recognise(bank, c, got, distance, 1e-10, want);
         if (m) lines.push(`  Recognised mistake: ${m.label}.`);
         fail(lines.join('\n'), { cbarRatioMin: rMin, cbarRatioMax: rMax });
       }
