@@ -6,9 +6,10 @@ import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
 import { heinitTopic } from '../heinit/topic.ts';
 import { autoencoderTopic } from '../autoencoder/topic.ts';
+import { resnetTopic } from '../resnet/topic.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic, autoencoderTopic, heinitTopic];
+export const topics: Topic<any>[] = [rnnTopic, autoencoderTopic, heinitTopic, resnetTopic];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);
