@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { makeRng } from '../src/verify/rng.ts';
 import {
-  contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, mean, meanCI, monteCarlo, normalQuantile,
+  batchMeansCI, contains, familyLevel, tFor, tQuantile, fmtInterval, intervalEvidence, lognormalMeanCI, mean, meanCI, monteCarlo, normalQuantile,
   ratioOfMeansCI, sampleVariance, varianceCI, zFor, zScore, type Interval,
 } from '../src/verify/statistics.ts';
 
@@ -25,6 +25,22 @@ describe('normal quantiles', () => {
     expect(normalQuantile(1e-9)).toBeCloseTo(-5.997807015, 7);
     expect(zFor(0.999)).toBeCloseTo(3.290526731, 8);
     expect(zFor(0.95)).toBeCloseTo(1.959963985, 8);
+  });
+  test('Student t quantiles (exact for ν = 1, 2; Cornish–Fisher otherwise)', () => {
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.70620474, 6);
+    expect(tQuantile(0.975, 2)).toBeCloseTo(4.30265273, 7);
+    const table: [number, number, number][] = [
+      [0.975, 3, 3.182446305],
+      [0.975, 10, 2.228138852],
+      [0.995, 30, 2.749995652],
+      [0.9995, 20, 3.849516275],
+      [0.99995, 47, 4.251578584],
+      [0.9999, 624, 3.741232611], // reference values: scipy.stats.t.ppf
+    ];
+    for (const [p, df, want] of table) expect(Math.abs(tQuantile(p, df) - want) / want).toBeLessThan(df === 3 ? 2e-3 : 1e-4);
+    expect(tFor(0.95, 1e9)).toBeCloseTo(zFor(0.95), 6);
+    expect(() => tQuantile(0.9, 0)).toThrow(/degrees of freedom/);
+    expect(() => tFor(2, 5)).toThrow(/confidence level/);
   });
   test('out-of-range arguments are errors', () => {
     expect(() => normalQuantile(0)).toThrow(/\(0, 1\)/);
@@ -63,6 +79,16 @@ describe('intervals cover the truth at their level (seeded coverage studies)', (
     expect(c).toBeGreaterThan(lo95);
     expect(c).toBeLessThan(hi95);
   });
+  test('batch means of a skewed square (y = w·x, w ~ N(0,1), x ~ U(0,2): E[y²] = 4/3), 625 batches of 16', () => {
+    const c = coverage(
+      500,
+      5,
+      (r) => batchMeansCI(Array.from({ length: 10000 }, () => (r.normal() * 2 * r.next()) ** 2), 16, 0.95),
+      4 / 3,
+    );
+    expect(c).toBeGreaterThan(0.95 - 4 * 0.0097);
+    expect(c).toBeLessThan(0.95 + 4 * 0.0097);
+  });
   test('lognormal mean (Cox), σ = 1, n = 48: E[X] = e^{1/2}', () => {
     const c = coverage(1000, 4, (r) => lognormalMeanCI(Array.from({ length: 48 }, () => Math.exp(r.normal())), 0.95), Math.exp(0.5));
     expect(c).toBeGreaterThan(lo95);
@@ -100,5 +126,7 @@ describe('helpers and bad input', () => {
     expect(() => ratioOfMeansCI([1, 2], [1], 0.95)).toThrow(/2 numerators but 1 denominators/);
     expect(() => ratioOfMeansCI([1, 2], [1, -1], 0.95)).toThrow(/average to 0/);
     expect(() => lognormalMeanCI([1, 0, 2], 0.95)).toThrow(/must be > 0/);
+    expect(() => batchMeansCI([1, 2, 3], 0, 0.95)).toThrow(/positive integer/);
+    expect(batchMeansCI([1, 2, 3, 4, 5], 2, 0.95).n).toBe(2);
   });
 });

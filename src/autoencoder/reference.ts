@@ -67,8 +67,10 @@ export function aeOptimum(X: number[][], k: number): AeParams {
 /**
  * Training settings of the reference: full-batch gradient descent (tfjs `sgd`), step size 0.4/λ_max of
  * the uncentred second moment (1/N)Σ x̃x̃ᵀ (x̃ = [x; 1] with biases) — below the stability limit 1/λ_max of
- * the curvature 2‖D‖²λ_max near a balanced optimum (‖D‖₂ ≈ 1), with E, D initialised N(0, 1/d) so that
- * ‖D‖₂ < 1 from the start — for `steps` steps.  Plain gradient descent beat Adam here: Adam's per-coordinate
+ * the curvature ≈ 2‖D‖₂²λ_max (‖D‖₂ ≈ 1 at a balanced optimum), with E, D initialised N(0, 0.25/d) so that
+ * ‖D‖₂ ≈ 0.8 < 1 from the start (with N(0, 1/d), ‖D‖₂ ≈ 1.6 and 0.4/λ_max sits at the stability edge: a
+ * float64 copy of this trainer diverged for one init in 60) — for `steps` steps.  Measured over 60 seeds
+ * (float64 copy): worst largest angle 1.6e-3 rad, worst loss excess 1.5e-4 on the three trained cases.  Plain gradient descent beat Adam here: Adam's per-coordinate
  * steps hover near the optimum instead of settling (measured: angle 1e-2 after 300 Adam steps vs 4e-4 for GD).
  */
 export const AE_TRAIN = { steps: 400, lrScale: 0.4 };
@@ -79,8 +81,8 @@ export async function aeTrain(X: number[][], k: number, opts: { seed: number; bi
   const lamMax = symmetricEigen(meanAndCovariance(opts.bias ? X.map((x) => [...x, 1]) : X, false).cov).values[0];
   const rng = makeRng(opts.seed);
   // row-vector layout: H = X E + b_e (E is d×k), X̂ = H D + b_d (D is k×d); returned transposed
-  const E = tf.variable(tf.tensor2d(randnMatrix(rng, d, k, 1 / Math.sqrt(d))));
-  const D = tf.variable(tf.tensor2d(randnMatrix(rng, k, d, 1 / Math.sqrt(d))));
+  const E = tf.variable(tf.tensor2d(randnMatrix(rng, d, k, 0.5 / Math.sqrt(d))));
+  const D = tf.variable(tf.tensor2d(randnMatrix(rng, k, d, 0.5 / Math.sqrt(d))));
   const be = tf.variable(tf.zeros([1, k]), opts.bias);
   const bd = tf.variable(tf.zeros([1, d]), opts.bias);
   const Xt = tf.tensor2d(X);

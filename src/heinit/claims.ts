@@ -16,7 +16,7 @@ import { fail } from '../claims/types.ts';
 import { fmtNum } from '../verify/compare.ts';
 import { readNumber, readTensor } from '../verify/read.ts';
 import { makeRng, type Rng } from '../verify/rng.ts';
-import { contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from '../verify/statistics.ts';
+import { batchMeansCI, contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from '../verify/statistics.ts';
 import type { HeinitContract, XMoments } from './contract.ts';
 import { deepRun, depthWidths, eq5Prediction } from './simulate.ts';
 
@@ -59,21 +59,25 @@ export const EQ3_CASES: Eq3Case[] = [
   { label: 'conv 5×5 over 2 channels, n_l = k²c = 50', n: 50, varW: 0.01, w: 'uniform', x: uniform01(1), conv: { k: 5, c: 2, h: 7 }, trials: 2000 },
 ];
 
+/** Samples per batch for the batch-means intervals (see statistics.ts): squares of products are skewed. */
+const BATCH = 16;
+
 /**
- * Dense: one output y = Σ_i w_i x_i per trial, iid over trials → interval for Var[y].
+ * Dense: one output y = Σ_i w_i x_i per trial, iid over trials; E[y] = 0 exactly (E[w] = 0, w ⟂ x), so
+ * Var[y] = E[y²] → batch-means interval of y².
  * Conv: per trial a fresh k×k×c kernel and input map, all valid output positions; they share the kernel,
  * so the trial's statistic is the mean of y² over positions (E[y] = 0 because E[w] = 0) → interval for E[y²] = Var[y].
  */
 export function measureEq3(c: Eq3Case, seed: number, level: number): Interval {
   const rng = makeRng(seed);
   if (!c.conv) {
-    const ys = new Float64Array(c.trials);
+    const y2 = new Float64Array(c.trials);
     for (let t = 0; t < c.trials; t++) {
       let y = 0;
       for (let i = 0; i < c.n; i++) y += drawW(rng, c.w, c.varW) * c.x.draw(rng);
-      ys[t] = y;
+      y2[t] = y * y;
     }
-    return varianceCI(ys, level);
+    return batchMeansCI(y2, BATCH, level);
   }
   const { k, c: ch, h } = c.conv;
   const o = h - k + 1;
@@ -119,7 +123,7 @@ const SKEWED: YLaw = { name: 'Exp(1) − 1 (zero mean, not symmetric)', draw: (r
 const EQ4_TRIALS = 40000;
 
 export function measureEq4(law: YLaw, seed: number, trials: number, level: number): Interval {
-  return meanCI(monteCarlo(seed, trials, (r) => Math.max(0, law.draw(r)) ** 2), level);
+  return batchMeansCI(monteCarlo(seed, trials, (r) => Math.max(0, law.draw(r)) ** 2), BATCH, level);
 }
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
@@ -127,6 +131,7 @@ const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.
 function nameEq3(got: number, c: Eq3Case): string {
   const { n, varW } = c;
   const x = c.x.m;
+  if (close(got, n * varW * x.meanSq)) return '';
   if (close(got, n * varW * x.var)) return 'Recognised mistake: Var[x_l] used instead of E[x_l²] — x_l = ReLU(y_{l−1}) is not zero-mean, so Var[w x] = Var[w]·E[x²] (E[w] = 0), not Var[w]·Var[x].';
   if (close(got, varW * x.meanSq)) return 'Recognised mistake: the factor n_l is missing — y_l sums n_l independent terms w x, so their variances add.';
   if (close(got, n * varW * x.mean ** 2)) return 'Recognised mistake: E[x_l]² used instead of E[x_l²].';
@@ -135,6 +140,7 @@ function nameEq3(got: number, c: Eq3Case): string {
 }
 
 function nameEq4(got: number, v: number): string {
+  if (close(got, v / 2)) return '';
   if (close(got, v)) return 'Recognised mistake: the factor ½ is missing — ReLU zeroes the negative half of a symmetric y, so E[x²] = ½E[y²] = ½Var[y].';
   if (close(got, v * (0.5 - 1 / (2 * Math.PI)))) return 'Recognised mistake: this is Var[x_l] for Gaussian y (E[x²] − E[x]²); eq. (4) is about E[x_l²].';
   if (close(got, v / 4)) return 'Recognised mistake: ¼Var[y] — the ½ applies to E[y²], it is not squared.';
