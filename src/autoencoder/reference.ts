@@ -2,7 +2,7 @@
  * Reference linear autoencoder: the loss and the closed-form optimum in float64 (ml-matrix), and
  * training with tfjs (float32, full-batch Adam) for the trained claims.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { initBackend, tf } from '../backend.ts';
 import { makeRng, randnMatrix } from '../verify/rng.ts';
 import { firstColumns, symmetricEigen } from '../verify/subspaces.ts';
@@ -51,10 +51,16 @@ export function pca(X: number[][], centre = true): { mean: number[]; values: num
   return { mean, values: e.values, vectors: e.vectors };
 }
 
-/** The optimum: E = U_kᵀ, D = U_k, b_e = −U_kᵀ μ, b_d = μ  ⇒  x̂ = μ + U_k U_kᵀ (x − μ). */
+/**
+ * The optimum from an SVD of the centred data X_c = U S Vᵀ (the right singular vectors are the covariance's
+ * eigenvectors, in the same order): E = V_kᵀ, D = V_k, b_e = −V_kᵀ μ, b_d = μ  ⇒  x̂ = μ + V_k V_kᵀ (x − μ).
+ * The claims check it against the symmetric eigendecomposition of the covariance — an independent float64 path.
+ */
 export function aeOptimum(X: number[][], k: number): AeParams {
-  const { mean, vectors } = pca(X);
-  const U = firstColumns(vectors, k);
+  const { mean } = meanAndCovariance(X);
+  const Xc = new Matrix(X.map((x) => x.map((v, i) => v - mean[i])));
+  const svd = new SingularValueDecomposition(Xc, { computeLeftSingularVectors: false, autoTranspose: true });
+  const U = firstColumns(svd.rightSingularVectors, k);
   const mu = Matrix.columnVector(mean);
   return {
     encoder: U.transpose().to2DArray(),
