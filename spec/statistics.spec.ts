@@ -117,6 +117,7 @@ describe('helpers and bad input', () => {
     const iv = meanCI([1, 2, 3, 4], 0.999);
     expect(fmtInterval(iv)).toMatch(/^2\.5000 \[.*\] \(99\.9% CI, n = 4\)$/);
     expect(fmtInterval({ ...iv, estimate: 1e-9, lo: 0, hi: 2e-9 })).toContain('1.0000e-9');
+    expect(fmtInterval({ ...iv, level: 1 - 1.4e-7 })).toContain('(1 − 1.4e-7 CI');
     expect(intervalEvidence(iv)).toEqual({ estimate: iv.estimate, lo: iv.lo, hi: iv.hi, level: 0.999, n: 4 });
   });
   test('too few, non-finite, mismatched or non-positive samples are errors', () => {

@@ -315,8 +315,8 @@ export const heinitClaims: Claim<HeinitContract>[] = [
       // 2. thirty layers, three initializations
       const schemes = [
         { name: 'He (heInitStd(fan-in))', std: (fi: number) => impl.heInitStd(fi), networks: 64, student: true },
-        { name: 'std 0.01', std: () => 0.01, networks: 12, student: false },
-        { name: 'Var[w] = 1/n_l', std: (fi: number) => Math.sqrt(1 / fi), networks: 12, student: false },
+        { name: 'std 0.01', std: () => 0.01, networks: 24, student: false },
+        { name: 'Var[w] = 1/n_l', std: (fi: number) => Math.sqrt(1 / fi), networks: 24, student: false },
       ];
       const rows: Evidence[] = [];
       for (const [k, s] of schemes.entries()) {

@@ -202,8 +202,11 @@ export function monteCarlo(seed: number | string, n: number, draw: (rng: Rng) =>
 
 const g = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4) || x === 0 ? x.toPrecision(5) : x.toExponential(4);
 
+/** '99.9%' for ordinary levels, '1 − 1.4e-7' for very high ones (where a percentage would round to 100 %). */
+export const fmtLevel = (level: number): string => (1 - level < 1e-4 ? `1 − ${(1 - level).toExponential(1)}` : `${+(level * 100).toPrecision(6)}%`);
+
 export function fmtInterval(iv: Interval): string {
-  return `${g(iv.estimate)} [${g(iv.lo)}, ${g(iv.hi)}] (${+(iv.level * 100).toPrecision(6)}% CI, n = ${iv.n})`;
+  return `${g(iv.estimate)} [${g(iv.lo)}, ${g(iv.hi)}] (${fmtLevel(iv.level)} CI, n = ${iv.n})`;
 }
 
 /** The JSON evidence of one interval. */
