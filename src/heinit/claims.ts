@@ -271,7 +271,7 @@ export const heinitClaims: Claim<HeinitContract>[] = [
     ...refs,
     points: 1,
     statement:
-      'eq. (5) over L = 30 ReLU layers: with the student’s He init Var[y_L]/Var[y_1] stays within [0.5, 2]; std 0.01 collapses it by ~60 orders of magnitude; Var[w] = 1/n_l halves it per layer (≈ 2^−29); each measured ratio’s CI contains eq. (5)',
+      'eq. (5) over L = 30 ReLU layers: with the student’s He init Var[y_L]/Var[y_1] stays within [0.5, 2]; std 0.01 collapses it to ≈ 10^−68; Var[w] = 1/n_l halves it per layer (≈ 2^−29); each measured ratio’s CI contains eq. (5)',
     answer:
       'Eq. (3) at layer $l$ and eq. (4) for $E[x_l^2]$ give $\\operatorname{Var}[y_l]=\\tfrac12n_l\\operatorname{Var}[w_l]\\operatorname{Var}[y_{l-1}]$; chaining from $l=2$ to $L$: ' +
       '$\\operatorname{Var}[y_L]=\\operatorname{Var}[y_1]\\prod_{l=2}^{L}\\tfrac12n_l\\operatorname{Var}[w_l]$ (eq. 5). The product neither vanishes nor explodes when every factor is 1: ' +
