@@ -30,6 +30,12 @@ describe('He weights from a seed', () => {
     expect(fanOf([3, 3, 2, 5], 'fan-out')).toBe(45);
     expect(fanOf([7, 2])).toBe(7);
   });
+  test('bad fans and shapes are errors that say what was expected', () => {
+    expect(() => heStd(0)).toThrow(/positive number/);
+    expect(() => heStd(Infinity)).toThrow(/positive number/);
+    expect(() => fanIn([1, 2, 3])).toThrow(/dense \[in,out\] or conv/);
+    expect(() => fanOut([5])).toThrow(/dense \[in,out\] or conv/);
+  });
   test('heTensor is the float32 tensor of the same draw', async () => {
     await initBackend({ quiet: true });
     const t = heTensor([4, 3], 9);
