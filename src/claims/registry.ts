@@ -6,10 +6,13 @@ import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
 import { gtTopic } from '../gt/topic.ts';
 import { mlpTopic } from '../mlp/topic.ts';
+import { autoencoderTopic } from '../autoencoder/topic.ts';
 import { alexnetTopic } from '../alexnet/topic.ts';
+import { heinitTopic } from '../heinit/topic.ts';
 import { adderTopic } from '../adder/topic.ts';
 import { lstmTopic } from '../lstm/topic.ts';
 import { cnnParamsTopic } from '../cnnparams/topic.ts';
+import { resnetTopic } from '../resnet/topic.ts';
 import { pixelcnnTopic } from '../pixelcnn/topic.ts';
 import { mdrnnTopic } from '../mdrnn/topic.ts';
 import { momentumTopic } from '../momentum/topic.ts';
@@ -20,10 +23,13 @@ export const topics: Topic<any>[] = [
   rnnTopic,
   gtTopic,
   mlpTopic,
+  autoencoderTopic,
   alexnetTopic,
+  heinitTopic,
   adderTopic,
   lstmTopic,
   cnnParamsTopic,
+  resnetTopic,
   pixelcnnTopic,
   mdrnnTopic,
   momentumTopic,
