@@ -97,6 +97,11 @@ describe('finite differences (float64)', () => {
     }
     expect(FD_STEP[4]).toBeCloseTo(7.4e-4, 4);
     expect(FD_STEP[2]).toBeCloseTo(6.06e-6, 7);
+    // the Richardson step removes D₄'s h⁴ error: at a coarse step it is orders of magnitude better
+    const coarse = { step: 0.05 };
+    const plain = Math.abs(centralDiff1(Math.exp, 1, { ...coarse, richardson: false }) - Math.E);
+    const extrapolated = Math.abs(centralDiff1(Math.exp, 1, coarse) - Math.E);
+    expect(extrapolated).toBeLessThan(plain / 100);
     // an absurd step is visibly worse: the engine really uses the step it is given
     expect(Math.abs(centralDiff1(Math.sin, 1, { order: 2, step: 0.5 }) - Math.cos(1))).toBeGreaterThan(1e-2);
   });

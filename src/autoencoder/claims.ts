@@ -343,7 +343,7 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
             `Training with biases on data with mean μ = [${mu.map(fmtNum).join(', ')}] (${caseText(c)}):`,
             `  ‖μ − x̂(μ)‖² = ${fmtNum(resid2)} (bound 1 % of Σ_{i>k} λ_i = ${fmtNum(LOSS_REL_TOL * t.tail)}); largest principal angle to the centred top-${c.k} subspace ${angle === null ? '— D has dependent columns' : `${fmtNum(angle)} rad`}.`,
             noBias ? '  Recognised mistake: the biases stayed 0 — without biases the network cannot learn the data mean, and fits the uncentered second moment instead of the covariance.' : '',
-            `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL)}`.trimEnd(),
+            `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL) || (!noBias && aeLoss(t.data.X, t.p) > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
           ]
             .filter((l) => l.trim())
             .join('\n'),
