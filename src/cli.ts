@@ -3,7 +3,16 @@
  *   dlspec list                 every claim with its course, problem, part and points
  *   dlspec check [--submission DIR] [--seed S] [--topic ID]
  *                               run the claims in-process against the reference or a submission
+ *   dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all]
+ *                    [--format text|md|json] [--seed S | --student-id ID] [--tags slow,gpu]
+ *                    [--topic ID[,ID]] [--scale X] [--timeout-ms N] [--memory-mb N] [--permission] [--verbose]
+ *                               grade a student's folder in a child process; writes Gradescope's results.json
+ *   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID[,ID]] [--out-dir out]
+ *                               the answer key: answers, evidence measured by this run, figures
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Course, Tag } from './claims/types.ts';
 import { topics } from './claims/registry.ts';
 import { makeContext, runClaim } from './claims/run.ts';
 import { loadModule, submissionEntry } from './grading/subject.ts';
@@ -12,6 +21,78 @@ import { seedFrom } from './verify/rng.ts';
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
+}
+
+const list = (s: string | undefined): string[] | undefined => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+
+const USAGE = `usage:
+  dlspec list
+  dlspec check [--submission DIR] [--seed S] [--topic ID]
+  dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all] [--format text|md|json]
+                   [--seed S | --student-id ID] [--tags slow,gpu] [--topic ID,...] [--scale X]
+                   [--timeout-ms N] [--memory-mb N] [--permission] [--verbose]
+  dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]`;
+
+function writeFile(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+async function grade(rest: string[]): Promise<number> {
+  const dir = rest[0] && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const out = arg(rest, '--out') ?? 'results.json';
+  const format = (arg(rest, '--format') ?? 'text') as 'text' | 'md' | 'json';
+  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
+  if (!dir || !['text', 'md', 'json'].includes(format) || !['CIE6032', 'ELEG5491', 'CSE891', 'CSC421', 'all'].includes(course)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const t0 = performance.now();
+  const { gradeSubmission, gradescopeResults, crashResults } = await import('./grading/grade.ts');
+  const { formatReport } = await import('./grading/format.ts');
+  try {
+    const num = (n: string): number | undefined => (arg(rest, n) !== undefined ? Number(arg(rest, n)) : undefined);
+    const report = await gradeSubmission(dir, {
+      course,
+      seed: arg(rest, '--seed'),
+      studentId: arg(rest, '--student-id'),
+      includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
+      topicIds: list(arg(rest, '--topic')),
+      runScale: num('--scale'),
+      sandbox: {
+        ...(num('--timeout-ms') ? { defaultTimeoutMs: num('--timeout-ms') } : {}),
+        ...(num('--memory-mb') ? { memoryMb: num('--memory-mb') } : {}),
+        ...(rest.includes('--permission') ? { permission: true } : {}),
+      },
+    });
+    if (out !== '-') writeFile(out, `${JSON.stringify(gradescopeResults(report), null, 2)}\n`);
+    console.log(formatReport(report, format, { verbose: rest.includes('--verbose') }));
+    if (out !== '-' && format !== 'json') console.log(`results.json written to ${path.resolve(out)}`);
+    return 0;
+  } catch (e) {
+    // the grader itself failed: still leave a results.json that says so
+    if (out !== '-') writeFile(out, `${JSON.stringify(crashResults((e as Error).stack ?? String(e), (performance.now() - t0) / 1000), null, 2)}\n`);
+    console.error(`dlspec grade failed: ${(e as Error).stack ?? String(e)}`);
+    return 3;
+  }
+}
+
+async function key(rest: string[]): Promise<number> {
+  const out = arg(rest, '--out') ?? 'answer-key.md';
+  const { buildKey, keyMarkdown } = await import('./grading/key.ts');
+  const { initBackend } = await import('./backend.ts');
+  const backend = await initBackend();
+  const entries = await buildKey(topics, {
+    includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
+    topicIds: list(arg(rest, '--topic')),
+    outDir: arg(rest, '--out-dir'),
+    keyPath: out,
+    onClaim: (id, r) => console.error(`${r ? (r.passed ? 'holds ' : 'FAILED') : 'not run'} ${id}${r ? ` (${(r.durationMs / 1000).toFixed(2)} s)` : ''}`),
+  });
+  writeFile(out, keyMarkdown(topics, entries, { keyPath: out, backend: backend.name }));
+  const bad = entries.filter((e) => e.result && !e.result.passed);
+  console.log(`answer key written to ${path.resolve(out)}: ${entries.length} claims, ${entries.filter((e) => e.result).length} run, ${bad.length} failed`);
+  return bad.length ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -45,7 +126,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`${earned}/${possible} points`);
     return failed ? 1 : 0;
   }
-  console.log('usage: dlspec list | dlspec check [--submission DIR] [--seed S] [--topic ID]');
+  if (cmd === 'grade') return grade(rest);
+  if (cmd === 'key') return key(rest);
+  console.log(USAGE);
   return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }
 
