@@ -12,11 +12,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Course, Tag } from './claims/types.ts';
-import { topics } from './claims/registry.ts';
-import { makeContext, runClaim } from './claims/run.ts';
-import { loadModule, submissionEntry } from './grading/subject.ts';
-import { seedFrom } from './verify/rng.ts';
+import { pathToFileURL } from 'node:url';
+import type { Course, Tag, Topic } from './claims/types.ts';
 
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -59,6 +56,7 @@ async function grade(rest: string[]): Promise<number> {
       includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
       topicIds: list(arg(rest, '--topic')),
       runScale: num('--scale'),
+      topicsModule: arg(rest, '--topics-module'),
       sandbox: {
         ...(num('--timeout-ms') ? { defaultTimeoutMs: num('--timeout-ms') } : {}),
         ...(num('--memory-mb') ? { memoryMb: num('--memory-mb') } : {}),
@@ -77,7 +75,7 @@ async function grade(rest: string[]): Promise<number> {
   }
 }
 
-async function key(rest: string[]): Promise<number> {
+async function key(rest: string[], topics: Topic<unknown>[]): Promise<number> {
   const out = arg(rest, '--out') ?? 'answer-key.md';
   const { buildKey, keyMarkdown } = await import('./grading/key.ts');
   const { initBackend } = await import('./backend.ts');
@@ -97,6 +95,13 @@ async function key(rest: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd = 'help', ...rest] = argv;
+  if (cmd === 'grade') return grade(rest);
+  // the other commands run the claims in this process: load them (and tfjs) only for those
+  const { topics } = await import('./claims/registry.ts');
+  const { makeContext, runClaim } = await import('./claims/run.ts');
+  const { loadModule, submissionEntry } = await import('./grading/subject.ts');
+  const { seedFrom } = await import('./verify/rng.ts');
+  if (cmd === 'key') return key(rest, arg(rest, '--topics-module') ? (await import(pathToFileURL(path.resolve(arg(rest, '--topics-module')!)).href)).topics : topics);
   if (cmd === 'list') {
     for (const t of topics) {
       console.log(`${t.title}`);
@@ -126,8 +131,6 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`${earned}/${possible} points`);
     return failed ? 1 : 0;
   }
-  if (cmd === 'grade') return grade(rest);
-  if (cmd === 'key') return key(rest);
   console.log(USAGE);
   return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }

@@ -106,13 +106,15 @@ async function main(init: InitMessage): Promise<void> {
     send({ t: 'ready', ok: false, error: init.entryError });
     return;
   }
-  // warm the tfjs backend choice before any student code: it must not be charged to a claim,
-  // and it must not be influenced by the student's module
-  try {
-    const { initBackend } = await import('../backend.ts');
-    await initBackend();
-  } catch {
-    /* a topic that needs tfjs reports it in its own check */
+  // warm the tfjs backend choice before any student code (when a topic loaded tfjs): it must not be
+  // charged to a claim's time limit, and the student's module must not influence it
+  if ('_tfengine' in globalThis) {
+    try {
+      const { initBackend } = await import('../backend.ts');
+      await initBackend({ quiet: true });
+    } catch {
+      /* a topic that needs tfjs reports it in its own check */
+    }
   }
   lockGlobals();
   let impl: Record<string, unknown>;

@@ -89,7 +89,8 @@ export function rubricFor(topics: TopicMeta[], course: Course | 'all'): RubricIt
     const g = order(i);
     const k = (seen.get(g) ?? 0) + 1;
     seen.set(g, k);
-    const base = i.ref.part ? `${i.ref.problem}.${i.ref.part}` : `${i.ref.problem}`;
+    const part = i.ref.part?.replace(/\s*\(.*\)\s*$/, '').trim();
+    const base = part ? `${i.ref.problem}.${part}` : `${i.ref.problem}`;
     const number = i.ref.part && groupSize.get(g) === 1 ? base : `${base}.${k}`;
     return { ...i, number: course === 'all' ? `${i.ref.course} ${number}` : number };
   });
