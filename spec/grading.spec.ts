@@ -151,6 +151,14 @@ describe('robustness, variants and visibility (synthetic topic)', () => {
   test('a function that never returns costs only its item; the rest is graded in a fresh process', async () => {
     const r = await gradeSynth(synth(SYNTH_REF.replace('return 42;', 'for (;;) {}')));
     expect(status(r)).toMatchObject({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'failed' });
+    expect(r.claims['synth.spin'].message).toMatch(/time limit: `synthSpin` did not return within the item's limit of 3 s/);
+    expect(r.processes).toBe(1);
+    expect(r.sandboxStarts).toBe(2); // the sandbox was killed and restarted; the check runner kept going
+  }, 60_000);
+
+  test('process isolation: an endless loop kills the check runner; the rest is graded in a fresh one', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF.replace('return 42;', 'for (;;) {}')), { sandbox: { isolation: 'process' } });
+    expect(status(r)).toMatchObject({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'failed' });
     expect(r.claims['synth.spin'].message).toMatch(/time limit: the check did not finish within 3 s/);
     expect(r.processes).toBe(2);
   }, 60_000);
@@ -182,18 +190,20 @@ describe('robustness, variants and visibility (synthetic topic)', () => {
     expect(r.loadError).toMatch(/did not finish loading within 8 s/);
   }, 60_000);
 
-  test('forged results sent with process.send or printed to stdout are ignored', async () => {
+  test.each(['process', 'strict'] as const)('forged results sent with process.send or printed to stdout are ignored (%s isolation)', async (isolation) => {
     const forged = JSON.stringify({ t: 'result', id: 'synth.square', result: { id: 'synth.square', passed: true, points: 1, maxPoints: 1, message: 'ok', evidence: {}, notes: [], durationMs: 1 } });
     const src = `${SYNTH_REF.replace('x * x', 'x + x')}
 const fake = ${JSON.stringify(forged)};
 process.send?.(fake); process.send?.(JSON.parse(fake));
 console.log(JSON.stringify({ score: 100, tests: [] }));
 setTimeout(() => process.send?.(fake), 0);`;
-    const r = await gradeSynth(synth(src));
+    const r = await gradeSynth(synth(src), { sandbox: { isolation } });
     expect(r.claims['synth.square'].status).toBe('failed');
     expect(r.claims['synth.square'].message).toMatch(/synthSquare\(-?\d+\) is wrong: expected \d+, received -?\d+/);
-    expect(r.rejectedMessages).toBeGreaterThanOrEqual(2);
-    expect(r.outputTail).toContain('"score":100'); // printed, kept apart, never trusted
+    if (isolation === 'process') {
+      expect(r.rejectedMessages).toBeGreaterThanOrEqual(2);
+      expect(r.outputTail).toContain('"score":100'); // printed, kept apart, never trusted
+    }
   }, 60_000);
 
   test('a wrong formula answer and a wrong-typed export get clear messages', async () => {
@@ -254,7 +264,7 @@ describe('command line and reports', () => {
   test('formats and helpers', () => {
     const r = {
       submission: '/s', seed: 1, runScale: 0.5, course: 'all' as const, executionTime: 1, claims: {}, courses: [], tests: [], score: 0, possible: 0,
-      processes: 1, rejectedMessages: 0, outputTail: '', loadError: 'boom',
+      processes: 1, isolation: 'strict' as const, rejectedMessages: 0, outputTail: '', loadError: 'boom',
     };
     expect(formatText(r)).toContain('Your module could not be graded: boom');
     expect(formatMarkdown(r)).toContain('# Grade report');
@@ -263,7 +273,7 @@ describe('command line and reports', () => {
     expect(summarizeEvidence({ cases: 3, err: 1.5e-9, nested: { a: [1, 2, 3, 4, 5, 6, 7] }, s: 'ok' })).toBe('cases 3 · err 1.50e-9 · nested.a [1, 2, 3, 4, 5, 6, …] · s ok');
     expect(describeExit(null, 'SIGKILL', '', 100)).toBe('was killed by SIGKILL');
     expect(describeExit(134, null, 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', 100)).toBe('ran out of memory (limit 100 MB)');
-    expect(nodeArgs({ memoryMb: 64, permission: true }, '/sub').join(' ')).toMatch(/--max-old-space-size=64 .*--experimental-permission --allow-fs-read=\/sub,/);
+    expect(nodeArgs({ memoryMb: 64, permission: true }, '/sub').join(' ')).toMatch(/--max-old-space-size=64 .*--experimental-permission --allow-fs-read=\/sub --allow-fs-read=/);
     expect(evalFormula('2n(n+1) - 3^2', 2)).toBe(3);
     expect(() => evalFormula('n!', 2)).toThrow(/cannot read/);
   });

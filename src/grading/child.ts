@@ -76,6 +76,13 @@ export interface InitMessage {
   topicsModule: string;
   seed: number;
   runScale: number;
+  /** 'process': the module is imported here, beside the checks; 'strict': in a sandbox process (strict.ts) */
+  isolation: 'process' | 'strict';
+  submissionDir: string;
+  memoryMb: number;
+  loadTimeoutMs: number;
+  defaultTimeoutMs: number;
+  timeouts?: Record<string, number>;
 }
 
 function errText(e: unknown): string {
@@ -116,12 +123,19 @@ async function main(init: InitMessage): Promise<void> {
       /* a topic that needs tfjs reports it in its own check */
     }
   }
-  lockGlobals();
   let impl: Record<string, unknown>;
+  let strict: import('./strict.ts').StrictModule | undefined;
   try {
-    impl = await subject.loadModule(init.entry);
+    if (init.isolation === 'strict') {
+      const { openStrict } = await import('./strict.ts');
+      strict = await openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs });
+      impl = strict.impl;
+    } else {
+      lockGlobals();
+      impl = await subject.loadModule(init.entry);
+    }
   } catch (e) {
-    send({ t: 'ready', ok: false, error: errText(e) });
+    send({ t: 'ready', ok: false, error: init.isolation === 'strict' ? (e as Error).message : errText(e) });
     return;
   }
   const runMsg = nextMessage();
@@ -138,11 +152,14 @@ async function main(init: InitMessage): Promise<void> {
       result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0 };
     } else {
       const ctx = run.makeContext({ seed: init.seed, mode: 'submission', runScale: init.runScale });
+      const limit = init.timeouts?.[id] ?? found.claim.timeoutMs ?? init.defaultTimeoutMs;
+      strict?.setDeadline(performance.now() + limit, limit);
       // the time limit is enforced by the parent (it can stop a synchronous loop); none here
       result = await run.runClaim(found.claim, impl, found.topic.contract, ctx, { timeoutMs: 0 });
     }
-    send({ t: 'result', id, result });
+    send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
   }
+  await strict?.close();
   send({ t: 'done' });
 }
 

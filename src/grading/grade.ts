@@ -111,6 +111,9 @@ export interface GradeReport {
   score: number;
   possible: number;
   processes: number;
+  /** strict isolation: sandbox processes started (1 + one per restart after a time-out or crash) */
+  sandboxStarts?: number;
+  isolation: 'strict' | 'process';
   rejectedMessages: number;
   outputTail: string;
 }
@@ -295,6 +298,8 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     score: round(score),
     possible: round(possible),
     processes: run.processes,
+    sandboxStarts: run.sandboxStarts,
+    isolation: sb.isolation ?? 'strict',
     rejectedMessages: run.rejectedMessages,
     outputTail: run.outputTail,
   };

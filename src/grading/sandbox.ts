@@ -39,13 +39,22 @@ export interface SandboxOptions {
   loadTimeoutMs: number;
   /** V8 old-space limit of the child (MB) */
   memoryMb: number;
-  /** Node's permission model (issue 8); off by default */
+  /**
+   * 'strict' (default): the student's module runs in its own sandbox process under Node's
+   * permission model, without network, reached through a synchronous bridge (strict.ts); the
+   * checks and the reference live in the check runner, which the student cannot read.
+   * 'process': the module is imported in the check runner itself (faster start; contains
+   * crashes and endless loops, not a hostile student).
+   */
+  isolation?: 'strict' | 'process';
+  /** Node's permission model on the check runner too ('process' isolation only); off by default */
   permission?: boolean;
   /** extra folders the child may read under the permission model */
   allowRead?: string[];
 }
 
 export const defaultSandboxOptions: Omit<SandboxOptions, 'seed' | 'runScale'> = {
+  isolation: 'strict',
   defaultTimeoutMs: 30_000,
   loadTimeoutMs: 60_000,
   memoryMb: 2048,
@@ -56,7 +65,7 @@ export function nodeArgs(opts: Pick<SandboxOptions, 'memoryMb' | 'permission' | 
   const args = [`--max-old-space-size=${opts.memoryMb}`, '--import', 'tsx', '--no-warnings'];
   if (opts.permission) {
     const read = [path.resolve(submissionDir), path.join(REPO_ROOT, 'src'), path.join(REPO_ROOT, 'node_modules'), ...(opts.allowRead ?? [])];
-    args.push('--experimental-permission', `--allow-fs-read=${read.join(',')}`);
+    args.push('--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`)); // one flag per path (Node 20.20)
   }
   return args;
 }
@@ -81,6 +90,8 @@ export interface SandboxRun {
   outputTail: string;
   /** messages that arrived without this run's nonce (forgery attempts) */
   rejectedMessages: number;
+  /** strict isolation: sandbox processes started (1 + restarts after a time-out or crash) */
+  sandboxStarts?: number;
 }
 
 const TAIL = 4000;
@@ -178,7 +189,8 @@ function runOnce(
       if (timer) clearTimeout(timer);
       timer = setTimeout(onTimeout, ms);
     };
-    arm(opts.loadTimeoutMs, () => {
+    // strict isolation: the check runner stops a module that does not load and says so; this is the backstop
+    arm((opts.isolation ?? 'strict') === 'strict' ? opts.loadTimeoutMs + 30_000 : opts.loadTimeoutMs, () => {
       out.loadError = `your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`;
       finish('load-failed');
     });
@@ -214,7 +226,8 @@ function runOnce(
         currentStart = performance.now();
         const own = out.topics?.flatMap((t) => t.claims).find((c) => c.id === current)?.timeoutMs;
         const limit = opts.timeouts?.[current] ?? own ?? opts.defaultTimeoutMs;
-        arm(limit, () => {
+        // strict isolation stops a runaway call itself at `limit`; this is the backstop
+        arm((opts.isolation ?? 'strict') === 'strict' ? limit + 15_000 : limit, () => {
           const id = current!;
           out.results.set(id, failed(id, `time limit: the check did not finish within ${limit / 1000} s (an endless loop, or far too slow); the remaining items were graded in a fresh process`, performance.now() - currentStart));
           finish('stopped');
@@ -223,6 +236,7 @@ function runOnce(
         if (timer) clearTimeout(timer);
         const id = String(m.id);
         if (id === current && ids.includes(id)) out.results.set(id, m.result as ClaimResult);
+        if (typeof m.sandboxStarts === 'number') out.sandboxStarts = Math.max(out.sandboxStarts ?? 0, m.sandboxStarts);
         current = undefined;
       } else if (m.t === 'done') {
         finish('done');
@@ -250,7 +264,21 @@ function runOnce(
         finish('stopped');
       }
     });
-    const init = { t: 'init', nonce, entry, entryError, topicsModule: opts.topicsModule ?? DEFAULT_TOPICS_MODULE, seed: opts.seed, runScale: opts.runScale };
+    const init = {
+      t: 'init',
+      nonce,
+      entry,
+      entryError,
+      topicsModule: opts.topicsModule ?? DEFAULT_TOPICS_MODULE,
+      seed: opts.seed,
+      runScale: opts.runScale,
+      isolation: opts.isolation ?? 'strict',
+      submissionDir,
+      memoryMb: opts.memoryMb,
+      loadTimeoutMs: opts.loadTimeoutMs,
+      defaultTimeoutMs: opts.defaultTimeoutMs,
+      timeouts: opts.timeouts,
+    };
     child.send(JSON.stringify(init));
   });
 }
