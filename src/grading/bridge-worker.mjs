@@ -24,9 +24,12 @@ function reply(msg) {
 
 function start() {
   starts++;
+  // detached: its own process group, so that process.kill(0, …) (its "parent" inside a pid
+  // namespace is 0) reaches only the sandbox, never the grader's group
+  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: {}, detached: true };
   const c = command
-    ? fork(hostFile, [], { execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: {} })
-    : fork(hostFile, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: {} });
+    ? fork(hostFile, [], { ...base, execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv] })
+    : fork(hostFile, [], { ...base, execArgv });
   child = c;
   const keep = (b) => {
     tail = (tail + b.toString('utf8')).slice(-TAIL);

@@ -139,7 +139,7 @@ async function main(init: InitMessage): Promise<void> {
     return;
   }
   const runMsg = nextMessage();
-  send({ t: 'ready', ok: true, exports: objectKeys(impl) });
+  send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: strict?.confinement ?? 'the check runner process (process isolation)' });
   const raw = await runMsg;
   const ids = ((typeof raw === 'string' ? JSONParse(raw) : raw) as { ids: string[] }).ids;
   const byId = new Map<string, { topic: Topic<unknown>; claim: Topic<unknown>['claims'][number] }>();
@@ -164,6 +164,8 @@ async function main(init: InitMessage): Promise<void> {
 }
 
 if (rawSend) {
+  // the grader went away (it is not in our process group): stop
+  process.once('disconnect', () => exit(0));
   process.once('message', (raw: unknown) => {
     let init: InitMessage;
     try {

@@ -10,7 +10,7 @@
  * (An explicit `export { a } from …` takes precedence over `export * from …` in ES modules and in
  * esbuild's CommonJS output alike.)
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KnownWrong } from '../claims/types.ts';
@@ -50,5 +50,25 @@ export async function knownWrongSubmission(w: KnownWrong, dir = tempFolder()): P
     path.join(dir, 'index.ts'),
     [`// the reference, with ${w.mistake} (${w.file}) in place of: ${names.join(', ')}`, `export * from './reference/index.ts';`, `export { ${names.join(', ')} } from '${rel}';`, ''].join('\n'),
   );
+  return dir;
+}
+
+export const ADVERSARIAL_DIR = path.join(REPO_ROOT, 'fixtures/adversarial');
+
+/**
+ * A copy of the adversarial case `fixtures/adversarial/<name>/` in a fresh folder, with its
+ * placeholders filled in: `__REPO__` (this repository: what the attack tries to read or import),
+ * and any others given (`__MARK__`: a folder the spec watches, `__PORT__`: a port it listens on).
+ */
+export function adversarialSubmission(name: string, values: Record<string, string> = {}, dir = tempFolder()): string {
+  cpSync(path.join(ADVERSARIAL_DIR, name), dir, { recursive: true });
+  const subs: Record<string, string> = { __REPO__: REPO_ROOT, ...values };
+  for (const f of readdirSync(dir)) {
+    if (!/\.(m?[jt]s)$/.test(f)) continue;
+    const p = path.join(dir, f);
+    let text = readFileSync(p, 'utf8');
+    for (const [k, v] of Object.entries(subs)) text = text.split(k).join(v);
+    writeFileSync(p, text);
+  }
   return dir;
 }

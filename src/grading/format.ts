@@ -23,6 +23,7 @@ function header(r: GradeReport): string[] {
   return [
     `dlspec grade ${r.submission}`,
     `  module ${r.entry ?? '(none)'} · ${seed} · case scale ${r.runScale} · ${r.executionTime.toFixed(1)} s · ${r.processes} process${r.processes === 1 ? '' : 'es'}`,
+    ...(r.confinement ? [`  sandbox: ${r.confinement}`] : []),
     ...(r.loadError ? [`  Your module could not be graded: ${r.loadError}`] : []),
   ];
 }

@@ -114,6 +114,8 @@ export interface GradeReport {
   /** strict isolation: sandbox processes started (1 + one per restart after a time-out or crash) */
   sandboxStarts?: number;
   isolation: 'strict' | 'process';
+  /** what confined the student's code, in words */
+  confinement?: string;
   rejectedMessages: number;
   outputTail: string;
 }
@@ -300,6 +302,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     processes: run.processes,
     sandboxStarts: run.sandboxStarts,
     isolation: sb.isolation ?? 'strict',
+    confinement: run.confinement,
     rejectedMessages: run.rejectedMessages,
     outputTail: run.outputTail,
   };

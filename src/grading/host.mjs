@@ -61,4 +61,9 @@ process.on('message', async (m) => {
     }
   }
 });
+process.once('disconnect', () => process.exit(0));
+// an error thrown later by the student's own asynchronous code (a timer, a socket) is printed, not fatal:
+// it must not cost the item that happens to be running when it fires
+process.on('uncaughtException', (e) => console.error(`uncaught (ignored): ${errText(e)}`));
+process.on('unhandledRejection', (e) => console.error(`unhandled rejection (ignored): ${errText(e)}`));
 send({ t: 'hello' });

@@ -92,6 +92,8 @@ export interface SandboxRun {
   rejectedMessages: number;
   /** strict isolation: sandbox processes started (1 + restarts after a time-out or crash) */
   sandboxStarts?: number;
+  /** what confined the student's code, in words */
+  confinement?: string;
 }
 
 const TAIL = 4000;
@@ -160,6 +162,8 @@ function runOnce(
         execArgv: nodeArgs(opts, submissionDir),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
+        // its own process group: a student's process.kill(0, …) must not reach the grader
+        detached: true,
         env: { ...process.env, DLSPEC_SUBMISSION: '', NODE_OPTIONS: '' },
       });
     } catch (e) {
@@ -215,6 +219,7 @@ function runOnce(
         }
         loaded = true;
         out.exports = (m.exports as string[]) ?? [];
+        out.confinement = String(m.confinement ?? '');
         if (timer) clearTimeout(timer);
         try {
           child.send(JSON.stringify({ t: 'run', ids }));

@@ -55,7 +55,7 @@ export function unsharePath(): string | null {
   for (const p of ['/usr/bin/unshare', '/bin/unshare']) {
     if (!existsSync(p)) continue;
     try {
-      execFileSync(p, [...UNSHARE_FLAGS, 'true'], { stdio: 'ignore', timeout: 5000 });
+      execFileSync(p, [...UNSHARE_FLAGS, 'true'], { stdio: 'ignore', timeout: 30_000 });
       unshareProbe = p;
     } catch {
       /* not permitted here (e.g. a container without user namespaces) */
@@ -64,6 +64,16 @@ export function unsharePath(): string | null {
   }
   return unshareProbe;
 }
+
+/** `prlimit` if present: caps the sandbox's address space, which `--max-old-space-size` does not
+ *  (typed arrays live outside the V8 heap: a 10 GB Float64Array must fail, not take the machine). */
+export function prlimitPath(): string | null {
+  for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) if (existsSync(p)) return p;
+  return null;
+}
+
+/** Address-space cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
+export const addressSpaceMb = (memoryMb: number): number => Math.max(2 * memoryMb, memoryMb + 2048);
 
 /** Bundle the student's entry into one ES module; refuse imports that leave the folder. */
 export async function bundleSubmission(entry: string, submissionDir: string, outDir: string): Promise<string> {
@@ -117,6 +127,8 @@ export interface StrictModule {
   setDeadline(t: number, limitMs: number): void;
   /** sandbox processes started so far */
   starts(): number;
+  /** what confines the sandbox, in words (for the report) */
+  confinement: string;
   close(): Promise<void>;
 }
 
@@ -133,13 +145,14 @@ interface Reply {
 }
 
 function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number): string {
-  if (/heap out of memory|Allocation failed|Array buffer allocation failed/i.test(exit.tail)) return `ran out of memory (limit ${memoryMb} MB)`;
+  if (/heap out of memory|Allocation failed|Array buffer allocation failed|std::bad_alloc/i.test(exit.tail)) return `ran out of memory (limit ${memoryMb} MB)`;
   if (/ERR_ACCESS_DENIED/.test(exit.tail)) {
     const m = /permission: '(\w+)'[\s\S]*?resource: '([^']*)'/.exec(exit.tail);
     return `was stopped by the sandbox: access denied${m ? ` (${m[1]} ${m[2]})` : ''}`;
   }
   if (exit.signal) return `was killed by ${exit.signal}`;
-  return `exited with code ${exit.code} (did your code call process.exit?)`;
+  const last = exit.tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
+  return `exited with code ${exit.code} (did your code call process.exit?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
 }
 
 const unpack = (bytes: Uint8Array): unknown => v8.deserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -161,10 +174,12 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
+  const prlimit = prlimitPath();
+  const command = [...(prlimit ? [prlimit, `--as=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`] : []), ...(unshare ? [unshare, ...UNSHARE_FLAGS] : [])];
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
-    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: unshare ? [unshare, ...UNSHARE_FLAGS] : null, file },
+    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: command.length ? command : null, file },
     transferList: [port2],
     execArgv: [],
   });
@@ -245,6 +260,12 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
       limitS = ` of ${limitMs / 1000} s`;
     },
     starts: () => starts,
+    confinement: [
+      'own process, Node permission model (read: its folder + node_modules; no writes, child processes, workers, addons)',
+      unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
+      prlimit ? `address space ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no address-space cap (prlimit missing)',
+      `heap ≤ ${opts.memoryMb} MB`,
+    ].join('; '),
     close: async () => {
       port1.postMessage({ t: 'kill' });
       await worker.terminate();
