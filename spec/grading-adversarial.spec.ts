@@ -92,6 +92,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         tally.tried++;
         const r = await gradeSubmission(dir, {
           topicsModule: SYNTH,
+          topicIds: ['synth'],
           course: 'CSE891',
           sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}) },
         });

@@ -167,5 +167,31 @@ export const synthTopic = defineTopic<SynthContract>({
   knownWrong: [],
 });
 
+/** A topic whose check is itself wrong for some seeds (it rejects even the reference when the seed is odd). */
+export const flakyTopic = defineTopic<Pick<SynthContract, 'synthSquare'>>({
+  id: 'flaky',
+  title: 'A check that is wrong for odd seeds',
+  contract: { synthSquare: synthContract.synthSquare },
+  reference: { synthSquare: (x) => x * x },
+  claims: [
+    {
+      id: 'flaky.square',
+      course: 'CSE891',
+      hw: 'HW3',
+      problem: 4,
+      points: 1,
+      statement: 'synthSquare(2) = 4, checked by a check that fails for odd seeds',
+      answer: '4',
+      uses: ['synthSquare'],
+      check(impl, ctx) {
+        if (ctx.seed % 2 === 1) fail('the check is broken for odd seeds');
+        if (impl.synthSquare(2) !== 4) fail('synthSquare(2) should be 4');
+        return {};
+      },
+    },
+  ],
+  knownWrong: [],
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: any[] = [synthTopic];
+export const topics: any[] = [synthTopic, flakyTopic];

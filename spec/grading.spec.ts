@@ -36,7 +36,7 @@ export function synthSpin(): number { return 42; }
 `;
 const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
 const gradeSynth = (dir: string, opts: Parameters<typeof gradeSubmission>[1] = {}) =>
-  gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', ...opts });
+  gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], ...opts });
 const status = (r: GradeReport) => Object.fromEntries(Object.values(r.claims).map((c) => [c.id, c.status]));
 
 /** default-suite claims of the registry (what the grader runs by default) */
@@ -212,6 +212,19 @@ setTimeout(() => process.send?.(fake), 0);`;
     expect(r.claims['synth.spin'].message).toMatch(/export `synthSpin` should be a function/);
   }, 60_000);
 
+  test('a check that rejects the reference with this seed is not held against the student (awarded, flagged)', async () => {
+    const right = synth(SYNTH_REF);
+    const wrong = synth(SYNTH_REF.replace('x * x', 'x + x + 1'));
+    const odd = await gradeSynth(right, { topicIds: ['flaky'], seed: 7 });
+    expect(odd.claims['flaky.square'].status).toBe('passed');
+    expect(odd.claims['flaky.square'].graderFault).toMatch(/also rejects the reference implementation with this seed \(7\)/);
+    expect(formatText(odd)).toContain('WARNING (for the course staff)');
+    expect((gradescopeResults(odd) as { output: string }).output).toContain('flaky.square');
+    const even = await gradeSynth(wrong, { topicIds: ['flaky'], seed: 8 });
+    expect(even.claims['flaky.square'].status).toBe('failed');
+    expect(even.claims['flaky.square'].graderFault).toBeUndefined();
+  }, 60_000);
+
   test('a missing folder still gives a report (every item 0)', async () => {
     const r = await gradeSynth(path.join(tempFolder(), 'nope'));
     expect(r.score).toBe(0);
@@ -242,7 +255,7 @@ describe('command line and reports', () => {
   test('dlspec grade prints the table and writes results.json (text, md, json)', async () => {
     const dir = synth(SYNTH_REF.replace('x * x', 'x * x + 1'));
     const out = path.join(temp(tempFolder()), 'r', 'results.json');
-    const cli = (fmt: string) => run(process.execPath, ['bin/dlspec.js', 'grade', dir, '--out', out, '--course', 'CSE891', '--format', fmt, '--topics-module', SYNTH, '--student-id', 's1']);
+    const cli = (fmt: string) => run(process.execPath, ['bin/dlspec.js', 'grade', dir, '--out', out, '--course', 'CSE891', '--format', fmt, '--topics-module', SYNTH, '--topic', 'synth', '--student-id', 's1']);
     const text = await cli('text');
     expect(text.stdout).toMatch(/CSE891 HW3: 1\.5 \/ 3\.5 \+ extra credit 0\.5 \/ 0\.5/);
     expect(text.stdout).toMatch(/1\.1 +FAIL +0\/1 +synth\.square/);
@@ -255,7 +268,7 @@ describe('command line and reports', () => {
     expect(md.stdout).toContain('| 1.1 | `synth.square` (part 1) | 0 / 1 | FAIL |');
     const json = JSON.parse((await cli('json')).stdout) as GradeReport;
     expect(json.score).toBe(2);
-    const bad = await run(process.execPath, ['bin/dlspec.js', 'grade', path.join(dir, 'missing'), '--out', out, '--topics-module', SYNTH]);
+    const bad = await run(process.execPath, ['bin/dlspec.js', 'grade', path.join(dir, 'missing'), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
     expect(bad.stdout).toMatch(/submission not found/);
     expect(JSON.parse(readFileSync(out, 'utf8')).score).toBe(0);
     await expect(run(process.execPath, ['bin/dlspec.js', 'grade', '--format', 'pdf'])).rejects.toMatchObject({ code: 2 });
@@ -296,8 +309,11 @@ describe('command line and reports', () => {
 
   test('dlspec key writes the key (synthetic topics; `dlspec key` with no option does the registry)', async () => {
     const out = path.join(temp(tempFolder()), 'key.md');
-    const r = await run(process.execPath, ['bin/dlspec.js', 'key', '--out', out, '--topics-module', SYNTH]);
-    expect(r.stdout).toMatch(/answer key written to .*key\.md: 5 claims, 4 run, 0 failed/);
+    // the flaky topic's check fails on the reference with the key's (odd) seed: the key says so and exits 1
+    const r = await run(process.execPath, ['bin/dlspec.js', 'key', '--out', out, '--topics-module', SYNTH]).catch((e: { code: number; stdout: string }) => e);
+    expect((r as { code?: number }).code).toBe(1);
+    expect(r.stdout).toMatch(/answer key written to .*key\.md: 6 claims, 5 run, 1 failed/);
+    expect(readFileSync(out, 'utf8')).toContain('1 FAILED: flaky.square');
     const md = readFileSync(out, 'utf8');
     for (const c of synthTopic.claims) expect(md).toContain(`\`${c.id}\``);
   }, 120_000);

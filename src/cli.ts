@@ -9,6 +9,10 @@
  *                               grade a student's folder in a child process; writes Gradescope's results.json
  *   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID[,ID]] [--out-dir out]
  *                               the answer key: answers, evidence measured by this run, figures
+ *   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] …
+ *                               every sub-folder of FOLDER, in parallel: scores.csv + results.json each
+ *   dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …]
+ *                               the zip Gradescope runs (setup.sh, run_autograder, the package)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +32,9 @@ const USAGE = `usage:
   dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all] [--format text|md|json]
                    [--seed S | --student-id ID] [--tags slow,gpu] [--topic ID,...] [--scale X]
                    [--timeout-ms N] [--memory-mb N] [--permission] [--verbose]
-  dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]`;
+  dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]
+  dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] [--tags …] [--scale X]
+  dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …]`;
 
 function writeFile(file: string, text: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -75,6 +81,51 @@ async function grade(rest: string[]): Promise<number> {
   }
 }
 
+async function gradeAllCmd(rest: string[]): Promise<number> {
+  const folder = rest[0] && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
+  if (!folder) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { gradeAll, progressLine } = await import('./grading/batch.ts');
+  const t0 = performance.now();
+  let errors = 0;
+  const tty = process.stderr.isTTY;
+  const res = await gradeAll(folder, {
+    course,
+    outDir: arg(rest, '--out-dir'),
+    jobs: arg(rest, '--jobs') ? Number(arg(rest, '--jobs')) : undefined,
+    sameSeed: rest.includes('--same-seed'),
+    seed: arg(rest, '--seed'),
+    includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
+    topicIds: list(arg(rest, '--topic')),
+    runScale: arg(rest, '--scale') ? Number(arg(rest, '--scale')) : undefined,
+    topicsModule: arg(rest, '--topics-module'),
+    onProgress: (done, total, row) => {
+      if (row.error) errors++;
+      const line = progressLine(done, total, errors, (performance.now() - t0) / 1000);
+      if (tty) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
+      else console.error(`${line}  ${row.student}: ${row.score} / ${row.possible}${row.error ? ` (${row.error.split('\n')[0]})` : ''}`);
+    },
+  });
+  const perMin = res.rows.length / (res.seconds / 60);
+  console.log(`${res.rows.length} submissions graded in ${res.seconds.toFixed(1)} s (${perMin.toFixed(1)} per minute); scores: ${res.csv}; results.json per student under ${res.outDir}`);
+  return 0;
+}
+
+async function bundleCmd(rest: string[]): Promise<number> {
+  const out = arg(rest, '--out') ?? 'autograder.zip';
+  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
+  const tags = arg(rest, '--tags');
+  const { buildBundle } = await import('./grading/gradescope.ts');
+  const { zip, files } = buildBundle({ course, gradeArgs: tags ? ['--tags', tags] : [] });
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  writeFileSync(out, zip);
+  console.log(`Gradescope autograder written to ${path.resolve(out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${course})`);
+  return 0;
+}
+
 async function key(rest: string[], topics: Topic<unknown>[]): Promise<number> {
   const out = arg(rest, '--out') ?? 'answer-key.md';
   const { buildKey, keyMarkdown } = await import('./grading/key.ts');
@@ -96,6 +147,8 @@ async function key(rest: string[], topics: Topic<unknown>[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd = 'help', ...rest] = argv;
   if (cmd === 'grade') return grade(rest);
+  if (cmd === 'grade-all') return gradeAllCmd(rest);
+  if (cmd === 'gradescope-bundle') return bundleCmd(rest);
   // the other commands run the claims in this process: load them (and tfjs) only for those
   const { topics } = await import('./claims/registry.ts');
   const { makeContext, runClaim } = await import('./claims/run.ts');

@@ -156,6 +156,21 @@ async function main(init: InitMessage): Promise<void> {
       strict?.setDeadline(performance.now() + limit, limit);
       // the time limit is enforced by the parent (it can stop a synchronous loop); none here
       result = await run.runClaim(found.claim, impl, found.topic.contract, ctx, { timeoutMs: 0 });
+      if (!result.passed && !/^(time limit|missing export|export `)/.test(result.message)) {
+        // Is the check itself at fault for this seed?  Run it on the reference with the same seed:
+        // if the reference fails too, the failure says nothing about the student.
+        const refCtx = run.makeContext({ seed: init.seed, mode: 'reference', runScale: init.runScale });
+        const ref = await run.runClaim(found.claim, found.topic.reference as Record<string, unknown>, found.topic.contract, refCtx, { timeoutMs: 0 });
+        if (!ref.passed) {
+          result = {
+            ...result,
+            passed: true,
+            points: found.claim.points,
+            graderFault: `this check also rejects the reference implementation with this seed (${init.seed}), so it cannot judge your answer: points awarded. The check said: ${ref.message}`,
+            message: `awarded (a fault of the check, not of your code): with your seed the check also rejects the reference implementation. Your result was: ${result.message}`,
+          } as ClaimResult;
+        }
+      }
     }
     send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
   }

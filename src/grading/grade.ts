@@ -92,6 +92,8 @@ export interface GradedClaim {
   message: string;
   evidence: Evidence;
   durationMs: number;
+  /** the check failed on the reference too with this seed: the item was awarded, and staff should look */
+  graderFault?: string;
 }
 
 export interface GradeReport {
@@ -278,6 +280,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
       message: r ? String(r.message) : (loadError ?? 'not graded'),
       evidence: (r?.evidence ?? {}) as Evidence,
       durationMs: r?.durationMs ?? 0,
+      ...((r as ClaimResult & { graderFault?: string })?.graderFault ? { graderFault: (r as ClaimResult & { graderFault?: string }).graderFault } : {}),
     };
   }
   const graded = (rs: RubricItem[]): GradedItem[] => rs.filter((r) => claims[r.claim.id]).map((r) => itemOf(r, claims[r.claim.id]));
@@ -318,6 +321,8 @@ export function gradescopeResults(r: GradeReport): Record<string, unknown> {
     `score ${fmt(r.score)} / ${fmt(r.possible)}${r.loadError ? `\nYour module could not be graded: ${r.loadError}` : ''}`,
   ];
   if (skipped.length) lines.push(`${skipped.length} item(s) not graded by this run (slow/gpu): ${skipped.map((c) => c.id).join(', ')}`);
+  const faults = Object.values(r.claims).filter((c) => c.graderFault);
+  if (faults.length) lines.push(`${faults.length} item(s) awarded because the check also rejected the reference with this seed: ${faults.map((c) => c.id).join(', ')}`);
   return {
     score: r.score,
     execution_time: Math.round(r.executionTime * 10) / 10,
