@@ -16,6 +16,8 @@
  * parent accepts.  Everything the runtime needs (send, serializer) is captured before the
  * student's module is imported, and the standard globals are made non-writable.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { Topic } from '../claims/types.ts';
 
@@ -98,9 +100,14 @@ function nextMessage(): Promise<unknown> {
   return new Promise((resolve) => process.once('message', resolve));
 }
 
-async function main(init: InitMessage): Promise<void> {
+/**
+ * The check runner's work, given an init message: report the rubric, load the module, wait for the
+ * ids to run, run them.  `post` receives each message as JSON text; `next` yields the parent's next
+ * message.  (Exported so that it can be tested in-process; as a process, see the bottom of the file.)
+ */
+export async function runChecks(init: InitMessage, post: (text: string) => void, next: () => Promise<unknown>): Promise<void> {
   const send = (m: Record<string, unknown>): void => {
-    rawSend?.(safeStringify({ ...m, nonce: init.nonce }));
+    post(safeStringify({ ...m, nonce: init.nonce }));
   };
   const [{ topics }, run, subject] = await Promise.all([
     import(init.topicsModule) as Promise<{ topics: Topic<unknown>[] }>,
@@ -138,7 +145,7 @@ async function main(init: InitMessage): Promise<void> {
     send({ t: 'ready', ok: false, error: init.isolation === 'strict' ? (e as Error).message : errText(e) });
     return;
   }
-  const runMsg = nextMessage();
+  const runMsg = next();
   send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: strict?.confinement ?? 'the check runner process (process isolation)' });
   const raw = await runMsg;
   const ids = ((typeof raw === 'string' ? JSONParse(raw) : raw) as { ids: string[] }).ids;
@@ -178,7 +185,8 @@ async function main(init: InitMessage): Promise<void> {
   send({ t: 'done' });
 }
 
-if (rawSend) {
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (rawSend && isMain) {
   // the grader went away (it is not in our process group): stop
   process.once('disconnect', () => exit(0));
   process.once('message', (raw: unknown) => {
@@ -189,7 +197,7 @@ if (rawSend) {
       exit(3);
       return;
     }
-    main(init).then(
+    runChecks(init, (text) => rawSend(text), nextMessage).then(
       () => process.disconnect?.(),
       (e: unknown) => {
         rawSend(safeStringify({ t: 'fatal', nonce: init.nonce, error: errText(e) }));
