@@ -3,14 +3,20 @@
  * `runChecks`, the strict sandbox's bridge as seen from the checks, the safe serializer), so that
  * their error paths are exercised and measured by coverage.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
+import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
+import { courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { runChecks, safeStringify, type InitMessage } from '../src/grading/child.ts';
 import { cleanup, writeSubmission } from '../src/grading/fixtures.ts';
 import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
 
 const SYNTH = path.resolve('spec/grading-topics.ts');
+const run = promisify(execFile);
 const temps: string[] = [];
 const sub = (files: Record<string, string>): string => {
   const d = writeSubmission(files);
@@ -138,4 +144,53 @@ export const synthBig = () => new Float64Array(2 ** 26);
     expect(m.impl.v).toBe(1);
     await m.close();
   }, 60_000);
+});
+
+describe('the grader itself failing, and the report formats', () => {
+  test('a grader that cannot load its claims: the API throws, the CLI still writes results.json (exit 3)', async () => {
+    const dir = sub({ 'broken-topics.ts': "throw new Error('broken registry');\nexport const topics = [];\n", 'index.ts': REF });
+    const topicsModule = path.join(dir, 'broken-topics.ts');
+    await expect(gradeSubmission(dir, { topicsModule })).rejects.toThrow(/broken registry/);
+    const out = path.join(dir, 'out', 'results.json');
+    const r = await run(process.execPath, ['bin/dlspec.js', 'grade', dir, '--out', out, '--topics-module', topicsModule]).catch((e: { code: number }) => e);
+    expect((r as { code: number }).code).toBe(3);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results).toMatchObject({ score: 0, tests: [] });
+    expect(results.output).toMatch(/^The autograder failed before grading: /);
+  }, 60_000);
+
+  test('text (verbose) and Markdown show parts, extra credit, visibility, skipped items and staff warnings', () => {
+    const item = (over: Partial<GradedItem>): GradedItem => ({
+      claimId: 'synth.square', topicId: 'synth', course: 'CSE891', hw: 'HW3', problem: 1, part: '1', number: '1.1', name: 'n', statement: 's',
+      score: 1, maxScore: 1, extraCredit: false, status: 'passed', output: 'passed — measured: cases 3', visibility: 'visible', tags: [], ...over,
+    });
+    const items = [
+      item({}),
+      item({ claimId: 'synth.spin', number: '1.3', part: '3 (extra credit)', extraCredit: true, score: 0, maxScore: 0.5, status: 'failed', output: 'synthSpin() returned 41 | expected 42\nsecond line' }),
+      item({ claimId: 'synth.hidden', problem: 2, number: '2.1', visibility: 'after_due_date' }),
+    ];
+    const r: GradeReport = {
+      submission: '/s', entry: '/s/index.ts', seed: 5, studentId: 'ann', runScale: 0.5, course: 'CSE891', executionTime: 2, isolation: 'strict', confinement: 'a box',
+      claims: {
+        'synth.square': { id: 'synth.square', topicId: 'synth', status: 'passed', message: 'ok', evidence: {}, durationMs: 1, graderFault: 'the check is wrong for seed 5' },
+        'synth.trained': { id: 'synth.trained', topicId: 'synth', status: 'skipped', message: 'not graded in this run: slow', evidence: {}, durationMs: 0 },
+      },
+      courses: courseGrades(items), tests: items, score: 2, possible: 2, processes: 1, rejectedMessages: 0, outputTail: '',
+    };
+    const text = formatText(r, { verbose: true });
+    expect(text).toContain('CSE891 HW3: 2 / 2 + extra credit 0 / 0.5');
+    expect(text).toContain('Problem 1: 1 / 1 (+ 0 / 0.5 extra credit)');
+    expect(text).toContain('passed — measured: cases 3'); // verbose shows passes too
+    expect(text).toContain('[after_due_date]');
+    expect(text).toContain('sandbox: a box');
+    expect(text).toContain('WARNING (for the course staff)');
+    expect(text).toContain('synth.trained — not graded in this run: slow');
+    const md = formatMarkdown(r);
+    expect(md).toContain('### Problem 1 — 1 / 1 (+ 0 / 0.5 extra credit)');
+    expect(md).toContain('| 1.3 | `synth.spin` (part 3 (extra credit)) (extra credit) | 0 / 0.5 | FAIL | synthSpin() returned 41 \\| expected 42<br>second line |');
+    expect(md).toContain('(after_due_date)');
+    expect(md).toContain('- synth.trained — not graded in this run: slow');
+    expect(md).toContain('**Total (CSE891): 2 / 2**');
+    expect(fmtPts(1 / 3)).toBe('0.33');
+  });
 });
