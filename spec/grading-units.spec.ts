@@ -131,6 +131,26 @@ export const synthBig = () => new Float64Array(2 ** 26);
     await expect(openStrict(path.join(looper, 'index.ts'), looper, { memoryMb: 256, loadTimeoutMs: 3000 })).rejects.toThrow(/did not finish loading within 3 s/);
   }, 90_000);
 
+  test('a student may import installed packages (tfjs, wasm backend) inside the sandbox', async () => {
+    const dir = sub({
+      'index.ts': `import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend('wasm');
+export const synthBackend = tf.getBackend();
+export const synthSquare = (x: number): number => tf.tidy(() => tf.square(tf.scalar(x)).dataSync()[0]);
+`,
+    });
+    const m = await openStrict(path.join(dir, 'index.ts'), dir, { memoryMb: 512, loadTimeoutMs: 30_000 });
+    try {
+      m.setDeadline(performance.now() + 20_000, 20_000);
+      expect(m.impl.synthBackend).toBe('wasm');
+      expect((m.impl.synthSquare as (x: number) => number)(3)).toBe(9);
+      expect(m.confinement).toMatch(/writable memory ≤ 2560 MB/);
+    } finally {
+      await m.close();
+    }
+  }, 60_000);
+
   test('bundling and the confinement helpers', async () => {
     const dir = sub({ 'index.ts': "import { a } from './a.ts';\nexport const v = a;\n", 'a.ts': 'export const a = 1;\n' });
     const out = sub({});

@@ -213,7 +213,8 @@ function runOnce(
         ids = pick(m.topics as TopicMeta[]);
       } else if (m.t === 'ready') {
         if (!m.ok) {
-          out.loadError = `your module could not be loaded: ${String(m.error)}`;
+          const err = String(m.error);
+          out.loadError = /^your (module|code) /.test(err) ? err : `your module could not be loaded: ${err}`;
           finish('load-failed');
           return;
         }

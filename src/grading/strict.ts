@@ -13,7 +13,8 @@
  *   node_modules; it may not write files, spawn processes, start workers, load native addons
  *   (`--experimental-permission`); where `unshare -rnp` is available it has no network (a fresh
  *   network namespace: not even loopback) and sees no other process (a fresh pid namespace:
- *   it cannot signal the grader); its environment is empty; its heap is limited.
+ *   it cannot signal the grader); its environment is empty; its heap and its writable memory
+ *   (prlimit --data) are limited.  Packages resolve through a node_modules link beside the bundle.
  * - The checks see the student's exports as proxies: each call is posted to the bridge and the
  *   check runner blocks on Atomics.wait until the reply or the claim's deadline.  At the
  *   deadline the sandbox is killed, the call fails with a time-limit message, and the next call
@@ -22,7 +23,7 @@
  *   cannot reach the checks' globals.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,14 +66,16 @@ export function unsharePath(): string | null {
   return unshareProbe;
 }
 
-/** `prlimit` if present: caps the sandbox's address space, which `--max-old-space-size` does not
- *  (typed arrays live outside the V8 heap: a 10 GB Float64Array must fail, not take the machine). */
+/** `prlimit` if present: caps the sandbox's writable memory (RLIMIT_DATA), which
+ *  `--max-old-space-size` does not (typed arrays live outside the V8 heap: a 10 GB Float64Array
+ *  must fail, not take the machine).  Not RLIMIT_AS: WebAssembly (tfjs-backend-wasm) reserves
+ *  ~10 GB of address space up front, inaccessible, which RLIMIT_DATA does not count. */
 export function prlimitPath(): string | null {
   for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) if (existsSync(p)) return p;
   return null;
 }
 
-/** Address-space cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
+/** Writable-memory cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
 export const addressSpaceMb = (memoryMb: number): number => Math.max(2 * memoryMb, memoryMb + 2048);
 
 /** Bundle the student's entry into one ES module; refuse imports that leave the folder. */
@@ -170,12 +173,14 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     throw new Error(`your code could not be compiled: ${text}`);
   }
   const nodeModules = realpathSync(path.join(REPO, 'node_modules'));
+  // packages the student imports (kept external by the bundle) resolve from the bundle's folder
+  symlinkSync(nodeModules, path.join(work, 'node_modules'), 'dir');
   const read = [HOST_FILE, work, realpathSync(submissionDir), nodeModules];
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
   const prlimit = prlimitPath();
-  const command = [...(prlimit ? [prlimit, `--as=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`] : []), ...(unshare ? [unshare, ...UNSHARE_FLAGS] : [])];
+  const command = [...(prlimit ? [prlimit, `--data=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`] : []), ...(unshare ? [unshare, ...UNSHARE_FLAGS] : [])];
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
@@ -263,7 +268,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     confinement: [
       'own process, Node permission model (read: its folder + node_modules; no writes, child processes, workers, addons)',
       unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
-      prlimit ? `address space ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no address-space cap (prlimit missing)',
+      prlimit ? `writable memory ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
       `heap ≤ ${opts.memoryMb} MB`,
     ].join('; '),
     close: async () => {
