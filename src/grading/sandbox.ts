@@ -11,9 +11,9 @@
  * - Messages are accepted only over the IPC channel, only as strings carrying this run's nonce
  *   (see child.ts); whatever the student prints goes to a bounded buffer, never to our output.
  *
- * Isolation seam (issue 8): `nodeArgs(opts)` builds the child's Node flags.  `permission: true`
- * adds Node 20's permission model, `--experimental-permission --allow-fs-read=<submission
- * folder>,<grader runtime>`: no writes, no child processes, no worker threads, no native addons.
+ * Isolation (issue 8): by default the check runner does not import the student's module at all:
+ * it runs it in a strict sandbox process (strict.ts).  `nodeArgs(opts)` builds the check
+ * runner's own Node flags (limits, the TypeScript loader).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +47,8 @@ export interface SandboxOptions {
    * crashes and endless loops, not a hostile student).
    */
   isolation?: 'strict' | 'process';
-  /** Node's permission model on the check runner too ('process' isolation only); off by default */
+  /** Node's permission model on the check runner ('process' isolation only; experimental, untested:
+   *  tsx's cache writes are denied there).  Strict isolation is the supported way. */
   permission?: boolean;
   /** extra folders the child may read under the permission model */
   allowRead?: string[];
