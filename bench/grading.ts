@@ -1,0 +1,75 @@
+/**
+ * Autograder timing: seconds to grade one submission (every default-suite problem of every
+ * topic in the registry, each course), measured on fixtures/submissions/reference.
+ *
+ * Prints wall time per submission and the CPU time it used (this process plus its reaped
+ * children, from /proc/self/stat), and the load average: on a shared machine wall time is
+ * inflated by the other processes, CPU time much less so.  Target: ≤ 10 s wall on the 2-core
+ * machine.  Then `grade-all` over 50 copies of the reference (DLSPEC_BENCH_COPIES; 0 skips it):
+ * submissions per minute.  `tsx bench/grading.ts [N]` runs it alone; bench/index.ts calls `bench()`.
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
+import { gradeAll } from '../src/grading/batch.ts';
+import { cleanup, tempFolder } from '../src/grading/fixtures.ts';
+import { pathToFileURL } from 'node:url';
+import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
+import { gradeSubmission } from '../src/grading/grade.ts';
+
+/** user+system CPU seconds of this process and of its children that have exited (Linux). */
+function cpuSeconds(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // fields after the command: state=0 … utime=11 stime=12 cutime=13 cstime=14 (clock ticks, 100 Hz)
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+}
+
+/** `grade-all` over `copies` copies of the reference (each its own student id), on every core. */
+export async function benchBatch(copies = Number(process.env.DLSPEC_BENCH_COPIES ?? 50)): Promise<void> {
+  const root = tempFolder('dlspec-bench-');
+  try {
+    for (let i = 0; i < copies; i++) cpSync(REFERENCE_SUBMISSION, path.join(root, 'subs', `student${String(i).padStart(3, '0')}`), { recursive: true });
+    const c0 = cpuSeconds();
+    const res = await gradeAll(path.join(root, 'subs'), { course: 'all', outDir: path.join(root, 'grades') });
+    const cpu = cpuSeconds() - c0;
+    const full = res.rows.filter((r) => r.score === r.possible && !r.error).length;
+    console.log(`grade-all: ${copies} copies of the reference, ${availableParallelism()} parallel jobs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    console.log(`  ${(copies / (res.seconds / 60)).toFixed(1)} submissions per minute (${res.seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} CPU s, ${(cpu / copies).toFixed(2)} CPU s per submission); ${full}/${copies} full marks`);
+  } finally {
+    cleanup(root);
+  }
+}
+
+export async function bench(runs = 3): Promise<void> {
+  console.log(`grading: fixtures/submissions/reference, all courses, default suite, ${runs} runs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    last = await gradeSubmission(REFERENCE_SUBMISSION, { course: 'all' });
+    walls.push((performance.now() - t0) / 1000);
+    cpus.push(cpuSeconds() - c0);
+    if (last.score !== last.possible) console.log(`  WARNING: the reference scored ${last.score} / ${last.possible}`);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const claims = Object.values(last!.claims).filter((c) => c.status !== 'skipped');
+  const checks = claims.reduce((s, c) => s + c.durationMs, 0) / 1000;
+  console.log(`  ${claims.length} items graded, score ${last!.score} / ${last!.possible}, case scale ${last!.runScale}`);
+  console.log(`  seconds per submission (wall): median ${med(walls).toFixed(2)} (runs: ${walls.map((w) => w.toFixed(2)).join(', ')}) — target ≤ 10 s`);
+  console.log(`  CPU seconds per submission (grader + child): median ${med(cpus).toFixed(2)}`);
+  console.log(`  of which the checks themselves: ${checks.toFixed(2)} s; start-up (child, tsx, topics, tfjs backend) ≈ ${(med(walls) - checks).toFixed(2)} s`);
+  const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+  console.log(`  slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
+  if (copies() > 0) await benchBatch(copies());
+}
+
+const copies = (): number => Number(process.env.DLSPEC_BENCH_COPIES ?? 50);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await bench(Number(process.argv[2] ?? 3));

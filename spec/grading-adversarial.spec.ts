@@ -1,0 +1,123 @@
+/**
+ * The adversarial corpus (fixtures/adversarial/*): each case is graded with the default (strict)
+ * isolation on the synthetic topic (spec/grading-topics.ts: items synth.square, synth.formula,
+ * synth.hidden, synth.spin).  For every case: grading finishes, results.json is written, the
+ * attacked items score 0, every other item is graded intact, and the attack's side effect did
+ * not happen (no file written, no process started, no connection made, nothing read).  The
+ * last test prints the count: cases tried, escapes (must be 0).
+ */
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADVERSARIAL_DIR, adversarialSubmission, cleanup, tempFolder } from '../src/grading/fixtures.ts';
+import { gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
+import { REPO_ROOT } from '../src/grading/sandbox.ts';
+import { unsharePath } from '../src/grading/strict.ts';
+
+const SYNTH = path.resolve('spec/grading-topics.ts');
+const P = 'passed', F = 'failed';
+type St = typeof P | typeof F;
+interface Case {
+  items: [square: St, formula: St, hidden: St, spin: St];
+  /** words the failed items' (or the load error's) messages must contain */
+  message?: RegExp;
+  memoryMb?: number;
+  /** a side effect that must not have happened: returns a description when it did */
+  escaped?: () => string | undefined;
+}
+
+let mark = '';
+let port = 0;
+let connections = 0;
+let server: net.Server;
+const mtime = (f: string): number => (existsSync(f) ? statSync(f).mtimeMs : 0);
+const watched = [path.join(REPO_ROOT, 'results.json'), '/tmp/results.json'];
+let before: number[] = [];
+
+const cases: Record<string, Case> = {
+  'endless-loop': { items: [P, P, P, F], message: /time limit: `synthSpin` did not return/ },
+  'exit-at-import': { items: [F, F, F, F], message: /exited with code 0/ },
+  'throw-at-import': { items: [F, F, F, F], message: /thrown at import time/ },
+  'huge-allocation': { items: [F, P, F, F], message: /RangeError|memory/, memoryMb: 256 },
+  'nan-output': { items: [F, F, P, P], message: /NaN|should be a string/ },
+  monkeypatch: { items: [F, P, F, P], message: /synthSquare\(-?\d+\) is wrong|should be 9/ },
+  'read-reference': { items: [P, F, P, P], message: /your formula "n"/ },
+  'import-reference': { items: [F, F, F, F], message: /refused: a submission may import only files inside its own folder/ },
+  'write-results': {
+    items: [P, P, P, P],
+    escaped: () => (existsSync(path.join(mark, 'results.json')) ? 'wrote results.json' : watched.some((f, i) => mtime(f) !== before[i]) ? 'wrote a watched results.json' : undefined),
+  },
+  'fake-stdout': { items: [F, P, F, P], message: /synthSquare\(-?\d+\) is wrong|should be 9/ },
+  spawn: {
+    items: [P, F, P, P],
+    escaped: () => (readdirSync(mark).some((f) => f.startsWith('spawned')) ? `started a process: ${readdirSync(mark).join(', ')}` : undefined),
+  },
+  network: { items: [P, F, P, P], escaped: () => (connections ? `${connections} connection(s) reached the spec's server` : undefined) },
+  'kill-grader': { items: [F, P, F, P], message: /killed by SIGKILL|exited|time limit/ },
+};
+
+const tally = { tried: 0, escapes: [] as string[] };
+const reports: Record<string, GradeReport> = {};
+
+beforeAll(async () => {
+  server = net.createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as net.AddressInfo).port;
+});
+afterAll(() => {
+  server.close();
+  console.log(
+    `adversarial corpus: ${tally.tried} cases tried, ${tally.escapes.length} escapes${tally.escapes.length ? `: ${tally.escapes.join('; ')}` : ''}` +
+      ` (network and pid namespaces: ${unsharePath() ? 'yes' : 'NO — unshare not permitted here'})`,
+  );
+});
+
+describe('adversarial submissions are contained (strict isolation)', () => {
+  test('every case in fixtures/adversarial has a spec', () => {
+    expect(readdirSync(ADVERSARIAL_DIR).sort()).toEqual(Object.keys(cases).sort());
+  });
+
+  for (const [name, c] of Object.entries(cases)) {
+    test(name, async () => {
+      mark = tempFolder('dlspec-mark-');
+      connections = 0;
+      before = watched.map(mtime);
+      const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
+      const out = path.join(tempFolder(), 'results.json');
+      try {
+        tally.tried++;
+        const r = await gradeSubmission(dir, {
+          topicsModule: SYNTH,
+          topicIds: ['synth'],
+          course: 'CSE891',
+          sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}) },
+        });
+        reports[name] = r;
+        writeFileSync(out, JSON.stringify(gradescopeResults(r)));
+        const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
+        const problems: string[] = [];
+        if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
+        const esc = c.escaped?.();
+        if (esc) problems.push(esc);
+        if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
+        expect(existsSync(out)).toBe(true);
+        expect(got, Object.values(r.claims).map((x) => `${x.id}: ${x.message}`).join('\n')).toEqual(c.items);
+        expect(esc).toBeUndefined();
+        if (c.message) {
+          const failedMessages = Object.values(r.claims).filter((x) => x.status === 'failed').map((x) => x.message);
+          for (const m of failedMessages) expect(m).toMatch(c.message.source.includes('formula') ? /./ : c.message);
+          expect(failedMessages.join('\n')).toMatch(c.message);
+        }
+        expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
+      } finally {
+        cleanup(dir);
+        cleanup(mark);
+        cleanup(path.dirname(out));
+      }
+    }, 90_000);
+  }
+});

@@ -1,0 +1,97 @@
+// The bridge between the checks (which call the student's functions synchronously) and the
+// strict sandbox process (host.mjs).  It runs in a worker thread of the check runner: the check
+// runner's thread posts a request and blocks on Atomics.wait; this thread, free to do I/O,
+// forwards it to the sandbox process (started on demand, restarted after a kill or a crash, the
+// module reloaded), then posts the reply and wakes the check runner.
+import { fork } from 'node:child_process';
+import { workerData } from 'node:worker_threads';
+
+const { port, flag: flagBuffer, hostFile, execArgv, command, file } = workerData;
+const flag = new Int32Array(flagBuffer);
+const TAIL = 4000;
+
+let child = null;
+let ready = null; // Promise<load reply>
+let pending = null; // { id }
+let tail = '';
+let starts = 0;
+
+function reply(msg) {
+  port.postMessage(msg);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+function start() {
+  starts++;
+  // detached: its own process group, so that process.kill(0, …) (its "parent" inside a pid
+  // namespace is 0) reaches only the sandbox, never the grader's group
+  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: {}, detached: true };
+  const c = command
+    ? fork(hostFile, [], { ...base, execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv] })
+    : fork(hostFile, [], { ...base, execArgv });
+  child = c;
+  const keep = (b) => {
+    tail = (tail + b.toString('utf8')).slice(-TAIL);
+  };
+  c.stdout.on('data', keep);
+  c.stderr.on('data', keep);
+  let loadResolve;
+  ready = new Promise((r) => (loadResolve = r));
+  c.on('message', (m) => {
+    if (child !== c || !m || typeof m !== 'object') return;
+    if (m.t === 'hello') {
+      c.send({ t: 'load', id: -1, file });
+      return;
+    }
+    if (m.id === -1) {
+      loadResolve(m);
+      return;
+    }
+    if (pending && m.id === pending.id) {
+      pending = null;
+      reply({ ...m, starts });
+    }
+  });
+  c.on('error', () => {});
+  c.on('exit', (code, signal) => {
+    if (child !== c) return;
+    child = null;
+    const exit = { code, signal, tail };
+    loadResolve({ id: -1, ok: false, exit });
+    if (pending) {
+      const p = pending;
+      pending = null;
+      reply({ id: p.id, ok: false, exit, starts });
+    }
+  });
+}
+
+port.on('message', async (m) => {
+  if (m.t === 'kill') {
+    if (child) {
+      const c = child;
+      child = null;
+      pending = null;
+      c.kill('SIGKILL');
+    }
+    return;
+  }
+  // 'load' or 'call'
+  if (!child) start();
+  const c = child;
+  pending = { id: m.id };
+  const loaded = await ready;
+  if (child !== c || !pending || pending.id !== m.id) return; // killed meanwhile
+  if (m.t === 'load' || !loaded.ok) {
+    pending = null;
+    reply({ ...loaded, id: m.id, starts, tail });
+    return;
+  }
+  try {
+    c.send({ t: 'call', id: m.id, name: m.name, args: m.args });
+  } catch (e) {
+    pending = null;
+    reply({ id: m.id, ok: false, error: `could not send the call: ${e.message}`, starts });
+  }
+});

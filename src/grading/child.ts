@@ -1,0 +1,208 @@
+/**
+ * The grading child process: the only place where a student's module is imported.
+ *
+ * Started by sandbox.ts as `node [limits] --import tsx src/grading/child.ts` with an IPC channel.
+ * Protocol (every message is a string built by `safeStringify`, so a student's
+ * `Object.prototype.toJSON` or patched `JSON.stringify` cannot change what is sent):
+ *   parent → child  {t:'init', nonce, entry, entryError?, topicsModule, seed, runScale}
+ *   child  → parent {t:'meta', nonce, topics}   the rubric's data (claims without `check`)
+ *                   {t:'ready', nonce, ok, error?, exports?}
+ *   parent → child  {t:'run', ids}               the claims to run, in order
+ *                   {t:'start', nonce, id}      before each claim (the parent starts its timer)
+ *                   {t:'result', nonce, id, result}
+ *                   {t:'done', nonce}
+ * The nonce comes over the IPC channel after start-up (never in argv or env) and lives in a
+ * closure: a student calling `process.send` or printing to stdout cannot produce a message the
+ * parent accepts.  Everything the runtime needs (send, serializer) is captured before the
+ * student's module is imported, and the standard globals are made non-writable.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ClaimResult } from '../claims/run.ts';
+import type { Topic } from '../claims/types.ts';
+
+// ---- captured before any student code runs -------------------------------------------------
+const rawSend = process.send?.bind(process);
+const JSONStringify = JSON.stringify;
+const JSONParse = JSON.parse;
+const isArray = Array.isArray;
+const objectKeys = Object.keys;
+const numberIsFinite = Number.isFinite;
+const StringCtor = String;
+const exit = process.exit.bind(process);
+
+/** JSON text of a value, using only captured functions and no prototype methods. */
+export function safeStringify(v: unknown, depth = 0): string {
+  if (depth > 64) return 'null';
+  if (v === null || v === undefined) return 'null';
+  const ty = typeof v;
+  if (ty === 'string') return JSONStringify(v);
+  if (ty === 'number') return numberIsFinite(v as number) ? StringCtor(v) : JSONStringify(StringCtor(v));
+  if (ty === 'boolean') return v ? 'true' : 'false';
+  if (ty === 'bigint') return JSONStringify(StringCtor(v));
+  if (ty === 'function' || ty === 'symbol') return 'null';
+  if (isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < (v as unknown[]).length; i++) s += (i ? ',' : '') + safeStringify((v as unknown[])[i], depth + 1);
+    return s + ']';
+  }
+  const keys = objectKeys(v as object);
+  let s = '{';
+  for (let i = 0; i < keys.length; i++) {
+    s += (i ? ',' : '') + JSONStringify(keys[i]) + ':' + safeStringify((v as Record<string, unknown>)[keys[i]], depth + 1);
+  }
+  return s + '}';
+}
+
+/** The standard globals a check relies on: after this, `globalThis.Math = …` throws (ESM is strict). */
+const LOCKED_GLOBALS = [
+  'Math', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'Error', 'TypeError', 'RangeError',
+  'Promise', 'Reflect', 'Proxy', 'Map', 'Set', 'WeakMap', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint8Array',
+  'ArrayBuffer', 'isFinite', 'isNaN', 'parseFloat', 'parseInt', 'performance', 'setTimeout', 'clearTimeout', 'process',
+];
+function lockGlobals(): void {
+  for (const name of LOCKED_GLOBALS) {
+    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (d && d.configurable) Object.defineProperty(globalThis, name, { value: (globalThis as Record<string, unknown>)[name], writable: false, configurable: false, enumerable: d.enumerable });
+  }
+}
+
+export interface InitMessage {
+  t: 'init';
+  nonce: string;
+  /** the student's entry module (absolute path) */
+  entry: string;
+  /** no module to load: why (the child still sends the rubric's data) */
+  entryError?: string;
+  /** module exporting `topics` (default src/claims/registry.ts) */
+  topicsModule: string;
+  seed: number;
+  runScale: number;
+  /** 'process': the module is imported here, beside the checks; 'strict': in a sandbox process (strict.ts) */
+  isolation: 'process' | 'strict';
+  submissionDir: string;
+  memoryMb: number;
+  loadTimeoutMs: number;
+  defaultTimeoutMs: number;
+  timeouts?: Record<string, number>;
+}
+
+function errText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  try {
+    return StringCtor(e);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+function nextMessage(): Promise<unknown> {
+  return new Promise((resolve) => process.once('message', resolve));
+}
+
+/**
+ * The check runner's work, given an init message: report the rubric, load the module, wait for the
+ * ids to run, run them.  `post` receives each message as JSON text; `next` yields the parent's next
+ * message.  (Exported so that it can be tested in-process; as a process, see the bottom of the file.)
+ */
+export async function runChecks(init: InitMessage, post: (text: string) => void, next: () => Promise<unknown>): Promise<void> {
+  const send = (m: Record<string, unknown>): void => {
+    post(safeStringify({ ...m, nonce: init.nonce }));
+  };
+  const [{ topics }, run, subject] = await Promise.all([
+    import(init.topicsModule) as Promise<{ topics: Topic<unknown>[] }>,
+    import('../claims/run.ts'),
+    import('./subject.ts'),
+  ]);
+  const { topicMeta } = await import('./rubric.ts');
+  send({ t: 'meta', topics: topics.map(topicMeta) });
+  if (init.entryError) {
+    send({ t: 'ready', ok: false, error: init.entryError });
+    return;
+  }
+  // warm the tfjs backend choice before any student code (when a topic loaded tfjs): it must not be
+  // charged to a claim's time limit, and the student's module must not influence it
+  if ('_tfengine' in globalThis) {
+    try {
+      const { initBackend } = await import('../backend.ts');
+      await initBackend({ quiet: true });
+    } catch {
+      /* a topic that needs tfjs reports it in its own check */
+    }
+  }
+  let impl: Record<string, unknown>;
+  let strict: import('./strict.ts').StrictModule | undefined;
+  try {
+    if (init.isolation === 'strict') {
+      const { openStrict } = await import('./strict.ts');
+      strict = await openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs });
+      impl = strict.impl;
+    } else {
+      lockGlobals();
+      impl = await subject.loadModule(init.entry);
+    }
+  } catch (e) {
+    send({ t: 'ready', ok: false, error: init.isolation === 'strict' ? (e as Error).message : errText(e) });
+    return;
+  }
+  const runMsg = next();
+  send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: strict?.confinement ?? 'the check runner process (process isolation)' });
+  const raw = await runMsg;
+  const ids = ((typeof raw === 'string' ? JSONParse(raw) : raw) as { ids: string[] }).ids;
+  const byId = new Map<string, { topic: Topic<unknown>; claim: Topic<unknown>['claims'][number] }>();
+  for (const topic of topics) for (const claim of topic.claims) byId.set(claim.id, { topic, claim });
+  for (const id of ids) {
+    const found = byId.get(id);
+    send({ t: 'start', id });
+    let result: ClaimResult;
+    if (!found) {
+      result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0 };
+    } else {
+      const ctx = run.makeContext({ seed: init.seed, mode: 'submission', runScale: init.runScale });
+      const limit = init.timeouts?.[id] ?? found.claim.timeoutMs ?? init.defaultTimeoutMs;
+      strict?.setDeadline(performance.now() + limit, limit);
+      // the time limit is enforced by the parent (it can stop a synchronous loop); none here
+      result = await run.runClaim(found.claim, impl, found.topic.contract, ctx, { timeoutMs: 0 });
+      if (!result.passed && !/^(time limit|missing export|export `)/.test(result.message)) {
+        // Is the check itself at fault for this seed?  Run it on the reference with the same seed:
+        // if the reference fails too, the failure says nothing about the student.
+        const refCtx = run.makeContext({ seed: init.seed, mode: 'reference', runScale: init.runScale });
+        const ref = await run.runClaim(found.claim, found.topic.reference as Record<string, unknown>, found.topic.contract, refCtx, { timeoutMs: 0 });
+        if (!ref.passed) {
+          result = {
+            ...result,
+            passed: true,
+            points: found.claim.points,
+            graderFault: `this check also rejects the reference implementation with this seed (${init.seed}), so it cannot judge your answer: points awarded. The check said: ${ref.message}`,
+            message: `awarded (a fault of the check, not of your code): with your seed the check also rejects the reference implementation. Your result was: ${result.message}`,
+          } as ClaimResult;
+        }
+      }
+    }
+    send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
+  }
+  await strict?.close();
+  send({ t: 'done' });
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (rawSend && isMain) {
+  // the grader went away (it is not in our process group): stop
+  process.once('disconnect', () => exit(0));
+  process.once('message', (raw: unknown) => {
+    let init: InitMessage;
+    try {
+      init = (typeof raw === 'string' ? JSONParse(raw) : raw) as InitMessage;
+    } catch {
+      exit(3);
+      return;
+    }
+    runChecks(init, (text) => rawSend(text), nextMessage).then(
+      () => process.disconnect?.(),
+      (e: unknown) => {
+        rawSend(safeStringify({ t: 'fatal', nonce: init.nonce, error: errText(e) }));
+        process.disconnect?.();
+      },
+    );
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Standalone submission folders built at test time, so that each can be graded in isolation
+ * (the permission model will let the child read only the submission's folder):
+ *
+ *   knownWrongSubmission(w) = a copy of fixtures/submissions/reference
+ *                             + the known-wrong fixture's folder (fixtures/wrong/<topic>/)
+ *                             + an index.ts exporting everything from the reference except the
+ *                               names the wrong module exports, which come from it.
+ *
+ * (An explicit `export { a } from …` takes precedence over `export * from …` in ES modules and in
+ * esbuild's CommonJS output alike.)
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { KnownWrong } from '../claims/types.ts';
+import { REPO_ROOT } from './sandbox.ts';
+import { loadModule } from './subject.ts';
+
+export const REFERENCE_SUBMISSION = path.join(REPO_ROOT, 'fixtures/submissions/reference');
+export const EMPTY_SUBMISSION = path.join(REPO_ROOT, 'fixtures/submissions/empty');
+
+/** A fresh temporary folder (removed by `cleanup`). */
+export function tempFolder(prefix = 'dlspec-sub-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A submission folder holding `files` (name → source). */
+export function writeSubmission(files: Record<string, string>, dir = tempFolder()): string {
+  for (const [name, text] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return dir;
+}
+
+/** The reference submission with the known-wrong module `w` overlaid (see the file comment). */
+export async function knownWrongSubmission(w: KnownWrong, dir = tempFolder()): Promise<string> {
+  const file = path.resolve(REPO_ROOT, w.file);
+  const names = Object.keys(await loadModule(file)).filter((n) => n !== 'default');
+  cpSync(REFERENCE_SUBMISSION, path.join(dir, 'reference'), { recursive: true });
+  cpSync(path.dirname(file), path.join(dir, 'wrong'), { recursive: true });
+  const rel = `./wrong/${path.basename(file)}`;
+  writeFileSync(
+    path.join(dir, 'index.ts'),
+    [`// the reference, with ${w.mistake} (${w.file}) in place of: ${names.join(', ')}`, `export * from './reference/index.ts';`, `export { ${names.join(', ')} } from '${rel}';`, ''].join('\n'),
+  );
+  return dir;
+}
+
+export const ADVERSARIAL_DIR = path.join(REPO_ROOT, 'fixtures/adversarial');
+
+/**
+ * A copy of the adversarial case `fixtures/adversarial/<name>/` in a fresh folder, with its
+ * placeholders filled in: `__REPO__` (this repository: what the attack tries to read or import),
+ * and any others given (`__MARK__`: a folder the spec watches, `__PORT__`: a port it listens on).
+ */
+export function adversarialSubmission(name: string, values: Record<string, string> = {}, dir = tempFolder()): string {
+  cpSync(path.join(ADVERSARIAL_DIR, name), dir, { recursive: true });
+  const subs: Record<string, string> = { __REPO__: REPO_ROOT, ...values };
+  for (const f of readdirSync(dir)) {
+    if (!/\.(m?[jt]s)$/.test(f)) continue;
+    const p = path.join(dir, f);
+    let text = readFileSync(p, 'utf8');
+    for (const [k, v] of Object.entries(subs)) text = text.split(k).join(v);
+    writeFileSync(p, text);
+  }
+  return dir;
+}

@@ -1,0 +1,348 @@
+/**
+ * Grading one submission: the programmatic API behind `dlspec grade`.
+ *
+ *   const report = await gradeSubmission('path/to/folder', { course: 'CIE6032', studentId: 's123' });
+ *   writeFileSync('results.json', JSON.stringify(gradescopeResults(report)));
+ *
+ * Every claim of the chosen course(s) is run once (a claim shared by two courses is run once and
+ * scored with each course's points) in a child process (sandbox.ts).  Claims tagged `slow` or
+ * `gpu` are skipped unless their tag is included.  Grading never throws for a broken
+ * submission: a missing folder, a module that does not load, a crash or a time-out each become
+ * failed items with a message.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
+import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.ts';
+import { seedFrom } from '../verify/rng.ts';
+import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
+import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions } from './sandbox.ts';
+import { submissionEntry } from './subject.ts';
+
+/**
+ * Case counts used by the grader, as a fraction of the answer key's (`ctx.runs(n)` → round(n·scale),
+ * at least 1).  Each check still includes its fixed examples (e.g. T = 1 and T = 50 for the RNN);
+ * the key (`dlspec key`) and the spec suite run the full counts.
+ */
+export const GRADE_RUN_SCALE = 0.5;
+
+export interface GradeOptions {
+  /** which course's rubric (default 'all': every course's problems) */
+  course?: Course | 'all';
+  /** a number or any string; a student id becomes a seed by hashing */
+  seed?: number | string;
+  studentId?: string;
+  /** tags to include besides the default suite (e.g. ['slow']) */
+  includeTags?: Tag[];
+  /** only these topics / claims (ids) */
+  topicIds?: string[];
+  claimIds?: string[];
+  runScale?: number;
+  /** module exporting `topics` (default the registry) — tests use their own */
+  topicsModule?: string;
+  sandbox?: Partial<Omit<SandboxOptions, 'seed' | 'runScale' | 'topicsModule'>>;
+}
+
+export type ItemStatus = 'passed' | 'failed' | 'skipped';
+
+export interface GradedItem {
+  claimId: string;
+  topicId: string;
+  course: Course;
+  hw: string;
+  problem: number;
+  part?: string;
+  number: string;
+  name: string;
+  statement: string;
+  score: number;
+  maxScore: number;
+  extraCredit: boolean;
+  status: ItemStatus;
+  /** what the student reads: the failure message, or the evidence of a pass */
+  output: string;
+  visibility: Visibility;
+  tags: Tag[];
+}
+
+export interface ProblemGrade {
+  course: Course;
+  hw: string;
+  problem: number;
+  score: number;
+  possible: number;
+  extraScore: number;
+  extraPossible: number;
+  items: GradedItem[];
+}
+
+export interface CourseGrade {
+  course: Course;
+  problems: ProblemGrade[];
+  score: number;
+  possible: number;
+  extraScore: number;
+  extraPossible: number;
+}
+
+export interface GradedClaim {
+  id: string;
+  topicId: string;
+  status: ItemStatus;
+  message: string;
+  evidence: Evidence;
+  durationMs: number;
+  /** the check failed on the reference too with this seed: the item was awarded, and staff should look */
+  graderFault?: string;
+}
+
+export interface GradeReport {
+  submission: string;
+  entry?: string;
+  seed: number;
+  studentId?: string;
+  runScale: number;
+  course: Course | 'all';
+  /** seconds, the whole grading */
+  executionTime: number;
+  loadError?: string;
+  claims: Record<string, GradedClaim>;
+  courses: CourseGrade[];
+  /** rubric items of `course` ('all': each claim once, at its primary course) — the Gradescope tests */
+  tests: GradedItem[];
+  score: number;
+  possible: number;
+  processes: number;
+  /** strict isolation: sandbox processes started (1 + one per restart after a time-out or crash) */
+  sandboxStarts?: number;
+  isolation: 'strict' | 'process';
+  /** what confined the student's code, in words */
+  confinement?: string;
+  rejectedMessages: number;
+  outputTail: string;
+}
+
+export async function loadTopics(topicsModule?: string): Promise<Topic<unknown>[]> {
+  const mod = (await import(pathToFileURL(path.resolve(topicsModule ?? DEFAULT_TOPICS_MODULE)).href)) as { topics: Topic<unknown>[] };
+  return mod.topics;
+}
+
+export function resolveSeed(opts: Pick<GradeOptions, 'seed' | 'studentId'>): number {
+  if (opts.seed !== undefined) return typeof opts.seed === 'number' || /^\d+$/.test(opts.seed) ? seedFrom(Number(opts.seed)) : seedFrom(opts.seed);
+  if (opts.studentId !== undefined) return seedFrom(opts.studentId);
+  return REFERENCE_SEED;
+}
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(3).replace(/\.?0+$/, ''));
+
+/** One line of evidence for a pass: `cases 112 · worstRelErr 3.1e-12 · …`, at most ~300 characters. */
+export function summarizeEvidence(e: Evidence): string {
+  const parts: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (parts.join(' · ').length > 300) return;
+    if (typeof v === 'number') parts.push(`${key} ${Math.abs(v) > 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6) ? v.toExponential(2) : fmt(v)}`);
+    else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
+    else if (Array.isArray(v)) parts.push(`${key} [${v.slice(0, 6).map((x) => (typeof x === 'number' ? fmt(x) : JSON.stringify(x))).join(', ')}${v.length > 6 ? ', …' : ''}]`);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
+  };
+  walk(e, '');
+  const s = parts.join(' · ');
+  return s.length > 320 ? `${s.slice(0, 317)}…` : s;
+}
+
+function outputOf(c: GradedClaim, tags: Tag[]): string {
+  if (c.status === 'skipped') return c.message;
+  if (c.status === 'passed') {
+    const ev = summarizeEvidence(c.evidence);
+    return ev ? `passed — measured: ${ev}` : 'passed';
+  }
+  return c.message;
+}
+
+function skippedReason(tags: Tag[]): string {
+  const t = tags.find((x) => x === 'slow' || x === 'gpu');
+  return t === 'gpu'
+    ? 'not graded in this run: needs a GPU (tag gpu; grade with --tags gpu on a GPU machine)'
+    : `not graded in this run: ${t ?? 'excluded'} (CPU training, minutes; grade with --tags slow)`;
+}
+
+export function courseGrades(items: GradedItem[]): CourseGrade[] {
+  const courses: CourseGrade[] = [];
+  for (const it of items) {
+    if (it.status === 'skipped') continue;
+    let c = courses.find((x) => x.course === it.course);
+    if (!c) courses.push((c = { course: it.course, problems: [], score: 0, possible: 0, extraScore: 0, extraPossible: 0 }));
+    let p = c.problems.find((x) => x.hw === it.hw && x.problem === it.problem);
+    if (!p) c.problems.push((p = { course: it.course, hw: it.hw, problem: it.problem, score: 0, possible: 0, extraScore: 0, extraPossible: 0, items: [] }));
+    p.items.push(it);
+    if (it.extraCredit) {
+      p.extraScore += it.score;
+      p.extraPossible += it.maxScore;
+    } else {
+      p.score += it.score;
+      p.possible += it.maxScore;
+    }
+  }
+  for (const c of courses) {
+    for (const p of c.problems) {
+      c.score += p.score;
+      c.possible += p.possible;
+      c.extraScore += p.extraScore;
+      c.extraPossible += p.extraPossible;
+    }
+  }
+  return courses;
+}
+
+function itemOf(r: RubricItem, c: GradedClaim): GradedItem {
+  const frac = c.status === 'passed' ? 1 : 0;
+  return {
+    claimId: r.claim.id,
+    topicId: r.topicId,
+    course: r.ref.course,
+    hw: r.ref.hw,
+    problem: r.ref.problem,
+    part: r.ref.part,
+    number: r.number,
+    name: `${r.ref.course} ${r.ref.hw} P${r.ref.problem}${r.ref.part ? `(${r.ref.part})` : ''}${r.extraCredit ? ' [extra credit]' : ''} — ${r.claim.id}: ${r.claim.statement}`,
+    statement: r.claim.statement,
+    score: frac * r.ref.points,
+    maxScore: r.ref.points,
+    extraCredit: r.extraCredit,
+    status: c.status,
+    output: outputOf(c, r.tags),
+    visibility: r.visibility,
+    tags: r.tags,
+  };
+}
+
+export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Promise<GradeReport> {
+  const t0 = performance.now();
+  const course = opts.course ?? 'all';
+  const seed = resolveSeed(opts);
+  const runScale = opts.runScale ?? GRADE_RUN_SCALE;
+  const include = new Set<Tag>(opts.includeTags ?? []);
+  let entry: string | undefined;
+  let entryError: string | undefined;
+  try {
+    entry = submissionEntry(dir);
+  } catch (e) {
+    entryError = (e as Error).message;
+  }
+
+  interface Plan {
+    perCourse: RubricItem[][];
+    tests: RubricItem[];
+    wanted: Map<string, { topicId: string; tags: Tag[] }>;
+    toRun: string[];
+  }
+  let plan: Plan | undefined;
+  const makePlan = (all: TopicMeta[]): Plan => {
+    const topics = all.filter((t) => !opts.topicIds?.length || opts.topicIds.includes(t.id));
+    const courses = course === 'all' ? coursesWithClaims(topics) : [course];
+    const perCourse = courses.map((c) => rubricFor(topics, c));
+    const tests = course === 'all' ? rubricFor(topics, 'all') : perCourse[0];
+    const wanted = new Map<string, { topicId: string; tags: Tag[] }>();
+    for (const r of [...perCourse.flat(), ...tests]) {
+      if (opts.claimIds?.length && !opts.claimIds.includes(r.claim.id)) continue;
+      wanted.set(r.claim.id, { topicId: r.topicId, tags: r.tags });
+    }
+    const toRun = [...wanted].filter(([, w]) => w.tags.every((t) => include.has(t))).map(([id]) => id);
+    return (plan = { perCourse, tests, wanted, toRun });
+  };
+
+  const sb = { ...defaultSandboxOptions, ...opts.sandbox };
+  const run = await runInSandbox(
+    entry ?? '',
+    entry ? path.dirname(entry) : path.resolve(dir),
+    (topics) => makePlan(topics).toRun,
+    { ...sb, seed, runScale, topicsModule: opts.topicsModule },
+    entryError,
+  );
+  let loadError = run.loadError ?? entryError;
+  if (!plan) {
+    // the child never reported the rubric (the grader's own runtime failed to start): build it here
+    makePlan((await loadTopics(opts.topicsModule)).map(topicMeta));
+    loadError = `${loadError ?? 'the grader failed'}${run.outputTail ? `\n${run.outputTail.slice(-1500)}` : ''}`;
+  }
+  const { perCourse, tests, wanted, toRun } = plan!;
+  const claims: Record<string, GradedClaim> = {};
+  for (const [id, w] of wanted) {
+    if (!toRun.includes(id)) {
+      claims[id] = { id, topicId: w.topicId, status: 'skipped', message: skippedReason(w.tags), evidence: {}, durationMs: 0 };
+      continue;
+    }
+    const r: ClaimResult | undefined = run.results.get(id);
+    claims[id] = {
+      id,
+      topicId: w.topicId,
+      status: r?.passed ? 'passed' : 'failed',
+      message: r ? String(r.message) : (loadError ?? 'not graded'),
+      evidence: (r?.evidence ?? {}) as Evidence,
+      durationMs: r?.durationMs ?? 0,
+      ...((r as ClaimResult & { graderFault?: string })?.graderFault ? { graderFault: (r as ClaimResult & { graderFault?: string }).graderFault } : {}),
+    };
+  }
+  const graded = (rs: RubricItem[]): GradedItem[] => rs.filter((r) => claims[r.claim.id]).map((r) => itemOf(r, claims[r.claim.id]));
+  const courseItems = perCourse.flatMap(graded);
+  const testItems = graded(tests).filter((t) => t.status !== 'skipped');
+  const score = testItems.reduce((s, t) => s + t.score, 0);
+  const possible = testItems.filter((t) => !t.extraCredit).reduce((s, t) => s + t.maxScore, 0);
+  return {
+    submission: path.resolve(dir),
+    entry,
+    seed,
+    studentId: opts.studentId,
+    runScale,
+    course,
+    executionTime: (performance.now() - t0) / 1000,
+    loadError,
+    claims,
+    courses: courseGrades(courseItems),
+    tests: testItems,
+    score: round(score),
+    possible: round(possible),
+    processes: run.processes,
+    sandboxStarts: run.sandboxStarts,
+    isolation: sb.isolation ?? 'strict',
+    confinement: run.confinement,
+    rejectedMessages: run.rejectedMessages,
+    outputTail: run.outputTail,
+  };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Gradescope's results.json for a report. */
+export function gradescopeResults(r: GradeReport): Record<string, unknown> {
+  const skipped = Object.values(r.claims).filter((c) => c.status === 'skipped');
+  const lines = [
+    `dlspec autograder — course ${r.course}, seed ${r.seed}${r.studentId ? ` (student id ${r.studentId})` : ''}, case scale ${r.runScale}`,
+    `score ${fmt(r.score)} / ${fmt(r.possible)}${r.loadError ? `\nYour module could not be graded: ${r.loadError}` : ''}`,
+  ];
+  if (skipped.length) lines.push(`${skipped.length} item(s) not graded by this run (slow/gpu): ${skipped.map((c) => c.id).join(', ')}`);
+  const faults = Object.values(r.claims).filter((c) => c.graderFault);
+  if (faults.length) lines.push(`${faults.length} item(s) awarded because the check also rejected the reference with this seed: ${faults.map((c) => c.id).join(', ')}`);
+  return {
+    score: r.score,
+    execution_time: Math.round(r.executionTime * 10) / 10,
+    output: lines.join('\n'),
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    tests: r.tests.map((t) => ({
+      name: t.name,
+      number: t.number,
+      score: t.score,
+      max_score: t.maxScore,
+      status: t.status === 'passed' ? 'passed' : 'failed',
+      output: t.output,
+      visibility: t.visibility,
+      ...(t.tags.length ? { tags: t.tags } : {}),
+    })),
+  };
+}
+
+/** A results.json for a grading that could not even start (e.g. the grader itself failed). */
+export function crashResults(message: string, executionTime = 0): Record<string, unknown> {
+  return { score: 0, execution_time: executionTime, output: `The autograder failed before grading: ${message}`, visibility: 'visible', tests: [] };
+}

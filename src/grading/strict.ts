@@ -1,0 +1,280 @@
+/**
+ * Strict isolation (issue 8): the student's code runs in its own process, under Node's
+ * permission model, and the checks call it through a synchronous bridge.
+ *
+ *   check runner (child.ts: claims, reference, checks)
+ *     └─ worker thread (bridge-worker.mjs)  ── IPC ──  sandbox process (host.mjs + the student's bundle)
+ *
+ * - The student's folder is bundled by esbuild (in the check runner, which may read it) into one
+ *   ES module in a fresh temporary folder; an import that resolves outside the submission folder
+ *   (the reference, the claims, the hidden tests) is refused at bundle time, with a message.
+ *   Packages (`@tensorflow/tfjs`, …) stay external and are read from node_modules.
+ * - The sandbox process may read only host.mjs, the bundle's folder, the submission folder and
+ *   node_modules; it may not write files, spawn processes, start workers, load native addons
+ *   (`--experimental-permission`); where `unshare -rnp` is available it has no network (a fresh
+ *   network namespace: not even loopback) and sees no other process (a fresh pid namespace:
+ *   it cannot signal the grader); its environment is empty; its heap and its writable memory
+ *   (prlimit --data) are limited.  Packages resolve through a node_modules link beside the bundle.
+ * - The checks see the student's exports as proxies: each call is posted to the bridge and the
+ *   check runner blocks on Atomics.wait until the reply or the claim's deadline.  At the
+ *   deadline the sandbox is killed, the call fails with a time-limit message, and the next call
+ *   restarts the sandbox and reloads the module.  Values cross as structured clones (v8
+ *   serialization): the student can return only data, never code, getters or prototypes, and
+ *   cannot reach the checks' globals.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { ClaimFailure } from '../claims/types.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const HOST_FILE = path.join(HERE, 'host.mjs');
+const BRIDGE_FILE = path.join(HERE, 'bridge-worker.mjs');
+const REPO = path.resolve(HERE, '../..');
+
+export interface StrictOptions {
+  memoryMb: number;
+  /** time to import the module (ms) */
+  loadTimeoutMs: number;
+  /** use `unshare -rn` for a network namespace when available (default true) */
+  unshareNetwork?: boolean;
+}
+
+/** user + network + pid namespaces: no network (not even loopback), no process outside to signal
+ *  (`process.kill(-1)` finds nothing); the sandbox dies with its unshare parent. */
+export const UNSHARE_FLAGS = ['-rnp', '--kill-child'];
+
+let unshareProbe: string | null | undefined;
+/** `unshare` if it can make a user + network namespace here, else null. */
+export function unsharePath(): string | null {
+  if (unshareProbe !== undefined) return unshareProbe;
+  unshareProbe = null;
+  for (const p of ['/usr/bin/unshare', '/bin/unshare']) {
+    if (!existsSync(p)) continue;
+    try {
+      execFileSync(p, [...UNSHARE_FLAGS, 'true'], { stdio: 'ignore', timeout: 30_000 });
+      unshareProbe = p;
+    } catch {
+      /* not permitted here (e.g. a container without user namespaces) */
+    }
+    break;
+  }
+  return unshareProbe;
+}
+
+/** `prlimit` if present: caps the sandbox's writable memory (RLIMIT_DATA), which
+ *  `--max-old-space-size` does not (typed arrays live outside the V8 heap: a 10 GB Float64Array
+ *  must fail, not take the machine).  Not RLIMIT_AS: WebAssembly (tfjs-backend-wasm) reserves
+ *  ~10 GB of address space up front, inaccessible, which RLIMIT_DATA does not count. */
+export function prlimitPath(): string | null {
+  for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) if (existsSync(p)) return p;
+  return null;
+}
+
+/** Writable-memory cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
+export const addressSpaceMb = (memoryMb: number): number => Math.max(2 * memoryMb, memoryMb + 2048);
+
+/** Bundle the student's entry into one ES module; refuse imports that leave the folder. */
+export async function bundleSubmission(entry: string, submissionDir: string, outDir: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const root = realpathSync(submissionDir);
+  const outfile = path.join(outDir, 'submission.mjs');
+  const outside: string[] = [];
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    packages: 'external',
+    logLevel: 'silent',
+    sourcemap: false,
+    plugins: [
+      {
+        name: 'stay-in-folder',
+        setup(b) {
+          b.onResolve({ filter: /^[./]/ }, (args) => {
+            const p = path.resolve(args.resolveDir, args.path);
+            let real = p;
+            try {
+              real = realpathSync(p);
+            } catch {
+              /* esbuild reports a missing file itself */
+            }
+            if (real !== root && !real.startsWith(root + path.sep)) {
+              outside.push(`${args.path} (from ${path.relative(root, args.importer) || args.importer})`);
+              return { path: args.path, namespace: 'refused' };
+            }
+            return undefined;
+          });
+          b.onLoad({ filter: /.*/, namespace: 'refused' }, (args) => ({
+            contents: `throw new Error(${JSON.stringify(`import of ${args.path} refused: a submission may import only files inside its own folder`)});`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+export interface StrictModule {
+  /** the student's exports as seen by the checks: data values, and proxies for functions */
+  impl: Record<string, unknown>;
+  /** the deadline (performance.now() ms) of the claim being checked, and its limit (ms); calls past it fail */
+  setDeadline(t: number, limitMs: number): void;
+  /** sandbox processes started so far */
+  starts(): number;
+  /** what confines the sandbox, in words (for the report) */
+  confinement: string;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: Uint8Array;
+  error?: string;
+  exit?: { code: number | null; signal: string | null; tail: string };
+  values?: Record<string, { ok: boolean; value?: Uint8Array; error?: string }>;
+  functions?: string[];
+  starts?: number;
+  tail?: string;
+}
+
+function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number): string {
+  if (/heap out of memory|Allocation failed|Array buffer allocation failed|std::bad_alloc/i.test(exit.tail)) return `ran out of memory (limit ${memoryMb} MB)`;
+  if (/ERR_ACCESS_DENIED/.test(exit.tail)) {
+    const m = /permission: '(\w+)'[\s\S]*?resource: '([^']*)'/.exec(exit.tail);
+    return `was stopped by the sandbox: access denied${m ? ` (${m[1]} ${m[2]})` : ''}`;
+  }
+  if (exit.signal) return `was killed by ${exit.signal}`;
+  const last = exit.tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
+  return `exited with code ${exit.code} (did your code call process.exit?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
+}
+
+const unpack = (bytes: Uint8Array): unknown => v8.deserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/** Load a submission into a strict sandbox.  Throws an Error whose message is for the student when the module cannot load. */
+export async function openStrict(entry: string, submissionDir: string, opts: StrictOptions): Promise<StrictModule> {
+  const work = mkdtempSync(path.join(tmpdir(), 'dlspec-sandbox-'));
+  let file: string;
+  try {
+    file = await bundleSubmission(entry, submissionDir, work);
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    const errs = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
+    const text = errs?.length ? errs.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('; ') : (e as Error).message;
+    throw new Error(`your code could not be compiled: ${text}`);
+  }
+  const nodeModules = realpathSync(path.join(REPO, 'node_modules'));
+  // packages the student imports (kept external by the bundle) resolve from the bundle's folder
+  symlinkSync(nodeModules, path.join(work, 'node_modules'), 'dir');
+  const read = [HOST_FILE, work, realpathSync(submissionDir), nodeModules];
+  // one flag per path: Node 20.20 no longer accepts a comma-separated list
+  const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
+  const unshare = opts.unshareNetwork === false ? null : unsharePath();
+  const prlimit = prlimitPath();
+  const command = [...(prlimit ? [prlimit, `--data=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`] : []), ...(unshare ? [unshare, ...UNSHARE_FLAGS] : [])];
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(BRIDGE_FILE, {
+    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: command.length ? command : null, file },
+    transferList: [port2],
+    execArgv: [],
+  });
+  worker.unref();
+  let nextId = 1;
+  let deadline = Infinity;
+  let limitS = '';
+  let starts = 0;
+
+  const request = (msg: Record<string, unknown>, until: number, what: string): Reply => {
+    const id = nextId++;
+    Atomics.store(flag, 0, 0);
+    port1.postMessage({ ...msg, id });
+    for (;;) {
+      let got;
+      while ((got = receiveMessageOnPort(port1))) {
+        const r = got.message as Reply;
+        if (r.starts) starts = r.starts;
+        if (r.id === id) return r;
+      }
+      const left = until - performance.now();
+      if (left <= 0) {
+        port1.postMessage({ t: 'kill' });
+        throw new ClaimFailure(`time limit: ${what} did not return within the item's limit${limitS} (an endless loop, or far too slow); it was stopped, and the remaining items were graded in a fresh process`);
+      }
+      Atomics.wait(flag, 0, 0, Math.min(left, 1000));
+      Atomics.store(flag, 0, 0);
+    }
+  };
+
+  let load: Reply;
+  try {
+    load = request({ t: 'load' }, performance.now() + opts.loadTimeoutMs, 'importing your module');
+  } catch {
+    await worker.terminate();
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`);
+  }
+  if (!load.ok) {
+    await worker.terminate();
+    rmSync(work, { recursive: true, force: true });
+    if (load.exit) throw new Error(`your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb)}`);
+    throw new Error(`your module could not be loaded: ${load.error}`);
+  }
+  const impl: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(load.values ?? {})) {
+    if (v.ok && v.value) {
+      try {
+        impl[k] = unpack(v.value);
+      } catch {
+        impl[k] = undefined;
+      }
+    }
+  }
+  for (const name of load.functions ?? []) {
+    impl[name] = (...args: unknown[]): unknown => {
+      if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before \`${name}\` was called`);
+      let r: Reply;
+      try {
+        r = request({ t: 'call', name, args }, deadline, `\`${name}\``);
+      } catch (e) {
+        if (e instanceof ClaimFailure) throw e;
+        throw new ClaimFailure(`\`${name}\` could not be called with these arguments: ${(e as Error).message}`);
+      }
+      if (r.exit) throw new ClaimFailure(`while running \`${name}\`, the process running your code ${exitText(r.exit, opts.memoryMb)}`);
+      if (!r.ok) throw new ClaimFailure(`\`${name}\` ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
+      try {
+        return unpack(r.value!);
+      } catch (e) {
+        throw new ClaimFailure(`\`${name}\` returned data that could not be read: ${(e as Error).message}`);
+      }
+    };
+  }
+  return {
+    impl,
+    setDeadline: (t, limitMs) => {
+      deadline = t;
+      limitS = ` of ${limitMs / 1000} s`;
+    },
+    starts: () => starts,
+    confinement: [
+      'own process, Node permission model (read: its folder + node_modules; no writes, child processes, workers, addons)',
+      unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
+      prlimit ? `writable memory ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
+      `heap ≤ ${opts.memoryMb} MB`,
+    ].join('; '),
+    close: async () => {
+      port1.postMessage({ t: 'kill' });
+      await worker.terminate();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
