@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
+import { setprivPath } from './strict.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHILD_MAIN = path.join(REPO_ROOT, 'src/grading/child.ts');
@@ -158,9 +159,14 @@ function runOnce(
     out.processes++;
     let child: ChildProcess;
     try {
+      // through `setpriv --pdeathsig KILL` where present: if the grader dies (even by SIGKILL) the
+      // kernel kills the check runner, and with it the student's sandbox — no orphan keeps spinning
+      const setpriv = setprivPath();
       child = fork(CHILD_MAIN, [], {
         cwd: REPO_ROOT,
-        execArgv: nodeArgs(opts, submissionDir),
+        ...(setpriv
+          ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...nodeArgs(opts, submissionDir)] }
+          : { execArgv: nodeArgs(opts, submissionDir) }),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
         // its own process group: a student's process.kill(0, …) must not reach the grader

@@ -66,6 +66,19 @@ export function unsharePath(): string | null {
   return unshareProbe;
 }
 
+/** `setpriv` if present: `--pdeathsig KILL` makes the kernel kill the sandbox's launcher when the
+ *  grader thread that started it dies — even by SIGKILL — and `unshare --kill-child` passes that on
+ *  to the student's process.  Measured before this: a grader killed mid-run (a vitest worker torn
+ *  down) left sandboxes spinning in an endless loop for over half an hour. */
+export function setprivPath(): string | null {
+  for (const p of ['/usr/bin/setpriv', '/bin/setpriv']) if (existsSync(p)) return p;
+  return null;
+}
+
+/** CPU seconds one sandbox process may use in all (RLIMIT_CPU): a last line of defence, far above
+ *  what grading every claim needs; the per-item time limits stay the real limit. */
+export const SANDBOX_CPU_SECONDS = 600;
+
 /** `prlimit` if present: caps the sandbox's writable memory (RLIMIT_DATA), which
  *  `--max-old-space-size` does not (typed arrays live outside the V8 heap: a 10 GB Float64Array
  *  must fail, not take the machine).  Not RLIMIT_AS: WebAssembly (tfjs-backend-wasm) reserves
@@ -180,7 +193,12 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
   const prlimit = prlimitPath();
-  const command = [...(prlimit ? [prlimit, `--data=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`] : []), ...(unshare ? [unshare, ...UNSHARE_FLAGS] : [])];
+  const setpriv = setprivPath();
+  const command = [
+    ...(setpriv ? [setpriv, '--pdeathsig', 'KILL'] : []),
+    ...(prlimit ? [prlimit, `--data=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`, `--cpu=${SANDBOX_CPU_SECONDS}`] : []),
+    ...(unshare ? [unshare, ...UNSHARE_FLAGS] : []),
+  ];
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
