@@ -4,9 +4,10 @@
  */
 import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
+import { infoganTopic } from '../infogan/topic.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic];
+export const topics: Topic<any>[] = [rnnTopic, infoganTopic];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);
