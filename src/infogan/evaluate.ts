@@ -120,8 +120,19 @@ export interface SweepResult {
   medianSpearman: Record<PropName, number>;
   /** the property whose mean curve is strictly monotone with the largest |median Spearman| (null: none) */
   best: { prop: PropName; direction: 1 | -1; medianSpearman: number } | null;
-  /** fraction of sweep images whose Q digit equals that of the same sample at c = 0 */
+  /** fraction of sweep images whose Q code (argmax) equals that of the same sample at c = 0 */
   digitKept: number;
+  /** the generated sweep images, samples × steps × 784 (sample-major) */
+  images: Float32Array;
+}
+
+/** Fraction of sweep images that `judge` calls the same digit as the same draw at the middle value. */
+export function keptBy(judge: (x: Float32Array, n: number) => Int32Array, s: SweepResult): number {
+  const steps = s.values.length, n = s.images.length / PIXELS, samples = n / steps, mid = Math.floor(steps / 2);
+  const d = judge(s.images, n);
+  let kept = 0;
+  for (let k = 0; k < samples; k++) for (let t = 0; t < steps; t++) if (d[k * steps + t] === d[k * steps + mid]) kept++;
+  return kept / n;
 }
 
 /** Sweep continuous code `code` (0 or 1) over `steps` values in [−1, 1], the other at 0, for `samples` (noise, category) draws. */
@@ -165,7 +176,7 @@ export async function sweepContinuous(m: InfoganModel, code: number, seed: numbe
       best = { prop: p, direction: dir, medianSpearman: medianSpearman[p] };
     }
   }
-  return { code, values, meanCurve, medianSpearman, best, digitKept: kept / n };
+  return { code, values, meanCurve, medianSpearman, best, digitKept: kept / n, images: x };
 }
 
 /** The homework's figures: rows = the 10 categorical values (ordered by assigned digit), columns = a sweep. */

@@ -210,10 +210,9 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
         let dReal: tf.Tensor2D, dFake: tf.Tensor2D, fFake: tf.Tensor2D;
         if (net.arch === 'mlp') {
           const f = net.body(tf.concat([xr, fake], 0), true);
-          const d = net.dHead(f);
-          dReal = tf.slice(d, [0, 0], [b, 1]);
-          dFake = tf.slice(d, [b, 0], [b, 1]);
           fFake = tf.slice(f, [b, 0], [b, -1]);
+          dReal = net.dHead(tf.slice(f, [0, 0], [b, -1]));
+          dFake = net.dHead(fFake);
         } else {
           dReal = net.dHead(net.body(xr, true));
           fFake = net.body(fake, true);
