@@ -12,7 +12,7 @@ import { fail } from '../claims/types.ts';
 import { loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../data/mnist.ts';
 import { makeRng } from '../verify/rng.ts';
 import type { InfoganContract, InfoganTrained } from './contract.ts';
-import { categoricalAccuracy, keptBy, LN10, measureMi, sweepContinuous, writeFigures, type CatAccuracy, type SweepResult } from './evaluate.ts';
+import { categoricalAccuracy, keptBy, LN10, measureMi, rowConsistency, sweepContinuous, writeFigures, type CatAccuracy, type SweepResult } from './evaluate.ts';
 import { digitClassifier } from './digit-classifier.ts';
 import { assignmentTotal, bestAssignment, bruteForceBestTotal, infoLoss } from './measure.ts';
 import { CAT_DIM, CONT_DIM, LATENT_DIM, NOISE_DIM, PIXELS, type Arch } from './model.ts';
@@ -271,17 +271,17 @@ const smokeClaim: Claim<InfoganContract> = {
   ...base,
   part: 'training',
   points: 1,
-  statement: 'a few training steps run, give images in [0, 1] and Q outputs of the right shapes, and a run stopped and resumed from its checkpoint equals an uninterrupted one',
+  statement: 'three training steps run, give images in [0, 1] and Q outputs of the right shapes, and a run stopped and resumed from its checkpoint equals an uninterrupted one',
   answer:
     'Training alternates a $D,Q$ step on $-[\\log D(x) + \\log(1 - D(G(z,c)))] + \\lambda\\mathcal L_I$ and a $G$ step on $-\\log D(G(z,c)) + \\lambda\\mathcal L_I$ (Adam, $\\beta_1 = 0.5$; lr $2\\cdot10^{-4}$ for $D$, $10^{-3}$ for $G$ as in the paper). The checkpoint holds the weights, the batch-norm statistics, both optimizers’ moments and the step; with per-step random draws seeded by (seed, step), a resumed run continues exactly.',
   uses: ['infoganTrain'],
   async check(impl, ctx) {
-    const images = trainImages().subarray(0, 512 * PIXELS);
+    const images = trainImages().subarray(0, 256 * PIXELS);
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'infogan-smoke-'));
     try {
-      const opts = { images, arch: 'mlp' as const, seed: ctx.seed, steps: 4, batchSize: 32 };
+      const opts = { images, arch: 'mlp' as const, seed: ctx.seed, steps: 3, batchSize: 16 };
       const t0 = performance.now();
-      await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a'), stopAfter: 2 });
+      await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a'), stopAfter: 1 });
       const resumed = await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a') });
       const straight = await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'b') });
       const ms = performance.now() - t0;
@@ -299,9 +299,9 @@ const smokeClaim: Claim<InfoganContract> = {
       if (!q || !(q.logits instanceof Float32Array) || q.logits.length !== n * CAT_DIM || !(q.mean instanceof Float32Array) || q.mean.length !== n * CONT_DIM) {
         fail(`q(x, ${n}) must return { logits: Float32Array(${n}×${CAT_DIM}), mean: Float32Array(${n}×${CONT_DIM}) }`);
       }
-      if (!q.logits.every(Number.isFinite) || !q.mean.every(Number.isFinite)) fail('q(x, n) returned a non-finite value after 4 training steps');
-      if (diff > 1e-4) fail(`stop after 2 steps + resume to 4 differs from 4 uninterrupted steps: generated pixels differ by up to ${diff.toExponential(2)} (expected ≤ 1e-4): ${INFOGAN_MISTAKES['resume']}`, { maxDiff: diff });
-      return { steps: 4, batchSize: 32, resumeMaxPixelDiff: diff, wallMs: Math.round(ms) };
+      if (!q.logits.every(Number.isFinite) || !q.mean.every(Number.isFinite)) fail('q(x, n) returned a non-finite value after 3 training steps');
+      if (diff > 1e-4) fail(`stop after 1 step + resume to 3 differs from 3 uninterrupted steps: generated pixels differ by up to ${diff.toExponential(2)} (expected ≤ 1e-4): ${INFOGAN_MISTAKES['resume']}`, { maxDiff: diff });
+      return { steps: 3, batchSize: 16, resumeMaxPixelDiff: diff, wallMs: Math.round(ms) };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -464,7 +464,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
       part: 'figures',
       points: pts(2),
       tags,
-      statement: `the homework's figures are written as PNG grids — rows: the 10 categorical values; columns: noise draws / a sweep of c2 / a sweep of c3 — and each row shows one digit (Q agrees ≥ 80%)${full}`,
+      statement: `the homework's figures are written as PNG grids — rows: the 10 categorical values; columns: noise draws / a sweep of c2 / a sweep of c3 — and each row shows one digit: Q reads the row’s code back (≥ 80%), a classifier of real digits finds one digit per row (≥ 80% of tiles) and ≥ 8 distinct digits over the categorical grid’s rows${full}`,
       answer:
         'Three $10\\times10$ grids (as in Fig. 2 of the paper): varying $c_1$ (rows, ordered by the assigned digit) with random noise across columns; varying $c_2$ and $c_3$ from −1 to 1 across columns. Written to `out/infogan/<arch>-vary-categorical.png`, `…-vary-c1.png`, `…-vary-c2.png`.',
       uses: ['infoganTrain', 'infoganRunConfig'],
@@ -477,8 +477,20 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         // measured first, written only when the rows are right (a rejected model leaves the figures alone)
         let r = await writeFigures(m, dir, prefix, ctx.seed, a.assignment, 10, false);
         if (r.rowAgreement >= 0.8) r = await writeFigures(m, dir, prefix, ctx.seed, a.assignment, 10, true);
-        const ev = { files: r.files, rowAgreement: r.rowAgreement };
+        const ev: Evidence = { files: r.files, rowAgreement: r.rowAgreement };
         if (!(r.rowAgreement >= 0.8)) fail(`in the figure grids Q reads the row's categorical value back for only ${f(100 * r.rowAgreement, 1)}% of the tiles (need ≥ 80%): the rows do not each show one digit${r.rowAgreement < 0.2 ? ` — ${INFOGAN_MISTAKES['q-ignores-code']}` : ''}`, ev);
+        // what a reader of the figure sees, judged by a classifier of real digits (Q reads the code, not the digit)
+        const judge = await digitClassifier();
+        const names = ['vary-categorical', 'vary-c1', 'vary-c2'];
+        const cons = r.grids.map((g) => rowConsistency(judge.predict, g));
+        cons.forEach((c, i) => (ev[names[i]] = { consistency: c.consistency, distinctDigits: c.distinctDigits, rowDigits: c.rowDigits }));
+        ev.judgeTestAccuracy = judge.testAccuracy;
+        const problems: string[] = [];
+        if (cons[0].distinctDigits < 8) problems.push(`the categorical grid's 10 rows show only ${cons[0].distinctDigits} distinct digits (row majorities [${cons[0].rowDigits.join(', ')}] by a classifier of real digits; need ≥ 8): the categorical code has not captured the digit class`);
+        cons.forEach((c, i) => {
+          if (c.consistency < 0.8) problems.push(`${names[i]}: only ${f(100 * c.consistency, 1)}% of the tiles show their row's majority digit (need ≥ 80%)`);
+        });
+        if (problems.length) fail(problems.join('\n'), ev);
         return ev;
       },
     },

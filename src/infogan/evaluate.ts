@@ -180,7 +180,7 @@ export async function sweepContinuous(m: InfoganModel, code: number, seed: numbe
 }
 
 /** The homework's figures: rows = the 10 categorical values (ordered by assigned digit), columns = a sweep. */
-export async function writeFigures(m: InfoganModel, dir: string, prefix: string, seed: number, assignment?: number[], cols = 10, write = true): Promise<{ files: string[]; rowAgreement: number }> {
+export async function writeFigures(m: InfoganModel, dir: string, prefix: string, seed: number, assignment?: number[], cols = 10, write = true): Promise<{ files: string[]; rowAgreement: number; grids: Float32Array[] }> {
   const rng = makeRng(`fig:${seed}`);
   const order = Array.from({ length: CAT_DIM }, (_, k) => k);
   if (assignment) order.sort((a, b) => assignment[a] - assignment[b]);
@@ -188,6 +188,7 @@ export async function writeFigures(m: InfoganModel, dir: string, prefix: string,
   const sweep = Array.from({ length: cols }, (_, i) => -1 + (2 * i) / (cols - 1));
   const noiseFixed = Float32Array.from({ length: NOISE_DIM }, () => rng.normal());
   let agree = 0, total = 0;
+  const grids: Float32Array[] = [];
   for (const which of ['categorical', 'c1', 'c2'] as const) {
     const z = new Float32Array(CAT_DIM * cols * LATENT_DIM);
     order.forEach((k, r) => {
@@ -204,6 +205,7 @@ export async function writeFigures(m: InfoganModel, dir: string, prefix: string,
     const n = CAT_DIM * cols;
     const x = await genBatched(m, z, n);
     const q = await qBatched(m, x, n);
+    grids.push(x);
     order.forEach((k, r) => {
       for (let c = 0; c < cols; c++) {
         total++;
@@ -213,5 +215,21 @@ export async function writeFigures(m: InfoganModel, dir: string, prefix: string,
     const tiles: Tile[] = Array.from({ length: n }, (_, i) => ({ data: x.subarray(i * PIXELS, (i + 1) * PIXELS), h: 28, w: 28, c: 1 }));
     if (write) files.push(writeGridPng(`${dir}/${prefix}-${which === 'categorical' ? 'vary-categorical' : `vary-${which}`}.png`, tiles, { cols, scale: 2, pad: 2, normalize: 'none', background: 128 }));
   }
-  return { files, rowAgreement: agree / total };
+  return { files, rowAgreement: agree / total, grids };
+}
+
+/** Per grid (rows × cols images, row-major): the share of tiles equal to their row's majority digit, and the distinct row majorities. */
+export function rowConsistency(judge: (x: Float32Array, n: number) => Int32Array, grid: Float32Array, rows = CAT_DIM): { consistency: number; distinctDigits: number; rowDigits: number[] } {
+  const n = grid.length / PIXELS, cols = n / rows;
+  const d = judge(grid, n);
+  let same = 0;
+  const rowDigits: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cnt = new Array<number>(10).fill(0);
+    for (let c = 0; c < cols; c++) cnt[d[r * cols + c]]++;
+    const maj = cnt.indexOf(Math.max(...cnt));
+    rowDigits.push(maj);
+    same += cnt[maj];
+  }
+  return { consistency: same / n, distinctDigits: new Set(rowDigits).size, rowDigits };
 }

@@ -27,8 +27,8 @@ export const PIXELS = IMG * IMG;
 
 export type Arch = 'mlp' | 'paper';
 
-/** minibatch discrimination (Salimans et al. 2016) in the 'mlp' D head instead of the minibatch std */
-const MBD = process.env.INFOGAN_MBD !== '0';
+/** INFOGAN_MBD=1: minibatch discrimination (Salimans et al. 2016) in the mlp D head instead of the minibatch std (off: see below) */
+const MBD = process.env.INFOGAN_MBD === '1'; // tried: D then wins (L_I stalls at ln 10 for 200+ steps) and steps are ~2× slower
 const MBD_B = 32, MBD_C = 8;
 
 type Shape = number[];
