@@ -121,3 +121,77 @@ describe('measurements', () => {
     expect(infoLoss([[0, 100]], [1], [[0.5]], [[1.5]])).toEqual({ cat: expect.closeTo(0, 12), cont: 0.5 });
   });
 });
+
+describe('networks and evaluation on a stand-in model', async () => {
+  const { initBackend, tf } = await import('../src/backend.ts');
+  const { InfoGanNet, LATENT_DIM } = await import('../src/infogan/model.ts');
+  const { netModel } = await import('../src/infogan/reference.ts');
+  const ev = await import('../src/infogan/evaluate.ts');
+  await initBackend({ quiet: true });
+
+  test('the paper architecture: shapes of G, D and Q (forward only; training needs tfjs-node-gpu)', () => {
+    const net = new InfoGanNet('paper', 3);
+    const z = tf.randomNormal([2, LATENT_DIM]) as import('@tensorflow/tfjs').Tensor2D;
+    const out = net.withStats(() => tf.tidy(() => {
+      const x = net.generate(z, true);
+      const f = net.body(x, true);
+      const q = net.qHead(f, true);
+      return [x.shape, f.shape, net.dHead(f).shape, q.logits.shape, q.mean.shape];
+    }));
+    expect(out).toEqual([[2, 784], [2, 1024], [2, 1], [2, 10], [2, 2]]);
+    const m = netModel(net);
+    expect(m.generate(new Float32Array(2 * LATENT_DIM), 2).length).toBe(2 * 784);
+    expect(net.paramCount('G') + net.paramCount('D')).toBe(net.paramCount());
+    expect(() => (net as unknown as { v(n: string): unknown }).v('nope')).toThrow(/no parameter nope/);
+    net.dispose();
+    z.dispose();
+  });
+
+  // a stand-in "trained" model: a vertical stroke whose slant follows c2 and width c3; Q reads the code back from the stroke's row
+  const stand = {
+    generate(z: Float32Array, n: number) {
+      const out = new Float32Array(n * 784);
+      for (let i = 0; i < n; i++) {
+        let k = 0;
+        for (let j = 0; j < 10; j++) if (z[i * 74 + 62 + j] === 1) k = j;
+        const slant = 0.4 * z[i * 74 + 72], half = 1 + 0.8 * z[i * 74 + 73];
+        for (let y = 4; y < 24; y++) {
+          const cx = 14 + slant * (14 - y);
+          for (let x = 0; x < 28; x++) if (Math.abs(x - cx) <= half) out[i * 784 + y * 28 + x] = 1;
+        }
+        out[i * 784 + k] = 1; // the code, written in the top row
+      }
+      return out;
+    },
+    q(x: Float32Array, n: number) {
+      const logits = new Float32Array(n * 10);
+      for (let i = 0; i < n; i++) for (let j = 0; j < 10; j++) logits[i * 10 + j] = x[i * 784 + j] * 10;
+      return { logits, mean: new Float32Array(n * 2) };
+    },
+  };
+
+  test('MI, sweeps, row consistency and figures on the stand-in', async () => {
+    const mi = await ev.measureMi(stand, 1, 200);
+    expect(mi.codeRecovery).toBe(1);
+    expect(mi.miLowerBound).toBeGreaterThan(2.2);
+    const s = await ev.sweepContinuous(stand, 0, 1, 10, 5);
+    expect(s.best?.prop).toBe('slant');
+    expect(s.digitKept).toBe(1);
+    expect(ev.keptBy((_x, n) => new Int32Array(n), s)).toBe(1);
+    expect(ev.keptBy((_x, n) => Int32Array.from({ length: n }, (_, i) => i % 2), s)).toBeLessThan(1);
+    const w = await ev.sweepContinuous(stand, 1, 1, 10, 5);
+    expect(w.medianSpearman.ink).toBeGreaterThan(0.8);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'infogan-fig-'));
+    try {
+      const r = await ev.writeFigures(stand, dir, 't', 1, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      expect(r.files.length).toBe(3);
+      expect(r.rowAgreement).toBe(1);
+      const c = ev.rowConsistency((_x, n) => Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10)), r.grids[0]);
+      expect(c).toEqual({ consistency: 1, distinctDigits: 10, rowDigits: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(ev.measureMi({ ...stand, generate: () => new Float32Array(3) }, 1, 4)).rejects.toThrow(/must return a Float32Array/);
+    await expect(ev.measureMi({ ...stand, q: () => ({ logits: new Float32Array(1), mean: new Float32Array(1) }) }, 1, 4)).rejects.toThrow(/q\(x, 4\) must return/);
+  });
+});
