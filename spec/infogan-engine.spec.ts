@@ -140,7 +140,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     }));
     expect(out).toEqual([[2, 784], [2, 1024], [2, 1], [2, 10], [2, 2]]);
     const m = netModel(net);
-    expect(m.generate(new Float32Array(2 * LATENT_DIM), 2).length).toBe(2 * 784);
+    expect((m.generate(new Float32Array(2 * LATENT_DIM), 2) as Float32Array).length).toBe(2 * 784);
     expect(net.paramCount('G') + net.paramCount('D')).toBe(net.paramCount());
     expect(() => (net as unknown as { v(n: string): unknown }).v('nope')).toThrow(/no parameter nope/);
     net.dispose();
