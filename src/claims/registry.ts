@@ -7,6 +7,7 @@ import { rnnTopic } from '../rnn/topic.ts';
 import { gtTopic } from '../gt/topic.ts';
 import { mlpTopic } from '../mlp/topic.ts';
 import { autoencoderTopic } from '../autoencoder/topic.ts';
+import { infoganTopic } from '../infogan/topic.ts';
 import { alexnetTopic } from '../alexnet/topic.ts';
 import { heinitTopic } from '../heinit/topic.ts';
 import { adderTopic } from '../adder/topic.ts';
@@ -24,6 +25,7 @@ export const topics: Topic<any>[] = [
   gtTopic,
   mlpTopic,
   autoencoderTopic,
+  infoganTopic,
   alexnetTopic,
   heinitTopic,
   adderTopic,

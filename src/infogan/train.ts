@@ -1,0 +1,264 @@
+/**
+ * InfoGAN training loop (reference): alternating D/Q and G steps with Adam, the information term
+ * L_I = λ_cat·CE(c₁, Q_cat(G(z,c))) + λ_cont·½‖c₂₃ − μ_Q(G(z,c))‖² added to both (Q shares D's body,
+ * and L_I is minimised by G and Q — the paper's min_{G,Q} max_D V(D,G) − λ L_I(G,Q)).
+ * Progress lines (step, epoch, batch, losses, img/s, ETA), and checkpoint/resume: every step's
+ * random draws come from an rng seeded by (seed, step), so a resumed run continues exactly.
+ */
+import { mkdirSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { tf } from '../backend.ts';
+import { makeRng, type Rng } from '../verify/rng.ts';
+import { CAT_DIM, CONT_DIM, InfoGanNet, LATENT_DIM, NOISE_DIM, PIXELS, type Arch } from './model.ts';
+
+export interface TrainOptions {
+  arch: Arch;
+  seed: number;
+  steps: number;
+  batchSize?: number;
+  /** training images, n × 784 in [0, 1] */
+  images: Float32Array;
+  lrD?: number;
+  lrG?: number;
+  lambdaCat?: number;
+  lambdaCont?: number;
+  /** a progress line every this many steps (0: none) */
+  logEvery?: number;
+  log?: (line: string) => void;
+  /** folder for checkpoints (meta.json + weights.bin); resumes from it when it holds one */
+  checkpointDir?: string;
+  checkpointEvery?: number;
+  /** stop after this many steps of this call (for tests of stop/resume) even if `steps` is not reached */
+  stopAfter?: number;
+}
+
+export interface HistoryRow {
+  step: number;
+  epoch: number;
+  dLoss: number;
+  gLoss: number;
+  /** L_I's categorical part: mean cross-entropy of Q's logits against the drawn code (nats) */
+  liCat: number;
+  /** L_I's continuous part: mean ½‖c − μ‖² */
+  liCont: number;
+  imgPerSec: number;
+}
+
+export interface Latent {
+  /** n × 74, [noise | one-hot | continuous] */
+  z: Float32Array;
+  cat: Int32Array;
+  /** n × 2 */
+  cont: Float32Array;
+}
+
+/** n latent vectors: noise N(0,1), a uniform categorical code (one-hot), continuous codes U(−1,1). */
+export function sampleLatent(rng: Rng, n: number): Latent {
+  const z = new Float32Array(n * LATENT_DIM), cat = new Int32Array(n), cont = new Float32Array(n * CONT_DIM);
+  for (let i = 0; i < n; i++) {
+    const o = i * LATENT_DIM;
+    for (let j = 0; j < NOISE_DIM; j++) z[o + j] = rng.normal();
+    const k = rng.int(0, CAT_DIM - 1);
+    cat[i] = k;
+    z[o + NOISE_DIM + k] = 1;
+    for (let j = 0; j < CONT_DIM; j++) {
+      const u = rng.uniform(-1, 1);
+      cont[i * CONT_DIM + j] = u;
+      z[o + NOISE_DIM + CAT_DIM + j] = u;
+    }
+  }
+  return { z, cat, cont };
+}
+
+/** L_I's two parts as tensors (means over the batch). */
+export function infoLossTf(logits: tf.Tensor2D, mean: tf.Tensor2D, cat: tf.Tensor1D, cont: tf.Tensor2D): { cat: tf.Scalar; cont: tf.Scalar } {
+  const onehot = tf.oneHot(cat, CAT_DIM);
+  return {
+    cat: tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar,
+    cont: tf.mean(tf.sum(tf.mul(0.5, tf.square(tf.sub(cont, mean))), 1)) as tf.Scalar,
+  };
+}
+
+export interface TrainState {
+  net: InfoGanNet;
+  step: number;
+  history: HistoryRow[];
+  optD: tf.AdamOptimizer;
+  optG: tf.AdamOptimizer;
+}
+
+const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${s.toFixed(0)}s`);
+
+interface Meta {
+  arch: Arch;
+  seed: number;
+  step: number;
+  batchSize: number;
+  history: HistoryRow[];
+  tensors: { name: string; shape: number[]; offset: number; size: number }[];
+}
+
+async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, seed: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const named: { name: string; t: tf.Tensor }[] = st.net.namedTensors().map(([name, t]) => ({ name: `net/${name}`, t }));
+  for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
+    const ws = await opt.getWeights();
+    ws.forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
+  }
+  let offset = 0;
+  const tensors: Meta['tensors'] = [];
+  const chunks: Float32Array[] = [];
+  for (const { name, t } of named) {
+    const d = (await t.data()) as Float32Array;
+    tensors.push({ name, shape: t.shape, offset, size: d.length });
+    chunks.push(Float32Array.from(d));
+    offset += d.length;
+  }
+  const all = new Float32Array(offset);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  const meta: Meta = { arch: st.net.arch, seed, step: st.step, batchSize, history: st.history, tensors };
+  // write then rename, so a run killed mid-write leaves the previous checkpoint intact
+  writeFileSync(path.join(dir, 'weights.bin.tmp'), Buffer.from(all.buffer));
+  writeFileSync(path.join(dir, 'meta.json.tmp'), JSON.stringify(meta));
+  renameSync(path.join(dir, 'weights.bin.tmp'), path.join(dir, 'weights.bin'));
+  renameSync(path.join(dir, 'meta.json.tmp'), path.join(dir, 'meta.json'));
+}
+
+async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: number, batchSize: number): Promise<boolean> {
+  const mf = path.join(dir, 'meta.json');
+  if (!existsSync(mf)) return false;
+  const meta = JSON.parse(readFileSync(mf, 'utf8')) as Meta;
+  if (meta.arch !== arch || meta.seed !== seed || meta.batchSize !== batchSize) {
+    throw new Error(`checkpoint in ${dir} is for arch ${meta.arch}, seed ${meta.seed}, batch ${meta.batchSize}; this run wants ${arch}, ${seed}, ${batchSize}: use another folder or delete it`);
+  }
+  const buf = readFileSync(path.join(dir, 'weights.bin'));
+  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const byName = new Map(meta.tensors.map((t) => [t.name, t]));
+  const get = (name: string) => {
+    const t = byName.get(name);
+    if (!t) throw new Error(`checkpoint in ${dir} lacks ${name}`);
+    return tf.tensor(all.slice(t.offset, t.offset + t.size), t.shape);
+  };
+  for (const [name, v] of st.net.namedTensors()) {
+    const t = get(`net/${name}`);
+    v.assign(t);
+    t.dispose();
+  }
+  for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
+    const ws = meta.tensors.filter((t) => t.name.startsWith(`${tag}/`)).map((t) => ({ name: t.name, tensor: get(t.name) }));
+    if (ws.length) await opt.setWeights(ws);
+  }
+  st.step = meta.step;
+  st.history = meta.history;
+  return true;
+}
+
+function gatherBatch(images: Float32Array, rng: Rng, b: number): Float32Array {
+  const n = images.length / PIXELS;
+  const out = new Float32Array(b * PIXELS);
+  for (let i = 0; i < b; i++) {
+    const k = rng.int(0, n - 1);
+    out.set(images.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS);
+  }
+  return out;
+}
+
+/** Train (or resume) an InfoGAN; returns the net and the loss history. */
+export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
+  const b = o.batchSize ?? 64;
+  const lc = o.lambdaCat ?? 1, lk = o.lambdaCont ?? 1;
+  if (o.images.length % PIXELS !== 0 || o.images.length === 0) throw new Error(`trainInfoGan: images must be n × ${PIXELS} floats, got ${o.images.length}`);
+  const nImg = o.images.length / PIXELS;
+  const net = new InfoGanNet(o.arch, o.seed);
+  const st: TrainState = {
+    net,
+    step: 0,
+    history: [],
+    optD: tf.train.adam(o.lrD ?? 2e-4, 0.5, 0.999),
+    optG: tf.train.adam(o.lrG ?? 1e-3, 0.5, 0.999),
+  };
+  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  if (o.checkpointDir && (await loadCheckpoint(o.checkpointDir, st, o.arch, o.seed, b))) {
+    log(`[infogan] resumed from ${o.checkpointDir} at step ${st.step}/${o.steps}`);
+  }
+  const dVars = net.group('D'), gVars = net.group('G');
+  const logEvery = o.logEvery ?? 100;
+  const ckEvery = o.checkpointEvery ?? 500;
+  const stepsPerEpoch = Math.ceil(nImg / b);
+  const start = st.step;
+  const end = Math.min(o.steps, o.stopAfter !== undefined ? start + o.stopAfter : Infinity);
+  let t0 = performance.now(), s0 = st.step;
+  const ones = tf.ones([b, 1]), zeros = tf.zeros([b, 1]);
+  let acc = { d: 0, g: 0, c: 0, k: 0, n: 0 };
+  while (st.step < end) {
+    const rng = makeRng(`${o.seed}:${st.step}`);
+    const real = gatherBatch(o.images, rng, b);
+    const lat = sampleLatent(rng, b);
+    const wantLog = logEvery > 0 && ((st.step + 1) % logEvery === 0 || st.step + 1 === end);
+    const parts = tf.tidy(() => {
+      const xr = tf.tensor2d(real, [b, PIXELS]);
+      const z = tf.tensor2d(lat.z, [b, LATENT_DIM]);
+      const cat = tf.tensor1d(lat.cat, 'int32');
+      const cont = tf.tensor2d(lat.cont, [b, CONT_DIM]);
+      const fake = net.generate(z, true);
+      let dParts: tf.Scalar[] = [];
+      st.optD.minimize(() => {
+        let dReal: tf.Tensor2D, dFake: tf.Tensor2D, fFake: tf.Tensor2D;
+        if (net.arch === 'mlp') {
+          const f = net.body(tf.concat([xr, fake], 0), true);
+          fFake = tf.slice(f, [b, 0], [b, -1]);
+          dReal = net.dHead(tf.slice(f, [0, 0], [b, -1]));
+          dFake = net.dHead(fFake);
+        } else {
+          dReal = net.dHead(net.body(xr, true));
+          fFake = net.body(fake, true);
+          dFake = net.dHead(fFake);
+        }
+        const dl = tf.add(tf.losses.sigmoidCrossEntropy(ones, dReal), tf.losses.sigmoidCrossEntropy(zeros, dFake)) as tf.Scalar;
+        const q = net.qHead(fFake, true);
+        const li = infoLossTf(q.logits, q.mean, cat, cont);
+        dParts = [tf.keep(dl), tf.keep(li.cat), tf.keep(li.cont)];
+        return tf.addN([dl, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
+      }, false, dVars);
+      let gl: tf.Scalar | undefined;
+      net.withStats(() =>
+        st.optG.minimize(() => {
+          const f = net.body(net.generate(z, true), true);
+          const g = tf.losses.sigmoidCrossEntropy(ones, net.dHead(f)) as tf.Scalar;
+          const q = net.qHead(f, true);
+          const li = infoLossTf(q.logits, q.mean, cat, cont);
+          gl = tf.keep(g);
+          return tf.addN([g, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
+        }, false, gVars),
+      );
+      return [...dParts, gl!];
+    });
+    st.step++;
+    if (wantLog) {
+      const [d, c, k, g] = await Promise.all(parts.map((p) => p.data()));
+      acc = { d: d[0], g: g[0], c: c[0], k: k[0], n: 1 };
+      const el = (performance.now() - t0) / 1000;
+      const ips = ((st.step - s0) * b) / Math.max(el, 1e-9);
+      const epoch = st.step / stepsPerEpoch;
+      const row: HistoryRow = { step: st.step, epoch, dLoss: acc.d, gLoss: acc.g, liCat: acc.c, liCont: acc.k, imgPerSec: ips };
+      st.history.push(row);
+      const eta = ((o.steps - st.step) * b) / Math.max(ips, 1e-9);
+      log(
+        `[infogan ${o.arch}] step ${st.step}/${o.steps} epoch ${Math.floor(epoch) + 1} batch ${((st.step - 1) % stepsPerEpoch) + 1}/${stepsPerEpoch} ` +
+          `D ${acc.d.toFixed(3)} G ${acc.g.toFixed(3)} L_I(cat) ${acc.c.toFixed(3)} L_I(cont) ${acc.k.toFixed(3)} ` +
+          `MI≥${(Math.log(CAT_DIM) - acc.c).toFixed(3)} nats  ${ips.toFixed(0)} img/s  ETA ${fmtTime(eta)}`,
+      );
+      t0 = performance.now();
+      s0 = st.step;
+    }
+    parts.forEach((p) => p.dispose());
+    if (o.checkpointDir && ckEvery > 0 && (st.step % ckEvery === 0 || st.step === end)) await saveCheckpoint(o.checkpointDir, st, b, o.seed);
+  }
+  ones.dispose();
+  zeros.dispose();
+  return st;
+}
