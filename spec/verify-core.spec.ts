@@ -271,8 +271,8 @@ describe('running a claim', () => {
     expect(ctx.mode).toBe('submission');
     expect(ctx.runs(100)).toBe(25);
     expect(ctx.runs(1)).toBe(1);
-    expect(ctx.thorough).toBe(false);
-    expect(makeContext().thorough).toBe(true);
+    expect(ctx.thorough).toBe(true);
+    expect(makeContext({ thorough: false }).thorough).toBe(false);
     ctx.note('hello');
     expect(ctx.notes).toEqual(['hello']);
   });

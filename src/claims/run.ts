@@ -21,14 +21,16 @@ export interface ClaimResult {
 
 export const REFERENCE_SEED = 20260611;
 
-export function makeContext(opts: Partial<Pick<CheckContext, 'seed' | 'mode'>> & { runScale?: number } = {}): CheckContext & { notes: string[] } {
+export function makeContext(
+  opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough'>> & { runScale?: number } = {},
+): CheckContext & { notes: string[] } {
   const notes: string[] = [];
   const scale = opts.runScale ?? 1;
   return {
     seed: opts.seed ?? REFERENCE_SEED,
     mode: opts.mode ?? 'reference',
     runs: (n) => Math.max(1, Math.round(n * scale)),
-    thorough: scale >= 1,
+    thorough: opts.thorough ?? true,
     note: (l) => notes.push(l),
     notes,
   };

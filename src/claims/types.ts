@@ -32,7 +32,7 @@ export interface CheckContext {
   mode: 'reference' | 'submission';
   /** scale a case count (e.g. the grader may ask for fewer cases than the key) */
   runs(n: number): number;
-  /** false when running with fewer cases than the key (runScale < 1): skip expensive fixed examples */
+  /** false for quick sanity runs (e.g. checking that a known-wrong fixture loses nothing else): skip expensive fixed examples */
   thorough: boolean;
   /** a note for the answer key or the feedback (kept with the result) */
   note(line: string): void;
