@@ -4,9 +4,10 @@
  */
 import type { Topic } from './types.ts';
 import { rnnTopic } from '../rnn/topic.ts';
+import { cifarTopic } from '../cifar/topic.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const topics: Topic<any>[] = [rnnTopic];
+export const topics: Topic<any>[] = [rnnTopic, cifarTopic];
 
 export function topicById(id: string): Topic<unknown> {
   const t = topics.find((x) => x.id === id);
