@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { batchMatMulWasm, conv2dBackpropFilterWasm, registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from '../src/training/kernels/wasm.ts';
 import { setupTrainingBackend } from '../src/training/setup.ts';
+import { batchNormKernelsAvailable, batchNormTrainFused, registerBatchNormKernels } from '../src/training/kernels/batchnorm.ts';
 import { makeRng } from '../src/verify/rng.ts';
 import { relErr } from '../src/verify/compare.ts';
 
@@ -85,5 +86,34 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     g.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w]);
+  });
+
+  test.each(['cpu', 'wasm'] as const)('fused batch norm (forward + dx, dγ, dβ) equals tfjs autodiff of moments + batchNorm on %s', async (be) => {
+    await tf.setBackend(be);
+    registerBatchNormKernels();
+    expect(batchNormKernelsAvailable()).toBe(true);
+    const r = makeRng(be === 'cpu' ? 1 : 2);
+    for (const [M, C] of [[300, 6], [7, 3], [2, 1]]) {
+      const t = (shape: number[], mu = 0, sd = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mu + sd * r.normal()), shape);
+      const z = t([M, C], 1, 2), g = t([C]), b = t([C]), dy = t([M, C]);
+      const ref = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+        const m = tf.moments(zz, 0);
+        return tf.batchNorm(zz, m.mean, m.variance, bb, gg, 1e-5).mul(dy).sum();
+      };
+      const mine = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => batchNormTrainFused(zz as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5).mul(dy).sum();
+      const before = tf.memory().numTensors;
+      const gr = tf.grads(ref)([z, g, b]), gm = tf.grads(mine)([z, g, b]);
+      for (let i = 0; i < 3; i++) expect(relErr(gm[i].dataSync(), gr[i].dataSync())).toBeLessThan(1e-5);
+      const stats: tf.Tensor[] = [];
+      const y = batchNormTrainFused(z as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, stats);
+      const m = tf.moments(z, 0);
+      expect(relErr(stats[0].dataSync(), m.mean.dataSync())).toBeLessThan(1e-6);
+      expect(relErr(stats[1].dataSync(), m.variance.dataSync())).toBeLessThan(1e-5);
+      expect(relErr(y.dataSync(), tf.batchNorm(z, m.mean, m.variance, b, g, 1e-5).dataSync())).toBeLessThan(1e-5);
+      tf.dispose([...gr, ...gm, ...stats, y, m.mean, m.variance]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([z, g, b, dy]);
+    }
+    await tf.setBackend('wasm');
   });
 });

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fanIn, heStd } from '../init/he.ts';
+import { batchNormKernelsAvailable, batchNormTrainFused } from '../training/kernels/batchnorm.ts';
 import { makeRng } from '../verify/rng.ts';
 
 export type InitScheme = 'std0.01' | 'he';
@@ -114,7 +115,8 @@ export class LeNet {
       return tf.batchNorm(z2, this.running[`${layer}Mean`], this.running[`${layer}Var`], this.vars[`${layer}Beta`], this.vars[`${layer}Gamma`], BN_EPS).reshape(z.shape);
     }
     const stats: tf.Tensor[] = [];
-    const y = batchNormTrain(z2, this.vars[`${layer}Gamma`] as tf.Tensor1D, this.vars[`${layer}Beta`] as tf.Tensor1D, stats);
+    const gamma = this.vars[`${layer}Gamma`] as tf.Tensor1D, beta = this.vars[`${layer}Beta`] as tf.Tensor1D;
+    const y = batchNormKernelsAvailable() ? batchNormTrainFused(z2, gamma, beta, BN_EPS, stats) : batchNormTrain(z2, gamma, beta, stats);
     const M = z2.shape[0];
     const rm = this.running[`${layer}Mean`], rv = this.running[`${layer}Var`];
     updates.push(() => {

@@ -5,6 +5,7 @@
  * Used by each training worker (every worker thread has its own tfjs engine and wasm instance).
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormKernels } from './kernels/batchnorm.ts';
 import { registerWasmTrainingKernels } from './kernels/wasm.ts';
 
 export type TrainingBackend = 'wasm' | 'cpu' | 'tensorflow';
@@ -18,6 +19,7 @@ export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Prom
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
   }
+  registerBatchNormKernels();
   if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
   return name;
