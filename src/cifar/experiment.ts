@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCifar10, type Cifar10 } from '../data/cifar10.ts';
-import { writeConv1Filters, writeCurves } from './figures.ts';
+import { writeConv1Delta, writeConv1Filters, writeCurves } from './figures.ts';
+import { initLeNetParams } from './lenet.ts';
 import { formatProgress, trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 
 /** PyTorch 1.13 CPU on this CIFAR-10, batch 32, same hyperparameters, LR ×0.1 after epoch 4, 5 epochs (issue 6) */
@@ -58,6 +59,7 @@ export async function runCifarExperiment(o: ExperimentOptions): Promise<TrainRes
     for (const e of r.epochs) log(`[cifar ${id}] epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, test acc ${(100 * e.testAcc).toFixed(2)}%, ${Math.round(e.imgPerSec)} img/s`);
     writeFileSync(file, JSON.stringify({ ...r, conv1W: Array.from(r.conv1W) }, null, 1));
     writeConv1Filters(r.conv1W, path.join(o.outDir, `conv1-${id}.png`));
+    writeConv1Delta(r.conv1W, initLeNetParams({ init: VARIANTS[id].init, batchNorm: VARIANTS[id].batchNorm, seed: 1 }).conv1W, path.join(o.outDir, `conv1-${id}-change.png`));
     results.push(r);
   }
   await writeReport(results, o.outDir);

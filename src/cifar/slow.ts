@@ -13,7 +13,8 @@ import { CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10, type Cifar10 } from '../da
 import { fmtNum } from '../verify/compare.ts';
 import type { CifarContract } from './contract.ts';
 import { PYTORCH_PEER, writeReport } from './experiment.ts';
-import { writeConv1Filters } from './figures.ts';
+import { writeConv1Delta, writeConv1Filters } from './figures.ts';
+import { initLeNetParams } from './lenet.ts';
 import { LENET_SHAPES } from './lenet.ts';
 import { formatProgress, trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 import type { TrainingBackend } from '../training/setup.ts';
@@ -56,6 +57,7 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
       onProgress: (pr) => process.stderr.write(`${formatProgress(pr)}\n`),
     }).then((r) => {
       writeConv1Filters(r.conv1W, path.join(outDir, `conv1-${tag}.png`));
+      writeConv1Delta(r.conv1W, initLeNetParams({ init: VARIANTS[id].init, batchNorm: VARIANTS[id].batchNorm, seed: 1, stdOf: sig && sig !== refSig ? opts.stdOf : undefined }).conv1W, path.join(outDir, `conv1-${tag}-change.png`));
       for (const e of r.epochs) process.stderr.write(`[cifar ${tag}] epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} test ${(100 * e.testAcc).toFixed(2)}% ${Math.round(e.imgPerSec)} img/s\n`);
       return r;
     });

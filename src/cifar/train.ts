@@ -92,6 +92,8 @@ export interface TrainResult {
   initVariances?: number[];
   conv1W: Float32Array;
   imgPerSec: number;
+  /** images per CPU-second of this process (all its threads) during the steps: robust to other load */
+  imgPerCpuSec: number;
   workers: number;
   batchSize: number;
   completed: boolean;
@@ -245,7 +247,7 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
       writeFileSync(`${opts.checkpoint}.tmp`, JSON.stringify(ck));
       renameSync(`${opts.checkpoint}.tmp`, opts.checkpoint);
     };
-    let stepsThisCall = 0, imgs = 0, busy = 0;
+    let stepsThisCall = 0, imgs = 0, busy = 0, cpu = 0;
     const t0 = performance.now();
     let lastReport = t0;
     const totalSteps = opts.epochs * steps;
@@ -257,11 +259,13 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
         if (opts.stopAfterSteps !== undefined && stepsThisCall >= opts.stopAfterSteps) {
           await save(e, s);
           const st = await engine.getState();
-          return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), workers, batchSize: B, completed: false, resumedFrom };
+          return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: false, resumedFrom };
         }
-        const ts = performance.now();
+        const ts = performance.now(), cs = process.cpuUsage();
         const r = await engine.step(order.subarray(s * B, (s + 1) * B), seed * 1_000_003 + e * steps + s, lr);
         busy += (performance.now() - ts) / 1000;
+        const cd = process.cpuUsage(cs);
+        cpu += (cd.user + cd.system) / 1e6;
         if (!Number.isFinite(r.loss)) throw new Error(`[cifar ${v.id}] loss became ${r.loss} at epoch ${e + 1} batch ${s + 1}`);
         imgs += B;
         stepsThisCall++;
@@ -292,7 +296,7 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
     }
     const st = await engine.getState();
     void t0;
-    return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), workers, batchSize: B, completed: true, resumedFrom };
+    return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: true, resumedFrom };
   } finally {
     await engine.close();
   }
