@@ -93,7 +93,8 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     registerBatchNormKernels();
     expect(batchNormKernelsAvailable()).toBe(true);
     const r = makeRng(be === 'cpu' ? 1 : 2);
-    for (const [M, C] of [[300, 6], [7, 3], [2, 1]]) {
+    // (M = 2 is left out: there x̂ = ±1 and dx is pure float32 cancellation in both implementations)
+    for (const [M, C] of [[300, 6], [7, 3], [16, 1]]) {
       const t = (shape: number[], mu = 0, sd = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mu + sd * r.normal()), shape);
       const z = t([M, C], 1, 2), g = t([C]), b = t([C]), dy = t([M, C]);
       const ref = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
