@@ -12,7 +12,8 @@ import { batchNormTrain, initLeNetParams, LeNet, LENET_PARAM_COUNT } from '../sr
 import { makeOptimizer, stepLr, type OptimizerConfig } from '../src/cifar/optim.ts';
 import { makeBatch } from '../src/cifar/replica.ts';
 import { epochOrder, formatProgress, trainCifar, VARIANTS } from '../src/cifar/train.ts';
-import { resultsMarkdown, writeReport } from '../src/cifar/experiment.ts';
+import { resultsMarkdown, runCifarExperiment, writeReport } from '../src/cifar/experiment.ts';
+import { Replica } from '../src/cifar/replica.ts';
 import { writeConv1Filters } from '../src/cifar/figures.ts';
 import {
   CIFAR10_FILE_BYTES, CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10, parseCifar10Batch, type Cifar10,
@@ -189,6 +190,37 @@ describe('training smoke run (synthetic CIFAR-format data)', () => {
     for (const f of ['curves.png', 'conv1.png', 'results.json', 'results.md']) expect(statSync(path.join(out, f)).size).toBeGreaterThan(100);
     expect(resultsMarkdown([r])).toMatch(/\| He init \+ batch norm \(P5.3\) \| \d+\.\d\d% \(loss \d\.\d{3}\) \| 55.8% \|/);
   }, 30_000);
+});
+
+describe('experiment driver and replica', () => {
+  const data: Cifar10 = { train: synthetic(64, 4), test: synthetic(32, 5), dir: 'synthetic' };
+  test('runCifarExperiment writes results, figures, and reuses a finished variant', async () => {
+    const out = path.join(tmp, 'exp');
+    const logs: string[] = [];
+    const o = { variants: ['std0.01' as const], epochs: 1, workers: 0, outDir: out, data, trainLimit: 32, testLimit: 16, batchSize: 16, log: (l: string) => logs.push(l) };
+    const [r] = await runCifarExperiment(o);
+    expect(r.epochs).toHaveLength(1);
+    for (const f of ['result-std0.01.json', 'conv1-std0.01.png', 'conv1-std0.01-change.png', 'curves.png', 'results.md']) expect(statSync(path.join(out, f)).size).toBeGreaterThan(100);
+    const [again] = await runCifarExperiment(o);
+    expect(logs.some((l) => /reusing .*result-std0.01.json/.test(l))).toBe(true);
+    expect(relErr(again.conv1W, r.conv1W)).toBe(0);
+  }, 30_000);
+  test('a replica: flattened gradient + apply equals one in-process step; variances and state round-trip', () => {
+    const cfg = { batchNorm: false, params: initLeNetParams({ init: 'he', batchNorm: false, seed: 9 }), optimizer: { name: 'sgd' as const, lr: 0.01, momentum: 0.9 }, augment: false };
+    const a = new Replica(data.train, data.test, cfg), b = new Replica(data.train, data.test, cfg);
+    const idx = Int32Array.from([0, 1, 2, 3]);
+    const g = a.grads(idx, 1);
+    expect(g.flat.length).toBe(LENET_PARAM_COUNT);
+    a.apply(g.flat, 0.01);
+    b.trainStep(idx, 1, 0.01);
+    expect(relErr(a.getState().params.conv1W, b.getState().params.conv1W)).toBeLessThan(1e-6);
+    expect(a.preActivationVariances(16)).toHaveLength(5);
+    b.setState(a.getState());
+    expect(relErr(a.getState().params.fc1W, b.getState().params.fc1W)).toBe(0);
+    expect(a.evaluate(0, 16)).toBeGreaterThanOrEqual(0);
+    a.dispose();
+    b.dispose();
+  });
 });
 
 describe('the network on the forward pass', () => {

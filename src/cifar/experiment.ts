@@ -26,6 +26,9 @@ export interface ExperimentOptions {
   batchSize?: number;
   log?: (line: string) => void;
   data?: Cifar10;
+  /** smoke runs: first n images */
+  trainLimit?: number;
+  testLimit?: number;
 }
 
 type Stored = Omit<TrainResult, 'conv1W'> & { conv1W: number[] };
@@ -50,6 +53,8 @@ export async function runCifarExperiment(o: ExperimentOptions): Promise<TrainRes
       epochs: o.epochs,
       batchSize: o.batchSize ?? 32,
       workers: o.workers,
+      trainLimit: o.trainLimit,
+      testLimit: o.testLimit,
       checkpoint: path.join(o.outDir, 'ckpt', `${id}.json`),
       checkpointEvery: 200,
       measureVariance: true,
