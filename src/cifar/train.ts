@@ -123,6 +123,9 @@ export function epochOrder(n: number, seed: number, epoch: number): Int32Array {
   return p;
 }
 
+/** a resumed run that took no step reports the rate its epochs recorded */
+const meanRate = (h: EpochRecord[]): number => (h.length ? h.reduce((a, e) => a + e.imgPerSec, 0) / h.length : 0);
+
 interface Engine {
   step(idx: Int32Array, seed: number, lr: number): Promise<{ loss: number; correct: number }>;
   evaluate(n: number): Promise<number>;
@@ -259,7 +262,7 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
         if (opts.stopAfterSteps !== undefined && stepsThisCall >= opts.stopAfterSteps) {
           await save(e, s);
           const st = await engine.getState();
-          return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: false, resumedFrom };
+          return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs ? imgs / busy : meanRate(history), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: false, resumedFrom };
         }
         const ts = performance.now(), cs = process.cpuUsage();
         const r = await engine.step(order.subarray(s * B, (s + 1) * B), seed * 1_000_003 + e * steps + s, lr);
@@ -296,7 +299,7 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
     }
     const st = await engine.getState();
     void t0;
-    return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs / (busy || 1), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: true, resumedFrom };
+    return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs ? imgs / busy : meanRate(history), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: true, resumedFrom };
   } finally {
     await engine.close();
   }
