@@ -100,7 +100,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   await runCifarExperiment({
     variants,
     epochs: Number(process.env.CIFAR_EPOCHS ?? 5),
-    workers: Number(process.env.CIFAR_WORKERS ?? 2),
+    workers: Number(process.env.CIFAR_WORKERS ?? 0),
     outDir: process.env.CIFAR_OUT ?? 'out/cifar',
   });
 }

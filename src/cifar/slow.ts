@@ -47,7 +47,7 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
       variant: VARIANTS[id],
       epochs: opts.epochs ?? SLOW_EPOCHS,
       batchSize: 32,
-      workers: gpu ? 0 : Number(process.env.CIFAR_WORKERS ?? 2),
+      workers: gpu ? 0 : Number(process.env.CIFAR_WORKERS ?? 0),
       backend: opts.backend ?? 'wasm',
       stdOf: sig && sig !== refSig ? opts.stdOf : undefined,
       checkpoint: path.join(outDir, 'ckpt', `${tag}.json`),
