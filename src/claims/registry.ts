@@ -10,6 +10,7 @@ import { autoencoderTopic } from '../autoencoder/topic.ts';
 import { infoganTopic } from '../infogan/topic.ts';
 import { alexnetTopic } from '../alexnet/topic.ts';
 import { heinitTopic } from '../heinit/topic.ts';
+import { cifarTopic } from '../cifar/topic.ts';
 import { adderTopic } from '../adder/topic.ts';
 import { lstmTopic } from '../lstm/topic.ts';
 import { cnnParamsTopic } from '../cnnparams/topic.ts';
@@ -28,6 +29,7 @@ export const topics: Topic<any>[] = [
   infoganTopic,
   alexnetTopic,
   heinitTopic,
+  cifarTopic,
   adderTopic,
   lstmTopic,
   cnnParamsTopic,

@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { describe, test } from 'vitest';
+import { cifarTopic } from '../src/cifar/topic.ts';
+import { CIFAR10_HOW_TO_GET, cifar10Dir } from '../src/data/cifar10.ts';
+import { specTopic } from './templates.ts';
+
+// Training claims need the data (slow) or a GPU (gpu): without them they are skipped with a message.
+const hasData = cifar10Dir() !== undefined;
+const hasGpu = (() => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const runnable = (tags: string[] = []) => (!tags.includes('slow') || hasData) && (!tags.includes('gpu') || (hasGpu && hasData));
+
+specTopic({ ...cifarTopic, claims: cifarTopic.claims.filter((c) => runnable(c.tags)) });
+
+describe('CIFAR-10 training claims that cannot run here', () => {
+  for (const c of cifarTopic.claims.filter((x) => !runnable(x.tags))) {
+    const why = !hasData ? CIFAR10_HOW_TO_GET : '@tensorflow/tfjs-node-gpu is not installed (it needs CUDA): run `npm run test:gpu` on a GPU machine';
+    test.skip(`${c.id}: skipped — ${why.split('\n')[0]}`, { tags: c.tags ?? [] }, () => {});
+  }
+});

@@ -1,0 +1,73 @@
+/**
+ * CIFAR-10 LeNet (ELEG5491 HW2 P5): what a student's module exports.  Arrays are plain numbers
+ * (float64); tfjs weight layouts: conv [kh, kw, c_in, c_out], dense [in, out].
+ */
+import type { ContractSpec } from '../claims/types.ts';
+
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+export interface RmspropHyper {
+  lr: number;
+  decay: number;
+  momentum: number;
+  epsilon: number;
+}
+export interface AdamState {
+  m: number[];
+  s: number[];
+  /** steps taken so far (0 before the first) */
+  t: number;
+}
+export interface RmspropState {
+  s: number[];
+  v: number[];
+}
+
+export interface CifarContract {
+  /** learnable parameters of the P5.1 network (weights + biases, no BN) */
+  cifarParamCount: number;
+  /** σ of He initialization (P5.2, eq. 6) for a weight of this tfjs shape */
+  cifarHeStd(shape: number[]): number;
+  /** one SGD step with momentum and L2 weight decay (PyTorch's SGD): returns the new w and velocity */
+  cifarSgdStep(w: number[], g: number[], v: number[], hp: SgdHyper): { w: number[]; v: number[] };
+  /** training-mode batch norm of x [M][C] over the batch axis (biased batch variance), y = γ x̂ + β */
+  cifarBatchNorm(x: number[][], gamma: number[], beta: number[], eps: number): number[][];
+  /** own Adam (P5.4): one step with bias correction */
+  cifarAdamStep(w: number[], g: number[], state: AdamState, hp: AdamHyper): { w: number[]; state: AdamState };
+  /** own RMSProp (P5.4), tfjs's form: s ← ρs + (1−ρ)g², v ← μv + η g/√(s+ε), w ← w − v */
+  cifarRmspropStep(w: number[], g: number[], state: RmspropState, hp: RmspropHyper): { w: number[]; state: RmspropState };
+}
+
+export const cifarContract: ContractSpec<CifarContract> = {
+  cifarParamCount: { kind: 'number', signature: 'number', doc: 'the number of learnable parameters of the P5.1 LeNet (62,006)' },
+  cifarHeStd: { kind: 'function', signature: '(shape: number[]) => number', doc: 'He init σ = √(2/n_l), n_l = fan-in (k·k·c_in for conv [k,k,c_in,c_out], in for dense [in,out])' },
+  cifarSgdStep: {
+    kind: 'function',
+    signature: '(w: number[], g: number[], v: number[], hp: { lr; momentum; weightDecay }) => { w: number[]; v: number[] }',
+    doc: 'v ← μv + (g + λw); w ← w − ηv',
+  },
+  cifarBatchNorm: {
+    kind: 'function',
+    signature: '(x: number[][], gamma: number[], beta: number[], eps: number) => number[][]',
+    doc: 'training-mode BN over the rows (batch) of x [M][C]: (x − μ_c)/√(σ²_c + ε)·γ_c + β_c, σ² the biased batch variance',
+  },
+  cifarAdamStep: {
+    kind: 'function',
+    signature: '(w, g, state: { m; s; t }, hp: { lr; beta1; beta2; epsilon }) => { w; state }',
+    doc: 'Adam with bias correction: m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ), w ← w − η m̂/(√ŝ + ε)',
+  },
+  cifarRmspropStep: {
+    kind: 'function',
+    signature: '(w, g, state: { s; v }, hp: { lr; decay; momentum; epsilon }) => { w; state }',
+    doc: 'RMSProp: s ← ρs + (1−ρ)g²; v ← μv + η g/√(s + ε); w ← w − v',
+  },
+};

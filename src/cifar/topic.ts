@@ -1,0 +1,39 @@
+import { defineTopic, type KnownWrong } from '../claims/types.ts';
+import { CIFAR_MISTAKES, cifarClaims } from './claims.ts';
+import { cifarContract, type CifarContract } from './contract.ts';
+import { cifarReference, PARAM_COUNT_MISTAKES } from './reference.ts';
+
+const HE = {
+  'fan-out': 'fan-out used instead of fan-in',
+  'lecun-std': 'σ = √(1/n_l)',
+  'variance-not-std': 'the variance 2/n_l was returned instead of the standard deviation',
+};
+
+const w = (mistake: string, rejectedBy: string[], named: string): KnownWrong => ({ mistake, file: `fixtures/wrong/cifar/${mistake}.ts`, rejectedBy, named });
+
+export const cifarTopic = defineTopic<CifarContract>({
+  id: 'cifar',
+  title: 'CIFAR-10 LeNet: network, He init, batch norm, own optimizers (ELEG5491 HW2 P5)',
+  contract: cifarContract,
+  reference: cifarReference,
+  claims: cifarClaims,
+  knownWrong: [
+    w('no-biases', ['cifar.param-count'], PARAM_COUNT_MISTAKES['no-biases'].label),
+    w('same-padding', ['cifar.param-count'], PARAM_COUNT_MISTAKES['same-padding'].label),
+    w('no-weight-decay', ['cifar.sgd-step'], CIFAR_MISTAKES.sgd['no-weight-decay']),
+    w('weight-decay-sign', ['cifar.sgd-step'], CIFAR_MISTAKES.sgd['weight-decay-sign']),
+    w('decay-outside-momentum', ['cifar.sgd-step'], CIFAR_MISTAKES.sgd['decay-outside-momentum']),
+    w('fan-out', ['cifar.he-init'], HE['fan-out']),
+    w('lecun-std', ['cifar.he-init', 'cifar.variance-propagation'], HE['lecun-std']),
+    w('variance-not-std', ['cifar.he-init'], HE['variance-not-std']),
+    w('unbiased-variance', ['cifar.batchnorm'], CIFAR_MISTAKES.bn['unbiased-variance']),
+    w('bn-eps-outside-sqrt', ['cifar.batchnorm'], CIFAR_MISTAKES.bn['eps-outside-sqrt']),
+    w('normalised-over-features', ['cifar.batchnorm'], CIFAR_MISTAKES.bn['normalised-over-features']),
+    w('no-bias-correction', ['cifar.adam-step'], CIFAR_MISTAKES.adam['no-bias-correction']),
+    w('adam-eps-inside-sqrt', ['cifar.adam-step'], CIFAR_MISTAKES.adam['eps-inside-sqrt']),
+    w('grad-not-squared', ['cifar.adam-step'], CIFAR_MISTAKES.adam['grad-not-squared']),
+    w('rms-eps-outside-sqrt', ['cifar.rmsprop-step'], CIFAR_MISTAKES.rmsprop['eps-outside-sqrt']),
+    w('no-running-average', ['cifar.rmsprop-step'], CIFAR_MISTAKES.rmsprop['no-running-average']),
+    w('no-square-root', ['cifar.rmsprop-step'], CIFAR_MISTAKES.rmsprop['no-square-root']),
+  ],
+});

@@ -1,0 +1,206 @@
+/**
+ * Training kernels for the tfjs **wasm** backend (ELEG5491 HW2 P5 on CPU).
+ *
+ * Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train a conv net: it has no
+ * `Conv2DBackpropFilter` (conv weight gradients throw "not registered"), and its `BatchMatMul` with
+ * `transposeA`/`transposeB` takes a naive loop (≈ 10× slower than the plain product).  This module
+ * adds / replaces both, built only from the backend's own fast kernels (XNNPACK conv, transpose):
+ *
+ *  - `Conv2DBackpropFilter` as ONE forward convolution of transposed tensors:
+ *      dW[kh,kw,ci,co] = Σ_{n,oh,ow} x̃[n, s·oh+kh, s·ow+kw, ci] · dy[n,oh,ow,co]
+ *    is a stride-1 convolution whose "batch" is ci, whose "channels" are n, and whose filter is dy
+ *    (transposed to [OH, OW, n, co]) dilated by the forward stride s; x̃ is x padded as the forward
+ *    pass padded it (top/left), and cropped or padded at the bottom/right so the output is exactly
+ *    KH × KW.
+ *  - `Conv2DBackpropInput` (stride 1) as a forward "full" convolution with the rotated filter (the stock
+ *    wasm kernel is a naive loop, the slowest op of a LeNet step).
+ *  - `BatchMatMul` with a transposed operand: transpose it explicitly (one memory pass), then the
+ *    fast untransposed product.  The original kernel's `setupFunc` is kept (it binds the wasm
+ *    function the product calls).
+ *
+ * API (stable; the InfoGAN topic may import it):
+ *   `registerWasmTrainingKernels()`  — idempotent; call after `tf.setBackend('wasm')` resolved (or
+ *                                      before: it registers for the backend name 'wasm').
+ *   `conv2dBackpropFilterWasm`, `conv2dBackpropInputWasm`, `batchMatMulWasm` — the kernel functions (for tests).
+ *   `wasmTrainingKernelsRegistered()` — whether registration happened in this process.
+ * Each kernel is proven against the reference cpu kernel on random shapes in spec/training-kernels.spec.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+type Backend = { disposeData(id: object): boolean };
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}
+
+function kernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm kernel ${name} is not registered: is @tensorflow/tfjs-backend-wasm imported?`);
+  return k.kernelFunc;
+}
+
+function run(name: string, inputs: Record<string, TensorInfo>, backend: unknown, attrs: NamedAttrMap = {}): TensorInfo {
+  return kernel(name)({ inputs, backend: backend as never, attrs }) as TensorInfo;
+}
+
+const dispose = (backend: unknown, ...ts: TensorInfo[]): void => {
+  for (const t of ts) (backend as Backend).disposeData(t.dataId);
+};
+
+/** Conv2DBackpropFilter (NHWC) for wasm: inputs x [N,H,W,Ci], dy [N,OH,OW,Co]; attrs strides, pad, filterShape. */
+export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const attrs = (args.attrs ?? {}) as unknown as {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  const { x, dy } = inputs;
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [N, H, W, Ci] = x.shape;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW, outChannels: Co } = info;
+  if (dy.shape[0] !== N || dy.shape[1] !== OH || dy.shape[2] !== OW || dy.shape[3] !== Co) {
+    throw new Error(`Conv2DBackpropFilter (wasm): dy shape [${dy.shape.join(',')}] does not match the forward output [${N},${OH},${OW},${Co}]`);
+  }
+  const top = info.padInfo.top, left = info.padInfo.left;
+  // rows the dilated filter reaches: top + H + bottom = KH + (OH−1)·sh
+  let bottom = KH + (OH - 1) * sh - top - H;
+  let right = KW + (OW - 1) * sw - left - W;
+  const xt = run('Transpose', { x }, backend, { perm: [3, 1, 2, 0] }); // [Ci, H, W, N]
+  let src = xt;
+  if (bottom < 0 || right < 0) {
+    // the forward pass never read the last rows/cols: crop them instead of padding negatively
+    const hKeep = H + Math.min(0, bottom), wKeep = W + Math.min(0, right);
+    src = run('Slice', { x: xt }, backend, { begin: [0, 0, 0, 0], size: [Ci, hKeep, wKeep, N] });
+    bottom = Math.max(0, bottom);
+    right = Math.max(0, right);
+  }
+  const f = run('Transpose', { x: dy }, backend, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Co]
+  const out = run('Conv2D', { x: src, filter: f }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+    dataFormat: 'NHWC',
+    dilations: [sh, sw],
+    dimRoundingMode: undefined as unknown as string,
+  }); // [Ci, KH, KW, Co]
+  const dw = run('Transpose', { x: out }, backend, { perm: [1, 2, 0, 3] }); // [KH, KW, Ci, Co]
+  dispose(backend, xt, f, out);
+  if (src !== xt) dispose(backend, src);
+  return dw;
+}
+
+let originalBackpropInput: KernelConfig | undefined;
+
+/**
+ * Conv2DBackpropInput for wasm.  Stock wasm runs a naive loop; for stride 1 (and no dilation) the
+ * input gradient is a forward "full" convolution of dy with the filter rotated 180° and its
+ * channel axes swapped:  dx[n,i,j,ci] = Σ dy[n, i+pt−kh, j+pl−kw, co] · W[kh,kw,ci,co].
+ * Other strides fall back to the stock kernel.
+ */
+export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const attrs = (args.attrs ?? {}) as unknown as {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
+  };
+  const { dy, filter } = inputs;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const stock = originalBackpropInput?.kernelFunc;
+  if ((info.strideHeight !== 1 || info.strideWidth !== 1 || (attrs.dataFormat && attrs.dataFormat !== 'NHWC')) && stock) {
+    return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
+  }
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('Conv2DBackpropInput (wasm): stride > 1 needs the stock kernel');
+  const [, H, W] = attrs.inputShape;
+  const { filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = info;
+  const top = KH - 1 - info.padInfo.top, left = KW - 1 - info.padInfo.left;
+  const bottom = H - OH + KH - 1 - top, right = W - OW + KW - 1 - left;
+  if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+    if (stock) return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
+    throw new Error('Conv2DBackpropInput (wasm): padding larger than the filter is not supported');
+  }
+  const rev = run('Reverse', { x: filter }, backend, { dims: [0, 1] });
+  const ft = run('Transpose', { x: rev }, backend, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+  const dx = run('Conv2D', { x: dy, filter: ft }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: undefined as unknown as string,
+  });
+  dispose(backend, rev, ft);
+  return dx;
+}
+
+let originalMatMul: KernelConfig | undefined;
+
+/** BatchMatMul for wasm: a transposed operand is transposed explicitly, then the fast plain product runs. */
+export function batchMatMulWasm(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  const base = originalMatMul?.kernelFunc ?? kernel('BatchMatMul');
+  if (!attrs.transposeA && !attrs.transposeB) return base({ inputs, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;
+  const flip = (t: TensorInfo): TensorInfo => {
+    const r = t.shape.length;
+    const perm = [...Array(r).keys()];
+    [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+    return run('Transpose', { x: t }, backend, { perm });
+  };
+  const a = attrs.transposeA ? flip(inputs.a) : inputs.a;
+  const b = attrs.transposeB ? flip(inputs.b) : inputs.b;
+  const out = base({ inputs: { a, b }, backend: backend as never, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  if (a !== inputs.a) dispose(backend, a);
+  if (b !== inputs.b) dispose(backend, b);
+  return out;
+}
+
+let registered = false;
+
+/** Register both kernels for the 'wasm' backend (idempotent). Requires @tensorflow/tfjs-backend-wasm to be imported. */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  const mm = tf.getKernel('BatchMatMul', 'wasm');
+  if (!mm) throw new Error('registerWasmTrainingKernels: @tensorflow/tfjs-backend-wasm is not imported (no wasm BatchMatMul)');
+  originalMatMul = { ...mm };
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', setupFunc: mm.setupFunc, kernelFunc: batchMatMulWasm as unknown as KernelFunc });
+  const bi = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (bi) {
+    originalBackpropInput = { ...bi };
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  }
+  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', setupFunc: bi?.setupFunc, kernelFunc: conv2dBackpropInputWasm as unknown as KernelFunc });
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm as unknown as KernelFunc });
+  }
+  registered = true;
+}
+
+export function wasmTrainingKernelsRegistered(): boolean {
+  return registered;
+}

@@ -1,0 +1,26 @@
+/**
+ * One call to get a tfjs backend that can train conv nets on CPU: `wasm` with the training
+ * kernels of ./kernels/wasm.ts registered (the default), or the pure-JS `cpu` reference, or
+ * `tensorflow` (tfjs-node-gpu, for the `gpu` tests).
+ * Used by each training worker (every worker thread has its own tfjs engine and wasm instance).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormKernels } from './kernels/batchnorm.ts';
+import { registerWasmTrainingKernels } from './kernels/wasm.ts';
+
+export type TrainingBackend = 'wasm' | 'cpu' | 'tensorflow';
+
+export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Promise<TrainingBackend> {
+  if (name === 'tensorflow') {
+    // native TensorFlow (tfjs-node-gpu, CUDA): an optional dependency, absent on CPU machines
+    await import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string);
+  }
+  if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmTrainingKernels();
+  }
+  registerBatchNormKernels();
+  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
+  await tf.ready();
+  return name;
+}
