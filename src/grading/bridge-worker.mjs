@@ -3,10 +3,13 @@
 // runner's thread posts a request and blocks on Atomics.wait; this thread, free to do I/O,
 // forwards it to the sandbox process (started on demand, restarted after a kill or a crash, the
 // module reloaded), then posts the reply and wakes the check runner.
+// It also relays the callback frames of fd 4 (see host.mjs): a frame the sandbox writes is posted
+// to the check runner as {t:'frame', bytes} (and wakes it); {t:'frame', bytes} from the check
+// runner is written to the sandbox's fd 4, length-prefixed.
 import { fork } from 'node:child_process';
 import { workerData } from 'node:worker_threads';
 
-const { port, flag: flagBuffer, hostFile, execArgv, command, file } = workerData;
+const { port, flag: flagBuffer, hostFile, execArgv, command, file, scratch } = workerData;
 const flag = new Int32Array(flagBuffer);
 const TAIL = 4000;
 
@@ -26,16 +29,30 @@ function start() {
   starts++;
   // detached: its own process group, so that process.kill(0, …) (its "parent" inside a pid
   // namespace is 0) reaches only the sandbox, never the grader's group
-  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: {}, detached: true };
+  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'], env: {}, detached: true };
   const c = command
-    ? fork(hostFile, [], { ...base, execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv] })
-    : fork(hostFile, [], { ...base, execArgv });
+    ? fork(hostFile, scratch ? [scratch] : [], { ...base, execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv] })
+    : fork(hostFile, scratch ? [scratch] : [], { ...base, execArgv });
   child = c;
   const keep = (b) => {
     tail = (tail + b.toString('utf8')).slice(-TAIL);
   };
   c.stdout.on('data', keep);
   c.stderr.on('data', keep);
+  const sock = c.stdio[4];
+  let buf = Buffer.alloc(0);
+  sock.on('error', () => {});
+  sock.on('data', (d) => {
+    if (child !== c) return;
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    while (buf.length >= 4) {
+      const n = buf.readUInt32LE(0);
+      if (buf.length < 4 + n) break;
+      const bytes = new Uint8Array(buf.subarray(4, 4 + n)); // a copy
+      buf = buf.subarray(4 + n);
+      reply({ t: 'frame', bytes, starts });
+    }
+  });
   let loadResolve;
   ready = new Promise((r) => (loadResolve = r));
   c.on('message', (m) => {
@@ -77,7 +94,15 @@ port.on('message', async (m) => {
     }
     return;
   }
-  // 'load' or 'call'
+  if (m.t === 'frame') {
+    if (child) {
+      const h = Buffer.alloc(4);
+      h.writeUInt32LE(m.bytes.byteLength, 0);
+      child.stdio[4].write(Buffer.concat([h, Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)]));
+    }
+    return;
+  }
+  // 'load', 'call' or 'callHandle'
   if (!child) start();
   const c = child;
   pending = { id: m.id };
@@ -89,7 +114,7 @@ port.on('message', async (m) => {
     return;
   }
   try {
-    c.send({ t: 'call', id: m.id, name: m.name, args: m.args });
+    c.send({ t: m.t, id: m.id, name: m.name, handle: m.handle, args: m.args, fns: m.fns });
   } catch (e) {
     pending = null;
     reply({ id: m.id, ok: false, error: `could not send the call: ${e.message}`, starts });

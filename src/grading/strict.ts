@@ -23,7 +23,7 @@
  *   cannot reach the checks' globals.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const HOST_FILE = path.join(HERE, 'host.mjs');
 const BRIDGE_FILE = path.join(HERE, 'bridge-worker.mjs');
 const REPO = path.resolve(HERE, '../..');
+/** how deep functions (and temporary paths) are looked for in arguments and results: args[i].key.key */
+const MAX_DEPTH = 3;
 
 export interface StrictOptions {
   memoryMb: number;
@@ -188,9 +190,11 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   const nodeModules = realpathSync(path.join(REPO, 'node_modules'));
   // packages the student imports (kept external by the bundle) resolve from the bundle's folder
   symlinkSync(nodeModules, path.join(work, 'node_modules'), 'dir');
+  const scratch = path.join(work, 'scratch');
+  mkdirSync(scratch);
   const read = [HOST_FILE, work, realpathSync(submissionDir), nodeModules];
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
-  const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
+  const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
   const prlimit = prlimitPath();
   const setpriv = setprivPath();
@@ -202,7 +206,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
-    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: command.length ? command : null, file },
+    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: command.length ? command : null, file, scratch },
     transferList: [port2],
     execArgv: [],
   });
@@ -211,17 +215,131 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   let deadline = Infinity;
   let limitS = '';
   let starts = 0;
+  // the checks' functions passed to the student: id ↔ function (portable ones carry their state)
+  const fnIds = new Map<Function, number>();
+  const fnById = new Map<number, Function & { portable?: { source: string; state: Record<string, unknown> } }>();
+  let cbDepth = 0;
+  const tmpRoots = [...new Set([tmpdir(), realpathSync(tmpdir())])];
+  const keepRoots = [...new Set([path.resolve(submissionDir), realpathSync(submissionDir), work])];
+
+  /** scratch translation: a path under the grader's temporary folder → the same path under the sandbox's scratch folder */
+  const translate = (v: string): string => {
+    if (!path.isAbsolute(v) || v.startsWith(scratch + path.sep) || v === scratch) return v;
+    // the submission's own folder and the bundle keep their names (reads there are allowed, writes are not)
+    for (const keep of keepRoots) if (v === keep || v.startsWith(keep + path.sep)) return v;
+    for (const r of tmpRoots) if (v.startsWith(r + path.sep)) return path.join(scratch, path.relative(r, v));
+    return v;
+  };
+  const isPlain = (v: unknown): v is Record<string, unknown> => {
+    if (Array.isArray(v)) return true;
+    if (!v || typeof v !== 'object') return false;
+    const p = Object.getPrototypeOf(v);
+    return p === Object.prototype || p === null;
+  };
+  /** A copy of `value` with the checks' functions replaced by null (listed in `fns` by path) and temporary paths translated. */
+  const encodeIn = (value: unknown): { value: unknown; fns: unknown[] } => {
+    const fns: unknown[] = [];
+    const walk = (v: unknown, p: (string | number)[]): unknown => {
+      if (typeof v === 'function') {
+        let id = fnIds.get(v);
+        if (id === undefined) {
+          id = fnIds.size + 1;
+          fnIds.set(v, id);
+          fnById.set(id, v as Function);
+        }
+        const portable = (v as { portable?: { source: unknown; state: unknown } }).portable;
+        fns.push(portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state }] : [p, id]);
+        return null;
+      }
+      if (typeof v === 'string') return translate(v);
+      if (p.length >= MAX_DEPTH || !isPlain(v)) return v;
+      let copy: Record<string, unknown> | unknown[] | null = null;
+      const keys = Array.isArray(v) ? [...v.keys()] : Object.keys(v);
+      for (const k of keys) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x !== 'function' && typeof x !== 'string' && !isPlain(x)) continue;
+        const y = walk(x, [...p, k]);
+        if (y !== x) {
+          if (!copy) copy = Array.isArray(v) ? v.slice() : { ...v };
+          (copy as Record<string, unknown>)[k] = y;
+        }
+      }
+      return copy ?? v;
+    };
+    return { value: walk(value, []), fns };
+  };
+  const applyStates = (st: unknown): void => {
+    if (!st || typeof st !== 'object') return;
+    for (const [id, state] of Object.entries(st as Record<string, unknown>)) {
+      const f = fnById.get(Number(id));
+      if (f?.portable?.state && state && typeof state === 'object') Object.assign(f.portable.state, state);
+    }
+  };
+  /** Put stubs for the student's functions (handles) into a value read back from the sandbox. */
+  const decodeOut = (value: unknown, hs: unknown, what: string): unknown => {
+    if (!Array.isArray(hs) || hs.length === 0) return value;
+    let root = value;
+    for (const [p, handle] of hs as [(string | number)[], unknown][]) {
+      const label = `${what}${p.length ? `.${p.join('.')}` : ''}`;
+      const stub = (...args: unknown[]): unknown => callInto({ t: 'callHandle', handle }, args, `\`${label}\``);
+      if (p.length === 0) root = stub;
+      else {
+        let o = root as Record<string | number, unknown>;
+        for (let i = 0; i < p.length - 1; i++) o = o[p[i]] as Record<string | number, unknown>;
+        o[p[p.length - 1]] = stub;
+      }
+    }
+    return root;
+  };
+  const frame = (msg: unknown): void => {
+    const bytes = new Uint8Array(v8.serialize(msg));
+    port1.postMessage({ t: 'frame', bytes }, [bytes.buffer]);
+  };
+  /** A callback request from the sandbox: run the checks' function, answer. */
+  const serveCallback = (m: { fn: number; args: unknown; handles: unknown; states: unknown }): void => {
+    applyStates(m.states);
+    const f = fnById.get(m.fn);
+    let answer: Record<string, unknown>;
+    try {
+      if (!f) throw new Error(`unknown callback ${m.fn}`);
+      const args = decodeOut(m.args, m.handles, 'a function your code passed') as unknown[];
+      cbDepth++;
+      let r: unknown;
+      try {
+        r = f(...args);
+      } finally {
+        cbDepth--;
+      }
+      if (r && typeof (r as { then?: unknown }).then === 'function') throw new Error('the grader\'s function returned a promise, which cannot be waited for synchronously');
+      const enc = encodeIn(r);
+      answer = { t: 'cbr', ok: true, value: enc.value, fns: enc.fns };
+      v8.serialize(answer); // cloneable?
+    } catch (e) {
+      const err = e as { name?: unknown; message?: unknown };
+      answer = { t: 'cbr', ok: false, error: { name: typeof err?.name === 'string' ? err.name : 'Error', message: typeof err?.message === 'string' ? err.message : String(e) } };
+    }
+    frame(answer);
+  };
 
   const request = (msg: Record<string, unknown>, until: number, what: string): Reply => {
     const id = nextId++;
-    Atomics.store(flag, 0, 0);
-    port1.postMessage({ ...msg, id });
+    const nested = cbDepth > 0;
+    if (nested) frame({ t: 'nested', kind: msg.t, name: msg.name, handle: msg.handle, args: msg.args, fns: msg.fns, id });
+    else {
+      Atomics.store(flag, 0, 0);
+      port1.postMessage({ ...msg, id });
+    }
     for (;;) {
       let got;
       while ((got = receiveMessageOnPort(port1))) {
-        const r = got.message as Reply;
+        const r = got.message as Reply & { t?: string; bytes?: Uint8Array };
         if (r.starts) starts = r.starts;
-        if (r.id === id) return r;
+        if (r.t === 'frame') {
+          const f = unpack(r.bytes!) as { t: string; id?: number } & Reply;
+          if (f.t === 'cb') serveCallback(f as never);
+          else if (f.t === 'ret' && f.id === id) return f;
+        } else if (r.id === id) return r;
+        if (performance.now() >= until) break;
       }
       const left = until - performance.now();
       if (left <= 0) {
@@ -232,6 +350,32 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
       Atomics.store(flag, 0, 0);
     }
   };
+
+  /** Call the student's function (an export, or a handle it returned) with the checks' arguments. */
+  function callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown {
+    if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before ${label} was called`);
+    let r: Reply & { dead?: boolean; handles?: unknown; states?: unknown };
+    try {
+      const enc = encodeIn(args);
+      r = request({ ...target, args: enc.value, fns: enc.fns }, deadline, label);
+    } catch (e) {
+      if (e instanceof ClaimFailure) throw e;
+      throw new ClaimFailure(`${label} could not be called with these arguments: ${(e as Error).message}`);
+    }
+    applyStates(r.states);
+    if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb)}`);
+    if (r.dead || (!r.ok && /no longer valid/.test(r.error ?? ''))) {
+      throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`);
+    }
+    if (!r.ok) throw new ClaimFailure(`${label} ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
+    let value: unknown;
+    try {
+      value = unpack(r.value!);
+    } catch (e) {
+      throw new ClaimFailure(`${label} returned data that could not be read: ${(e as Error).message}`);
+    }
+    return decodeOut(value, r.handles, label.replace(/`/g, '') + '(…)');
+  }
 
   let load: Reply;
   try {
@@ -258,23 +402,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     }
   }
   for (const name of load.functions ?? []) {
-    impl[name] = (...args: unknown[]): unknown => {
-      if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before \`${name}\` was called`);
-      let r: Reply;
-      try {
-        r = request({ t: 'call', name, args }, deadline, `\`${name}\``);
-      } catch (e) {
-        if (e instanceof ClaimFailure) throw e;
-        throw new ClaimFailure(`\`${name}\` could not be called with these arguments: ${(e as Error).message}`);
-      }
-      if (r.exit) throw new ClaimFailure(`while running \`${name}\`, the process running your code ${exitText(r.exit, opts.memoryMb)}`);
-      if (!r.ok) throw new ClaimFailure(`\`${name}\` ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
-      try {
-        return unpack(r.value!);
-      } catch (e) {
-        throw new ClaimFailure(`\`${name}\` returned data that could not be read: ${(e as Error).message}`);
-      }
-    };
+    impl[name] = (...args: unknown[]): unknown => callInto({ t: 'call', name }, args, `\`${name}\``);
   }
   return {
     impl,
@@ -284,7 +412,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     },
     starts: () => starts,
     confinement: [
-      'own process, Node permission model (read: its folder + node_modules; no writes, child processes, workers, addons)',
+      'own process, Node permission model (read: its folder + node_modules; writes only to its own scratch folder; no child processes, workers, addons)',
       unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
       prlimit ? `writable memory ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
       `heap ≤ ${opts.memoryMb} MB`,
