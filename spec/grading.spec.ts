@@ -84,12 +84,18 @@ describe('grading the example submissions (registry topics)', () => {
   test('fixtures/submissions/reference scores full marks in every course', () => {
     expect(ref.loadError).toBeUndefined();
     for (const c of defaultClaims) expect(ref.claims[c.id]?.status, `${c.id}: ${ref.claims[c.id]?.message}`).toBe('passed');
-    expect(ref.score).toBe(ref.possible);
-    expect(ref.possible).toBe(defaultClaims.reduce((s, c) => s + c.points, 0));
+    // extra credit counts in the earned score, never in the possible one (Gradescope's convention)
+    const extra = ref.tests.filter((t) => t.extraCredit).reduce((s, t) => s + t.maxScore, 0);
+    expect(extra).toBeGreaterThan(0);
+    expect(ref.score).toBeCloseTo(ref.possible + extra, 9);
+    expect(ref.possible + extra).toBeCloseTo(defaultClaims.reduce((s, c) => s + c.points, 0), 9);
     expect(ref.courses.map((c) => c.course)).toEqual(coursesWithClaims(metas));
-    for (const c of ref.courses) expect(c.score).toBe(c.possible);
+    for (const c of ref.courses) {
+      expect(c.score).toBe(c.possible);
+      expect(c.extraScore).toBe(c.extraPossible);
+    }
     const gs = gradescopeResults(ref) as { score: number; tests: { status: string; number: string; max_score: number }[] };
-    expect(gs.score).toBe(ref.possible);
+    expect(gs.score).toBeCloseTo(ref.score, 9);
     expect(gs.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(ref.processes).toBe(1);
   });
@@ -121,9 +127,14 @@ describe('grading the example submissions (registry topics)', () => {
           for (const cg of r.courses) {
             const lost = defaultClaims
               .filter((c) => expected.includes(c.id))
-              .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course).map((x) => x.ref.points))
+              .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && !isExtraCredit(x.ref)).map((x) => x.ref.points))
               .reduce((s, p) => s + p, 0);
             expect(cg.possible - cg.score, cg.course).toBeCloseTo(lost, 9);
+            const lostExtra = defaultClaims
+              .filter((c) => expected.includes(c.id))
+              .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && isExtraCredit(x.ref)).map((x) => x.ref.points))
+              .reduce((s, p) => s + p, 0);
+            expect(cg.extraPossible - cg.extraScore, `${cg.course} extra credit`).toBeCloseTo(lostExtra, 9);
           }
         });
       });

@@ -205,7 +205,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.he-init', part: '2', points: 2,
+    ...base, id: 'cifar.he-init', part: '2(b)', points: 2,
     statement: 'He init σ = √(2/n_l) with n_l the fan-in, for every conv and FC weight of the network',
     answer: 'Eq. 6, $\\tfrac12 n_l \\mathrm{Var}[w_l]=1$, gives $w_l \\sim \\mathcal N(0, 2/n_l)$ with $n_l = k^2 c_{in}$: conv1 $\\sigma=\\sqrt{2/75}=0.163$, conv2 $\\sqrt{2/150}=0.115$, fc1 $\\sqrt{2/400}=0.0707$, fc2 $\\sqrt{2/120}=0.129$, fc3 $\\sqrt{2/84}=0.154$ (biases 0).',
     uses: ['cifarHeStd'],
@@ -224,7 +224,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.variance-propagation', part: '2', points: 2,
+    ...base, id: 'cifar.variance-propagation', part: '2(b)', points: 2,
     statement: 'at init, σ = 0.01 collapses the forward signal (Var[y_5]/Var[y_1] ≈ Π ½ n_l σ² ≈ 4e-9, eq. 5) while the student\'s He init keeps it of order 1',
     answer:
       'Measured on a forward pass of 256 N(0,1) images through the network at init: with σ = 0.01 each layer multiplies the variance by $\\tfrac12 n_l\\sigma^2$ (0.0075, 0.02, 0.006, 0.0042), so $\\mathrm{Var}[y_5]/\\mathrm{Var}[y_1]\\approx 4\\times10^{-9}$ and the softmax sees constant logits — the loss stays at $\\ln 10 = 2.3026$ and the gradients vanish too: training stalls at 10%. With He init every factor is 1 in eq. 5; measured $\\mathrm{Var}[y_5]/\\mathrm{Var}[y_1]\\approx 3$ (max pooling keeps the largest of four values, so $E[x^2]$ exceeds $\\tfrac12\\mathrm{Var}[y]$), $4\\times10^{-9}\\to 3$: the signal keeps its scale.',

@@ -113,7 +113,7 @@ export const slowClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.he-accuracy', part: '2', points: 2, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base, id: 'cifar.he-accuracy', part: '2(b)', points: 2, tags: ['slow'], timeoutMs: 45 * 60_000,
     statement: `He init (the student's σ) trains the LeNet to ≥ ${100 * FLOORS.he}% test accuracy in 5 epochs, where σ = 0.01 stays at 10%`,
     answer: 'He init: ≈ 55% after 5 epochs (PyTorch 1.13: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
     uses: ['cifarHeStd'],

@@ -45,6 +45,14 @@ export async function knownWrongSubmission(w: KnownWrong, dir = tempFolder()): P
   const names = Object.keys(await loadModule(file)).filter((n) => n !== 'default');
   cpSync(REFERENCE_SUBMISSION, path.join(dir, 'reference'), { recursive: true });
   cpSync(path.dirname(file), path.join(dir, 'wrong'), { recursive: true });
+  // a fixture may re-export the parts it gets right from the reference submission
+  // (`../../submissions/reference/<topic>.ts`): point that at the copy inside this folder
+  for (const f of readdirSync(path.join(dir, 'wrong'))) {
+    if (!/\.(m?[jt]s)$/.test(f)) continue;
+    const p = path.join(dir, 'wrong', f);
+    const text = readFileSync(p, 'utf8');
+    if (text.includes('../../submissions/reference/')) writeFileSync(p, text.split('../../submissions/reference/').join('../reference/'));
+  }
   const rel = `./wrong/${path.basename(file)}`;
   writeFileSync(
     path.join(dir, 'index.ts'),

@@ -89,7 +89,8 @@ export function rubricFor(topics: TopicMeta[], course: Course | 'all'): RubricIt
     const g = order(i);
     const k = (seen.get(g) ?? 0) + 1;
     seen.set(g, k);
-    const part = i.ref.part?.replace(/\s*\(.*\)\s*$/, '').trim();
+    // '3 (extra credit)' → '3'; '2(a)' → '2a' (a sub-part stays distinct from its sibling '2(b)')
+    const part = i.ref.part?.replace(/\s*\((?:extra|ec\b|optional)[^)]*\)\s*$/i, '').replace(/[()\s]/g, '');
     const base = part ? `${i.ref.problem}.${part}` : `${i.ref.problem}`;
     const number = i.ref.part && groupSize.get(g) === 1 ? base : `${base}.${k}`;
     return { ...i, number: course === 'all' ? `${i.ref.course} ${number}` : number };
