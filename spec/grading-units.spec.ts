@@ -85,6 +85,7 @@ describe('openStrict (the sandbox as the checks see it)', () => {
       'index.ts': `import { helper } from './lib/helper.ts';
 ${REF}
 export const synthFn = () => () => 1;
+export const synthUnsendable = () => new WeakMap();
 export const synthThrow = () => { throw new TypeError('bad input'); };
 export const synthThrowValue = () => { throw 42; };
 export const synthAsync = async (x: number) => helper(x);
@@ -102,10 +103,11 @@ export const synthBig = () => new Float64Array(2 ** 26);
       expect(m.impl.synthParamCount).toBe('n^2 + n');
       expect(f.synthSquare(7)).toBe(49);
       expect(f.synthAsync(1)).toBe(2);
-      expect(() => f.synthFn()).toThrow(/`synthFn` returned a value that cannot be sent back/);
+      expect((f.synthFn() as () => number)()).toBe(1); // a returned function is a handle into the sandbox
+      expect(() => f.synthUnsendable()).toThrow(/`synthUnsendable` returned a value that cannot be sent back/);
       expect(() => f.synthThrow()).toThrow(/`synthThrow` threw TypeError: bad input/);
       expect(() => f.synthThrowValue()).toThrow(/threw a thrown number: 42/);
-      expect(() => f.synthSquare(() => 1)).toThrow(/could not be called with these arguments/);
+      expect(() => f.synthSquare(Symbol("not cloneable"))).toThrow(/could not be called with these arguments/);
       expect(() => f.synthExit()).toThrow(/the process running your code exited with code 5/);
       expect(f.synthSquare(3)).toBe(9); // a fresh sandbox, module reloaded
       expect(m.starts()).toBe(2);
