@@ -14,6 +14,11 @@ import { field, readNumber, readTensor } from '../src/verify/read.ts';
 import { makeRng, randnMatrix, randnVector, seedFrom } from '../src/verify/rng.ts';
 import { describe as describeValue, firstNonFinite, fmtShape, shapeOf, ShapeError, tensor, toNested, toTensor, unravel } from '../src/verify/tensor.ts';
 import { tf } from '../src/backend.ts';
+import { portable } from '../src/verify/portable.ts';
+import { ADDER_WEIGHTS, readWeights, step as adderStep } from '../src/adder/reference.ts';
+import { randomCell } from '../src/gt/reference.ts';
+import { adderCell } from '../src/gt/claims.ts';
+import { logcoshQuartic, quadratic } from '../src/momentum/reference.ts';
 
 describe('tensor: nested arrays ⇄ float64 tensors', () => {
   test('shapes, round trip and multi-indices', () => {
@@ -301,5 +306,45 @@ describe('RNN diagnosis on broken implementations', async () => {
     const lines = diagnoseBptt({ rnnBptt: () => ({ ...good, grads: { ...good.grads, Wxh: [[1]] } }) }, c, good);
     expect(lines).toContain('∂L/∂h_t is right at every t.');
     expect(lines.join(' ')).toMatch(/First time step where the gradients differ: t = 1 \(on the sequence cut after x_1, ∂L\/∂W_xh, .* are already wrong\)/);
+  });
+});
+
+describe('portable functions (the checks\' functions that run inside the strict sandbox)', () => {
+  test('compiled once, bound to their state, carrying {source, state} as a non-enumerable property', () => {
+    const st = { k: 3, calls: 0 };
+    const f = portable<(x: number) => number>('(s, x) => { s.calls++; return s.k * x; }', st);
+    expect(f(2)).toBe(6);
+    expect(st.calls).toBe(1);
+    const p = (f as unknown as { portable: { source: string; state: unknown } }).portable;
+    expect(p.state).toBe(st);
+    expect(Object.keys(f)).toEqual([]);
+    expect(() => portable('(s, x) => y', {})(1 as never)).toThrow(ReferenceError); // no closures: only its arguments and built-ins
+  });
+  test('the portable cells and costs compute what their closed forms say', () => {
+    // the G_t adder cell is the adder's step, on every state and input
+    const n = readWeights(ADDER_WEIGHTS);
+    const gtAdderCell = adderCell().F;
+    expect((gtAdderCell as unknown as { portable?: unknown }).portable).toBeDefined();
+    for (let s = 0; s < 8; s++) for (let x = 0; x < 4; x++) {
+      const h = [s & 1, (s >> 1) & 1, (s >> 2) & 1];
+      expect(gtAdderCell(h, [x & 1, x >> 1])).toEqual(adderStep(n, h, x & 1, x >> 1).h);
+    }
+    // the random tanh cell is tanh(W_hh h + W_xh x + b): linear part checked against a second draw of the same weights
+    const rng = makeRng(5), F = randomCell(rng, 'tanh', 2, 3);
+    const r2 = makeRng(5), Wh = randnMatrix(r2, 3, 3, 1.2 / Math.sqrt(3)), Wx = randnMatrix(r2, 3, 2, 1 / Math.sqrt(2)), b = randnVector(r2, 3, 0.3);
+    const h = [0.1, -0.2, 0.3], x = [1, -1];
+    const want = [0, 1, 2].map((j) => Math.tanh(Wh[j].reduce((s, w, k) => s + w * h[k], 0) + Wx[j].reduce((s, w, k) => s + w * x[k], 0) + b[j]));
+    expect(F(h, x)).toEqual(want);
+    // the momentum costs: the gradient is the derivative of nothing else than the Hessian's integral — check grad against hess by differences
+    for (const c of [quadratic(3, 1), logcoshQuartic(3, 2)]) {
+      const t = [0.3, -0.1, 0.2], H = c.hess(t), e = 1e-6;
+      for (let j = 0; j < 3; j++) {
+        const tp = t.slice(), tm = t.slice();
+        tp[j] += e;
+        tm[j] -= e;
+        const gp = c.grad(tp), gm = c.grad(tm);
+        for (let i = 0; i < 3; i++) expect(Math.abs((gp[i] - gm[i]) / (2 * e) - H[i][j])).toBeLessThan(1e-7);
+      }
+    }
   });
 });

@@ -109,6 +109,13 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   const send = (m: Record<string, unknown>): void => {
     post(safeStringify({ ...m, nonce: init.nonce }));
   };
+  // strict isolation: bundle and start the student's sandbox while this process imports the topics
+  // (two processes, two cores); its errors are reported after the rubric, as before
+  const strictOpen =
+    init.isolation === 'strict' && !init.entryError
+      ? import('./strict.ts').then(({ openStrict }) => openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs }))
+      : undefined;
+  strictOpen?.catch(() => {}); // awaited below
   const [{ topics }, run, subject] = await Promise.all([
     import(init.topicsModule) as Promise<{ topics: Topic<unknown>[] }>,
     import('../claims/run.ts'),
@@ -134,8 +141,7 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   let strict: import('./strict.ts').StrictModule | undefined;
   try {
     if (init.isolation === 'strict') {
-      const { openStrict } = await import('./strict.ts');
-      strict = await openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs });
+      strict = await strictOpen!;
       impl = strict.impl;
     } else {
       lockGlobals();

@@ -377,9 +377,28 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     return decodeOut(value, r.handles, label.replace(/`/g, '') + '(…)');
   }
 
+  /** The load, waited for without blocking this thread (the check runner imports the topics meanwhile). */
+  const requestAsync = async (msg: Record<string, unknown>, until: number): Promise<Reply> => {
+    const id = nextId++;
+    port1.postMessage({ ...msg, id });
+    for (;;) {
+      let got;
+      while ((got = receiveMessageOnPort(port1))) {
+        const r = got.message as Reply;
+        if (r.starts) starts = r.starts;
+        if (r.id === id) return r;
+      }
+      if (performance.now() >= until) {
+        port1.postMessage({ t: 'kill' });
+        throw new Error('load time-out');
+      }
+      await new Promise((res) => setTimeout(res, 4));
+    }
+  };
+
   let load: Reply;
   try {
-    load = request({ t: 'load' }, performance.now() + opts.loadTimeoutMs, 'importing your module');
+    load = await requestAsync({ t: 'load' }, performance.now() + opts.loadTimeoutMs);
   } catch {
     await worker.terminate();
     rmSync(work, { recursive: true, force: true });

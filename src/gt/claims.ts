@@ -9,7 +9,8 @@ import { fc, forAll } from '../verify/property.ts';
 import { readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
 import { describe as describeValue, toTensor } from '../verify/tensor.ts';
-import { ADDER_WEIGHTS, readWeights, step as adderStep } from '../adder/reference.ts';
+import { ADDER_WEIGHTS, readWeights } from '../adder/reference.ts';
+import { portable } from '../verify/portable.ts';
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { builtParamCount, expressionVariant, foldVariant, randomCell, unrolled, type GtVariant } from './reference.ts';
 
@@ -50,9 +51,17 @@ const refs = { course: 'CIE6032', hw: 'HW2', problem: 2 } as const;
 const also = (part: string, points: number): ProblemRef[] => [{ course: 'ELEG5491', hw: 'HW2', problem: 2, part, points }];
 
 /** The binary adder's cell F_θ (weights from the adder problem): state (h1, h2, h3), input (a_t, b_t). */
-function adderCell(): { F: Cell; out: (h: number[]) => number } {
+export function adderCell(): { F: Cell; out: (h: number[]) => number } {
   const n = readWeights(ADDER_WEIGHTS);
-  return { F: (h, x) => adderStep(n, h, x[0], x[1]).h, out: (h) => (n.Why[0] * h[0] + n.Why[1] * h[1] + n.Why[2] * h[2] + n.by >= 0 ? 1 : 0) };
+  // portable (src/verify/portable.ts): the same step as adderStep, run inside the sandbox under strict isolation
+  const F = portable<Cell>(
+    `(n, h, x) => [0, 1, 2].map((j) => {
+      const z = n.Wxh[j][0] * x[0] + n.Wxh[j][1] * x[1] + n.Whh[j][0] * h[0] + n.Whh[j][1] * h[1] + n.Whh[j][2] * h[2] + n.bh[j];
+      return (n.ge ? z >= 0 : z > 0) ? 1 : 0;
+    })`,
+    { Wxh: n.Wxh, Whh: n.Whh, bh: n.bh, ge: n.ge },
+  );
+  return { F, out: (h) => (n.Why[0] * h[0] + n.Why[1] * h[1] + n.Why[2] * h[2] + n.by >= 0 ? 1 : 0) };
 }
 
 export const gtClaims: Claim<GtContract>[] = [

@@ -4,6 +4,7 @@
  */
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { makeRng, randnMatrix, randnVector, type Rng } from '../verify/rng.ts';
+import { portable } from '../verify/portable.ts';
 
 export type GtVariant = 'correct' | 'reversed' | 'no-nesting' | 'off-by-one';
 
@@ -28,18 +29,25 @@ export function unrolled(F: Cell, h0: number[], xs: number[][]): number[][] {
   return hs;
 }
 
-const matVec = (W: number[][], v: number[]): number[] => W.map((r) => r.reduce((s, w, j) => s + w * v[j], 0));
+
+/**
+ * The cells as portable source (src/verify/portable.ts): under strict isolation they run inside
+ * the student's sandbox, not by a round trip per call.
+ */
+const CELL_SOURCE = `(st, h, x) => {
+  const mv = (W, v) => W.map((r) => r.reduce((s, w, j) => s + w * v[j], 0));
+  const cand = mv(st.Wh, h).map((v, j) => Math.tanh(v + mv(st.Wx, x)[j] + st.b[j]));
+  if (st.kind === 'tanh') return cand;
+  const z = mv(st.Uz, x).map((v, j) => 1 / (1 + Math.exp(-(v + mv(st.Vz, h)[j]))));
+  return h.map((hj, j) => z[j] * hj + (1 - z[j]) * cand[j]);
+}`;
 
 /** Random cells: a tanh RNN cell, and a gated (GRU-like) cell, neither symmetric in its history. */
 export function randomCell(rng: Rng, kind: 'tanh' | 'gated', D: number, H: number): Cell {
   const Wh = randnMatrix(rng, H, H, 1.2 / Math.sqrt(H)), Wx = randnMatrix(rng, H, D, 1 / Math.sqrt(D)), b = randnVector(rng, H, 0.3);
-  if (kind === 'tanh') return (h, x) => matVec(Wh, h).map((v, j) => Math.tanh(v + matVec(Wx, x)[j] + b[j]));
+  if (kind === 'tanh') return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b });
   const Uz = randnMatrix(rng, H, D, 1), Vz = randnMatrix(rng, H, H, 1);
-  return (h, x) => {
-    const cand = matVec(Wh, h).map((v, j) => Math.tanh(v + matVec(Wx, x)[j] + b[j]));
-    const z = matVec(Uz, x).map((v, j) => 1 / (1 + Math.exp(-(v + matVec(Vz, h)[j]))));
-    return h.map((hj, j) => z[j] * hj + (1 - z[j]) * cand[j]);
-  };
+  return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b, Uz, Vz });
 }
 
 /** Parameters of the built models, counted by allocating them (the table only up to t = 16, then 2^t·H by BigInt). */

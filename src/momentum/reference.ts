@@ -4,6 +4,7 @@
  */
 import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
 import type { Grad, Hess, MomentumContract } from './contract.ts';
+import { portable } from '../verify/portable.ts';
 
 export interface State {
   theta: number[];
@@ -77,21 +78,26 @@ export function quadratic(D: number, seed: number): Cost {
   const M = randnMatrix(rng, D, D);
   const A = M.map((r, i) => M.map((q, j) => r.reduce((s, v, k) => s + v * q[k], 0) / D + (i === j ? 0.1 : 0)));
   const b = randnVector(rng, D);
-  return { name: 'quadratic', grad: (t) => A.map((r, i) => r.reduce((s, v, j) => s + v * t[j], 0) + b[i]), hess: () => A.map((r) => r.slice()) };
+  // portable (src/verify/portable.ts): under strict isolation these run inside the student's sandbox
+  return {
+    name: 'quadratic',
+    grad: portable<Cost['grad']>('(st, t) => st.A.map((r, i) => r.reduce((s, v, j) => s + v * t[j], 0) + st.b[i])', { A, b }),
+    hess: portable<Cost['hess']>('(st) => st.A.map((r) => r.slice())', { A }),
+  };
 }
 
 /** J(θ) = Σ_m log cosh(c_m·θ) + ¼ Σ_i θ_i⁴ — not quadratic: its Hessian changes with θ */
 export function logcoshQuartic(D: number, seed: number): Cost {
   const rng = makeRng(seed);
   const C = randnMatrix(rng, D + 1, D, 1 / Math.sqrt(D));
-  const dot = (c: number[], t: number[]) => c.reduce((s, v, i) => s + v * t[i], 0);
+  const dot = '(c, t) => c.reduce((s, v, i) => s + v * t[i], 0)';
   return {
     name: 'log-cosh + quartic',
-    grad: (t) => t.map((ti, i) => C.reduce((s, c) => s + c[i] * Math.tanh(dot(c, t)), 0) + ti ** 3),
-    hess: (t) =>
-      t.map((ti, i) =>
-        t.map((_, j) => C.reduce((s, c) => s + (c[i] * c[j]) / Math.cosh(dot(c, t)) ** 2, 0) + (i === j ? 3 * ti * ti : 0)),
-      ),
+    grad: portable<Cost['grad']>(`(st, t) => { const dot = ${dot}; return t.map((ti, i) => st.C.reduce((s, c) => s + c[i] * Math.tanh(dot(c, t)), 0) + ti ** 3); }`, { C }),
+    hess: portable<Cost['hess']>(
+      `(st, t) => { const dot = ${dot}; return t.map((ti, i) => t.map((_, j) => st.C.reduce((s, c) => s + (c[i] * c[j]) / Math.cosh(dot(c, t)) ** 2, 0) + (i === j ? 3 * ti * ti : 0))); }`,
+      { C },
+    ),
   };
 }
 
