@@ -12,9 +12,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { topics as registryTopics } from '../src/claims/registry.ts';
 import { makeContext } from '../src/claims/run.ts';
-import type { Topic } from '../src/claims/types.ts';
+import type { KnownWrong, Topic } from '../src/claims/types.ts';
 import { formatMarkdown, formatReport, formatText } from '../src/grading/format.ts';
-import { cleanup, EMPTY_SUBMISSION, knownWrongSubmission, REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
+import { cleanup, EMPTY_SUBMISSION, knownWrongBundle, knownWrongSubmission, REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
 import { crashResults, gradescopeResults, gradeSubmission, resolveSeed, summarizeEvidence, type GradeReport } from '../src/grading/grade.ts';
 import { buildKey, evidenceMarkdown, keyMarkdown } from '../src/grading/key.ts';
 import { coursesWithClaims, isExtraCredit, refsOf, rubricFor, topicMeta } from '../src/grading/rubric.ts';
@@ -110,34 +110,44 @@ describe('grading the example submissions (registry topics)', () => {
     }
   }, 120_000);
 
-  // Through the grader (isolated process, rubric, results.json), each topic's first known-wrong
-  // fixture runs in the default suite and all of them under the `slow` tag.  (Every fixture is
-  // also checked in-process by its topic's spec: rejected, mistake named, nothing else lost.)
-  describe('every known-wrong fixture loses exactly the points of the claims it breaks, the mistake named', () => {
+  /** the claims a fixture must fail (its rejectedBy, default-suite ones) and the per-course points that costs */
+  const expectLosses = (r: GradeReport, ws: KnownWrong[]): void => {
+    const failedIds = Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => c.id).sort();
+    const expected = [...new Set(ws.flatMap((w) => w.rejectedBy.filter((id) => defaultClaims.some((c) => c.id === id))))].sort();
+    expect(failedIds, Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.message}`).join('\n')).toEqual(expected);
+    for (const w of ws) for (const id of w.rejectedBy) if (expected.includes(id)) expect(r.claims[id].message, `${w.file} → ${id}`).toContain(w.named);
+    // per course: the points lost are those of the rejecting claims in that course, extra credit apart
+    for (const cg of r.courses) {
+      const lost = (extra: boolean): number =>
+        defaultClaims
+          .filter((c) => expected.includes(c.id))
+          .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && isExtraCredit(x.ref) === extra).map((x) => x.ref.points))
+          .reduce((s, p) => s + p, 0);
+      expect(cg.possible - cg.score, cg.course).toBeCloseTo(lost(false), 9);
+      expect(cg.extraPossible - cg.extraScore, `${cg.course} extra credit`).toBeCloseTo(lost(true), 9);
+    }
+  };
+
+  // Through the grader (isolated process, rubric, results.json).  Default suite: one grading run
+  // of a submission carrying every topic's first known-wrong fixture at once (their exports are
+  // disjoint), so each fixture must cost exactly its own claims and nothing of the others'.
+  // Under `slow`: every fixture on its own.  (Every fixture is also checked in-process by its
+  // topic's spec: rejected, mistake named, nothing else lost.)
+  test('every topic\'s first known-wrong fixture, graded together in one run, loses exactly the points of the claims it breaks, the mistake named', { timeout: 300_000 }, async () => {
+    const ws = registry.filter((t) => t.knownWrong.length).map((t) => t.knownWrong[0]);
+    expect(ws.length).toBe(registry.filter((t) => t.knownWrong.length).length);
+    const r = await gradeSubmission(temp(await knownWrongBundle(ws)), { course: 'all' });
+    expect(r.loadError).toBeUndefined();
+    expectLosses(r, ws);
+  });
+  describe('every known-wrong fixture on its own loses exactly the points of the claims it breaks, the mistake named', () => {
     for (const t of registry) {
-      t.knownWrong.forEach((w, i) => {
-        test(`${t.id}: ${w.mistake}`, { tags: i === 0 ? [] : ['slow'], timeout: 120_000 }, async () => {
-          const dir = temp(await knownWrongSubmission(w));
-          const r = await gradeSubmission(dir, { course: 'all', topicIds: [t.id] });
-          const failedIds = Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => c.id).sort();
-          const expected = w.rejectedBy.filter((id) => defaultClaims.some((c) => c.id === id)).sort();
-          expect(failedIds, Object.values(r.claims).map((c) => `${c.id}: ${c.message}`).join('\n')).toEqual(expected);
-          for (const id of expected) expect(r.claims[id].message).toContain(w.named);
-          // per course: the points lost are those of the rejecting claims in that course
-          for (const cg of r.courses) {
-            const lost = defaultClaims
-              .filter((c) => expected.includes(c.id))
-              .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && !isExtraCredit(x.ref)).map((x) => x.ref.points))
-              .reduce((s, p) => s + p, 0);
-            expect(cg.possible - cg.score, cg.course).toBeCloseTo(lost, 9);
-            const lostExtra = defaultClaims
-              .filter((c) => expected.includes(c.id))
-              .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && isExtraCredit(x.ref)).map((x) => x.ref.points))
-              .reduce((s, p) => s + p, 0);
-            expect(cg.extraPossible - cg.extraScore, `${cg.course} extra credit`).toBeCloseTo(lostExtra, 9);
-          }
+      for (const w of t.knownWrong) {
+        test(`${t.id}: ${w.mistake}`, { tags: ['slow'], timeout: 120_000 }, async () => {
+          const r = await gradeSubmission(temp(await knownWrongSubmission(w)), { course: 'all', topicIds: [t.id] });
+          expectLosses(r, [w]);
         });
-      });
+      }
     }
   });
 });

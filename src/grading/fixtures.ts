@@ -41,23 +41,40 @@ export function writeSubmission(files: Record<string, string>, dir = tempFolder(
 
 /** The reference submission with the known-wrong module `w` overlaid (see the file comment). */
 export async function knownWrongSubmission(w: KnownWrong, dir = tempFolder()): Promise<string> {
-  const file = path.resolve(REPO_ROOT, w.file);
-  const names = Object.keys(await loadModule(file)).filter((n) => n !== 'default');
+  return knownWrongBundle([w], dir);
+}
+
+/**
+ * The reference submission with several known-wrong modules overlaid at once — one per topic,
+ * whose exports must not overlap — so that a single grading run checks them all: each must cost
+ * exactly its own claims.  Fixture i's folder is copied to `wrong/` (one fixture) or `wrong-i/`.
+ */
+export async function knownWrongBundle(ws: KnownWrong[], dir = tempFolder()): Promise<string> {
   cpSync(REFERENCE_SUBMISSION, path.join(dir, 'reference'), { recursive: true });
-  cpSync(path.dirname(file), path.join(dir, 'wrong'), { recursive: true });
-  // a fixture may re-export the parts it gets right from the reference submission
-  // (`../../submissions/reference/<topic>.ts`): point that at the copy inside this folder
-  for (const f of readdirSync(path.join(dir, 'wrong'))) {
-    if (!/\.(m?[jt]s)$/.test(f)) continue;
-    const p = path.join(dir, 'wrong', f);
-    const text = readFileSync(p, 'utf8');
-    if (text.includes('../../submissions/reference/')) writeFileSync(p, text.split('../../submissions/reference/').join('../reference/'));
+  const header: string[] = [];
+  const lines: string[] = [`export * from './reference/index.ts';`];
+  const taken = new Map<string, string>();
+  for (const [i, w] of ws.entries()) {
+    const file = path.resolve(REPO_ROOT, w.file);
+    const names = Object.keys(await loadModule(file)).filter((n) => n !== 'default');
+    for (const n of names) {
+      if (taken.has(n)) throw new Error(`knownWrongBundle: ${w.file} and ${taken.get(n)} both export \`${n}\``);
+      taken.set(n, w.file);
+    }
+    const sub = ws.length === 1 ? 'wrong' : `wrong-${i}`;
+    cpSync(path.dirname(file), path.join(dir, sub), { recursive: true });
+    // a fixture may re-export the parts it gets right from the reference submission
+    // (`../../submissions/reference/<topic>.ts`): point that at the copy inside this folder
+    for (const f of readdirSync(path.join(dir, sub))) {
+      if (!/\.(m?[jt]s)$/.test(f)) continue;
+      const p = path.join(dir, sub, f);
+      const text = readFileSync(p, 'utf8');
+      if (text.includes('../../submissions/reference/')) writeFileSync(p, text.split('../../submissions/reference/').join('../reference/'));
+    }
+    header.push(`// the reference, with ${w.mistake} (${w.file}) in place of: ${names.join(', ')}`);
+    lines.push(`export { ${names.join(', ')} } from './${sub}/${path.basename(file)}';`);
   }
-  const rel = `./wrong/${path.basename(file)}`;
-  writeFileSync(
-    path.join(dir, 'index.ts'),
-    [`// the reference, with ${w.mistake} (${w.file}) in place of: ${names.join(', ')}`, `export * from './reference/index.ts';`, `export { ${names.join(', ')} } from '${rel}';`, ''].join('\n'),
-  );
+  writeFileSync(path.join(dir, 'index.ts'), [...header, ...lines, ''].join('\n'));
   return dir;
 }
 
