@@ -16,7 +16,10 @@ const hasGpu = (() => {
 })();
 const runnable = (tags: string[] = []) => (!tags.includes('slow') || hasData) && (!tags.includes('gpu') || (hasGpu && hasData));
 
-specTopic({ ...cifarTopic, claims: cifarTopic.claims.filter((c) => runnable(c.tags)) });
+const claims = cifarTopic.claims.filter((c) => runnable(c.tags));
+// a known-wrong fixture keeps the rejections that can run here (std-fixed-0.01 loses cifar.he-accuracy without the data)
+const knownWrong = cifarTopic.knownWrong.map((w) => ({ ...w, rejectedBy: w.rejectedBy.filter((id) => claims.some((c) => c.id === id)) })).filter((w) => w.rejectedBy.length);
+specTopic({ ...cifarTopic, claims, knownWrong });
 
 describe('CIFAR-10 training claims that cannot run here', () => {
   for (const c of cifarTopic.claims.filter((x) => !runnable(x.tags))) {

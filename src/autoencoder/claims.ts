@@ -26,6 +26,12 @@ export const OPT_TOL = 1e-10;
 export const ANGLE_TOL = 1e-2;
 export const LOSS_REL_TOL = 0.01;
 
+/** aeLoss misconceptions the not-unique claim names. */
+export const AE_LOSS_MISTAKES = {
+  summed: 'the squared error is summed over the N samples instead of averaged: the loss is (1/N) Σ_n ‖x_n − x̂_n‖², which does not grow with the data set size.',
+  tied: 'the decoder is taken as Eᵀ (tied weights): that is only true of the orthonormal optimum; aeLoss must use the given D, and (AE, DA⁻¹) is another optimum whose decoder is not (AE)ᵀ.',
+} as const;
+
 const refs = { course: 'CIE6032', hw: 'HW2', problem: 4 } as const;
 
 /** Read an AeParams result with the expected shapes. */
@@ -232,10 +238,13 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
         const want = aeLoss(data.X, p);
         if (Math.abs(base - want) > 1e-9 * Math.max(want, 1e-12)) {
           const perDim = Math.abs(base - want / c.d) <= 1e-9 * want;
+          const N = data.X.length;
+          const summed = Math.abs(base - want * N) <= 1e-9 * want * N;
           fail(
             [
               `aeLoss(X, p) = ${fmtNum(base)} but (1/N) Σ_n ‖x_n − x̂_n‖² = ${fmtNum(want)} (d = ${c.d}, k = ${c.k}).`,
               perDim ? 'Recognised mistake: the squared error is averaged over the d coordinates as well (tfjs meanSquaredError); the loss sums over coordinates and averages over samples.' : '',
+              summed ? `Recognised mistake: ${AE_LOSS_MISTAKES.summed}` : '',
             ]
               .filter(Boolean)
               .join('\n  '),
@@ -255,7 +264,16 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
         const span = Math.max(...principalAngles(q.decoder, firstColumns(e.vectors, c.k)));
         const colAngles = Array.from({ length: c.k }, (_, j) => Math.max(...principalAngles(new Matrix(q.decoder).getColumnVector(j), e.vectors.getColumnVector(j))));
         rows.push({ d: c.d, k: c.k, lossChange, largestAngleOfSpan: span, columnAnglesToEigenvectors: colAngles });
-        if (lossChange > 1e-9) fail(`aeLoss changes by ${fmtNum(lossChange)} (relative) under (E, D, b_e) → (AE, DA⁻¹, A b_e), which computes the same function — aeLoss must depend only on the reconstruction`, { rows });
+        if (lossChange > 1e-9) {
+          // a loss that rebuilds the decoder as Eᵀ (tied weights) agrees at the orthonormal optimum and nowhere else
+          const tiedQ: AeParams = { ...q, decoder: new Matrix(q.encoder).transpose().to2DArray() };
+          const tied = Math.abs(after - aeLoss(data.X, tiedQ)) <= 1e-9 * Math.max(after, 1e-12);
+          fail(
+            `aeLoss changes by ${fmtNum(lossChange)} (relative) under (E, D, b_e) → (AE, DA⁻¹, A b_e), which computes the same function — aeLoss must depend only on the reconstruction` +
+              (tied ? `\n  Recognised mistake: ${AE_LOSS_MISTAKES.tied}` : ''),
+            { rows },
+          );
+        }
         if (i === 0) ctx.note(`(AE, DA⁻¹): loss change ${fmtNum(lossChange)}, span angle ${fmtNum(span)} rad, column angles to u_j ${colAngles.map(fmtNum).join(', ')} rad`);
       }
       return { rows };

@@ -1,5 +1,5 @@
 import { defineTopic } from '../claims/types.ts';
-import { autoencoderClaims } from './claims.ts';
+import { AE_LOSS_MISTAKES, autoencoderClaims } from './claims.ts';
 import { autoencoderContract, type AutoencoderContract } from './contract.ts';
 import { autoencoderReference } from './reference.ts';
 
@@ -16,5 +16,7 @@ export const autoencoderTopic = defineTopic<AutoencoderContract>({
     { mistake: 'not-converged', file: 'fixtures/wrong/autoencoder/not-converged.ts', rejectedBy: ['autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'has not converged' },
     { mistake: 'no-bias', file: 'fixtures/wrong/autoencoder/no-bias.ts', rejectedBy: ['autoencoder.centering'], named: 'the biases stayed 0' },
     { mistake: 'loss-mean-over-dims', file: 'fixtures/wrong/autoencoder/loss-mean-over-dims.ts', rejectedBy: ['autoencoder.not-unique'], named: 'averaged over the d coordinates' },
+    { mistake: 'loss-summed-over-samples', file: 'fixtures/wrong/autoencoder/loss-summed-over-samples.ts', rejectedBy: ['autoencoder.not-unique'], named: AE_LOSS_MISTAKES.summed },
+    { mistake: 'loss-tied-decoder', file: 'fixtures/wrong/autoencoder/loss-tied-decoder.ts', rejectedBy: ['autoencoder.not-unique'], named: AE_LOSS_MISTAKES.tied },
   ],
 });

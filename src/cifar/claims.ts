@@ -19,6 +19,7 @@ import {
   adamVariant, batchNormVariant, PARAM_COUNT_MISTAKES, rmspropVariant, sgdVariant,
   type AdamVariant, type BnVariant, type RmspropVariant, type SgdVariant,
 } from './reference.ts';
+import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
 import { slowClaims } from './slow.ts';
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
@@ -126,23 +127,6 @@ async function optimizerTrajectory(
     opt.dispose();
   }
   return { steps: STEPS, weights: n, maxRelErrKey: worstKey, maxRelErrTfjs: worstTf };
-}
-
-const HE_LAYERS = Object.entries(LENET_SHAPES).filter(([n]) => n.endsWith('W'));
-const fans = (shape: number[]) => ({
-  fin: shape.length === 4 ? shape[0] * shape[1] * shape[2] : shape[0],
-  fout: shape.length === 4 ? shape[0] * shape[1] * shape[3] : shape[1],
-  cin: shape.length === 4 ? shape[2] : shape[0],
-});
-const HE_RULES: [string, (f: ReturnType<typeof fans>) => number][] = [
-  ['fan-out used instead of fan-in (the forward-pass condition eq. 6 uses the n_l inputs of each unit)', (f) => Math.sqrt(2 / f.fout)],
-  ['σ = √(1/n_l) (LeCun/Xavier): the ReLU halves E[x²] (eq. 4), so He init needs √(2/n_l)', (f) => Math.sqrt(1 / f.fin)],
-  ['the fan-in omits the kernel area: n_l = k·k·c_in for a k×k convolution', (f) => Math.sqrt(2 / f.cin)],
-  ['the variance 2/n_l was returned instead of the standard deviation √(2/n_l)', (f) => 2 / f.fin],
-];
-/** the named He-init mistake that the student's σ per layer matches on every layer, if any */
-function recogniseHeMistake(std: Record<string, number>): string | undefined {
-  return HE_RULES.find(([, f]) => HE_LAYERS.every(([n, sh]) => Math.abs(std[n] - f(fans(sh))) < 1e-9 * f(fans(sh))))?.[0];
 }
 
 export const cifarClaims: Claim<CifarContract>[] = [

@@ -81,6 +81,13 @@ export interface KnownWrong {
   rejectedBy: string[];
   /** words the failure message must contain (the mistake, named) */
   named: string;
+  /**
+   * Where the rejection by tagged (`slow`, `gpu`) claims of `rejectedBy` is checked.  By default each
+   * such claim gets a known-wrong test of its own carrying the claim's tags, so the default suite never
+   * trains (`npm run test:slow` / `test:gpu` run them).  `'default'` keeps them in the fixture's
+   * default-suite test: only for fixtures that make those claims fail in about a second (stand-in models).
+   */
+  taggedRejections?: 'own-tags' | 'default';
 }
 
 export interface Topic<C> {

@@ -47,6 +47,20 @@ const foldArb: fc.Arbitrary<FoldSpec> = fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
+/** Parameter-count misconceptions for gt.sharing, recognised from the wrong count. */
+export const GT_COUNT_MISTAKES = {
+  unrolled: 'the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.',
+  tableLinear: 'the table is counted as growing linearly: it needs one entry per binary sequence, 2^t of them.',
+  denseOneInput: 'the dense model is counted as if it saw one input x_t: modelling G_t directly, it reads the concatenated x_1 … x_t (tD inputs), so its size grows with t.',
+} as const;
+
+function recogniseCount(model: GtModel, got: bigint, want: bigint, t: number, D: number, H: number): string {
+  if (model === 'rnn' && got === want * BigInt(t) && t > 1) return GT_COUNT_MISTAKES.unrolled;
+  if (model === 'table' && got === BigInt(t) * 2n * BigInt(H)) return GT_COUNT_MISTAKES.tableLinear;
+  if (model === 'dense' && t > 1 && got === BigInt(H * (D + 1))) return GT_COUNT_MISTAKES.denseOneInput;
+  return '';
+}
+
 const refs = { course: 'CIE6032', hw: 'HW2', problem: 2 } as const;
 const also = (part: string, points: number): ProblemRef[] => [{ course: 'ELEG5491', hw: 'HW2', problem: 2, part, points }];
 
@@ -164,12 +178,8 @@ export const gtClaims: Claim<GtContract>[] = [
             else if (typeof raw === 'number' && Number.isInteger(raw)) got = BigInt(raw);
             else fail(`gtParamCount('${model}', ${t}, ${D}, ${H}) should return an integer (number or bigint), got ${describeValue(raw)}`);
             if (got !== want) {
-              const hint =
-                model === 'rnn' && got === want * BigInt(t) && t > 1
-                  ? '\n  Recognised mistake: the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.'
-                  : model === 'table' && got === BigInt(t) * 2n * BigInt(H)
-                    ? '\n  Recognised mistake: the table is counted as growing linearly: it needs one entry per binary sequence, 2^t of them.'
-                    : '';
+              const m = recogniseCount(model, got, want, t, D, H);
+              const hint = m ? `\n  Recognised mistake: ${m}` : '';
               fail(`gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`);
             }
             counted.push(`${t}:${want.toString().length > 12 ? `≈2^${(want.toString(2).length - 1)}` : want}`);

@@ -1,5 +1,5 @@
 import { defineTopic } from '../claims/types.ts';
-import { GT_MISTAKES, gtClaims } from './claims.ts';
+import { GT_COUNT_MISTAKES, GT_MISTAKES, gtClaims } from './claims.ts';
 import { gtContract, type GtContract } from './contract.ts';
 import { gtReference } from './reference.ts';
 
@@ -15,6 +15,7 @@ export const gtTopic = defineTopic<GtContract>({
     { mistake: 'off-by-one', file: 'fixtures/wrong/gt/off-by-one.ts', rejectedBy: ['gt.expression', 'gt.fold', 'gt.any-length'], named: GT_MISTAKES['off-by-one'] },
     { mistake: 'unrolled-copies-counted', file: 'fixtures/wrong/gt/unrolled-copies-counted.ts', rejectedBy: ['gt.sharing'], named: 'the unrolled copies are counted as separate parameters' },
     { mistake: 'table-linear', file: 'fixtures/wrong/gt/table-linear.ts', rejectedBy: ['gt.sharing'], named: 'the table is counted as growing linearly' },
+    { mistake: 'dense-one-input', file: 'fixtures/wrong/gt/dense-one-input.ts', rejectedBy: ['gt.sharing'], named: GT_COUNT_MISTAKES.denseOneInput },
     { mistake: 'throws', file: 'fixtures/wrong/gt/throws.ts', rejectedBy: ['gt.fold', 'gt.any-length'], named: '`gtUnroll` threw Error: TODO: not implemented' },
   ],
 });

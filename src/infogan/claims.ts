@@ -60,7 +60,10 @@ const idxReader: Claim<InfoganContract> = {
       const want = parseIdx(bytes, file);
       const got = impl.infoganReadIdx(bytes);
       if (!got || !Array.isArray(got.dims) || got.dims.join(',') !== dims.join(',')) fail(`infoganReadIdx(${file}): dims ${JSON.stringify(got?.dims)}, expected [${dims.join(', ')}]`);
-      if (!got.data || got.data.length !== want.data.length) fail(`infoganReadIdx(${file}): data has ${got.data?.length} values, expected ${want.data.length} (the bytes after the ${4 + 4 * dims.length}-byte header)`);
+      if (!got.data || got.data.length !== want.data.length) {
+        const header16 = got.data?.length === bytes.length - 16 && dims.length !== 3;
+        fail(`infoganReadIdx(${file}): data has ${got.data?.length} values, expected ${want.data.length} (the bytes after the ${4 + 4 * dims.length}-byte header)${header16 ? `: ${INFOGAN_MISTAKES['fixed-header']}` : ''}`);
+      }
       for (let i = 0; i < want.data.length; i += 997) {
         if (got.data[i] !== want.data[i]) fail(`infoganReadIdx(${file}): data[${i}] = ${got.data[i]}, expected ${want.data[i]} (is the header skipped exactly?)`);
       }
@@ -141,7 +144,11 @@ const latentClaim: Claim<InfoganContract> = {
       const zeroOne = cmin >= 0 && Math.abs(contMean - 0.5) < 0.02;
       fail(`the continuous codes are not U(−1, 1): over ${nc} draws mean ${f(contMean)} (expected 0), variance ${f(contVar)} (expected 1/3), range [${f(cmin)}, ${f(cmax)}]${zeroOne ? `: ${INFOGAN_MISTAKES['cont-0-1']}` : ''}`, ev);
     }
-    if (chi2 > 40) fail(`the categorical code is not uniform over 0..9: counts [${counts.join(', ')}], χ² = ${f(chi2, 1)} with 9 degrees of freedom (p < 1e-5)`, ev);
+    if (chi2 > 40) {
+      const never = counts.map((c, k) => (c === 0 ? k : -1)).filter((k) => k >= 0);
+      const offByOne = never.length === 1 && (never[0] === CAT_DIM - 1 || never[0] === 0);
+      fail(`the categorical code is not uniform over 0..9: counts [${counts.join(', ')}], χ² = ${f(chi2, 1)} with 9 degrees of freedom (p < 1e-5)${never.length ? `; ${never.join(', ')} never drawn` : ''}${offByOne ? `: ${INFOGAN_MISTAKES['cat-off-by-one']}` : ''}`, ev);
+    }
     if (Math.abs(noiseMean) > 5 / Math.sqrt(nn) || Math.abs(noiseVar - 1) > 5 * Math.sqrt(2 / nn)) fail(`the 62 noise values are not N(0, 1): mean ${f(noiseMean)}, variance ${f(noiseVar)} over ${nn} draws`, ev);
     return ev;
   },
@@ -229,7 +236,9 @@ const assignClaim: Claim<InfoganContract> = {
       const best = bruteForceBestTotal(M), got = assignmentTotal(M, perm);
       if (got < best) {
         const greedy = greedyTotal(M);
-        fail(`infoganAssign on case ${i}: the assignment totals ${got} correct digits, the best permutation ${best}${got === greedy ? `: ${INFOGAN_MISTAKES['greedy']}` : ''}`, { case: i, got, best });
+        const worst = assignmentTotal(M, bestAssignment(M.map((r) => r.map((v) => -v))));
+        const why = got === greedy ? INFOGAN_MISTAKES['greedy'] : got === worst ? INFOGAN_MISTAKES['minimised'] : '';
+        fail(`infoganAssign on case ${i}: the assignment totals ${got} correct digits, the best permutation ${best}${why ? `: ${why}` : ''}`, { case: i, got, best });
       }
       i++;
     }
@@ -262,7 +271,12 @@ function trainImages(): Float32Array {
 async function generateChecked(m: InfoganTrained, z: Float32Array, n: number, where: string): Promise<Float32Array> {
   const x = await m.generate(z, n);
   if (!(x instanceof Float32Array) || x.length !== n * PIXELS) fail(`${where}: generate(z, ${n}) must return a Float32Array of ${n}×${PIXELS} values, got ${x instanceof Float32Array ? `${x.length} values` : typeof x}`);
-  for (let i = 0; i < x.length; i++) if (!(x[i] >= 0 && x[i] <= 1)) fail(`${where}: generated pixel ${i} = ${x[i]}, expected a value in [0, 1]`);
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] >= 0 && x[i] <= 1)) {
+      const tanh = x.every((v) => v >= -1 && v <= 1);
+      fail(`${where}: generated pixel ${i} = ${x[i]}, expected a value in [0, 1]${tanh ? ` (all pixels lie in [−1, 1]: ${INFOGAN_MISTAKES['tanh-output']})` : ''}`);
+    }
+  }
   return x;
 }
 
@@ -297,7 +311,8 @@ const smokeClaim: Claim<InfoganContract> = {
       for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
       const q = await straight.q(b, n);
       if (!q || !(q.logits instanceof Float32Array) || q.logits.length !== n * CAT_DIM || !(q.mean instanceof Float32Array) || q.mean.length !== n * CONT_DIM) {
-        fail(`q(x, ${n}) must return { logits: Float32Array(${n}×${CAT_DIM}), mean: Float32Array(${n}×${CONT_DIM}) }`);
+        const unsplit = q?.logits instanceof Float32Array && q.logits.length === n * (CAT_DIM + CONT_DIM);
+        fail(`q(x, ${n}) must return { logits: Float32Array(${n}×${CAT_DIM}), mean: Float32Array(${n}×${CONT_DIM}) }, got logits of ${q?.logits?.length} values${unsplit ? `: ${INFOGAN_MISTAKES['q-single-head']}` : ''}`);
       }
       if (!q.logits.every(Number.isFinite) || !q.mean.every(Number.isFinite)) fail('q(x, n) returned a non-finite value after 3 training steps');
       if (diff > 1e-4) fail(`stop after 1 step + resume to 3 differs from 3 uninterrupted steps: generated pixels differ by up to ${diff.toExponential(2)} (expected ≤ 1e-4): ${INFOGAN_MISTAKES['resume']}`, { maxDiff: diff });

@@ -22,7 +22,39 @@ export const MDRNN_MISTAKES = {
   sameStep: 'a cell is scheduled in the same step as (or before) a neighbour it depends on',
   cross: 'the context is not just the row and column: h(i,j) depends on every x(i′,j′) with i′ ≤ i and j′ ≤ j (paths go west and north in any order)',
   cnnWidth: 'the CNN receptive field grows by k − 1 per layer: side L(k − 1) + 1, not L·k',
+  bias: 'a bias vector is counted: the MDRNN of the homework, h = φ(W_inᵀx + W_Wᵀh_west + W_Nᵀh_north), has no bias term — (D + 2H)·H weights',
+  recurrentOnly: 'the input weights W_in (D×H) are left out: the weights are W_in, W_W and W_N, (D + 2H)·H',
+  noVectorSum: 'the additions that sum the three H-vectors (W_inᵀx + W_Wᵀh_W + W_Nᵀh_N: 2H per cell) are not counted',
+  skipBoundary: 'the boundary products are skipped: under the stated convention the zero west/north neighbours of the first row and column are still multiplied (skipping them saves 2GH(2H − 1))',
+  pathEdges: 'the edges of the longest path are counted instead of its cells: (1,1) → (G,G) is 2G − 2 moves but 2G − 1 cells, each needing its own step',
+  wholeGrid: 'the MDRNN context is one-sided: h(i,j) sees only cells west and north of it (i′ ≤ i, j′ ≤ j), not the whole grid',
 } as const;
+
+/**
+ * The misconception whose formula the student's function matches on every probe (the first that does), or ''.
+ * Whole functions are compared, not one value: e.g. (D + H)H and 2H² agree whenever D = H.
+ */
+function recogniseFn<A extends number[]>(f: (...a: A) => unknown, bank: [string, (...a: A) => number][], probes: A[]): string {
+  return bank.find(([, g]) => probes.every((a) => {
+    try {
+      return f(...a) === g(...a);
+    } catch {
+      return false;
+    }
+  }))?.[0] ?? '';
+}
+const WEIGHT_PROBES: [number, number][] = [[1, 1], [1, 3], [4, 2], [3, 5], [8, 8]];
+const WEIGHT_MISTAKES: [string, (D: number, H: number) => number][] = [
+  [MDRNN_MISTAKES.oneRecurrent, (D, H) => (D + H) * H],
+  [MDRNN_MISTAKES.bias, (D, H) => (D + 2 * H) * H + H],
+  [MDRNN_MISTAKES.recurrentOnly, (_D, H) => 2 * H * H],
+];
+const OP_PROBES: [number, number, number][] = [[1, 1, 1], [2, 2, 3], [3, 4, 2], [6, 3, 5], [5, 1, 4]];
+const OP_MISTAKES: [string, (G: number, D: number, H: number) => number][] = [
+  [MDRNN_MISTAKES.multsOnly, (G, D, H) => G * G * H * (D + 2 * H)],
+  [MDRNN_MISTAKES.noVectorSum, (G, D, H) => G * G * H * (2 * D + 4 * H - 3)],
+  [MDRNN_MISTAKES.skipBoundary, (G, D, H) => G * G * H * (2 * D + 4 * H - 1) - 2 * G * H * (2 * H - 1)],
+];
 
 const int = (v: unknown, where: string): number => {
   const n = readNumber(v, where);
@@ -46,7 +78,8 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
           const want = countWeights(buildModel(D, H));
           const got = int(impl.mdrnnWeightCount(D, H), `mdrnnWeightCount(${D}, ${H})`);
           if (got !== want) {
-            const m = got === (D + H) * H ? `\n  Recognised mistake: ${MDRNN_MISTAKES.oneRecurrent}.` : '';
+            const named = recogniseFn(impl.mdrnnWeightCount, WEIGHT_MISTAKES, WEIGHT_PROBES);
+            const m = named ? `\n  Recognised mistake: ${named}.` : '';
             fail(`mdrnnWeightCount(D = ${D}, H = ${H}) = ${got}, but the built model (W_in ${D}×${H}, W_W and W_N ${H}×${H}) has ${want} weights.${m}`);
           }
           n++;
@@ -79,7 +112,8 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
           if (want !== opCountFormula(G, D, H)) fail(`internal: instrumented count ${want} ≠ the key's G²H(2D+4H−1) = ${opCountFormula(G, D, H)} (G=${G}, D=${D}, H=${H})`);
           const got = int(impl.mdrnnOpCount(G, D, H), `mdrnnOpCount(${G}, ${D}, ${H})`);
           if (got !== want) {
-            const hint = got === r.mults ? `\n  Recognised mistake: ${MDRNN_MISTAKES.multsOnly}.` : '';
+            const named = recogniseFn(impl.mdrnnOpCount, OP_MISTAKES, OP_PROBES);
+            const hint = named ? `\n  Recognised mistake: ${named}.` : '';
             fail(`mdrnnOpCount(G = ${G}, D = ${D}, H = ${H}) = ${got}, but the instrumented forward pass does ${r.mults} multiplications + ${r.adds} additions = ${want}.${hint}`);
           }
           ratios.push(want / (G * G * H * (D + H)));
@@ -105,7 +139,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         const want = stepsOf(mdrnnGraph(G, G));
         const got = int(impl.mdrnnSteps(G), `mdrnnSteps(${G})`);
         if (got !== want) {
-          const m = got === G * G ? MDRNN_MISTAKES.raster : got === G ? MDRNN_MISTAKES.sameStep : '';
+          const m = got === G * G ? MDRNN_MISTAKES.raster : got === G ? MDRNN_MISTAKES.sameStep : got === want - 1 ? MDRNN_MISTAKES.pathEdges : '';
           fail(`mdrnnSteps(${G}) = ${got}, but the longest path of the dependency graph has ${want} cells (x(1,1) → h(1,1) → … → h(${G},${G})).${m ? `\n  Recognised mistake: ${m}.` : ''}`);
         }
         measured.push(want);
@@ -169,7 +203,9 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
           const d = diffCells(readCells(impl.mdrnnContext(G, i, j), `mdrnnContext(${G}, ${i}, ${j})`), want);
           if (!d.equal) {
             const cross = d.missing.every(([a, b]) => a !== i && b !== j) && !d.extra.length;
-            fail(`mdrnnContext(G = ${G}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${cross ? `\n  Recognised mistake: ${MDRNN_MISTAKES.cross}.` : ''}`);
+            const beyond = !d.missing.length && d.extra.every(([a, b]) => a > i || b > j);
+            const named = cross ? MDRNN_MISTAKES.cross : beyond ? MDRNN_MISTAKES.wholeGrid : '';
+            fail(`mdrnnContext(G = ${G}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${named ? `\n  Recognised mistake: ${named}.` : ''}`);
           }
         }
         evidence[`mdrnnSteps_G${G}`] = stepsOf(g);

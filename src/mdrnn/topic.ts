@@ -16,6 +16,12 @@ export const mdrnnTopic = defineTopic<MdrnnContract>({
     { mistake: 'rows-in-parallel', file: 'fixtures/wrong/mdrnn/rows-in-parallel.ts', rejectedBy: ['mdrnn.steps', 'mdrnn.order'], named: MDRNN_MISTAKES.sameStep },
     { mistake: 'cross-context', file: 'fixtures/wrong/mdrnn/cross-context.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.cross },
     { mistake: 'cnn-field-Lk', file: 'fixtures/wrong/mdrnn/cnn-field-Lk.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.cnnWidth },
+    { mistake: 'weights-with-bias', file: 'fixtures/wrong/mdrnn/weights-with-bias.ts', rejectedBy: ['mdrnn.weights'], named: MDRNN_MISTAKES.bias },
+    { mistake: 'weights-recurrent-only', file: 'fixtures/wrong/mdrnn/weights-recurrent-only.ts', rejectedBy: ['mdrnn.weights'], named: MDRNN_MISTAKES.recurrentOnly },
+    { mistake: 'ops-no-vector-sum', file: 'fixtures/wrong/mdrnn/ops-no-vector-sum.ts', rejectedBy: ['mdrnn.ops'], named: MDRNN_MISTAKES.noVectorSum },
+    { mistake: 'ops-skip-boundary', file: 'fixtures/wrong/mdrnn/ops-skip-boundary.ts', rejectedBy: ['mdrnn.ops'], named: MDRNN_MISTAKES.skipBoundary },
+    { mistake: 'steps-path-edges', file: 'fixtures/wrong/mdrnn/steps-path-edges.ts', rejectedBy: ['mdrnn.steps'], named: MDRNN_MISTAKES.pathEdges },
+    { mistake: 'context-whole-grid', file: 'fixtures/wrong/mdrnn/context-whole-grid.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.wholeGrid },
     { mistake: 'order-not-array', file: 'fixtures/wrong/mdrnn/order-not-array.ts', rejectedBy: ['mdrnn.order'], named: 'mdrnnOrder(1) should return an array of steps' },
   ],
 });

@@ -21,6 +21,25 @@ export const MOMENTUM_MISTAKES: Record<Exclude<InverseVariant, 'correct'>, strin
   'times-beta': 'p(k) is multiplied by β instead of divided: p(k) = (p(k+1) + α∇J(θ(k)))/β',
 };
 
+/** Wrong Jacobians of the step, each derived from the right one. */
+export const JACOBIAN_MISTAKES = {
+  sign: 'the sign of −α∇J is lost: ∂p(k+1)/∂θ(k) = −αH, not +αH',
+  'old-p': 'θ(k+1) = θ(k) + p(k+1), not θ(k) + p(k): the θ rows are [I − αH, βI] (through p(k+1)), not [I, I]',
+  transposed: 'the Jacobian is transposed: row i holds the derivatives of output i, ∂s(k+1)_i/∂s(k)_j in row i, column j',
+} as const;
+type JacobianVariant = keyof typeof JACOBIAN_MISTAKES;
+
+function jacobianVariant(J: number[][], D: number, alpha: number, H: number[][], v: JacobianVariant): number[][] {
+  if (v === 'transposed') return J.map((row, r) => row.map((_, c) => J[c][r]));
+  return J.map((row, r) =>
+    row.map((x, c) => {
+      if (v === 'sign') return r >= D && c < D ? alpha * H[r - D][c] : x;
+      // old-p: the θ rows become [I, I]
+      return r < D ? (r % D === c % D ? 1 : 0) : x;
+    }),
+  );
+}
+
 const EPS = 2 ** -52;
 
 interface Spec {
@@ -215,7 +234,14 @@ export const momentumClaims: Claim<MomentumContract>[] = [
             for (let r = 0; r < 2 * D; r++) fd[r][j] = (m2[r] - 8 * m1[r] + 8 * p1[r] - p2[r]) / (12 * h);
           }
           const cmp = compareTensor('J', got, toTensor(fd), 1e-7);
-          if (!cmp.pass) fail(`The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)`);
+          if (!cmp.pass) {
+            const J = jacobian(s0.theta, c.hess, s.alpha, s.beta);
+            const m = (Object.keys(JACOBIAN_MISTAKES) as JacobianVariant[]).find((v) => {
+              const w = jacobianVariant(J, D, s.alpha, c.hess(s0.theta), v);
+              return !compareTensor('v', toTensor(w), toTensor(J), 1e-9).pass && compareTensor('v', got, toTensor(w), 1e-9).pass;
+            });
+            fail(`The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  Recognised mistake: ${JACOBIAN_MISTAKES[m]}` : ''}`);
+          }
           return { relErr: cmp.relErr };
         },
         { numRuns: ctx.runs(30), seed: ctx.seed, examples, show },

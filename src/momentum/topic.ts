@@ -1,5 +1,5 @@
 import { defineTopic } from '../claims/types.ts';
-import { MOMENTUM_MISTAKES, momentumClaims } from './claims.ts';
+import { JACOBIAN_MISTAKES, MOMENTUM_MISTAKES, momentumClaims } from './claims.ts';
 import { momentumContract, type MomentumContract } from './contract.ts';
 import { momentumReference } from './reference.ts';
 
@@ -15,7 +15,10 @@ export const momentumTopic = defineTopic<MomentumContract>({
     { mistake: 'times-beta', file: 'fixtures/wrong/momentum/times-beta.ts', rejectedBy: ['momentum.inverse'], named: MOMENTUM_MISTAKES['times-beta'] },
     { mistake: 'det-zero-rank-D', file: 'fixtures/wrong/momentum/det-zero-rank-D.ts', rejectedBy: ['momentum.det'], named: 'det = 0 / "rank D"' },
     { mistake: 'det-beta', file: 'fixtures/wrong/momentum/det-beta.ts', rejectedBy: ['momentum.det'], named: 'det = β: the β block is D×D' },
-    { mistake: 'jacobian-sign', file: 'fixtures/wrong/momentum/jacobian-sign.ts', rejectedBy: ['momentum.jacobian'], named: 'The Jacobian disagrees with central differences' },
+    { mistake: 'det-beta-2D', file: 'fixtures/wrong/momentum/det-beta-2D.ts', rejectedBy: ['momentum.det'], named: 'det = β^{2D}' },
+    { mistake: 'jacobian-sign', file: 'fixtures/wrong/momentum/jacobian-sign.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.sign },
+    { mistake: 'jacobian-old-p', file: 'fixtures/wrong/momentum/jacobian-old-p.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES['old-p'] },
+    { mistake: 'jacobian-transposed', file: 'fixtures/wrong/momentum/jacobian-transposed.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.transposed },
     { mistake: 'missing-p', file: 'fixtures/wrong/momentum/missing-p.ts', rejectedBy: ['momentum.inverse'], named: 'momentumInverse(…): the field `p` is missing' },
   ],
 });

@@ -24,12 +24,17 @@ export const PIXELCNN_MISTAKES = {
   mdrnnPipeline: 'the layers pipeline: layer l at (r, c) can start as soon as layer l − 1 at (r, c) and layer l at its west and north neighbours are done, so the wavefronts of the d layers overlap — H + W + d − 2 steps, Θ(H + W + d), not Θ(d(H + W))',
   blindSpot: 'stacked masked convolutions have a blind spot: pixels above and to the right that precede (r, c) in raster order are never reached, so the context is not the whole causal window',
   mdrnnRegion: 'the MDRNN (west and north connections) sees the upper-left rectangle r′ ≤ r, c′ ≤ c — not every pixel before (r, c) in raster order',
+  mdrnnConnK: 'each MDRNN hidden vector of k channels receives three k×k weight matrices (bottom-up, west, north): 3k² connections per pixel and layer, not 3',
+  constSteps: 'the layers are sequential: layer l needs layer l − 1’s outputs, so the PixelCNN needs d steps, not O(1)',
+  mdrnnNoRecurrence: 'the MDRNN recurrence is over the hidden states h^{(i−1,j)}, h^{(i,j−1)} (the homework’s x there is a typo): each layer is a wavefront of H + W − 1 steps, so O(d) would hold only without the recurrence',
+  selfInContext: 'the pixel itself is not in its own context: it is what the model predicts, so the first layer uses mask A (no centre tap); mask B everywhere lets x_{r,c} see itself',
 } as const;
 
 const KNOWN_WRONG: Record<string, [string, string][]> = {
   connections: [['d k H W', PIXELCNN_MISTAKES.connK], ['k^2 H W', PIXELCNN_MISTAKES.connD], ['d H W', PIXELCNN_MISTAKES.connK]],
-  pixelSteps: [['H W', PIXELCNN_MISTAKES.pixelSteps], ['d H W', PIXELCNN_MISTAKES.pixelSteps], ['d (H + W)', PIXELCNN_MISTAKES.pixelSteps]],
-  mdrnnSteps: [['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline], ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel]],
+  mdrnnConnections: [['d k H W', PIXELCNN_MISTAKES.connK], ['k^2 H W', PIXELCNN_MISTAKES.connD], ['d H W', PIXELCNN_MISTAKES.mdrnnConnK]],
+  pixelSteps: [['H W', PIXELCNN_MISTAKES.pixelSteps], ['d H W', PIXELCNN_MISTAKES.pixelSteps], ['d (H + W)', PIXELCNN_MISTAKES.pixelSteps], ['1', PIXELCNN_MISTAKES.constSteps]],
+  mdrnnSteps: [['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline], ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['d', PIXELCNN_MISTAKES.mdrnnNoRecurrence]],
 };
 
 function readO(v: unknown, name: string): Expr {
@@ -135,7 +140,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         if (e !== mdrnnConnections(d, k, H, W)) fail(`internal: MDRNN exact count ${mdrnnConnections(d, k, H, W)} ≠ graph ${e}`);
         graphs++;
       }
-      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', 'the MDRNN\'s connections', (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections);
+      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', 'the MDRNN\'s connections', (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.mdrnnConnections);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: mdrnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -192,7 +197,9 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         if (!diff.equal) {
           const window = causalWindow(H, W, d, k, r, c);
           const noBlind = !same(want, window) && same(got, window);
-          fail(`pixelcnnContext(H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${noBlind ? `\n  Recognised mistake: ${PIXELCNN_MISTAKES.blindSpot}.` : ''}`);
+          const self = diff.extra.some(([a, b]) => a === r && b === c);
+          const named = noBlind ? PIXELCNN_MISTAKES.blindSpot : self ? PIXELCNN_MISTAKES.selfInContext : '';
+          fail(`pixelcnnContext(H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${named ? `\n  Recognised mistake: ${named}.` : ''}`);
         }
         const blindSpot = causalWindow(H, W, d, k, r, c).length - want.length;
         ev[`pixelcnn_d${d}_k${k}_at${r},${c}_context`] = want.length;

@@ -17,6 +17,11 @@ export const pixelcnnTopic = defineTopic<PixelcnnContract>({
     { mistake: 'unknown-variable', file: 'fixtures/wrong/pixelcnn/unknown-variable.ts', rejectedBy: ['pixelcnn.connections'], named: 'unknown variable "n"' },
     { mistake: 'no-blind-spot', file: 'fixtures/wrong/pixelcnn/no-blind-spot.ts', rejectedBy: ['pixelcnn.context'], named: PIXELCNN_MISTAKES.blindSpot },
     { mistake: 'mdrnn-causal-past', file: 'fixtures/wrong/pixelcnn/mdrnn-causal-past.ts', rejectedBy: ['pixelcnn.context'], named: PIXELCNN_MISTAKES.mdrnnRegion },
+    { mistake: 'connections-one-layer', file: 'fixtures/wrong/pixelcnn/connections-one-layer.ts', rejectedBy: ['pixelcnn.connections', 'pixelcnn.mdrnn-connections'], named: PIXELCNN_MISTAKES.connD },
+    { mistake: 'mdrnn-connections-dHW', file: 'fixtures/wrong/pixelcnn/mdrnn-connections-dHW.ts', rejectedBy: ['pixelcnn.mdrnn-connections'], named: PIXELCNN_MISTAKES.mdrnnConnK },
+    { mistake: 'steps-constant', file: 'fixtures/wrong/pixelcnn/steps-constant.ts', rejectedBy: ['pixelcnn.steps'], named: PIXELCNN_MISTAKES.constSteps },
+    { mistake: 'mdrnn-steps-d', file: 'fixtures/wrong/pixelcnn/mdrnn-steps-d.ts', rejectedBy: ['pixelcnn.mdrnn-steps'], named: PIXELCNN_MISTAKES.mdrnnNoRecurrence },
+    { mistake: 'context-includes-self', file: 'fixtures/wrong/pixelcnn/context-includes-self.ts', rejectedBy: ['pixelcnn.context'], named: PIXELCNN_MISTAKES.selfInContext },
     { mistake: 'unbalanced', file: 'fixtures/wrong/pixelcnn/unbalanced.ts', rejectedBy: ['pixelcnn.steps'], named: 'unbalanced parentheses' },
   ],
 });

@@ -19,6 +19,12 @@ import { toTensor } from '../verify/tensor.ts';
 import { stackForward, stackGradNorms, type BlockFlags, type ResBlockParams, type Variant } from './blocks.ts';
 import type { ResnetContract } from './contract.ts';
 
+/** Wrong answers to "which is easier to train" that the gradient-ratio claim names. */
+export const RESNET_ANSWER_MISTAKES = {
+  noDifference: 'The measurement disagrees with "no difference"',
+  original: 'the original ResNet block (He et al. 2015) is the post-activation one; the identity-mapping paper (He et al. 2016) introduced pre-activation',
+} as const;
+
 const refs = { course: 'CSE891', hw: 'HW3', problem: 3, part: '2' } as const;
 const FWD_TOL = 1e-10;
 
@@ -174,15 +180,15 @@ export const resnetClaims: Claim<ResnetContract>[] = [
       const a = impl.resnetEasierToTrain.trim().toLowerCase();
       const pre = /^pre[- ]?activation$|^pre$/.test(a);
       if (!pre) {
-        fail(
-          [
-            `resnetEasierToTrain is ${JSON.stringify(impl.resnetEasierToTrain)}; expected 'pre-activation'.`,
-            /post/.test(a)
-              ? `  The measurement disagrees with post-activation: at depth 100 the first/last-block gradient-norm ratio is ${fmtNum(curves.post[100])} for post-activation vs ${fmtNum(curves.pre[100])} for pre-activation; with zeroed branches only the pre-activation stack is the identity.`
-              : "  Answer with 'pre-activation' or 'post-activation'.",
-          ].join('\n'),
-          ev,
-        );
+        const measured = `at depth 100 the first/last-block gradient-norm ratio is ${fmtNum(curves.post[100])} for post-activation vs ${fmtNum(curves.pre[100])} for pre-activation`;
+        const why = /post/.test(a)
+          ? `  The measurement disagrees with post-activation: ${measured}; with zeroed branches only the pre-activation stack is the identity.`
+          : /original|\bv1\b/.test(a)
+            ? `  ${RESNET_ANSWER_MISTAKES.original}, and the measurement disagrees with post-activation: ${measured}.`
+            : /\b(both|same|neither|equal(ly)?|no difference)\b/.test(a)
+              ? `  ${RESNET_ANSWER_MISTAKES.noDifference}: ${measured} (a factor ${fmtNum(curves.post[100] / curves.pre[100])}). Both have shortcuts, but only the pre-activation shortcut is a pure identity; post-activation puts a ReLU (and the BN-normalised branch) on the main path of every block.`
+              : '';
+        fail([`resnetEasierToTrain is ${JSON.stringify(impl.resnetEasierToTrain)}; expected 'pre-activation'.`, why || "  Answer with 'pre-activation' or 'post-activation'."].join('\n'), ev);
       }
       ctx.note(`gradient-norm ratio first/last block at depth 100 (median of 3): post ${fmtNum(curves.post[100])}, pre ${fmtNum(curves.pre[100])}`);
       return ev;
