@@ -1,13 +1,16 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
-// Mutation testing (npm run mutation) runs the default-suite specs of the reference code only:
+// Mutation testing (npm run mutation) runs the default-suite specs against each mutated reference:
 // the training topics (slow/gpu) are outside its scope, and tags cannot be filtered from config.
+// Each claim runs a quarter of its random cases (its hand-picked examples all), and of the known-wrong
+// block only the rejections run (they cover the mistake variants the diagnosis computes).
 export default mergeConfig(
   base,
   defineConfig({
     test: {
       exclude: ['spec/cifar*.spec.ts', 'spec/infogan*.spec.ts', 'spec/training*.spec.ts', 'spec/grading*.spec.ts', 'spec/backend.spec.ts', 'spec/cli.spec.ts', 'node_modules/**'],
+      env: { DLSPEC_RUN_SCALE: '0.25', DLSPEC_KNOWN_WRONG: 'rejections' },
     },
   }),
 );

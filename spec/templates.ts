@@ -22,8 +22,24 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * DLSPEC_RUN_SCALE (a number in (0, 1]) scales every claim's number of random cases, and
+ * DLSPEC_KNOWN_WRONG=rejections keeps of the known-wrong block only the rejections (not the check that
+ * every other claim still passes): mutation testing (vitest.stryker.config.ts) runs the specs against
+ * each mutated reference, where a first failing case is all it needs, and the rejections still cover
+ * the mistake variants the diagnosis computes from reference code.
+ */
+function runScaleFromEnv(): number {
+  const raw = process.env.DLSPEC_RUN_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const v = Number(raw);
+  if (!(v > 0 && v <= 1)) throw new Error(`DLSPEC_RUN_SCALE should be a number in (0, 1], got '${raw}'`);
+  return v;
+}
+
 export function specTopic<C>(topic: Topic<C>): void {
   const choice = subjectFromEnv();
+  const runScale = runScaleFromEnv();
   describe(topic.title, () => {
     let impl: Partial<C> = topic.reference;
     beforeAll(async () => {
@@ -45,13 +61,14 @@ export function specTopic<C>(topic: Topic<C>): void {
           },
         },
         async ({ task }) => {
-          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode }));
+          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale }));
           task.meta.evidence = r.evidence;
           if (!r.passed) expect.fail(`${claim.id} failed:\n${r.message}`);
         },
       );
     }
     if (choice.mode === 'reference' && topic.knownWrong.length) {
+      const onlyRejections = process.env.DLSPEC_KNOWN_WRONG === 'rejections';
       describe('known-wrong implementations are rejected, with the mistake named', () => {
         for (const w of topic.knownWrong) {
           const claimOf = (id: string) => topic.claims.find((c) => c.id === id)!;
@@ -71,7 +88,7 @@ export function specTopic<C>(topic: Topic<C>): void {
             for (const id of now) messages[id] = await rejects(mod, id);
             // …and it loses exactly those points: every other claim it can answer still passes
             // (checked on a tenth of the cases, to keep the default suite fast)
-            for (const claim of topic.claims) {
+            for (const claim of onlyRejections ? [] : topic.claims) {
               if (w.rejectedBy.includes(claim.id) || claim.tags?.length) continue;
               if (!claim.uses.every((u) => u in (mod as object))) continue;
               const r = await runClaim(claim, mod, topic.contract, makeContext({ seed: choice.seed, runScale: 0.1, thorough: false }));
