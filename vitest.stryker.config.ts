@@ -10,6 +10,8 @@ export default mergeConfig(
   defineConfig({
     test: {
       exclude: ['spec/cifar*.spec.ts', 'spec/infogan*.spec.ts', 'spec/training*.spec.ts', 'spec/grading*.spec.ts', 'spec/backend.spec.ts', 'spec/cli.spec.ts', 'node_modules/**'],
+      // modules stay loaded between mutants (mutant switching is a run-time flag): no re-import of tfjs per file
+      isolate: false,
       env: { DLSPEC_RUN_SCALE: '0.25', DLSPEC_KNOWN_WRONG: 'rejections' },
     },
   }),
