@@ -15,7 +15,7 @@ import { makeContext } from '../src/claims/run.ts';
 import type { KnownWrong, Topic } from '../src/claims/types.ts';
 import { formatMarkdown, formatReport, formatText } from '../src/grading/format.ts';
 import { cleanup, EMPTY_SUBMISSION, knownWrongBundle, knownWrongSubmission, REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
-import { crashResults, gradescopeResults, gradeSubmission, resolveSeed, summarizeEvidence, type GradeReport } from '../src/grading/grade.ts';
+import { crashResults, defaultParallel, gradescopeResults, gradeSubmission, resolveSeed, summarizeEvidence, type GradeReport } from '../src/grading/grade.ts';
 import { buildKey, evidenceMarkdown, keyMarkdown } from '../src/grading/key.ts';
 import { coursesWithClaims, isExtraCredit, refsOf, rubricFor, topicMeta } from '../src/grading/rubric.ts';
 import { describeExit, nodeArgs } from '../src/grading/sandbox.ts';
@@ -35,8 +35,9 @@ export const synthParamCount = 'n^2 + n';
 export function synthSpin(): number { return 42; }
 `;
 const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
+// one check runner unless a test asks for more: the process counts below are those of one runner
 const gradeSynth = (dir: string, opts: Parameters<typeof gradeSubmission>[1] = {}) =>
-  gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], ...opts });
+  gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], parallel: 1, ...opts });
 const status = (r: GradeReport) => Object.fromEntries(Object.values(r.claims).map((c) => [c.id, c.status]));
 
 /** default-suite claims of the registry (what the grader runs by default) */
@@ -97,7 +98,7 @@ describe('grading the example submissions (registry topics)', () => {
     const gs = gradescopeResults(ref) as { score: number; tests: { status: string; number: string; max_score: number }[] };
     expect(gs.score).toBeCloseTo(ref.score, 9);
     expect(gs.tests.every((t) => t.status === 'passed')).toBe(true);
-    expect(ref.processes).toBe(1);
+    expect(ref.processes).toBe(defaultParallel()); // one process per check runner, none restarted
   });
 
   test('fixtures/submissions/empty scores 0 with a message per item', async () => {
@@ -166,6 +167,17 @@ describe('robustness, variants and visibility (synthetic topic)', () => {
     expect(gs.output).toContain('synth.trained');
     expect(formatText(r)).toContain('synth.trained — not graded in this run');
   }, 60_000);
+
+  test('two check runners give the same grade as one, each item graded once; an endless loop still costs only its item', async () => {
+    for (const src of [SYNTH_REF, SYNTH_REF.replace('return 42;', 'for (;;) {}')]) {
+      const one = await gradeSynth(synth(src));
+      const two = await gradeSynth(synth(src), { parallel: 2 });
+      expect(status(two)).toEqual(status(one));
+      expect(two.score).toBe(one.score);
+      expect(two.tests.map((t) => [t.claimId, t.score, t.output])).toEqual(one.tests.map((t) => [t.claimId, t.score, t.output]));
+      expect(two.processes).toBe(2);
+    }
+  }, 90_000);
 
   test('a slow item is graded when its tag is included', async () => {
     const r = await gradeSynth(synth(SYNTH_REF), { includeTags: ['slow'], claimIds: ['synth.trained'] });

@@ -5,7 +5,7 @@
  *                               run the claims in-process against the reference or a submission
  *   dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all]
  *                    [--format text|md|json] [--seed S | --student-id ID] [--tags slow,gpu]
- *                    [--topic ID[,ID]] [--scale X] [--timeout-ms N] [--memory-mb N] [--isolation strict|process] [--verbose]
+ *                    [--topic ID[,ID]] [--scale X] [--timeout-ms N] [--memory-mb N] [--parallel N] [--isolation strict|process] [--verbose]
  *                               grade a student's folder in a child process; writes Gradescope's results.json
  *   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID[,ID]] [--out-dir out]
  *                               the answer key: answers, evidence measured by this run, figures
@@ -31,7 +31,7 @@ const USAGE = `usage:
   dlspec check [--submission DIR] [--seed S] [--topic ID]
   dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all] [--format text|md|json]
                    [--seed S | --student-id ID] [--tags slow,gpu] [--topic ID,...] [--scale X]
-                   [--timeout-ms N] [--memory-mb N] [--isolation strict|process] [--verbose]
+                   [--timeout-ms N] [--memory-mb N] [--parallel N] [--isolation strict|process] [--verbose]
   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]
   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] [--tags …] [--scale X]
   dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …]`;
@@ -63,6 +63,7 @@ async function grade(rest: string[]): Promise<number> {
       topicIds: list(arg(rest, '--topic')),
       runScale: num('--scale'),
       topicsModule: arg(rest, '--topics-module'),
+      parallel: num('--parallel'),
       sandbox: {
         ...(num('--timeout-ms') ? { defaultTimeoutMs: num('--timeout-ms') } : {}),
         ...(num('--memory-mb') ? { memoryMb: num('--memory-mb') } : {}),

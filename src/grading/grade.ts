@@ -10,13 +10,14 @@
  * submission: a missing folder, a module that does not load, a crash or a time-out each become
  * failed items with a message.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
 import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
-import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions } from './sandbox.ts';
+import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
 import { submissionEntry } from './subject.ts';
 
 /**
@@ -41,6 +42,34 @@ export interface GradeOptions {
   /** module exporting `topics` (default the registry) — tests use their own */
   topicsModule?: string;
   sandbox?: Partial<Omit<SandboxOptions, 'seed' | 'runScale' | 'topicsModule'>>;
+  /**
+   * Check runners working at once on this submission, each with its own sandbox and its share of
+   * the items (dealt round-robin, so the same seed gives the same split and the same grade).
+   * Default: 2 where the machine has 2 or more cores, else 1; `grade-all` uses 1 per submission
+   * (it already keeps every core busy with other students).
+   */
+  parallel?: number;
+}
+
+/** The default number of check runners for one submission. */
+export const defaultParallel = (): number => Math.min(2, Math.max(1, availableParallelism()));
+
+/** Several runs' outcomes as one. */
+function mergeRuns(runs: SandboxRun[]): SandboxRun {
+  if (runs.length === 1) return runs[0];
+  const first = runs[0];
+  return {
+    topics: runs.find((r) => r.topics)?.topics,
+    ids: runs.flatMap((r) => r.ids),
+    results: new Map(runs.flatMap((r) => [...r.results])),
+    loadError: runs.find((r) => r.loadError)?.loadError,
+    exports: first.exports,
+    processes: runs.reduce((s, r) => s + r.processes, 0),
+    outputTail: runs.map((r) => r.outputTail).filter(Boolean).join('\n').slice(-4000),
+    rejectedMessages: runs.reduce((s, r) => s + r.rejectedMessages, 0),
+    sandboxStarts: runs.some((r) => r.sandboxStarts !== undefined) ? runs.reduce((s, r) => s + (r.sandboxStarts ?? 0), 0) : undefined,
+    confinement: runs.find((r) => r.confinement)?.confinement,
+  };
 }
 
 export type ItemStatus = 'passed' | 'failed' | 'skipped';
@@ -252,12 +281,19 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   };
 
   const sb = { ...defaultSandboxOptions, ...opts.sandbox };
-  const run = await runInSandbox(
-    entry ?? '',
-    entry ? path.dirname(entry) : path.resolve(dir),
-    (topics) => makePlan(topics).toRun,
-    { ...sb, seed, runScale, topicsModule: opts.topicsModule },
-    entryError,
+  const parallel = Math.max(1, Math.floor(opts.parallel ?? defaultParallel()));
+  const run = mergeRuns(
+    await Promise.all(
+      Array.from({ length: parallel }, (_, k) =>
+        runInSandbox(
+          entry ?? '',
+          entry ? path.dirname(entry) : path.resolve(dir),
+          (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
+          { ...sb, seed, runScale, topicsModule: opts.topicsModule },
+          entryError,
+        ),
+      ),
+    ),
   );
   let loadError = run.loadError ?? entryError;
   if (!plan) {
