@@ -2,11 +2,15 @@
  * Survivors of the last `npm run mutation`, from reports/mutation/mutation.json, with the source line.
  *
  *   npx tsx scripts/mutation-survivors.mts            # per-file score, then every survivor / no-coverage mutant
+ *   npx tsx scripts/mutation-survivors.mts A.json B.json   # several reports merged (a file in a later one replaces it)
  */
 import { readFileSync } from 'node:fs';
 
 interface Mutant { id: string; mutatorName: string; replacement?: string; status: string; location: { start: { line: number; column: number }; end: { line: number; column: number } } }
-const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: Mutant[] }> };
+type Report = { files: Record<string, { source: string; mutants: Mutant[] }> };
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+const report: Report = { files: {} };
+for (const p of paths) Object.assign(report.files, (JSON.parse(readFileSync(p, 'utf8')) as Report).files);
 const bad = new Set(['Survived', 'NoCoverage']);
 let killed = 0, total = 0;
 for (const [file, f] of Object.entries(report.files)) {

@@ -91,7 +91,7 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
       const t = performance.now();
       let results: Record<string, unknown>;
       try {
-        const r = await gradeSubmission(dir, { parallel: Math.max(1, Math.floor(availableParallelism() / jobs)), ...opts, studentId: opts.sameSeed || opts.seed !== undefined ? opts.studentId : student });
+        const r = await gradeSubmission(dir, { ...opts, studentId: opts.sameSeed || opts.seed !== undefined ? opts.studentId : student });
         rows[i] = rowOf(student, r);
         results = gradescopeResults(r);
       } catch (e) {

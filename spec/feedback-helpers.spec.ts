@@ -1,0 +1,59 @@
+/**
+ * Feedback helpers that mutation testing found checked only through a few fixtures' messages:
+ * the MDRNN/PixelCNN cell-set reader and diff (what a student reads when a dependency set is
+ * wrong) and the CNN parameter table's errors and layer names.
+ */
+import { describe, expect, test } from 'vitest';
+import { diffCells, diffMessage, readCells, showCells, type CellPair } from '../src/mdrnn/cells.ts';
+import { cnnParamTable } from '../src/cnnparams/reference.ts';
+
+describe('cell sets (mdrnn, pixelcnn)', () => {
+  test('readCells accepts pairs of integers and names what is wrong otherwise', () => {
+    expect(readCells([[0, 1], [2, 3]], 'deps')).toEqual([[0, 1], [2, 3]]);
+    expect(readCells([], 'deps')).toEqual([]);
+    expect(() => readCells('x', 'deps')).toThrow(/^deps: expected an array of \[a, b\] cell pairs, got /);
+    expect(() => readCells([[0, 1], [1]], 'deps')).toThrow(/^deps\[1\]: expected a pair of integers \[a, b\], got /);
+    expect(() => readCells([[0, 1, 2]], 'deps')).toThrow(/^deps\[0\]: expected a pair of integers/);
+    expect(() => readCells([[0, 0.5]], 'deps')).toThrow(/^deps\[0\]: expected a pair of integers/);
+    expect(() => readCells([5], 'deps')).toThrow(/^deps\[0\]: expected a pair of integers/);
+  });
+
+  test('diffCells finds missing, extra and duplicate cells; diffMessage says each', () => {
+    const want: CellPair[] = [[0, 0], [0, 1], [1, 0]];
+    expect(diffCells([[1, 0], [0, 0], [0, 1]], want)).toEqual({ equal: true, missing: [], extra: [], duplicates: 0 });
+    const d = diffCells([[0, 0], [0, 0], [2, 2]], want);
+    expect(d).toEqual({ equal: false, missing: [[0, 1], [1, 0]], extra: [[2, 2]], duplicates: 1 });
+    expect(diffMessage(d)).toBe('missing 2 cells: (0,1) (1,0); 1 cells that it does not depend on: (2,2); 1 duplicate entries');
+    expect(diffMessage(diffCells([[0, 0], [0, 1], [1, 0], [1, 0]], want), 'pixels')).toBe('1 duplicate entries');
+    expect(diffCells([[0, 0], [0, 1], [1, 0], [1, 0]], want).equal).toBe(false);
+    expect(diffMessage(diffCells([[0, 0]], want), 'pixels')).toBe('missing 2 pixels: (0,1) (1,0)');
+    expect(diffMessage(diffCells(want, want))).toBe('');
+    const many = Array.from({ length: 10 }, (_, i) => [i, i] as CellPair);
+    expect(showCells(many)).toBe('(0,0) (1,1) (2,2) (3,3) (4,4) (5,5) (6,6) (7,7) … (10 in all)');
+    expect(showCells(many.slice(0, 8))).toBe('(0,0) (1,1) (2,2) (3,3) (4,4) (5,5) (6,6) (7,7)');
+    expect(showCells(many, 2)).toBe('(0,0) (1,1) … (10 in all)');
+  });
+});
+
+describe('CNN parameter table', () => {
+  const conv = (kernel: number, filters: number, padding = 0) => ({ kind: 'conv' as const, kernel, filters, padding });
+  test('layer names, shapes and the errors for impossible architectures', () => {
+    const rows = cnnParamTable({ input: [8, 8, 3], layers: [conv(3, 4, 1), { kind: 'pool', size: 2, stride: 2 }, conv(3, 2), { kind: 'dense', units: 5 }, { kind: 'dense', units: 2, bias: false }] } as never);
+    expect(rows.map((r) => [r.layer, r.output, r.weights, r.biases, r.params])).toEqual([
+      ['conv3-4 (pad 1)', [8, 8, 4], 108, 4, 112],
+      ['maxpool 2×2/2', [4, 4, 4], 0, 0, 0],
+      ['conv3-2', [2, 2, 2], 72, 2, 74],
+      ['FC-5', [5], 40, 5, 45],
+      ['FC-2', [2], 10, 0, 10],
+    ]);
+    expect(cnnParamTable({ input: [5, 5, 1], layers: [{ ...conv(3, 1), stride: 2 }] } as never)[0].output).toEqual([2, 2, 1]);
+    expect(cnnParamTable({ input: [3, 3, 1], layers: [conv(3, 1)] } as never)[0].output).toEqual([1, 1, 1]);
+    expect(cnnParamTable({ input: [2, 2, 1], layers: [{ kind: 'pool', size: 2, stride: 2 }] } as never)[0].output).toEqual([1, 1, 1]);
+    expect(() => cnnParamTable({ input: [2, 4, 1], layers: [conv(3, 1)] } as never)).toThrow('conv3-1 makes the map empty');
+    expect(() => cnnParamTable({ input: [4, 2, 1], layers: [conv(3, 1)] } as never)).toThrow('conv3-1 makes the map empty');
+    expect(() => cnnParamTable({ input: [1, 4, 1], layers: [{ kind: 'pool', size: 2, stride: 2 }] } as never)).toThrow('maxpool 2/2 makes the map empty');
+    expect(() => cnnParamTable({ input: [4, 1, 1], layers: [{ kind: 'pool', size: 2, stride: 2 }] } as never)).toThrow('maxpool 2/2 makes the map empty');
+    expect(() => cnnParamTable({ input: [4, 4, 1], layers: [{ kind: 'dense', units: 3 }, conv(1, 1)] } as never)).toThrow('a conv layer after a dense layer');
+    expect(() => cnnParamTable({ input: [4, 4, 1], layers: [{ kind: 'dense', units: 3 }, { kind: 'pool', size: 2, stride: 2 }] } as never)).toThrow('a pool layer after a dense layer');
+  });
+});
