@@ -57,3 +57,37 @@ describe('CNN parameter table', () => {
     expect(() => cnnParamTable({ input: [4, 4, 1], layers: [{ kind: 'dense', units: 3 }, { kind: 'pool', size: 2, stride: 2 }] } as never)).toThrow('a pool layer after a dense layer');
   });
 });
+
+describe('He initialization helpers and the AlexNet graph checker', async () => {
+  const { fanIn, fanOut, heStd, heWeights } = await import('../src/init/he.ts');
+  const { makeRng } = await import('../src/verify/rng.ts');
+  const { analyse } = await import('../src/alexnet/graph.ts');
+  test('fan-in/out name a wrong shape; a seed and the Rng it makes give the same weights; the uniform draw has He variance inside ±√3·std', () => {
+    expect(() => fanIn([3])).toThrow('fanIn: expected a dense [in,out] or conv [kh,kw,cin,cout] weight shape, got [3]');
+    expect(() => fanOut([1, 2, 3])).toThrow('fanOut: expected a dense [in,out] or conv [kh,kw,cin,cout] weight shape, got [1,2,3]');
+    const shape = [20, 30] as const;
+    const a = heWeights(shape, 7), b = heWeights(shape, makeRng(7));
+    expect(a.length).toBe(600);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const u = heWeights([200, 100], 3, { distribution: 'uniform' });
+    const std = heStd(200), bound = Math.sqrt(3) * std;
+    expect(u.length).toBe(20_000);
+    expect(u.every((v) => Math.abs(v) <= bound)).toBe(true);
+    expect(Math.max(...u.map(Math.abs))).toBeGreaterThan(0.98 * bound); // fills the interval
+    const varU = u.reduce((s, v) => s + v * v, 0) / u.length;
+    expect(Math.abs(varU / std ** 2 - 1)).toBeLessThan(0.05); // 20,000 draws: sd of the ratio ≈ 0.9%
+    const n = heWeights([200, 100], 3);
+    expect(Math.max(...n.map(Math.abs))).toBeGreaterThan(bound); // a normal draw exceeds ±√3·std somewhere
+    const varN = n.reduce((s, v) => s + v * v, 0) / n.length;
+    expect(Math.abs(varN / std ** 2 - 1)).toBeLessThan(0.05);
+  });
+
+  test('analyse() names an input read before it is defined and a concatenation of maps of different sizes', () => {
+    const conv = { op: 'conv' as const, stage: 'conv1', gpu: 0 as const, filters: 2, kernel: 3, stride: 1, padding: 0, poolAfter: false };
+    expect(() => analyse([{ id: 'image', op: 'input', shape: [8, 8, 3] }, { id: 'c', ...conv, inputs: ['nope'] }] as never)).toThrow('c reads nope, which is not defined before it');
+    const two = (s: [number, number, number]) => [{ id: 'a', op: 'input', shape: [8, 8, 3] }, { id: 'b', op: 'input', shape: s }, { id: 'c', ...conv, inputs: ['a', 'b'] }] as never;
+    expect(analyse(two([8, 8, 5])).get('c')!.shape).toEqual([6, 6, 2]);
+    for (const s of [[7, 8, 3], [8, 7, 3]] as [number, number, number][]) expect(() => analyse(two(s))).toThrow('c: its inputs have different map sizes');
+    expect(() => analyse([{ id: 'a', op: 'input', shape: [8, 8, 3] }, { id: 'b', op: 'input', shape: [8, 8] }, { id: 'c', ...conv, inputs: ['a', 'b'] }] as never)).toThrow('c: its inputs have different map sizes');
+  });
+});

@@ -206,6 +206,12 @@ export const mlpClaims: Claim<MlpContract>[] = [
         { numRuns: ctx.runs(25), seed: ctx.seed, show },
       );
       const sizes = growingSizes({ d: 3, L: 2, n: 3, c: 2 }, [{ d: 96 }, { L: 24 }, { n: 40 }, { c: 96 }]);
+      // the key's exact count is the reference's own instrumented count (a wrong key formula is caught here)
+      for (const s of [...sizes, ...EXAMPLE_SIZES]) {
+        const { net, x, t } = makeNet(s, ctx.seed);
+        const own = counted((mul) => sgdStep(net, x, t, lr, mul)).count;
+        if (own !== sgdStepCount(s)) fail(`internal: the key's SGD-step formula gives ${sgdStepCount(s)} at ${show(s)}, its reference counts ${own}`);
+      }
       const band = orderBand(
         'mlpSgdStep',
         sizes.map((s) => {
@@ -270,6 +276,7 @@ export const mlpClaims: Claim<MlpContract>[] = [
         const { net, x, t } = makeNet(s, ctx.seed);
         const path = counted((mul) => impl.mlpPathEnumGrad(net, x, t, mul)).count;
         const bp = counted((mul) => backpropGrad(net, x, t, mul)).count;
+        if (bp !== backpropGradCount(s)) fail(`internal: the key's backprop-gradient formula gives ${backpropGradCount(s)} at ${show(s)}, its reference counts ${bp}`);
         return { s, count: path, exact: pathGradCount(s), backprop: bp, backpropExact: backpropGradCount(s) };
       });
       const band = orderBand('mlpPathEnumGrad', [...growth, ...growingSizes({ d: 2, L: 3, n: 2, c: 2 }, [{ n: 6 }, { c: 12 }, { d: 40 }]).map((s) => {
