@@ -67,7 +67,7 @@ export async function bench(runs = 3): Promise<void> {
   console.log(`  seconds per submission (wall): median ${med(walls).toFixed(2)} (runs: ${walls.map((w) => w.toFixed(2)).join(', ')}) — target ≤ 10 s`);
   console.log(`  CPU seconds per submission (grader + child): median ${med(cpus).toFixed(2)}`);
   const lastWall = walls[walls.length - 1];
-  console.log(`  last run: ${lastWall.toFixed(2)} s wall, of which the checks themselves ${checks.toFixed(2)} s; start-up and the rest (check runner, tsx, topics, tfjs backend, bundle, sandbox) ≈ ${(lastWall - checks).toFixed(2)} s`);
+  console.log(`  last run: ${lastWall.toFixed(2)} s wall, of which the checks themselves ${checks.toFixed(2)} s; start-up and the rest (check runner bundle, topics, tfjs backend, student bundle, sandbox) ≈ ${(lastWall - checks).toFixed(2)} s`);
   const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   console.log(`  slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
   if (copies() > 0) await benchBatch(copies(), last!.score);

@@ -6,8 +6,9 @@
  * and the answer key.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { topics as registryTopics } from '../src/claims/registry.ts';
@@ -18,6 +19,7 @@ import { cleanup, EMPTY_SUBMISSION, knownWrongBundle, knownWrongSubmission, REFE
 import { crashResults, defaultParallel, gradescopeResults, gradeSubmission, resolveSeed, summarizeEvidence, type GradeReport } from '../src/grading/grade.ts';
 import { buildKey, evidenceMarkdown, keyMarkdown } from '../src/grading/key.ts';
 import { coursesWithClaims, isExtraCredit, refsOf, rubricFor, topicMeta } from '../src/grading/rubric.ts';
+import { runnerBundle } from '../src/grading/runner-bundle.ts';
 import { describeExit, nodeArgs } from '../src/grading/sandbox.ts';
 import { synthTopic, evalFormula } from './grading-topics.ts';
 
@@ -325,6 +327,33 @@ describe('command line and reports', () => {
     expect(nodeArgs({ memoryMb: 64, permission: true }, '/sub').join(' ')).toMatch(/--max-old-space-size=64 .*--experimental-permission --allow-fs-read=\/sub --allow-fs-read=/);
     expect(evalFormula('2n(n+1) - 3^2', 2)).toBe(3);
     expect(() => evalFormula('n!', 2)).toThrow(/cannot read/);
+  });
+
+  test('the check runner is one bundled file under plain Node: reused while its sources are unchanged, rebuilt after an edit', async () => {
+    // nodeArgs: the TypeScript loader only when the runner is not bundled, or imports the student's TypeScript itself
+    expect(nodeArgs({ memoryMb: 64 }, '/sub', '/b/runner.mjs')).not.toContain('tsx');
+    expect(nodeArgs({ memoryMb: 64, isolation: 'process' }, '/sub', '/b/runner.mjs')).toContain('tsx');
+    expect(nodeArgs({ memoryMb: 64 }, '/sub')).toContain('tsx');
+    const dir = temp(tempFolder());
+    const topicsFile = path.join(dir, 'topics.ts');
+    const helper = path.join(dir, 'helper.ts');
+    writeFileSync(helper, `export const where: string = import.meta.url;\n`);
+    writeFileSync(topicsFile, `import { where } from './helper.ts';\nexport const topics: unknown[] = [];\nexport const helperUrl = where;\n`);
+    const a = await runnerBundle(topicsFile);
+    expect(await runnerBundle(topicsFile)).toBe(a);
+    const code = readFileSync(a, 'utf8') + readdirSync(path.dirname(a)).map((f) => readFileSync(path.join(path.dirname(a), f), 'utf8')).join('\n');
+    // each source keeps its own import.meta.url (paths computed from it stay right), and packages stay external
+    expect(code).toContain(JSON.stringify(pathToFileURL(helper).href));
+    expect(code).toContain(JSON.stringify(pathToFileURL(path.resolve('src/grading/strict.ts')).href));
+    writeFileSync(helper, `export const where: string = 'edited ' + import.meta.url;\n`);
+    utimesSync(helper, new Date(), new Date(Date.now() + 5000));
+    const b = await runnerBundle(topicsFile);
+    expect(b).not.toBe(a);
+    expect(readdirSync(path.dirname(b)).map((f) => readFileSync(path.join(path.dirname(b), f), 'utf8')).join('\n')).toContain('edited ');
+    // a grading run uses it: the synthetic topics, graded by a runner started as runner.mjs
+    const r = await gradeSynth(synth(SYNTH_REF));
+    expect(r.score).toBeGreaterThan(0);
+    expect(r.outputTail).not.toMatch(/could not be bundled/);
   });
 
   test('the answer key: answers, evidence of this run, slow claims listed, figures linked', async () => {

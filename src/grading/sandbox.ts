@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
+import { runnerBundle } from './runner-bundle.ts';
 import { setprivPath } from './strict.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,11 +63,17 @@ export const defaultSandboxOptions: Omit<SandboxOptions, 'seed' | 'runScale'> = 
   memoryMb: 2048,
 };
 
-/** The child's Node flags: limits, the TypeScript loader, and (optionally) the permission model. */
-export function nodeArgs(opts: Pick<SandboxOptions, 'memoryMb' | 'permission' | 'allowRead'>, submissionDir: string): string[] {
-  const args = [`--max-old-space-size=${opts.memoryMb}`, '--import', 'tsx', '--no-warnings'];
+/**
+ * The child's Node flags: limits, the TypeScript loader, and (optionally) the permission model.
+ * The loader (tsx) is left out when the check runner is bundled (`runner`) and the student's
+ * module runs in the strict sandbox (bundled too); process isolation imports the student's
+ * TypeScript in the check runner, so it keeps the loader.
+ */
+export function nodeArgs(opts: Pick<SandboxOptions, 'memoryMb' | 'permission' | 'allowRead' | 'isolation'>, submissionDir: string, runner?: string): string[] {
+  const loader = !runner || (opts.isolation ?? 'strict') === 'process' ? ['--import', 'tsx'] : [];
+  const args = [`--max-old-space-size=${opts.memoryMb}`, ...loader, '--no-warnings'];
   if (opts.permission) {
-    const read = [path.resolve(submissionDir), path.join(REPO_ROOT, 'src'), path.join(REPO_ROOT, 'node_modules'), ...(opts.allowRead ?? [])];
+    const read = [path.resolve(submissionDir), path.join(REPO_ROOT, 'src'), path.join(REPO_ROOT, 'node_modules'), ...(runner ? [path.dirname(runner)] : []), ...(opts.allowRead ?? [])];
     args.push('--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`)); // one flag per path (Node 20.20)
   }
   return args;
@@ -125,9 +132,16 @@ export async function runInSandbox(
     }
     return remaining;
   };
+  // the check runner as one bundled file under plain Node (runner-bundle.ts); unbundled under tsx if the build fails
+  let runner: string | undefined;
+  try {
+    if (process.env.DLSPEC_RUNNER_BUNDLE !== '0') runner = await runnerBundle(opts.topicsModule ?? DEFAULT_TOPICS_MODULE);
+  } catch (e) {
+    out.outputTail += `[dlspec] the check runner could not be bundled (${(e as Error).message.split('\n')[0]}); running it under tsx\n`;
+  }
   for (;;) {
     const before = out.results.size;
-    const r = await runOnce(entry, submissionDir, pick, opts, out, entryError);
+    const r = await runOnce(entry, submissionDir, pick, opts, out, entryError, runner);
     if (!remaining) {
       // the child died before sending the rubric: nothing can be graded
       out.loadError ??= 'the grader could not start its checks';
@@ -153,6 +167,7 @@ function runOnce(
   opts: SandboxOptions,
   out: SandboxRun,
   entryError?: string,
+  runner?: string,
 ): Promise<OnceOutcome> {
   return new Promise<OnceOutcome>((resolve) => {
     const nonce = randomBytes(16).toString('hex');
@@ -162,11 +177,10 @@ function runOnce(
       // through `setpriv --pdeathsig KILL` where present: if the grader dies (even by SIGKILL) the
       // kernel kills the check runner, and with it the student's sandbox — no orphan keeps spinning
       const setpriv = setprivPath();
-      child = fork(CHILD_MAIN, [], {
+      const args = nodeArgs(opts, submissionDir, runner);
+      child = fork(runner ?? CHILD_MAIN, [], {
         cwd: REPO_ROOT,
-        ...(setpriv
-          ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...nodeArgs(opts, submissionDir)] }
-          : { execArgv: nodeArgs(opts, submissionDir) }),
+        ...(setpriv ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...args] } : { execArgv: args }),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
         // its own process group: a student's process.kill(0, …) must not reach the grader

@@ -42,6 +42,9 @@ export interface StrictOptions {
   memoryMb: number;
   /** time to import the module (ms) */
   loadTimeoutMs: number;
+  /** called once the sandbox has been asked to import the module (it loads in its own process,
+   *  while the caller may block this thread, e.g. importing the topics) */
+  onLoadStarted?: () => void;
   /** use `unshare -rn` for a network namespace when available (default true) */
   unshareNetwork?: boolean;
 }
@@ -398,7 +401,9 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
 
   let load: Reply;
   try {
-    load = await requestAsync({ t: 'load' }, performance.now() + opts.loadTimeoutMs);
+    const loading = requestAsync({ t: 'load' }, performance.now() + opts.loadTimeoutMs);
+    opts.onLoadStarted?.();
+    load = await loading;
   } catch {
     await worker.terminate();
     rmSync(work, { recursive: true, force: true });
