@@ -11,9 +11,10 @@
  *
  * The bundle is built once per grader process and topics module, and rebuilt when one of its
  * source files changes (their sizes and mtimes are checked before each use: ≈2 ms).  It lives in
- * a temporary folder removed when the process exits.
+ * a temporary folder (`dlspec-runner-<pid>-…`) removed when the process exits, or by the next
+ * grader once that process has ended.
  */
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,13 +45,34 @@ function fresh(b: Built): boolean {
   return true;
 }
 
+/** Remove the bundle folders of processes that have ended (a test worker killed by its pool never
+ *  runs its exit handler). */
+function removeOrphans(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^dlspec-runner-(\d+)-/.exec(n);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(path.join(tmpdir(), n), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Path of a bundled check runner whose registry is `topicsModule` (built if needed). */
 export async function runnerBundle(topicsModule: string): Promise<string> {
   const key = path.resolve(topicsModule);
   const have = built.get(key);
   if (have && fresh(have)) return have.file;
   if (!folder) {
-    folder = mkdtempSync(path.join(tmpdir(), 'dlspec-runner-'));
+    removeOrphans();
+    folder = mkdtempSync(path.join(tmpdir(), `dlspec-runner-${process.pid}-`));
     const dir = folder;
     // packages stay external: they resolve through a node_modules link beside the bundle
     symlinkSync(realpathSync(path.join(HERE, '../../node_modules')), path.join(dir, 'node_modules'), 'dir');
