@@ -70,6 +70,18 @@ export async function runnerBundle(topicsModule: string): Promise<string> {
   const key = path.resolve(topicsModule);
   const have = built.get(key);
   if (have && fresh(have)) return have.file;
+  // grade-all grades two submissions at once: one build serves both
+  let p = building.get(key);
+  if (!p) {
+    p = build(key).finally(() => building.delete(key));
+    building.set(key, p);
+  }
+  return p;
+}
+
+const building = new Map<string, Promise<string>>();
+
+async function build(key: string): Promise<string> {
   if (!folder) {
     removeOrphans();
     folder = mkdtempSync(path.join(tmpdir(), `dlspec-runner-${process.pid}-`));
