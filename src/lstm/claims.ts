@@ -203,6 +203,38 @@ export function carryCase(T = 1000): LstmCase {
   return { w, xs, ys };
 }
 
+/**
+ * The vanilla-RNN contrast of lstm.carry, checked: at x ≡ 0, ∂h(T)/∂h(t) = w^(T−1−t) exactly (the
+ * last index is T−1); for random inputs it equals float64 central differences of h(T) with h(t)
+ * perturbed and the recursion rerun from there.  Returns what is wrong, or undefined.
+ */
+export function vanillaCarryErrors(): string | undefined {
+  for (const w of [0.9, 1.1]) {
+    const T = 200, d = vanillaCarry(w, 1, new Array(T).fill(0));
+    for (let t = 0; t < T; t++) {
+      const want = w ** (T - 1 - t);
+      if (!(Math.abs(d[t] - want) <= 1e-12 * want)) return `x ≡ 0, w = ${w}, T = ${T}: t = ${t} gives ${d[t]}, expected w^(T−1−t) = ${want}`;
+    }
+  }
+  const rng = makeRng('lstm.carry:vanilla');
+  const w = 0.8, u = 0.7, T = 30;
+  const xs = Array.from({ length: T }, () => rng.uniform(-1, 1));
+  const h: number[] = [];
+  for (let t = 0, hp = 0; t < T; t++) h.push((hp = Math.tanh(w * hp + u * xs[t])));
+  const hT = (t: number, ht: number): number => {
+    let hp = ht;
+    for (let s = t + 1; s < T; s++) hp = Math.tanh(w * hp + u * xs[s]);
+    return hp;
+  };
+  const d = vanillaCarry(w, u, xs);
+  if (d.length !== T) return `${d.length} values for T = ${T}`;
+  for (let t = 0; t < T; t++) {
+    const e = 1e-6, fd = (hT(t, h[t] + e) - hT(t, h[t] - e)) / (2 * e);
+    if (!(Math.abs(d[t] - fd) <= 1e-6 * Math.abs(fd) + 1e-10)) return `random x, w = ${w}, u = ${u}: t = ${t} gives ${d[t]}, central differences ${fd}`;
+  }
+  return undefined;
+}
+
 export const lstmClaims: Claim<LstmContract>[] = [
   {
     id: 'lstm.signals.fd',
@@ -337,6 +369,9 @@ export const lstmClaims: Claim<LstmContract>[] = [
       }
       // vanilla scalar tanh RNN at its fixed point h = 0 (x ≡ 0): ∂h(T)/∂h(t) = w^(T−t) exactly
       const xs = new Array(T).fill(0);
+      // the contrast's derivative is checked too (a wrong key is caught here, not reported as evidence)
+      const bad = vanillaCarryErrors();
+      if (bad) fail(`internal: the key's vanilla-RNN ∂h(T)/∂h(t) is wrong: ${bad}`);
       const geo = (d: number[]) => ({ log10RatioRange: [Math.log10(Math.min(...d.map(Math.abs))), Math.log10(Math.max(...d.map(Math.abs)))], perStepFactor: Math.abs(d[0]) ** (1 / (T - 1)) });
       return {
         T,
