@@ -91,3 +91,26 @@ describe('He initialization helpers and the AlexNet graph checker', async () => 
     expect(() => analyse([{ id: 'a', op: 'input', shape: [8, 8, 3] }, { id: 'b', op: 'input', shape: [8, 8] }, { id: 'c', ...conv, inputs: ['a', 'b'] }] as never)).toThrow('c: its inputs have different map sizes');
   });
 });
+
+describe('the momentum key’s LU determinant', async () => {
+  const { det } = await import('../src/momentum/reference.ts');
+  const { Matrix, determinant } = await import('ml-matrix');
+  test('row swaps (sign and zero leading pivots), singular matrices (exactly 0, also with a zero column before the last), the input left unchanged, and ml-matrix on random matrices', () => {
+    expect(det([[0, 1], [1, 0]])).toBe(-1);
+    expect(det([[1, 0], [0, 1]])).toBe(1);
+    expect(det([[0, 0, 1], [0, 1, 0], [1, 0, 0]])).toBe(-1);
+    expect(det([[0, 1, 0], [0, 0, 1], [1, 0, 0]])).toBe(1);
+    expect(det([[1, 2, 3], [2, 4, 6], [1, 1, 1]])).toBe(0);
+    expect(det([[0, 0, 1], [0, 0, 2], [1, 1, 1]])).toBe(0);
+    const M = [[2, 1], [4, 3]];
+    expect(det(M)).toBeCloseTo(2, 14);
+    expect(M).toEqual([[2, 1], [4, 3]]);
+    let s = 7;
+    const r = () => ((s = (s * 48271) % 2147483647) / 2147483647) * 2 - 1;
+    for (const n of [3, 5, 8]) {
+      const A = Array.from({ length: n }, () => Array.from({ length: n }, r));
+      const want = determinant(new Matrix(A));
+      expect(Math.abs(det(A) - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+    }
+  });
+});
