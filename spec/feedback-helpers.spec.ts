@@ -114,3 +114,30 @@ describe('the momentum key’s LU determinant', async () => {
     }
   });
 });
+
+describe('the MDRNN key’s instrumented forward', async () => {
+  const { buildModel, instrumentedForward, opCountFormula } = await import('../src/mdrnn/reference.ts');
+  const { Matrix } = await import('ml-matrix');
+  test('its values equal an independent matrix computation h(i,j) = tanh(W_inᵀx + W_Wᵀh(i−1,j) + W_Nᵀh(i,j−1)), zero states off the grid; its count is the formula', () => {
+    for (const [G, D, H, seed] of [[3, 2, 3, 5], [4, 3, 2, 9]]) {
+      const m = buildModel(D, H, seed);
+      let s = seed;
+      const r = () => ((s = (s * 48271) % 2147483647) / 2147483647) * 2 - 1;
+      const x = Array.from({ length: G }, () => Array.from({ length: G }, () => Array.from({ length: D }, r)));
+      const got = instrumentedForward(m, x);
+      const Win = new Matrix(m.Win), WW = new Matrix(m.WW), WN = new Matrix(m.WN);
+      const want: Matrix[][] = [];
+      const zero = Matrix.zeros(H, 1);
+      for (let i = 0; i < G; i++) {
+        want.push([]);
+        for (let j = 0; j < G; j++) {
+          const up = i > 0 ? want[i - 1][j] : zero, left = j > 0 ? want[i][j - 1] : zero;
+          const pre = Win.transpose().mmul(Matrix.columnVector(x[i][j])).add(WW.transpose().mmul(up)).add(WN.transpose().mmul(left));
+          want[i].push(pre.apply((a, b) => pre.set(a, b, Math.tanh(pre.get(a, b)))));
+        }
+      }
+      for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) for (let k = 0; k < H; k++) expect(Math.abs(got.h[i + 1][j + 1][k] - want[i][j].get(k, 0))).toBeLessThanOrEqual(1e-14);
+      expect(got.mults + got.adds).toBe(opCountFormula(G, D, H));
+    }
+  });
+});
