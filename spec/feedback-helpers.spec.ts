@@ -141,3 +141,17 @@ describe('the MDRNN key’s instrumented forward', async () => {
     }
   });
 });
+
+describe('the PixelCNN key’s causal window (the blind spot’s reference)', async () => {
+  const { causalWindow } = await import('../src/pixelcnn/reference.ts');
+  test('equals the raster-order past within d·(k−1)/2 rows and columns, clipped to the image — also for k = 5, 7', () => {
+    for (const [H, W, d, k, r, c] of [[6, 6, 1, 3, 4, 3], [12, 12, 2, 5, 8, 7], [9, 11, 3, 7, 9, 2], [5, 5, 4, 5, 1, 1], [8, 8, 1, 5, 8, 8]]) {
+      const R = (d * (k - 1)) / 2;
+      const want: string[] = [];
+      for (let row = 1; row <= H; row++) for (let col = 1; col <= W; col++) {
+        if (r - row >= 0 && r - row <= R && Math.abs(col - c) <= R && (row < r || col < c)) want.push(`${row},${col}`);
+      }
+      expect(causalWindow(H, W, d, k, r, c).map(([a, b]) => `${a},${b}`).sort()).toEqual(want.sort());
+    }
+  });
+});
