@@ -126,7 +126,7 @@ describe('the MDRNN key’s instrumented forward', async () => {
       const x = Array.from({ length: G }, () => Array.from({ length: G }, () => Array.from({ length: D }, r)));
       const got = instrumentedForward(m, x);
       const Win = new Matrix(m.Win), WW = new Matrix(m.WW), WN = new Matrix(m.WN);
-      const want: Matrix[][] = [];
+      const want: InstanceType<typeof Matrix>[][] = [];
       const zero = Matrix.zeros(H, 1);
       for (let i = 0; i < G; i++) {
         want.push([]);

@@ -143,6 +143,11 @@ describe('comparison: relative error per tensor and the worst element', () => {
     const shape = compareTensor('s', toTensor([1, 2]), toTensor([[1, 2]]), 1);
     expect(shape.pass).toBe(false);
     expect(formatComparison(shape, 's', [2], [1, 2])).toBe('s: wrong shape: expected 1×2, got 2');
+    // data that does not fill its shape: the missing values must not go uncompared (a too-short dW passed before)
+    const short = compareTensor('dW', { shape: [3, 3], data: new Float64Array([1]) }, { shape: [3, 3], data: new Float64Array(9).fill(1) }, 1e-7);
+    expect(short.pass).toBe(false);
+    expect(formatComparison(short)).toBe('dW: got 1 values for shape 3×3 (9)');
+    expect(compareTensor('w', toTensor([[1, 2], [3, 4]]), { shape: [2, 2], data: new Float64Array(3) }, 1).pass).toBe(false);
     const floor = compareTensor('f', toTensor([1e-14]), toTensor([0]), 1e-7, 1e-10);
     expect(floor).toMatchObject({ pass: true, passedBy: 'abs' });
     const sets = compareSets({ a: toTensor([1]) }, { a: toTensor([1]), b: toTensor([2]) }, 1e-9);

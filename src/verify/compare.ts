@@ -13,6 +13,8 @@ export interface TensorComparison {
   normGot: number;
   normWant: number;
   shapeOk: boolean;
+  /** when the shapes match but a tensor's data does not fill its shape: what is wrong */
+  problem?: string;
   worst?: { index: number[]; got: number; want: number; absErr: number };
   pass: boolean;
   /** 'rel': within the relative tolerance; 'abs': only under the absolute floor (both ≈ 0) */
@@ -35,6 +37,12 @@ export function compareTensor(name: string, got: Tensor64, want: Tensor64, tol: 
   const normWant = norm(want.data);
   if (!shapeOk) {
     return { name, relErr: Infinity, absErr: Infinity, normGot, normWant, shapeOk, pass: false, tol };
+  }
+  // a tensor whose data does not fill its shape (too few values: the rest would go uncompared)
+  const size = got.shape.reduce((a, b) => a * b, 1);
+  if (got.data.length !== size || want.data.length !== size) {
+    const which = got.data.length !== size ? `got ${got.data.length} values` : `the expected tensor has ${want.data.length} values`;
+    return { name, relErr: Infinity, absErr: Infinity, normGot, normWant, shapeOk: false, problem: `${which} for shape ${fmtShape(got.shape)} (${size})`, pass: false, tol };
   }
   let worstK = -1;
   let worstAbs = -1;
@@ -88,6 +96,7 @@ export function fmtIndex(index: number[]): string {
 /** One line per tensor, as a grader shows it. */
 export function formatComparison(c: TensorComparison, label = c.name, gotShape?: readonly number[], wantShape?: readonly number[]): string {
   if (!c.shapeOk) {
+    if (c.problem) return `${label}: ${c.problem}`;
     return `${label}: wrong shape${gotShape && wantShape ? `: expected ${fmtShape(wantShape)}, got ${fmtShape(gotShape)}` : ''}`;
   }
   const w = c.worst ? `; worst element ${fmtIndex(c.worst.index)}: got ${fmtNum(c.worst.got)}, expected ${fmtNum(c.worst.want)}` : '';
