@@ -351,10 +351,20 @@ describe('command line and reports', () => {
     const b = await runnerBundle(topicsFile);
     expect(b).not.toBe(a);
     expect(readdirSync(path.dirname(b)).map((f) => readFileSync(path.join(path.dirname(b), f), 'utf8')).join('\n')).toContain('edited ');
-    // a grading run uses it: the synthetic topics, graded by a runner started as runner.mjs
-    const r = await gradeSynth(synth(SYNTH_REF));
+    // a grading run uses it: the synthetic topics, graded by a runner started as runner.mjs …
+    const sub = synth(SYNTH_REF);
+    const r = await gradeSynth(sub);
     expect(r.score).toBeGreaterThan(0);
     expect(r.outputTail).not.toMatch(/could not be bundled/);
+    // … and the unbundled runner under tsx (DLSPEC_RUNNER_BUNDLE=0, and the fallback when a build fails) grades the same
+    process.env.DLSPEC_RUNNER_BUNDLE = '0';
+    try {
+      const u = await gradeSynth(sub);
+      expect(status(u)).toEqual(status(r));
+      expect(u.score).toBe(r.score);
+    } finally {
+      delete process.env.DLSPEC_RUNNER_BUNDLE;
+    }
   });
 
   test('the answer key: answers, evidence of this run, slow claims listed, figures linked', async () => {
