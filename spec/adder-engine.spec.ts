@@ -109,3 +109,52 @@ describe('adder engine = brute force', () => {
     expect(describeFailure(readWeights(ADDER_WEIGHTS), 123456789n, 987654321n, 32)).toBeUndefined();
   });
 });
+
+describe('adder network simulation = an independent one', () => {
+  test('step, transitionTable and runNetwork agree with a matrix-form simulation for random integer nets, both thresholds (every hidden column and the > threshold exercised, unlike the reference weights)', async () => {
+    const { step, transitionTable } = await import('../src/adder/reference.ts');
+    let s = 12345;
+    const ri = (lo: number, hi: number) => lo + ((s = (s * 48271) % 2147483647) % (hi - lo + 1));
+    const sim = (n: Net, h: number[], x: number[]) => {
+      const th = (z: number) => (n.ge ? z >= 0 : z > 0) ? 1 : 0;
+      const zh = n.Wxh.map((row, j) => row[0] * x[0] + row[1] * x[1] + n.Whh[j].reduce((acc, w, k) => acc + w * h[k], 0) + n.bh[j]);
+      const hn = zh.map(th);
+      const zy = n.Why.reduce((acc, w, k) => acc + w * hn[k], 0) + n.by;
+      return { h: hn, y: th(zy), tie: zh.includes(0) || zy === 0 };
+    };
+    let ties = 0, gtNets = 0;
+    for (let k = 0; k < 60; k++) {
+      const n: Net = {
+        Wxh: [0, 1, 2].map(() => [ri(-2, 2), ri(-2, 2)]),
+        Whh: [0, 1, 2].map(() => [ri(-2, 2), ri(-2, 2), ri(-2, 2)]),
+        Why: [ri(-2, 2), ri(-2, 2), ri(-2, 2)],
+        bh: [ri(-3, 2), ri(-3, 2), ri(-3, 2)],
+        by: ri(-3, 2),
+        ge: k % 2 === 0,
+      };
+      if (!n.ge) gtNets++;
+      const table = transitionTable(n);
+      for (let st = 0; st < 8; st++) {
+        for (let x = 0; x < 4; x++) {
+          const h = [st & 1, (st >> 1) & 1, (st >> 2) & 1], xs = [x & 1, x >> 1];
+          const want = sim(n, h, xs);
+          if (want.tie) ties++;
+          expect(step(n, h, xs[0], xs[1])).toEqual(want);
+          expect([table.next[st * 4 + x], table.out[st * 4 + x], table.tie[st * 4 + x]]).toEqual([want.h[0] | (want.h[1] << 1) | (want.h[2] << 2), want.y, want.tie ? 1 : 0]);
+        }
+      }
+      const a = BigInt(ri(0, 1023)), b = BigInt(ri(0, 1023));
+      let h = [0, 0, 0], tie = false;
+      const y: number[] = [];
+      for (let t = 0; t < 11; t++) {
+        const r = sim(n, h, [Number((a >> BigInt(t)) & 1n), Number((b >> BigInt(t)) & 1n)]);
+        h = r.h;
+        tie ||= r.tie;
+        y.push(r.y);
+      }
+      expect(runNetwork(n, a, b, 11)).toEqual({ y, tie });
+    }
+    expect(ties).toBeGreaterThan(0); // threshold ties were exercised
+    expect(gtNets).toBe(30);
+  });
+});
