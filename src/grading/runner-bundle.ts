@@ -14,15 +14,14 @@
  * a temporary folder (`dlspec-runner-<pid>-…`) removed when the process exits, or by the next
  * grader once that process has ended.
  */
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { linkNodeModules } from './strict.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'child.ts');
-/** the generated entry's name */
-const ENTRY_NAME = 'runner-entry.ts';
 
 interface Built {
   file: string;
@@ -86,15 +85,14 @@ async function build(key: string): Promise<string> {
     removeOrphans();
     folder = mkdtempSync(path.join(tmpdir(), `dlspec-runner-${process.pid}-`));
     const dir = folder;
-    // packages stay external: they resolve through a node_modules link beside the bundle
-    symlinkSync(realpathSync(path.join(HERE, '../../node_modules')), path.join(dir, 'node_modules'), 'dir');
+    linkNodeModules(dir); // packages stay external
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   // one build per folder: the entry, and a chunk per dynamic import (code splitting), so that the
   // runner answers the grader and starts the student's sandbox before the topics and their
   // packages (tfjs, nerdamer, ml-matrix: external imports are hoisted to their chunk's top) load
   const out = path.join(folder, `build-${built.size}-${Date.now().toString(36)}`);
-  const entryFile = path.join(folder, `${ENTRY_NAME.replace(/\.ts$/, '')}-${built.size}.ts`);
+  const entryFile = path.join(folder, `runner-entry-${built.size}.ts`);
   writeFileSync(
     entryFile,
     [

@@ -96,6 +96,14 @@ export function prlimitPath(): string | null {
 /** Writable-memory cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
 export const addressSpaceMb = (memoryMb: number): number => Math.max(2 * memoryMb, memoryMb + 2048);
 
+/** A `node_modules` link in `dir` to the project's packages, so that a bundle there with its packages
+ *  kept external resolves them; returns the packages' real folder. */
+export function linkNodeModules(dir: string): string {
+  const nodeModules = realpathSync(path.join(REPO, 'node_modules'));
+  symlinkSync(nodeModules, path.join(dir, 'node_modules'), 'dir');
+  return nodeModules;
+}
+
 /** Bundle the student's entry into one ES module; refuse imports that leave the folder. */
 export async function bundleSubmission(entry: string, submissionDir: string, outDir: string): Promise<string> {
   const esbuild = await import('esbuild');
@@ -190,9 +198,8 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     const text = errs?.length ? errs.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('; ') : (e as Error).message;
     throw new Error(`your code could not be compiled: ${text}`);
   }
-  const nodeModules = realpathSync(path.join(REPO, 'node_modules'));
   // packages the student imports (kept external by the bundle) resolve from the bundle's folder
-  symlinkSync(nodeModules, path.join(work, 'node_modules'), 'dir');
+  const nodeModules = linkNodeModules(work);
   const scratch = path.join(work, 'scratch');
   mkdirSync(scratch);
   const read = [HOST_FILE, work, realpathSync(submissionDir), nodeModules];
