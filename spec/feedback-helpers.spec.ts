@@ -155,3 +155,37 @@ describe('the PixelCNN key’s causal window (the blind spot’s reference)', as
     }
   });
 });
+
+describe('checks added for the key can fail', async () => {
+  const { vanillaCarry } = await import('../src/lstm/reference.ts');
+  const { vanillaCarryErrors } = await import('../src/lstm/claims.ts');
+  const { gtClaims, sampleTs } = await import('../src/gt/claims.ts');
+  const { gtReference } = await import('../src/gt/reference.ts');
+  const { gtContract } = await import('../src/gt/contract.ts');
+  const { makeContext, runClaim } = await import('../src/claims/run.ts');
+
+  test('lstm.carry’s check of the vanilla-RNN contrast rejects a derivative without the tanh factor and one off by a step', () => {
+    expect(vanillaCarryErrors()).toBeUndefined();
+    const noTanh = (w: number, _u: number, xs: number[]) => xs.map((_, t) => w ** (xs.length - 1 - t));
+    expect(vanillaCarryErrors(noTanh)).toMatch(/^random x, w = 0.8/);
+    const offByOne = (w: number, u: number, xs: number[]) => vanillaCarry(w, u, xs).map((d) => d * w);
+    expect(vanillaCarryErrors(offByOne)).toMatch(/^x ≡ 0, w = 0.9, T = 200: t = 0/);
+  });
+
+  test('gt.sharing, graded (sampled t): a count that changes only at t = 4 (none of the table’s t) is rejected, at the first t where it differs', async () => {
+    const sharing = gtClaims.find((c) => c.id === 'gt.sharing')!;
+    const ts = sampleTs(100, 7);
+    expect(ts.length).toBe(100);
+    expect(ts.slice(0, 32)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    expect(ts[ts.length - 1]).toBe(1000);
+    const ctx = makeContext({ seed: 7, mode: 'submission', runScale: 0.5 });
+    expect((await runClaim(sharing, gtReference, gtContract, ctx)).passed).toBe(true);
+    const drifting = { ...gtReference, gtParamCount: (m: Parameters<typeof gtReference.gtParamCount>[0], t: number, D: number, H: number) => {
+      const v = gtReference.gtParamCount(m, t, D, H);
+      return m === 'rnn' && t === 4 ? (typeof v === 'bigint' ? v + 1n : v + 1) : v;
+    } };
+    const r = await runClaim(sharing, drifting, gtContract, makeContext({ seed: 7, mode: 'submission', runScale: 0.5 }));
+    expect(r.passed).toBe(false);
+    expect(r.message).toMatch(/changes with t .* at t = 4/);
+  });
+});
