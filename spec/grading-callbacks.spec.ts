@@ -110,5 +110,14 @@ describe('strict sandbox: functions', () => {
     m.setDeadline(performance.now() + 60_000, 60_000);
     expect(impl().apply((x: number) => x, 1)).toBe(2); // a fresh sandbox
     expect(() => r.scale(1)).toThrow(/can no longer be called/);
+    // a callback request the killed sandbox sent just before the kill must not be answered into
+    // the next sandbox (it read the stale answer: apply returned calls + 1 in 6 of 20 restarts)
+    for (let i = 0; i < 6; i++) {
+      let n = 0;
+      m.setDeadline(performance.now() + 150, 150);
+      expect(() => impl().spinWith(() => n++)).toThrow(/time limit/);
+      m.setDeadline(performance.now() + 60_000, 60_000);
+      expect(impl().apply((x: number) => x, 1), `restart ${i + 1}, after ${n} callbacks`).toBe(2);
+    }
   }, 30_000);
 });
