@@ -1,8 +1,10 @@
 /** The tfjs backend choice: best available first, forced choices, clear errors, one log line. */
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { initBackend, resetBackendChoice, tf } from '../src/backend.ts';
 
 describe('tfjs backend selection', () => {
+  // test files share a worker's modules (vitest `isolate: false`): another file may have chosen already
+  beforeEach(() => resetBackendChoice());
   afterEach(() => {
     resetBackendChoice();
     vi.restoreAllMocks();

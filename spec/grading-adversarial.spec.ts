@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ADVERSARIAL_DIR, adversarialSubmission, cleanup, tempFolder } from '../src/grading/fixtures.ts';
 import { gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
@@ -24,16 +24,17 @@ interface Case {
   message?: RegExp;
   memoryMb?: number;
   /** a side effect that must not have happened: returns a description when it did */
-  escaped?: () => string | undefined;
+  escaped?: (seen: Seen) => string | undefined;
+}
+/** what one case's grading could have touched: its own mark folder and server */
+interface Seen {
+  mark: string;
+  connections: number;
+  before: number[];
 }
 
-let mark = '';
-let port = 0;
-let connections = 0;
-let server: net.Server;
 const mtime = (f: string): number => (existsSync(f) ? statSync(f).mtimeMs : 0);
 const watched = [path.join(REPO_ROOT, 'results.json'), '/tmp/results.json'];
-let before: number[] = [];
 
 const cases: Record<string, Case> = {
   'endless-loop': { items: [P, P, P, F], message: /time limit: `synthSpin` did not return/ },
@@ -46,36 +47,29 @@ const cases: Record<string, Case> = {
   'import-reference': { items: [F, F, F, F], message: /refused: a submission may import only files inside its own folder/ },
   'write-results': {
     items: [P, P, P, P],
-    escaped: () => (existsSync(path.join(mark, 'results.json')) ? 'wrote results.json' : watched.some((f, i) => mtime(f) !== before[i]) ? 'wrote a watched results.json' : undefined),
+    escaped: ({ mark, before }) => (existsSync(path.join(mark, 'results.json')) ? 'wrote results.json' : watched.some((f, i) => mtime(f) !== before[i]) ? 'wrote a watched results.json' : undefined),
   },
   'fake-stdout': { items: [F, P, F, P], message: /synthSquare\(-?\d+\) is wrong|should be 9/ },
   spawn: {
     items: [P, F, P, P],
-    escaped: () => (readdirSync(mark).some((f) => f.startsWith('spawned')) ? `started a process: ${readdirSync(mark).join(', ')}` : undefined),
+    escaped: ({ mark }) => (readdirSync(mark).some((f) => f.startsWith('spawned')) ? `started a process: ${readdirSync(mark).join(', ')}` : undefined),
   },
-  network: { items: [P, F, P, P], escaped: () => (connections ? `${connections} connection(s) reached the spec's server` : undefined) },
+  network: { items: [P, F, P, P], escaped: ({ connections }) => (connections ? `${connections} connection(s) reached the spec's server` : undefined) },
   'kill-grader': { items: [F, P, F, P], message: /killed by SIGKILL|exited|time limit/ },
 };
 
 const tally = { tried: 0, escapes: [] as string[] };
 const reports: Record<string, GradeReport> = {};
 
-beforeAll(async () => {
-  server = net.createServer((s) => {
-    connections++;
-    s.destroy();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  port = (server.address() as net.AddressInfo).port;
-});
 afterAll(() => {
-  server.close();
   console.log(
     `adversarial corpus: ${tally.tried} cases tried, ${tally.escapes.length} escapes${tally.escapes.length ? `: ${tally.escapes.join('; ')}` : ''}` +
       ` (network and pid namespaces: ${unsharePath() ? 'yes' : 'NO — unshare not permitted here'})`,
   );
 });
 
+// one case at a time: run together, 13 sandboxes share the cores and the heap-growth case can
+// reach synthSpin's time limit before its heap limit
 describe('adversarial submissions are contained (strict isolation)', () => {
   test('every case in fixtures/adversarial has a spec', () => {
     expect(readdirSync(ADVERSARIAL_DIR).sort()).toEqual(Object.keys(cases).sort());
@@ -83,9 +77,14 @@ describe('adversarial submissions are contained (strict isolation)', () => {
 
   for (const [name, c] of Object.entries(cases)) {
     test(name, async () => {
-      mark = tempFolder('dlspec-mark-');
-      connections = 0;
-      before = watched.map(mtime);
+      const seen: Seen = { mark: tempFolder('dlspec-mark-'), connections: 0, before: watched.map(mtime) };
+      const { mark } = seen;
+      const server = net.createServer((s) => {
+        seen.connections++;
+        s.destroy();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as net.AddressInfo).port;
       const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
       const out = path.join(tempFolder(), 'results.json');
       try {
@@ -101,7 +100,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
         const problems: string[] = [];
         if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
-        const esc = c.escaped?.();
+        const esc = c.escaped?.(seen);
         if (esc) problems.push(esc);
         if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
         expect(existsSync(out)).toBe(true);
@@ -114,6 +113,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         }
         expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
       } finally {
+        server.close();
         cleanup(dir);
         cleanup(mark);
         cleanup(path.dirname(out));

@@ -11,7 +11,7 @@
  *                               the answer key: answers, evidence measured by this run, figures
  *   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] …
  *                               every sub-folder of FOLDER, in parallel: scores.csv + results.json each
- *   dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …]
+ *   dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …] [--topic ID,...]
  *                               the zip Gradescope runs (setup.sh, run_autograder, the package)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ const USAGE = `usage:
                    [--timeout-ms N] [--memory-mb N] [--parallel N] [--isolation strict|process] [--verbose]
   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]
   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] [--tags …] [--scale X]
-  dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …]`;
+  dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …] [--topic ID,...]`;
 
 function writeFile(file: string, text: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -120,8 +120,10 @@ async function bundleCmd(rest: string[]): Promise<number> {
   const out = arg(rest, '--out') ?? 'autograder.zip';
   const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
   const tags = arg(rest, '--tags');
+  const topic = arg(rest, '--topic');
   const { buildBundle } = await import('./grading/gradescope.ts');
-  const { zip, files } = buildBundle({ course, gradeArgs: tags ? ['--tags', tags] : [] });
+  // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
+  const { zip, files } = buildBundle({ course, gradeArgs: [...(tags ? ['--tags', tags] : []), ...(topic ? ['--topic', topic] : [])] });
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   writeFileSync(out, zip);
   console.log(`Gradescope autograder written to ${path.resolve(out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${course})`);

@@ -290,7 +290,8 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
           entry ?? '',
           entry ? path.dirname(entry) : path.resolve(dir),
           (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
-          { ...sb, seed, runScale, topicsModule: opts.topicsModule },
+          // absolute: the check runner starts in another folder (a relative --topics-module failed there)
+          { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule) },
           entryError,
         ),
       ),

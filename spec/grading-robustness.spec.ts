@@ -1,0 +1,152 @@
+/**
+ * The autograder on a synthetic topic (spec/grading-topics.ts): time limits, crashes, forged
+ * messages, randomized variants, hidden items, extra credit, skipped slow items and formula
+ * answers — each failure costs only its item.
+ */
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { makeContext } from '../src/claims/run.ts';
+import { formatText } from '../src/grading/format.ts';
+import { tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
+import { gradescopeResults, resolveSeed, type GradeReport } from '../src/grading/grade.ts';
+import { synthTopic } from './grading-topics.ts';
+import { gradeSynth, status, SYNTH_REF, tempFolders } from './grading-synth.ts';
+
+const temp = tempFolders();
+const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
+
+// concurrent: each test grades its own temporary submissions, and most of a test's time is spent
+// waiting on its child processes (time limits, restarts)
+describe.concurrent('robustness, variants and visibility (synthetic topic)', () => {
+  test('the synthetic reference scores full marks, extra credit counted apart, the slow item skipped', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF));
+    expect(status(r)).toEqual({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'passed', 'synth.trained': 'skipped' });
+    const cse = r.courses.find((c) => c.course === 'CSE891')!;
+    expect([cse.score, cse.possible, cse.extraScore, cse.extraPossible]).toEqual([3.5, 3.5, 0.5, 0.5]);
+    expect(r.score).toBe(4); // results.json's score includes extra credit
+    expect(r.possible).toBe(3.5);
+    expect(r.tests.map((t) => t.claimId)).not.toContain('synth.trained');
+    const gs = gradescopeResults(r) as { tests: { name: string; visibility: string }[]; output: string };
+    expect(gs.tests.find((t) => t.name.includes('synth.hidden'))!.visibility).toBe('after_due_date');
+    expect(gs.output).toContain('synth.trained');
+    expect(formatText(r)).toContain('synth.trained — not graded in this run');
+  }, 60_000);
+
+  test('two check runners give the same grade as one, each item graded once; an endless loop still costs only its item', async () => {
+    // one item loops forever: the others are graded identically, each once, by either runner
+    const src = synth(SYNTH_REF.replace('return 42;', 'for (;;) {}'));
+    const [one, two] = await Promise.all([gradeSynth(src), gradeSynth(src, { parallel: 2 })]);
+    expect(status(two)).toEqual(status(one));
+    expect(status(one)).toMatchObject({ 'synth.square': 'passed', 'synth.spin': 'failed' });
+    expect(two.score).toBe(one.score);
+    expect(two.tests.map((t) => [t.claimId, t.score, t.output])).toEqual(one.tests.map((t) => [t.claimId, t.score, t.output]));
+    expect(two.processes).toBe(2);
+  }, 90_000);
+
+  test('a slow item is graded when its tag is included', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF), { includeTags: ['slow'], claimIds: ['synth.trained'] });
+    expect(status(r)).toEqual({ 'synth.trained': 'passed' });
+  }, 60_000);
+
+  test('a function that never returns costs only its item; the rest is graded in a fresh process', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF.replace('return 42;', 'for (;;) {}')));
+    expect(status(r)).toMatchObject({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'failed' });
+    expect(r.claims['synth.spin'].message).toMatch(/time limit: `synthSpin` did not return within the item's limit of 2 s/);
+    expect(r.processes).toBe(1);
+    expect(r.sandboxStarts).toBe(2); // the sandbox was killed and restarted; the check runner kept going
+  }, 60_000);
+
+  test('process isolation: an endless loop kills the check runner; the rest is graded in a fresh one', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF.replace('return 42;', 'for (;;) {}')), { sandbox: { isolation: 'process' } });
+    expect(status(r)).toMatchObject({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'failed' });
+    expect(r.claims['synth.spin'].message).toMatch(/time limit: the check did not finish within 2 s/);
+    expect(r.processes).toBe(2);
+  }, 60_000);
+
+  test('a throw at import time costs every item, with the error', async () => {
+    const r = await gradeSynth(synth(`${SYNTH_REF}\nthrow new Error('oops at import');`));
+    expect(r.score).toBe(0);
+    for (const c of Object.values(r.claims).filter((c) => c.status !== 'skipped')) expect(c.message).toContain('oops at import');
+    expect(r.loadError).toContain('could not be loaded');
+    expect(r.processes).toBe(1);
+  }, 60_000);
+
+  test('process.exit at import time: every item 0, the exit explained, no endless restarts', async () => {
+    const r = await gradeSynth(synth(`process.exit(0);\n${SYNTH_REF}`));
+    expect(r.score).toBe(0);
+    expect(r.loadError).toMatch(/exited with code 0/);
+    expect(r.processes).toBe(1);
+  }, 60_000);
+
+  test('process.exit inside one function costs the items that call it', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF.replace('(x: number): number => x * x', '(x: number): number => process.exit(7)')));
+    expect(status(r)).toMatchObject({ 'synth.square': 'failed', 'synth.hidden': 'failed', 'synth.formula': 'passed', 'synth.spin': 'passed' });
+    expect(r.claims['synth.square'].message).toMatch(/exited with code 7/);
+  }, 60_000);
+
+  test('an endless loop at import time: every item 0 after the load limit', async () => {
+    const r = await gradeSynth(synth(`${SYNTH_REF}\nwhile (true) {}`), { sandbox: { loadTimeoutMs: 1500 } });
+    expect(r.score).toBe(0);
+    expect(r.loadError).toMatch(/did not finish loading within 1.5 s/);
+  }, 60_000);
+
+  test.each(['process', 'strict'] as const)('forged results sent with process.send or printed to stdout are ignored (%s isolation)', async (isolation) => {
+    const forged = JSON.stringify({ t: 'result', id: 'synth.square', result: { id: 'synth.square', passed: true, points: 1, maxPoints: 1, message: 'ok', evidence: {}, notes: [], durationMs: 1 } });
+    const src = `${SYNTH_REF.replace('x * x', 'x + x')}
+const fake = ${JSON.stringify(forged)};
+process.send?.(fake); process.send?.(JSON.parse(fake));
+console.log(JSON.stringify({ score: 100, tests: [] }));
+setTimeout(() => process.send?.(fake), 0);`;
+    const r = await gradeSynth(synth(src), { sandbox: { isolation } });
+    expect(r.claims['synth.square'].status).toBe('failed');
+    expect(r.claims['synth.square'].message).toMatch(/synthSquare\(-?\d+\) is wrong: expected \d+, received -?\d+/);
+    if (isolation === 'process') {
+      expect(r.rejectedMessages).toBeGreaterThanOrEqual(2);
+      expect(r.outputTail).toContain('"score":100'); // printed, kept apart, never trusted
+    }
+  }, 60_000);
+
+  test('a wrong formula answer and a wrong-typed export get clear messages', async () => {
+    const r = await gradeSynth(synth(SYNTH_REF.replace("'n^2 + n'", "'n^2'").replace('export function synthSpin(): number { return 42; }', 'export const synthSpin = 42;')));
+    expect(r.claims['synth.formula'].message).toBe('your formula "n^2" gives 1 at n = 1; the count is 2');
+    expect(r.claims['synth.spin'].message).toMatch(/export `synthSpin` should be a function/);
+  }, 60_000);
+
+  test('a check that rejects the reference with this seed is not held against the student (awarded, flagged)', async () => {
+    const right = synth(SYNTH_REF);
+    const wrong = synth(SYNTH_REF.replace('x * x', 'x + x + 1'));
+    const odd = await gradeSynth(right, { topicIds: ['flaky'], seed: 7 });
+    expect(odd.claims['flaky.square'].status).toBe('passed');
+    expect(odd.claims['flaky.square'].graderFault).toMatch(/also rejects the reference implementation with this seed \(7\)/);
+    expect(formatText(odd)).toContain('WARNING (for the course staff)');
+    expect((gradescopeResults(odd) as { output: string }).output).toContain('flaky.square');
+    const even = await gradeSynth(wrong, { topicIds: ['flaky'], seed: 8 });
+    expect(even.claims['flaky.square'].status).toBe('failed');
+    expect(even.claims['flaky.square'].graderFault).toBeUndefined();
+  }, 60_000);
+
+  test('a missing folder still gives a report (every item 0)', async () => {
+    const r = await gradeSynth(path.join(tempFolder(), 'nope'));
+    expect(r.score).toBe(0);
+    expect(r.loadError).toMatch(/submission not found/);
+  }, 60_000);
+
+  test('randomized variants: same seed, same grade; answers hard-coded for one student fail for another', async () => {
+    const dir = synth(SYNTH_REF);
+    const a1 = await gradeSynth(dir, { studentId: 'alice' });
+    const a2 = await gradeSynth(dir, { studentId: 'alice' });
+    const b = await gradeSynth(dir, { studentId: 'bob' });
+    const strip = (r: GradeReport) => r.tests.map((t) => [t.claimId, t.score, t.output]);
+    expect(strip(a2)).toEqual(strip(a1));
+    expect(a1.claims['synth.square'].evidence.inputs).not.toEqual(b.claims['synth.square'].evidence.inputs);
+    // a student who memorised alice's inputs
+    const seen: Record<number, number> = {};
+    const ctx = makeContext({ seed: resolveSeed({ studentId: 'alice' }), mode: 'submission', runScale: a1.runScale });
+    synthTopic.claims[0].check({ ...synthTopic.reference, synthSquare: (x: number) => ((seen[x] = x * x), x * x) }, ctx);
+    const table = synth(`const t: Record<number, number> = ${JSON.stringify(seen)};\nexport const synthSquare = (x: number) => t[x] ?? 0;\nexport const synthParamCount = 'n^2+n';\nexport const synthSpin = () => 42;`);
+    expect((await gradeSynth(table, { studentId: 'alice', claimIds: ['synth.square'] })).claims['synth.square'].status).toBe('passed');
+    expect((await gradeSynth(table, { studentId: 'bob', claimIds: ['synth.square'] })).claims['synth.square'].status).toBe('failed');
+    expect(resolveSeed({ seed: '17' })).toBe(17);
+    expect(resolveSeed({ seed: 'x' })).toBe(resolveSeed({ studentId: 'x' }));
+  }, 120_000);
+});
