@@ -9,7 +9,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
-import { courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
+import { badSelection, courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
+import type { TopicMeta } from '../src/grading/rubric.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { runChecks, safeStringify, type InitMessage } from '../src/grading/child.ts';
 import { cleanup, writeSubmission } from '../src/grading/fixtures.ts';
@@ -179,6 +180,21 @@ describe('the grader itself failing, and the report formats', () => {
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ score: 0, tests: [] });
     expect(results.output).toMatch(/^The autograder failed before grading: /);
+  }, 60_000);
+
+  test('a selection that grades nothing it names is a staff error, said before any grade: unknown topic or item, a topic of another course', async () => {
+    const meta = (id: string, course: string, claims: string[]) => ({ id, title: id, claims: claims.map((c) => ({ id: c, course, hw: 'HW1', problem: 1, part: '1', points: 1, statement: c, answer: '', uses: [] })) }) as unknown as TopicMeta;
+    const all = [meta('rnn', 'CIE6032', ['rnn.a', 'rnn.b']), meta('adder', 'CSE891', ['adder.x'])];
+    expect(badSelection(all, ['rnn'], undefined, 'CIE6032')).toBeUndefined();
+    expect(badSelection(all, undefined, ['adder.x'], 'all')).toBeUndefined();
+    expect(badSelection(all, ['rnm'], undefined, 'all')).toBe("unknown topic 'rnm': expected some of rnn, adder");
+    expect(badSelection(all, ['adder'], undefined, 'CIE6032')).toBe('topic adder has no items in CIE6032: expected topics of CIE6032: rnn');
+    expect(badSelection(all, ['rnn'], ['adder.x'], 'all')).toBe("unknown item 'adder.x' (not a claim of the selected topics)");
+    // through the API (the runner reports the topics; nothing is graded) and the CLIs
+    await expect(gradeSubmission(sub({ 'index.ts': REF }), { topicsModule: SYNTH, topicIds: ['synht'] })).rejects.toThrow(/unknown topic 'synht': expected some of synth, flaky/);
+    const bundle = await run(process.execPath, ['bin/dlspec.js', 'gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]).catch((e: { code: number; stderr: string }) => e);
+    expect((bundle as { code: number }).code).toBe(2);
+    expect(bundle.stderr).toMatch(/topic adder has no items in CIE6032: expected topics of CIE6032: rnn, /);
   }, 60_000);
 
   test('text (verbose) and Markdown show parts, extra credit, visibility, skipped items and staff warnings', () => {

@@ -122,6 +122,15 @@ async function bundleCmd(rest: string[]): Promise<number> {
   const tags = arg(rest, '--tags');
   const topic = arg(rest, '--topic');
   const { buildBundle } = await import('./grading/gradescope.ts');
+  if (topic) {
+    // a typo here would give every student 0 / 0 on Gradescope: refuse it now
+    const [{ topics }, { badSelection }, { topicMeta }] = await Promise.all([import('./claims/registry.ts'), import('./grading/grade.ts'), import('./grading/rubric.ts')]);
+    const bad = badSelection(topics.map(topicMeta), list(topic), undefined, course);
+    if (bad) {
+      console.error(`dlspec gradescope-bundle: ${bad}`);
+      return 2;
+    }
+  }
   // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
   const { zip, files } = buildBundle({ course, gradeArgs: [...(tags ? ['--tags', tags] : []), ...(topic ? ['--topic', topic] : [])] });
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -55,6 +55,20 @@ export interface GradeOptions {
 /** The default number of check runners for one submission (see `GradeOptions.parallel`). */
 export const defaultParallel = (): number => 1;
 
+/** Why a topic/item selection grades nothing it names, or undefined when it is fine. */
+export function badSelection(all: TopicMeta[], topicIds: string[] | undefined, claimIds: string[] | undefined, course: Course | 'all'): string | undefined {
+  const ids = all.map((t) => t.id);
+  const unknown = (topicIds ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length) return `unknown topic${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}: expected some of ${ids.join(', ')}`;
+  const inCourse = (t: TopicMeta): boolean => course === 'all' || rubricFor([t], course).length > 0;
+  const empty = all.filter((t) => topicIds?.includes(t.id) && !inCourse(t)).map((t) => t.id);
+  if (empty.length) return `topic${empty.length > 1 ? 's' : ''} ${empty.join(', ')} ha${empty.length > 1 ? 've' : 's'} no items in ${course}: expected topics of ${course}: ${all.filter(inCourse).map((t) => t.id).join(', ')}`;
+  const claimsOf = all.filter((t) => !topicIds?.length || topicIds.includes(t.id)).flatMap((t) => t.claims.map((c) => c.id));
+  const unknownClaims = (claimIds ?? []).filter((id) => !claimsOf.includes(id));
+  if (unknownClaims.length) return `unknown item${unknownClaims.length > 1 ? 's' : ''} ${unknownClaims.map((u) => `'${u}'`).join(', ')} (not a claim of the selected topics)`;
+  return undefined;
+}
+
 /** Several runs' outcomes as one. */
 function mergeRuns(runs: SandboxRun[]): SandboxRun {
   if (runs.length === 1) return runs[0];
@@ -265,10 +279,14 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     tests: RubricItem[];
     wanted: Map<string, { topicId: string; tags: Tag[] }>;
     toRun: string[];
+    /** the selection names topics or items that do not exist or have nothing in the course */
+    selectionError?: string;
   }
   let plan: Plan | undefined;
   const makePlan = (all: TopicMeta[]): Plan => {
     const topics = all.filter((t) => !opts.topicIds?.length || opts.topicIds.includes(t.id));
+    const selectionError = badSelection(all, opts.topicIds, opts.claimIds, course);
+    if (selectionError) return (plan = { perCourse: [], tests: [], wanted: new Map(), toRun: [], selectionError });
     const courses = course === 'all' ? coursesWithClaims(topics) : [course];
     const perCourse = courses.map((c) => rubricFor(topics, c));
     const tests = course === 'all' ? rubricFor(topics, 'all') : perCourse[0];
@@ -303,6 +321,8 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     makePlan((await loadTopics(opts.topicsModule)).map(topicMeta));
     loadError = `${loadError ?? 'the grader failed'}${run.outputTail ? `\n${run.outputTail.slice(-1500)}` : ''}`;
   }
+  // a staff mistake (a typo in --topic, a topic of another course): every student would get 0 / 0
+  if (plan!.selectionError) throw new Error(plan!.selectionError);
   const { perCourse, tests, wanted, toRun } = plan!;
   const claims: Record<string, GradedClaim> = {};
   for (const [id, w] of wanted) {
