@@ -132,7 +132,7 @@ const claims: Claim<SynthContract>[] = [
     problem: 1,
     part: '3 (extra credit)',
     points: 0.5,
-    timeoutMs: 2000,
+    timeoutMs: 3000,
     statement: 'synthSpin() returns 42',
     answer: '42',
     uses: ['synthSpin'],
