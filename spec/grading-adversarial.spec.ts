@@ -14,8 +14,8 @@ import { ADVERSARIAL_DIR, adversarialSubmission, cleanup, tempFolder } from '../
 import { gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { unsharePath } from '../src/grading/strict.ts';
+import { SYNTH } from './grading-synth.ts';
 
-const SYNTH = path.resolve('spec/grading-topics.ts');
 const P = 'passed', F = 'failed';
 type St = typeof P | typeof F;
 interface Case {

@@ -8,18 +8,16 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { gradeAll, listSubmissions, progressLine, scoresCsv } from '../src/grading/batch.ts';
-import { cleanup, REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
+import { REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
 import { buildBundle, packageFiles, runScript, setupScript } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { mlpTopic } from '../src/mlp/topic.ts';
+import { SYNTH, tempFolders } from './grading-synth.ts';
 
 const run = promisify(execFile);
-const SYNTH = path.resolve('spec/grading-topics.ts');
-const temps: string[] = [];
-const temp = (d: string): string => (temps.push(d), d);
-afterAll(() => temps.forEach(cleanup));
+const temp = tempFolders();
 
 /** CIE6032's points for the mlp problem (HW2 P3), default-suite claims */
 const mlpPoints = mlpTopic.claims.filter((c) => !c.tags?.length && c.course === 'CIE6032').reduce((a, c) => a + c.points, 0);

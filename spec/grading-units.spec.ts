@@ -7,24 +7,19 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
 import { badSelection, courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
 import type { TopicMeta } from '../src/grading/rubric.ts';
+import { SYNTH, tempFolders } from './grading-synth.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { runChecks, safeStringify, type InitMessage } from '../src/grading/child.ts';
-import { cleanup, writeSubmission } from '../src/grading/fixtures.ts';
+import { writeSubmission } from '../src/grading/fixtures.ts';
 import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
 
-const SYNTH = path.resolve('spec/grading-topics.ts');
 const run = promisify(execFile);
-const temps: string[] = [];
-const sub = (files: Record<string, string>): string => {
-  const d = writeSubmission(files);
-  temps.push(d);
-  return d;
-};
-afterAll(() => temps.forEach(cleanup));
+const temp = tempFolders();
+const sub = (files: Record<string, string>): string => temp(writeSubmission(files));
 
 const REF = `export const synthSquare = (x: number): number => x * x;
 export const synthParamCount = 'n^2 + n';
