@@ -15,9 +15,9 @@ import { gradeSynth, status, SYNTH_REF, tempFolders } from './grading-synth.ts';
 const temp = tempFolders();
 const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
 
-// concurrent: each test grades its own temporary submissions, and most of a test's time is spent
-// waiting on its child processes (time limits, restarts)
-describe.concurrent('robustness, variants and visibility (synthetic topic)', () => {
+// one test at a time: run concurrently (≈10 s faster), 'a slow item is graded' failed once in CI
+// for a reason not reproduced in three reruns — contention is the suspect
+describe('robustness, variants and visibility (synthetic topic)', () => {
   test('the synthetic reference scores full marks, extra credit counted apart, the slow item skipped', async () => {
     const r = await gradeSynth(synth(SYNTH_REF));
     expect(status(r)).toEqual({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.hidden': 'passed', 'synth.spin': 'passed', 'synth.trained': 'skipped' });
@@ -45,7 +45,7 @@ describe.concurrent('robustness, variants and visibility (synthetic topic)', () 
 
   test('a slow item is graded when its tag is included', async () => {
     const r = await gradeSynth(synth(SYNTH_REF), { includeTags: ['slow'], claimIds: ['synth.trained'] });
-    expect(status(r)).toEqual({ 'synth.trained': 'passed' });
+    expect(status(r), r.claims['synth.trained']?.message).toEqual({ 'synth.trained': 'passed' });
   }, 60_000);
 
   test('a function that never returns costs only its item; the rest is graded in a fresh process', async () => {
