@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { batchMatMulWasm, conv2dBackpropFilterWasm, registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from '../src/training/kernels/wasm.ts';
+import { batchMatMulWasm, conv2dBackpropFilterWasm, maxPoolGradWasm, registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from '../src/training/kernels/wasm.ts';
 import { setupTrainingBackend } from '../src/training/setup.ts';
 import { batchNormKernelsAvailable, batchNormTrainFused, registerBatchNormKernels } from '../src/training/kernels/batchnorm.ts';
 import { makeRng } from '../src/verify/rng.ts';
@@ -34,6 +34,7 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     expect(wasmTrainingKernelsRegistered()).toBe(true);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc).toBe(conv2dBackpropFilterWasm);
     expect(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc).toBe(batchMatMulWasm);
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc).toBe(maxPoolGradWasm);
   });
 
   const rng = makeRng(7);
@@ -74,6 +75,35 @@ describe('wasm training kernels match the cpu reference kernels', () => {
       const got = await onBackend('wasm', 'BatchMatMul', { a, b }, attrs);
       expect(relErr(got, ref)).toBeLessThan(TOL);
     }
+  });
+
+  // LeNet's 2×2/2, odd sizes whose last row/column no window reads, overlapping windows (dy
+  // accumulates where one input is the maximum of two), 'same' padding; with ties (ReLU zeros and
+  // repeated values: the first maximum in row-major order gets dy) and without: the same dx as the
+  // cpu reference, exactly.  (The stock wasm kernel fails the overlapping and padded cases.)
+  test.each([
+    { shape: [2, 28, 28, 6], f: 2, s: 2, pad: 'valid' as const, ties: true },
+    { shape: [3, 5, 7, 3], f: 2, s: 2, pad: 'valid' as const, ties: true },
+    { shape: [2, 9, 9, 2], f: 3, s: 3, pad: 'valid' as const, ties: true },
+    { shape: [2, 8, 8, 4], f: 3, s: 2, pad: 'valid' as const, ties: true },
+    { shape: [2, 8, 8, 4], f: 3, s: 2, pad: 'valid' as const, ties: false },
+    { shape: [1, 7, 7, 2], f: 2, s: 2, pad: 'same' as const, ties: false },
+    { shape: [2, 6, 5, 3], f: 3, s: 1, pad: 'same' as const, ties: true },
+  ])('MaxPoolGrad $shape filter $f stride $s $pad (ties: $ties)', async ({ shape, f, s, pad, ties }) => {
+    const r = makeRng(shape[1] * 31 + f);
+    // ties: rounded, half of them clipped to 0 (as after a ReLU)
+    const x = { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (ties ? Math.max(0, Math.round(r.normal() * 2) / 2) : r.normal())) };
+    const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], f, s, 1, pad);
+    const oShape = [shape[0], info.outHeight, info.outWidth, shape[3]];
+    const dy = randData(r, oShape);
+    await tf.setBackend('cpu');
+    const out = tf.maxPool(tf.tensor4d(x.data, shape as [number, number, number, number]), f, s, pad);
+    const y = { shape: oShape, data: out.dataSync() as Float32Array };
+    out.dispose();
+    const attrs = { filterSize: f, strides: s, pad };
+    const ref = await onBackend('cpu', 'MaxPoolGrad', { dy, input: x, output: y }, attrs);
+    const got = await onBackend('wasm', 'MaxPoolGrad', { dy, input: x, output: y }, attrs);
+    expect(Array.from(got)).toEqual(Array.from(ref));
   });
 
   test('a LeNet gradient step runs on wasm without leaking tensors', async () => {
