@@ -86,6 +86,8 @@ export interface InitMessage {
   loadTimeoutMs: number;
   defaultTimeoutMs: number;
   timeouts?: Record<string, number>;
+  /** strict isolation: the submission as the grader compiled it (bundle file, or the compile error) */
+  compiled?: { file?: string; error?: string };
 }
 
 function errText(e: unknown): string {
@@ -116,7 +118,7 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   const sandboxLoading = new Promise<void>((resolve) => (loadStarted = resolve));
   const strictOpen =
     init.isolation === 'strict' && !init.entryError
-      ? import('./strict.ts').then(({ openStrict }) => openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs, onLoadStarted: loadStarted }))
+      ? import('./strict.ts').then(({ openStrict }) => openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs, onLoadStarted: loadStarted, compiled: init.compiled }))
       : undefined;
   strictOpen?.catch(() => {}); // awaited below
   // Importing the topics blocks this thread for ≈1 s (one bundled chunk evaluates synchronously):

@@ -17,6 +17,7 @@ import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.t
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
+import { compileSubmission } from './strict.ts';
 import { submissionEntry } from './subject.ts';
 
 /**
@@ -301,20 +302,27 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
 
   const sb = { ...defaultSandboxOptions, ...opts.sandbox };
   const parallel = Math.max(1, Math.floor(opts.parallel ?? defaultParallel()));
-  const run = mergeRuns(
-    await Promise.all(
-      Array.from({ length: parallel }, (_, k) =>
-        runInSandbox(
-          entry ?? '',
-          entry ? path.dirname(entry) : path.resolve(dir),
-          (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
-          // absolute: the check runner starts in another folder (a relative --topics-module failed there)
-          { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule) },
-          entryError,
+  // strict isolation: the submission is compiled once, here, for every check runner
+  const compiled = entry && !entryError && (sb.isolation ?? 'strict') === 'strict' && !sb.compiled ? await compileSubmission(entry, path.dirname(entry)) : undefined;
+  let run: SandboxRun;
+  try {
+    run = mergeRuns(
+      await Promise.all(
+        Array.from({ length: parallel }, (_, k) =>
+          runInSandbox(
+            entry ?? '',
+            entry ? path.dirname(entry) : path.resolve(dir),
+            (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
+            // absolute: the check runner starts in another folder (a relative --topics-module failed there)
+            { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), compiled: sb.compiled ?? compiled },
+            entryError,
+          ),
         ),
       ),
-    ),
-  );
+    );
+  } finally {
+    compiled?.dispose();
+  }
   let loadError = run.loadError ?? entryError;
   if (!plan) {
     // the child never reported the rubric (the grader's own runtime failed to start): build it here

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
-import { setprivPath } from './strict.ts';
+import { setprivPath, type Compiled } from './strict.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHILD_MAIN = path.join(REPO_ROOT, 'src/grading/child.ts');
@@ -54,6 +54,9 @@ export interface SandboxOptions {
   permission?: boolean;
   /** extra folders the child may read under the permission model */
   allowRead?: string[];
+  /** strict isolation: the submission compiled by the grader (`compileSubmission`), handed to the
+   *  check runner so that it does not start esbuild itself */
+  compiled?: Compiled;
 }
 
 export const defaultSandboxOptions: Omit<SandboxOptions, 'seed' | 'runScale'> = {
@@ -305,6 +308,7 @@ function runOnce(
       loadTimeoutMs: opts.loadTimeoutMs,
       defaultTimeoutMs: opts.defaultTimeoutMs,
       timeouts: opts.timeouts,
+      compiled: opts.compiled && { file: opts.compiled.file, error: opts.compiled.error },
     };
     child.send(JSON.stringify(init));
   });
