@@ -3,11 +3,10 @@
  * `runChecks`, the strict sandbox's bridge as seen from the checks, the safe serializer), so that
  * their error paths are exercised and measured by coverage.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { main } from '../src/cli.ts';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
 import { badSelection, courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
 import type { TopicMeta } from '../src/grading/rubric.ts';
@@ -17,7 +16,18 @@ import { runChecks, safeStringify, type InitMessage } from '../src/grading/child
 import { writeSubmission } from '../src/grading/fixtures.ts';
 import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
 
-const run = promisify(execFile);
+/** `dlspec …` in this process: exit code and what it printed to stderr */
+async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
+  const err: string[] = [];
+  const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    return { code: await main(argv), stderr: err.join('\n') };
+  } finally {
+    spy.mockRestore();
+    log.mockRestore();
+  }
+}
 const temp = tempFolders();
 const sub = (files: Record<string, string>): string => temp(writeSubmission(files));
 
@@ -170,8 +180,9 @@ describe('the grader itself failing, and the report formats', () => {
     const topicsModule = path.join(dir, 'broken-topics.ts');
     await expect(gradeSubmission(dir, { topicsModule })).rejects.toThrow(/broken registry/);
     const out = path.join(dir, 'out', 'results.json');
-    const r = await run(process.execPath, ['bin/dlspec.js', 'grade', dir, '--out', out, '--topics-module', topicsModule]).catch((e: { code: number }) => e);
-    expect((r as { code: number }).code).toBe(3);
+    // the CLI in-process (its main; spec/cli.spec.ts runs bin/dlspec.js itself): a process would load the registry again
+    const r = await cli(['grade', dir, '--out', out, '--topics-module', topicsModule]);
+    expect(r.code).toBe(3);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ score: 0, tests: [] });
     expect(results.output).toMatch(/^The autograder failed before grading: /);
@@ -187,8 +198,8 @@ describe('the grader itself failing, and the report formats', () => {
     expect(badSelection(all, ['rnn'], ['adder.x'], 'all')).toBe("unknown item 'adder.x' (not a claim of the selected topics)");
     // through the API (the runner reports the topics; nothing is graded) and the CLIs
     await expect(gradeSubmission(sub({ 'index.ts': REF }), { topicsModule: SYNTH, topicIds: ['synht'] })).rejects.toThrow(/unknown topic 'synht': expected some of synth, flaky/);
-    const bundle = await run(process.execPath, ['bin/dlspec.js', 'gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]).catch((e: { code: number; stderr: string }) => e);
-    expect((bundle as { code: number }).code).toBe(2);
+    const bundle = await cli(['gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]);
+    expect(bundle.code).toBe(2);
     expect(bundle.stderr).toMatch(/topic adder has no items in CIE6032: expected topics of CIE6032: rnn, /);
   }, 60_000);
 
