@@ -180,7 +180,7 @@ describe('the grader itself failing, and the report formats', () => {
     const topicsModule = path.join(dir, 'broken-topics.ts');
     await expect(gradeSubmission(dir, { topicsModule })).rejects.toThrow(/broken registry/);
     const out = path.join(dir, 'out', 'results.json');
-    // the CLI in-process (its main; spec/cli.spec.ts runs bin/dlspec.js itself): a process would load the registry again
+    // the CLI in-process (its main; spec/grading-cli.spec.ts runs bin/dlspec.js itself): a process would load the registry again
     const r = await cli(['grade', dir, '--out', out, '--topics-module', topicsModule]);
     expect(r.code).toBe(3);
     const results = JSON.parse(readFileSync(out, 'utf8'));
