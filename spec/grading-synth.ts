@@ -3,7 +3,8 @@
  * a submission folder from source, a grading run of the synthetic topic, temporary folders.
  */
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
+import { main } from '../src/cli.ts';
 import { cleanup, writeSubmission } from '../src/grading/fixtures.ts';
 import { gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 
@@ -25,3 +26,17 @@ export function synthSpin(): number { return 42; }
 export const gradeSynth = (dir: string, opts: Parameters<typeof gradeSubmission>[1] = {}) =>
   gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], parallel: 1, ...opts });
 export const status = (r: GradeReport) => Object.fromEntries(Object.values(r.claims).map((c) => [c.id, c.status]));
+
+/** `dlspec …` in this process (cli.ts's main; a spawned dlspec pays node + tsx + its imports again):
+ *  exit code and what it printed */
+export async function cliInProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [], err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}

@@ -5,29 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test, vi } from 'vitest';
-import { main } from '../src/cli.ts';
+import { describe, expect, test } from 'vitest';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
 import { badSelection, courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
 import type { TopicMeta } from '../src/grading/rubric.ts';
-import { SYNTH, tempFolders } from './grading-synth.ts';
+import { cliInProcess, SYNTH, tempFolders } from './grading-synth.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { runChecks, safeStringify, type InitMessage } from '../src/grading/child.ts';
 import { writeSubmission } from '../src/grading/fixtures.ts';
 import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
 
-/** `dlspec …` in this process: exit code and what it printed to stderr */
-async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  try {
-    return { code: await main(argv), stderr: err.join('\n') };
-  } finally {
-    spy.mockRestore();
-    log.mockRestore();
-  }
-}
+const cli = cliInProcess;
 const temp = tempFolders();
 const sub = (files: Record<string, string>): string => temp(writeSubmission(files));
 
