@@ -6,9 +6,10 @@
  * children, from /proc/self/stat), and the load average: on a shared machine wall time is
  * inflated by the other processes, CPU time much less so.  Target: ≤ 10 s wall on the 2-core
  * machine.  Then `grade-all` over 50 copies of the reference (DLSPEC_BENCH_COPIES; 0 skips it):
- * submissions per minute.  `tsx bench/grading.ts [N]` runs it alone; bench/index.ts calls `bench()`.
+ * submissions per minute.  First, the per-call cost of functions across the strict sandbox.
+ * `tsx bench/grading.ts [N]` runs it alone; bench/index.ts calls `bench()`.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { gradeAll } from '../src/grading/batch.ts';
@@ -16,6 +17,8 @@ import { cleanup, tempFolder } from '../src/grading/fixtures.ts';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { gradeSubmission } from '../src/grading/grade.ts';
+import { openStrict } from '../src/grading/strict.ts';
+import { makeMulCounter } from '../src/verify/counters.ts';
 
 /** user+system CPU seconds of this process and of its children that have exited (Linux). */
 function cpuSeconds(): number {
@@ -46,7 +49,39 @@ export async function benchBatch(copies = Number(process.env.DLSPEC_BENCH_COPIES
   }
 }
 
+/** Per-call cost across the strict sandbox: a check's callback called from the student's code (a
+ *  synchronous round trip per call) against a portable function (runs in the sandbox). */
+export async function benchCalls(): Promise<void> {
+  const dir = tempFolder('dlspec-bench-calls-');
+  try {
+    writeFileSync(
+      path.join(dir, 'index.mjs'),
+      'export const manyCalls = (n, f) => { let s = 0; for (let i = 0; i < n; i++) s += f(i); return s; };\n' +
+        'export const manyMul = (n, mul) => { let s = 0; for (let i = 0; i < n; i++) s += mul(i, 2); return s; };\n',
+    );
+    const m = await openStrict(path.join(dir, 'index.mjs'), dir, { memoryMb: 512, loadTimeoutMs: 20_000 });
+    try {
+      m.setDeadline(performance.now() + 120_000, 120_000);
+      const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number };
+      const n = 20_000, k = 200_000;
+      let t = performance.now();
+      impl.manyCalls(n, (i) => i);
+      const roundTrip = ((performance.now() - t) * 1000) / n;
+      const c = makeMulCounter();
+      t = performance.now();
+      impl.manyMul(k, c.mul);
+      const portable = ((performance.now() - t) * 1000) / k;
+      console.log(`sandbox calls: callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls): ${(roundTrip / portable).toFixed(0)}× cheaper`);
+    } finally {
+      await m.close();
+    }
+  } finally {
+    cleanup(dir);
+  }
+}
+
 export async function bench(runs = 3): Promise<void> {
+  await benchCalls();
   console.log(`grading: fixtures/submissions/reference, all courses, default suite, ${runs} runs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   const walls: number[] = [];
   const cpus: number[] = [];

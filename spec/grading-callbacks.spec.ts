@@ -65,18 +65,13 @@ describe('strict sandbox: functions', () => {
     expect(small.count).toBe(101);
     expect(() => impl().dot(['1'], [2], makeMulCounter().mul)).toThrow(/takes two numbers, got string and number/);
   });
-  test('per-call cost: round-trip callbacks and portable calls', () => {
-    const n = 5000;
-    let t = performance.now();
+  test('many calls: round-trip callbacks and portable calls give the right sums and counts', () => {
+    // (their per-call cost is measured by `npm run bench -- grading`, not asserted here)
+    const n = 500;
     expect(impl().manyCalls(n, (i: number) => i)).toBe((n * (n - 1)) / 2);
-    const roundTrip = ((performance.now() - t) * 1000) / n;
     const c = makeMulCounter();
-    t = performance.now();
-    expect(impl().manyMul(100_000, c.mul)).toBe(100_000 * 99_999);
-    const portable = ((performance.now() - t) * 1000) / 100_000;
-    expect(c.count).toBe(100_000);
-    console.log(`callback round trip: ${roundTrip.toFixed(1)} µs/call; portable mul: ${portable.toFixed(3)} µs/call`);
-    expect(portable).toBeLessThan(roundTrip);
+    expect(impl().manyMul(20_000, c.mul)).toBe(20_000 * 19_999);
+    expect(c.count).toBe(20_000);
   }, 60_000);
   test('functions in results are handles into the sandbox', async () => {
     const r = (await impl().model(3)) as { scale: (x: number) => number; calls: () => number };
