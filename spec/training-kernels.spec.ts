@@ -1,7 +1,8 @@
 /**
  * The wasm training kernels (src/training/kernels/wasm.ts) against the reference cpu kernels on
  * random shapes: Conv2DBackpropFilter and Conv2DBackpropInput (stride 1 and 2, valid and same),
- * BatchMatMul with transposed operands.  Relative error ‖got − ref‖/‖ref‖ ≤ 1e-5 (float32; measured ≤ ~1e-6).
+ * MaxPoolGrad (tiling, overlapping and padded windows, ties; exactly equal), BatchMatMul with
+ * transposed operands.  Relative error ‖got − ref‖/‖ref‖ ≤ 1e-5 (float32; measured ≤ ~1e-6).
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';

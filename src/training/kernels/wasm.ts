@@ -23,7 +23,7 @@
  * API (stable; the InfoGAN topic may import it):
  *   `registerWasmTrainingKernels()`  — idempotent; call after `tf.setBackend('wasm')` resolved (or
  *                                      before: it registers for the backend name 'wasm').
- *   `conv2dBackpropFilterWasm`, `conv2dBackpropInputWasm`, `batchMatMulWasm` — the kernel functions (for tests).
+ *   `conv2dBackpropFilterWasm`, `conv2dBackpropInputWasm`, `maxPoolGradWasm`, `batchMatMulWasm` — the kernel functions (for tests).
  *   `wasmTrainingKernelsRegistered()` — whether registration happened in this process.
  * Each kernel is proven against the reference cpu kernel on random shapes in spec/training-kernels.spec.ts.
  */
