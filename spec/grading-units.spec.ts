@@ -15,7 +15,6 @@ import { runChecks, safeStringify, type InitMessage } from '../src/grading/child
 import { writeSubmission } from '../src/grading/fixtures.ts';
 import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
 
-const cli = cliInProcess;
 const temp = tempFolders();
 const sub = (files: Record<string, string>): string => temp(writeSubmission(files));
 
@@ -169,7 +168,7 @@ describe('the grader itself failing, and the report formats', () => {
     await expect(gradeSubmission(dir, { topicsModule })).rejects.toThrow(/broken registry/);
     const out = path.join(dir, 'out', 'results.json');
     // the CLI in-process (its main; spec/grading-cli.spec.ts runs bin/dlspec.js itself): a process would load the registry again
-    const r = await cli(['grade', dir, '--out', out, '--topics-module', topicsModule]);
+    const r = await cliInProcess(['grade', dir, '--out', out, '--topics-module', topicsModule]);
     expect(r.code).toBe(3);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ score: 0, tests: [] });
@@ -186,7 +185,7 @@ describe('the grader itself failing, and the report formats', () => {
     expect(badSelection(all, ['rnn'], ['adder.x'], 'all')).toBe("unknown item 'adder.x' (not a claim of the selected topics)");
     // through the API (the runner reports the topics; nothing is graded) and the CLIs
     await expect(gradeSubmission(sub({ 'index.ts': REF }), { topicsModule: SYNTH, topicIds: ['synht'] })).rejects.toThrow(/unknown topic 'synht': expected some of synth, flaky/);
-    const bundle = await cli(['gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]);
+    const bundle = await cliInProcess(['gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]);
     expect(bundle.code).toBe(2);
     expect(bundle.stderr).toMatch(/topic adder has no items in CIE6032: expected topics of CIE6032: rnn, /);
   }, 60_000);

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { Topic } from '../claims/types.ts';
+import type { Compiled } from './strict.ts';
 
 // ---- captured before any student code runs -------------------------------------------------
 const rawSend = process.send?.bind(process);
@@ -87,7 +88,7 @@ export interface InitMessage {
   defaultTimeoutMs: number;
   timeouts?: Record<string, number>;
   /** strict isolation: the submission as the grader compiled it (bundle file, or the compile error) */
-  compiled?: { file?: string; error?: string };
+  compiled?: Compiled;
 }
 
 function errText(e: unknown): string {

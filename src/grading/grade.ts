@@ -41,7 +41,7 @@ export interface GradeOptions {
   runScale?: number;
   /** module exporting `topics` (default the registry) — tests use their own */
   topicsModule?: string;
-  sandbox?: Partial<Omit<SandboxOptions, 'seed' | 'runScale' | 'topicsModule'>>;
+  sandbox?: Partial<Omit<SandboxOptions, 'seed' | 'runScale' | 'topicsModule' | 'compiled'>>;
   /**
    * Check runners working at once on this submission, each with its own sandbox and its share of
    * the items (dealt round-robin, so the same seed gives the same split and the same grade).
@@ -303,7 +303,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   const sb = { ...defaultSandboxOptions, ...opts.sandbox };
   const parallel = Math.max(1, Math.floor(opts.parallel ?? defaultParallel()));
   // strict isolation: the submission is compiled once, here, for every check runner
-  const compiled = entry && !entryError && (sb.isolation ?? 'strict') === 'strict' && !sb.compiled ? await compileSubmission(entry, path.dirname(entry)) : undefined;
+  const compiled = entry && !entryError && (sb.isolation ?? 'strict') === 'strict' ? await compileSubmission(entry, path.dirname(entry)) : undefined;
   let run: SandboxRun;
   try {
     run = mergeRuns(
@@ -314,7 +314,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
             entry ? path.dirname(entry) : path.resolve(dir),
             (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
             // absolute: the check runner starts in another folder (a relative --topics-module failed there)
-            { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), compiled: sb.compiled ?? compiled },
+            { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), compiled },
             entryError,
           ),
         ),
