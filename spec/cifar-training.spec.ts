@@ -12,6 +12,7 @@ import { batchNormTrain, initLeNetParams, LeNet, LENET_PARAM_COUNT } from '../sr
 import { makeOptimizer, stepLr, type OptimizerConfig } from '../src/cifar/optim.ts';
 import { makeBatch } from '../src/cifar/replica.ts';
 import { epochOrder, formatProgress, trainCifar, VARIANTS } from '../src/cifar/train.ts';
+import { concurrencyLimit } from '../src/cifar/slow.ts';
 import { resultsMarkdown, runCifarExperiment, writeReport } from '../src/cifar/experiment.ts';
 import { Replica } from '../src/cifar/replica.ts';
 import { writeConv1Filters } from '../src/cifar/figures.ts';
@@ -175,6 +176,10 @@ describe('training smoke run (synthetic CIFAR-format data)', () => {
     expect(resumed.resumedFrom).toEqual({ epoch: 1, step: 1 });
     expect(relErr(resumed.conv1W, straight.conv1W)).toBeLessThan(1e-6);
     expect(resumed.epochs.map((e) => e.testAcc)).toEqual(straight.epochs.map((e) => e.testAcc));
+    // one worker thread (the slow suite's way: each run off the claim's thread, two runs at once)
+    const one = await trainCifar(data, { ...opts, workers: 1 });
+    expect(relErr(one.conv1W, straight.conv1W)).toBeLessThan(1e-6);
+    expect(one.epochs.map((e) => e.testAcc)).toEqual(straight.epochs.map((e) => e.testAcc));
     const par = await trainCifar(data, { ...opts, workers: 2 });
     expect(relErr(par.conv1W, straight.conv1W)).toBeLessThan(1e-5);
     expect(par.epochs[1].trainLoss).toBeCloseTo(straight.epochs[1].trainLoss, 4);
@@ -239,5 +244,30 @@ describe('the network on the forward pass', () => {
     expect(s[4] / s[0]).toBeLessThan(1e-6);
     expect(h[4] / h[0]).toBeGreaterThan(0.5);
     x.dispose();
+  });
+});
+
+describe('the slow suite runs two CIFAR trainings at once (src/cifar/slow.ts concurrencyLimit)', () => {
+  test('at most max() run together, the rest start in order as slots free, results and errors pass through', async () => {
+    const gate = concurrencyLimit(() => 2);
+    let running = 0, peak = 0;
+    const started: number[] = [];
+    const job = (k: number, ms: number, bad = false) => gate(async () => {
+      started.push(k);
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, ms));
+      running--;
+      if (bad) throw new Error(`job ${k} failed`);
+      return k * 10;
+    });
+    const all = [job(0, 30), job(1, 5, true), job(2, 5), job(3, 5)];
+    await expect(all[1]).rejects.toThrow('job 1 failed');
+    expect(await Promise.all([all[0], all[2], all[3]])).toEqual([0, 20, 30]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3]);
+    // a failed job frees its slot: a one-slot gate still runs the next
+    const one = concurrencyLimit(() => 1);
+    await expect(one(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    expect(await one(async () => 7)).toBe(7);
   });
 });
