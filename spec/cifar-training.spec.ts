@@ -176,7 +176,7 @@ describe('training smoke run (synthetic CIFAR-format data)', () => {
     expect(resumed.resumedFrom).toEqual({ epoch: 1, step: 1 });
     expect(relErr(resumed.conv1W, straight.conv1W)).toBeLessThan(1e-6);
     expect(resumed.epochs.map((e) => e.testAcc)).toEqual(straight.epochs.map((e) => e.testAcc));
-    // one worker thread (the slow suite's way: each run off the claim's thread, two runs at once)
+    // one worker thread (the slow suite's way: each run off the claim's thread)
     const one = await trainCifar(data, { ...opts, workers: 1 });
     expect(relErr(one.conv1W, straight.conv1W)).toBeLessThan(1e-6);
     expect(one.epochs.map((e) => e.testAcc)).toEqual(straight.epochs.map((e) => e.testAcc));
@@ -247,7 +247,7 @@ describe('the network on the forward pass', () => {
   });
 });
 
-describe('the slow suite runs two CIFAR trainings at once (src/cifar/slow.ts concurrencyLimit)', () => {
+describe('CIFAR trainings share the cores through a gate (src/cifar/slow.ts concurrencyLimit, CIFAR_CONCURRENT)', () => {
   test('at most max() run together, the rest start in order as slots free, results and errors pass through', async () => {
     const gate = concurrencyLimit(() => 2);
     let running = 0, peak = 0;
