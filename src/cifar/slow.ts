@@ -51,8 +51,11 @@ const threadsAllowed = (): boolean => {
   const perm = (process as { permission?: { has(scope: string): boolean } }).permission;
   return !perm || perm.has('worker');
 };
-/** CPU runs at once: CIFAR_CONCURRENT, default 2 (the machine's two cores) */
-const slot = concurrencyLimit(() => Number(process.env.CIFAR_CONCURRENT ?? 2));
+/** runs in worker threads at once: CIFAR_CONCURRENT, default 2 (the machine's two cores) */
+const threadSlot = concurrencyLimit(() => Number(process.env.CIFAR_CONCURRENT ?? 2));
+/** runs in the claim's own thread (GPU, CIFAR_WORKERS=0, no threads allowed) go one at a time, as
+ *  before: side by side they would only interleave their steps on one thread */
+const inThreadSlot = concurrencyLimit(() => 1);
 
 /** Train (once per process) one variant; `stdOf` = a student's He σ (the reference's when equal). */
 export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => number; backend?: TrainingBackend; outDir?: string; epochs?: number } = {}): Promise<TrainResult> {
@@ -71,13 +74,14 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
     const gpu = opts.backend === 'tensorflow';
     const tag = key === `${id}|||${outDir}` || sig === refSig || !sig ? id : `${id}-student`;
     const d = data;
+    // in the claim's thread on a GPU, with CIFAR_WORKERS=0, or under a permission model without
+    // --allow-worker; else one worker thread per run (CIFAR_WORKERS threads of data parallelism)
+    const inThread = gpu || process.env.CIFAR_WORKERS === '0' || !threadsAllowed();
     const run = () => trainCifar(d, {
       variant: VARIANTS[id],
       epochs: opts.epochs ?? SLOW_EPOCHS,
       batchSize: 32,
-      // one worker thread per run (CIFAR_WORKERS=0, or a permission model without --allow-worker:
-      // in this thread, one run at a time)
-      workers: gpu || !threadsAllowed() ? 0 : Number(process.env.CIFAR_WORKERS ?? 1),
+      workers: inThread ? 0 : Number(process.env.CIFAR_WORKERS ?? 1),
       backend: opts.backend ?? 'wasm',
       stdOf: sig && sig !== refSig ? opts.stdOf : undefined,
       checkpoint: path.join(outDir, 'ckpt', `${tag}.json`),
@@ -86,7 +90,7 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
       progressEvery: 30,
       onProgress: (pr) => process.stderr.write(`${formatProgress(pr)}\n`),
     });
-    p = (gpu || process.env.CIFAR_WORKERS === '0' || !threadsAllowed() ? run() : slot(run)).then((r) => {
+    p = (inThread ? inThreadSlot : threadSlot)(run).then((r) => {
       writeConv1Filters(r.conv1W, path.join(outDir, `conv1-${tag}.png`));
       writeConv1Delta(r.conv1W, initLeNetParams({ init: VARIANTS[id].init, batchNorm: VARIANTS[id].batchNorm, seed: 1, stdOf: sig && sig !== refSig ? opts.stdOf : undefined }).conv1W, path.join(outDir, `conv1-${tag}-change.png`));
       for (const e of r.epochs) process.stderr.write(`[cifar ${tag}] epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} test ${(100 * e.testAcc).toFixed(2)}% ${Math.round(e.imgPerSec)} img/s\n`);
@@ -123,7 +127,7 @@ export const slowClaims: Claim<CifarContract>[] = [
       // (gpu suite, or DLSPEC_CIFAR_OPTIONAL=1): the CPU slow suite's 30-minute budget holds three variants
       const optional: VariantId[] = process.env.DLSPEC_CIFAR_OPTIONAL === '1' ? ['adam-aug', 'rmsprop-aug'] : [];
       const ids: VariantId[] = ['std0.01', 'he', 'bn', ...optional];
-      // all asked for at once: trainVariant runs up to CIFAR_CONCURRENT of them side by side
+      // all asked for at once: trainVariant runs up to CIFAR_CONCURRENT of them side by side (in-thread runs one by one)
       const results: TrainResult[] = await Promise.all(ids.map((id) => trainVariant(id)));
       const out = slowOutDir();
       await writeReport(results, out);
