@@ -1,6 +1,6 @@
 /**
  * The wasm training kernels (src/training/kernels/wasm.ts) against the reference cpu kernels on
- * random shapes: Conv2DBackpropFilter and Conv2DBackpropInput (stride 1 and 2, valid and same),
+ * random shapes: Conv2DBackpropFilter and Conv2DBackpropInput (stride 1, 2 and 3, valid and same),
  * MaxPoolGrad (tiling, overlapping and padded windows, ties; exactly equal), BatchMatMul with
  * transposed operands.  Relative error ‖got − ref‖/‖ref‖ ≤ 1e-5 (float32; measured ≤ ~1e-6).
  */
@@ -43,6 +43,9 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     { n: 1, h: 32, w: 32, ci: 3, co: 6, kh: 5, kw: 5, s: 1, pad: 'valid' }, // LeNet conv1
     { n: 2, h: 14, w: 14, ci: 6, co: 16, kh: 5, kw: 5, s: 1, pad: 'valid' }, // LeNet conv2
     { n: 2, h: 28, w: 28, ci: 1, co: 8, kh: 4, kw: 4, s: 2, pad: 'same' }, // an InfoGAN-like discriminator conv
+    { n: 2, h: 14, w: 14, ci: 16, co: 8, kh: 4, kw: 4, s: 2, pad: 'same' }, // the paper G's up-conv 7×7 → 14×14 (transposed conv = input gradient)
+    { n: 1, h: 13, w: 11, ci: 3, co: 4, kh: 5, kw: 3, s: 3, pad: 'same' }, // stride 3, taps not a multiple of the stride
+    { n: 2, h: 10, w: 9, ci: 2, co: 3, kh: 2, kw: 2, s: 3, pad: 'valid' }, // stride > filter: input rows no output reads
   ];
   for (let k = 0; k < 9; k++) {
     cases.push({ n: rng.int(1, 3), h: rng.int(5, 12), w: rng.int(5, 12), ci: rng.int(1, 4), co: rng.int(1, 5), kh: rng.int(1, 4), kw: rng.int(1, 4), s: 1 + (k % 2), pad: k % 3 === 0 ? 'same' : 'valid' });

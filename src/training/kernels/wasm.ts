@@ -12,8 +12,9 @@
  *    (transposed to [OH, OW, n, co]) dilated by the forward stride s; x̃ is x padded as the forward
  *    pass padded it (top/left), and cropped or padded at the bottom/right so the output is exactly
  *    KH × KW.
- *  - `Conv2DBackpropInput` (stride 1) as a forward "full" convolution with the rotated filter (the stock
- *    wasm kernel is a naive loop, the slowest op of a LeNet step).
+ *  - `Conv2DBackpropInput` as a forward "full" convolution with the rotated filter (stride 1), or for
+ *    stride s as one convolution with s² sub-filters plus a depth-to-space gather (the stock wasm
+ *    kernel is a naive loop, the slowest op of a LeNet step and of a transposed convolution).
  *  - `MaxPoolGrad` as one loop over the heap (the stock kernel is slow, and wrong for overlapping or
  *    padded windows).
  *  - `BatchMatMul` with a transposed operand: transpose it explicitly (one memory pass), then the
@@ -111,7 +112,7 @@ let originalBackpropInput: KernelConfig | undefined;
  * Conv2DBackpropInput for wasm.  Stock wasm runs a naive loop; for stride 1 (and no dilation) the
  * input gradient is a forward "full" convolution of dy with the filter rotated 180° and its
  * channel axes swapped:  dx[n,i,j,ci] = Σ dy[n, i+pt−kh, j+pl−kw, co] · W[kh,kw,ci,co].
- * Other strides fall back to the stock kernel.
+ * Other strides: `backpropInputStrided` (sub-pixel decomposition).
  */
 export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
@@ -134,10 +135,11 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
     'channelsLast',
   );
   const stock = originalBackpropInput?.kernelFunc;
-  if ((info.strideHeight !== 1 || info.strideWidth !== 1 || (attrs.dataFormat && attrs.dataFormat !== 'NHWC')) && stock) {
-    return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') {
+    if (stock) return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
+    throw new Error(`Conv2DBackpropInput (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
   }
-  if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('Conv2DBackpropInput (wasm): stride > 1 needs the stock kernel');
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return backpropInputStrided(dy, filter, attrs.inputShape, info, backend);
   const [, H, W] = attrs.inputShape;
   const { filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = info;
   const top = KH - 1 - info.padInfo.top, left = KW - 1 - info.padInfo.left;
@@ -157,6 +159,73 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   });
   dispose(backend, rev, ft);
   return dx;
+}
+
+/**
+ * Conv2DBackpropInput for stride s > 1 (the transposed convolution of a generator's up-sampling layer,
+ * and the input gradient of a strided discriminator conv) as ONE stride-1 forward convolution plus a
+ * depth-to-space gather — the stock wasm kernel is a naive loop (≈ 360 ms for dy [64,7,7,128], a 4×4
+ * filter 128→64, stride 2; the InfoGAN paper model's slowest op).
+ *
+ * Input row i gets dy rows oh with kh = i + pt − oh·s ∈ [0, KH): writing i + pt = q·s + r (0 ≤ r < s),
+ * kh = r + m·s with m = q − oh, so  dx[i] = Σ_m dy[q − m] · W[r + m·s]:  for each residue r a stride-1
+ * "full" convolution of dy with the sub-filter W[r], W[r + s], … (zero where r + m·s ≥ KH).  All s_h·s_w
+ * residues become output channels of one convolution (filter [MH, MW, Co, s_h·s_w·Ci], taps reversed,
+ * dy padded by MH−1 / MW−1 on top / left); dx[n,i,j,ci] is then read from row ⌊(i+pt)/s_h⌋, column
+ * ⌊(j+pl)/s_w⌋, channel ((i+pt) mod s_h · s_w + (j+pl) mod s_w)·Ci + ci.  No multiply by an inserted zero.
+ */
+function backpropInputStrided(dy: TensorInfo, filter: TensorInfo, inputShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo, backend: unknown): TensorInfo {
+  const [N, H, W, Ci] = inputShape;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW, outChannels: Co } = info;
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropInput (wasm): dilation with stride > 1 is not supported');
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const MH = Math.ceil(KH / sh), MW = Math.ceil(KW / sw);
+  const QH = Math.floor((H - 1 + pt) / sh) + 1, QW = Math.floor((W - 1 + pl) / sw) + 1;
+  const C2 = sh * sw * Ci;
+  const heap = backend as WasmHeap;
+  const fInfo = heap.makeOutput([MH, MW, Co, C2], 'float32');
+  {
+    const src = heap.typedArrayFromHeap(filter), F = heap.typedArrayFromHeap(fInfo);
+    F.fill(0);
+    for (let a = 0; a < MH; a++)
+      for (let rh = 0; rh < sh; rh++) {
+        const kh = rh + (MH - 1 - a) * sh;
+        if (kh >= KH) continue;
+        for (let b = 0; b < MW; b++)
+          for (let rw = 0; rw < sw; rw++) {
+            const kw = rw + (MW - 1 - b) * sw;
+            if (kw >= KW) continue;
+            const chan = (rh * sw + rw) * Ci;
+            for (let ci = 0; ci < Ci; ci++) {
+              const s0 = ((kh * KW + kw) * Ci + ci) * Co; // W[kh, kw, ci, :]
+              const d0 = (a * MW + b) * Co * C2 + chan + ci; // F[a, b, :, chan + ci]
+              for (let co = 0; co < Co; co++) F[d0 + co * C2] = src[s0 + co];
+            }
+          }
+      }
+  }
+  const bh = Math.max(0, QH - OH), bw = Math.max(0, QW - OW);
+  const conv = run('Conv2D', { x: dy, filter: fInfo }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [MH - 1, bh], [MW - 1, bw], [0, 0]] as unknown as number,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: undefined as unknown as string,
+  }); // [N, OH + bh, OW + bw, C2]
+  const RH = OH + bh, RW = OW + bw;
+  const dxInfo = heap.makeOutput([N, H, W, Ci], 'float32');
+  const c = heap.typedArrayFromHeap(conv), dx = heap.typedArrayFromHeap(dxInfo);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < H; i++) {
+      const q = Math.floor((i + pt) / sh), rh = (i + pt) % sh;
+      for (let j = 0; j < W; j++) {
+        const p = Math.floor((j + pl) / sw), rw = (j + pl) % sw;
+        const s0 = ((n * RH + q) * RW + p) * C2 + (rh * sw + rw) * Ci;
+        dx.set(c.subarray(s0, s0 + Ci), ((n * H + i) * W + j) * Ci);
+      }
+    }
+  dispose(backend, fInfo, conv);
+  return dxInfo;
 }
 
 let originalMatMul: KernelConfig | undefined;
