@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { checkMnistPair, loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../src/data/mnist.ts';
 import { assignmentTotal, bestAssignment, bruteForceBestTotal, imageProps, infoLoss, monotoneDirection, spearman } from '../src/infogan/measure.ts';
 import { makeRng } from '../src/verify/rng.ts';
+import { relErr } from '../src/verify/compare.ts';
 
 function idx(dims: number[], dtype = 8, fill = (i: number) => i % 10): Uint8Array {
   const size = dims.reduce((a, b) => a * b, 1);
@@ -146,6 +147,33 @@ describe('networks and evaluation on a stand-in model', async () => {
     net.dispose();
     z.dispose();
   });
+
+  test('running batch-norm statistics: D/Q layers from the real batch, G layers from G (one step of the paper model, two image sets)', async () => {
+    // Q classifies REAL test digits with these statistics; taken from generated images they would shift
+    // its inputs by however far G is from the data.  Same seed → same G and latents; different real images →
+    // D/Q statistics must differ, G's must be equal.
+    const { setupTrainingBackend } = await import('../src/training/setup.ts');
+    const { trainInfoGan } = await import('../src/infogan/train.ts');
+    await setupTrainingBackend('wasm');
+    const stats = async (fill: (i: number) => number) => {
+      const images = Float32Array.from({ length: 8 * 784 }, (_, i) => fill(i));
+      // lrD = 0: D is the same network in both runs when G's step runs (its batch statistics would then be equal)
+      const st = await trainInfoGan({ arch: 'paper', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
+      const out = Object.fromEntries([...st.net.stats].map(([n, s]) => [n, Float32Array.from(s.mean.dataSync())]));
+      st.net.dispose();
+      return out;
+    };
+    const a = await stats((i) => ((i * 7919) % 101) / 100);
+    const b = await stats((i) => ((i * 104729) % 97) / 96);
+    for (const layer of ['d2bn', 'd3bn', 'q1bn']) {
+      expect(a[layer].some((v, i) => v !== b[layer][i]), `${layer} running mean should follow the real images`).toBe(true);
+      expect(a[layer].some((v) => v !== 0), `${layer} running mean updated`).toBe(true);
+    }
+    for (const layer of ['g1bn', 'g2bn', 'g3bn']) {
+      expect(relErr(a[layer], b[layer]), `${layer} running mean depends on G only`).toBeLessThan(1e-6);
+      expect(a[layer].some((v) => v !== 0), `${layer} running mean updated`).toBe(true);
+    }
+  }, 60_000);
 
   // a stand-in "trained" model: a vertical stroke whose slant follows c2 and width c3; Q reads the code back from the stroke's row
   const stand = {

@@ -17,6 +17,7 @@
  */
 import { tf } from '../backend.ts';
 import { makeRng, type Rng } from '../verify/rng.ts';
+import { batchNormKernelsAvailable, batchNormTrainFused } from '../training/kernels/batchnorm.ts';
 
 export const NOISE_DIM = 62;
 export const CAT_DIM = 10;
@@ -179,6 +180,16 @@ export class InfoGanNet {
 
   /** batch norm over all axes but the last; `train`: batch statistics (captured for the running averages). */
   private bn<T extends tf.Tensor>(x: T, name: string, train: boolean): T {
+    if (train && batchNormKernelsAvailable()) {
+      // one fused kernel per direction (src/training/kernels/batchnorm.ts): tfjs's batchNorm gradient
+      // tiles its statistics to x's shape, ≈ 28 ms per call for a [64,14,14,32] map on wasm
+      const C = x.shape[x.rank - 1]!;
+      const stats: tf.Tensor[] = [];
+      const y = batchNormTrainFused(tf.reshape(x, [-1, C]) as tf.Tensor2D, this.v(`${name}/gamma`) as tf.Tensor1D, this.v(`${name}/beta`) as tf.Tensor1D, 1e-5, stats);
+      if (this.capture) this.captured.push({ name, mean: stats[0], variance: stats[1] });
+      else tf.dispose(stats);
+      return tf.reshape(y, x.shape) as T;
+    }
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     let mean: tf.Tensor, variance: tf.Tensor;
     if (train) {
@@ -253,8 +264,9 @@ export class InfoGanNet {
     return { logits: tf.slice(out, [0, 0], [-1, CAT_DIM]), mean: tf.slice(out, [0, CAT_DIM], [-1, CONT_DIM]) };
   }
 
-  /** Run `f` capturing batch-norm batch statistics, then fold them into the running averages. */
-  withStats<T>(f: () => T, momentum = 0.9): T {
+  /** Run `f` capturing batch-norm batch statistics, then fold those of the layers `keep` accepts into
+   *  the running averages. */
+  withStats<T>(f: () => T, keep: (layer: string) => boolean = () => true, momentum = 0.9): T {
     this.capture = true;
     this.captured = [];
     try {
@@ -262,6 +274,11 @@ export class InfoGanNet {
     } finally {
       this.capture = false;
       for (const c of this.captured) {
+        if (!keep(c.name)) {
+          c.mean.dispose();
+          c.variance.dispose();
+          continue;
+        }
         const s = this.stats.get(c.name)!;
         tf.tidy(() => {
           s.mean.assign(tf.add(tf.mul(s.mean, momentum), tf.mul(c.mean, 1 - momentum)));
@@ -271,6 +288,17 @@ export class InfoGanNet {
         c.variance.dispose();
       }
       this.captured = [];
+    }
+  }
+
+  /** run `f` (inside withStats) without capturing: batch statistics that must not reach the running averages */
+  uncaptured<T>(f: () => T): T {
+    const was = this.capture;
+    this.capture = false;
+    try {
+      return f();
+    } finally {
+      this.capture = was;
     }
   }
 

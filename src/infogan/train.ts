@@ -171,6 +171,9 @@ async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: num
   return true;
 }
 
+/** batch-norm layers of D's body and Q's head (named d…, q…); G's are named g… */
+const isDiscriminatorLayer = (layer: string) => !layer.startsWith('g');
+
 function gatherBatch(images: Float32Array, rng: Rng, b: number): Float32Array {
   const n = images.length / PIXELS;
   const out = new Float32Array(b * PIXELS);
@@ -224,7 +227,11 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       const xrN = noisy(xr, 0);
       const fake = net.generate(z, true);
       let dParts: tf.Scalar[] = [];
-      st.optD.minimize(() => {
+      // Running batch-norm statistics (used when classifying or generating after training): D's and
+      // Q's layers from the REAL batch (Q's head is run on the real features for that alone), G's
+      // from G's step.  Q classifies real test digits; statistics of generated images would shift
+      // its inputs by however far G is from the data.
+      net.withStats(() => st.optD.minimize(() => {
         let dReal: tf.Tensor2D, dFake: tf.Tensor2D, fFake: tf.Tensor2D;
         if (net.arch === 'mlp') {
           const f = net.body(tf.concat([xrN, noisy(fake, 1)], 0), true);
@@ -232,16 +239,18 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
           dReal = net.dHead(tf.slice(f, [0, 0], [b, -1]));
           dFake = net.dHead(fFake);
         } else {
-          dReal = net.dHead(net.body(xrN, true));
-          fFake = net.body(noisy(fake, 1), true);
+          const fReal = net.body(xrN, true);
+          dReal = net.dHead(fReal);
+          net.qHead(fReal, true); // statistics only: not part of the loss
+          fFake = net.uncaptured(() => net.body(noisy(fake, 1), true));
           dFake = net.dHead(fFake);
         }
         const dl = tf.add(tf.losses.sigmoidCrossEntropy(ones, dReal), tf.losses.sigmoidCrossEntropy(zeros, dFake)) as tf.Scalar;
-        const q = net.qHead(fFake, true);
+        const q = net.uncaptured(() => net.qHead(fFake, true));
         const li = infoLossTf(q.logits, q.mean, cat, cont);
         dParts = [tf.keep(dl), tf.keep(li.cat), tf.keep(li.cont)];
         return tf.addN([dl, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
-      }, false, dVars);
+      }, false, dVars), isDiscriminatorLayer);
       let gl: tf.Scalar | undefined;
       net.withStats(() =>
         st.optG.minimize(() => {
@@ -252,6 +261,7 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
           gl = tf.keep(g);
           return tf.addN([g, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
         }, false, gVars),
+        (layer) => !isDiscriminatorLayer(layer),
       );
       return [...dParts, gl!];
     });
