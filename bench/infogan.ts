@@ -1,19 +1,22 @@
 /**
  * InfoGAN training throughput (images per second through one D/Q step + one G step), the CPU
- * model ('mlp', batch 64), per tfjs backend available here.  The paper's conv architecture needs
- * @tensorflow/tfjs-node-gpu (its conv weight gradients are missing on wasm and take seconds on cpu).
+ * model ('mlp', batch 64), per tfjs backend available here, and the paper's conv architecture on wasm
+ * with dlspec's training kernels (src/training/kernels/wasm.ts) — a few steps, to show why its claims
+ * are `gpu` ones.
  * Run: npx tsx bench/infogan.ts  (or through npm run bench).  Timings on a shared machine are noisy.
  */
 import { initBackend, tf } from '../src/backend.ts';
 import { loadMnist, mnistFloat, mnistMissing } from '../src/data/mnist.ts';
 import { trainInfoGan } from '../src/infogan/train.ts';
+import type { Arch } from '../src/infogan/model.ts';
+import { setupTrainingBackend } from '../src/training/setup.ts';
 
-async function measure(backend: string, steps: number, batchSize: number, images: Float32Array): Promise<number> {
+async function measure(backend: string, steps: number, batchSize: number, images: Float32Array, arch: Arch = 'mlp'): Promise<number> {
   await tf.setBackend(backend);
   await tf.ready();
-  await trainInfoGan({ arch: 'mlp', seed: 1, steps: 2, batchSize, images, logEvery: 0 }); // warm-up (kernel setup)
+  await trainInfoGan({ arch, seed: 1, steps: arch === 'mlp' ? 2 : 1, batchSize, images, logEvery: 0 }); // warm-up (kernel setup)
   const t0 = performance.now();
-  await trainInfoGan({ arch: 'mlp', seed: 2, steps, batchSize, images, logEvery: 0 });
+  await trainInfoGan({ arch, seed: 2, steps, batchSize, images, logEvery: 0 });
   return (steps * batchSize) / ((performance.now() - t0) / 1000);
 }
 
@@ -32,8 +35,14 @@ export async function bench(): Promise<void> {
     const ips = await measure(name, steps, b, images);
     console.log(`  ${name.padEnd(10)} ${ips.toFixed(0).padStart(6)} img/s  (${steps} steps, one D/Q + one G step each)`);
   }
+  if (info.name === 'tensorflow') {
+    console.log(`  paper conv architecture (tensorflow) ${(await measure('tensorflow', 20, b, images, 'paper')).toFixed(0).padStart(6)} img/s  (20 steps)`);
+  } else {
+    await setupTrainingBackend('wasm');
+    const ips = await measure('wasm', 3, b, images, 'paper');
+    console.log(`  paper conv architecture (wasm + dlspec's training kernels) ${ips.toFixed(1)} img/s  (3 steps): ${(25_000 * b / ips / 3600).toFixed(0)} h for the gpu claims' 25,000 steps`);
+  }
   await tf.setBackend(info.name);
-  console.log('  paper conv architecture: needs @tensorflow/tfjs-node-gpu (npm run test:gpu); not measured here');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bench();
