@@ -7,7 +7,7 @@
  *
  * - 'mlp'   (CPU, `slow` tests): G 74→256→512→784 (batch norm + ReLU, sigmoid out);
  *           D body 784→512→256 (leaky ReLU 0.2); D head 256→1; Q head 256→128→(10 logits, 2 means).
- *           Dense: conv models train ≥ 3× slower on one CPU core and did no better here (docs/topics/infogan.md).
+ *           Dense: small conv models trained 2–4× slower a step on one CPU core and did no better here (docs/topics/infogan.md).
  * - 'paper' (GPU, `gpu` tests): the paper's MNIST architecture (Table 1 of the appendix):
  *           G: FC 1024 BN ReLU → FC 7·7·128 BN ReLU → 4×4 up-conv 64 stride 2 BN ReLU → 4×4 up-conv 1
  *           stride 2 sigmoid; D: 4×4 conv 64 stride 2 lReLU → 4×4 conv 128 stride 2 BN lReLU → FC 1024
