@@ -264,9 +264,8 @@ export class InfoGanNet {
     return { logits: tf.slice(out, [0, 0], [-1, CAT_DIM]), mean: tf.slice(out, [0, CAT_DIM], [-1, CONT_DIM]) };
   }
 
-  /** Run `f` capturing batch-norm batch statistics, then fold those of the layers `keep` accepts into
-   *  the running averages. */
-  withStats<T>(f: () => T, keep: (layer: string) => boolean = () => true, momentum = 0.9): T {
+  /** Run `f` capturing batch-norm batch statistics (but inside `uncaptured`), then fold them into the running averages. */
+  withStats<T>(f: () => T, momentum = 0.9): T {
     this.capture = true;
     this.captured = [];
     try {
@@ -274,11 +273,6 @@ export class InfoGanNet {
     } finally {
       this.capture = false;
       for (const c of this.captured) {
-        if (!keep(c.name)) {
-          c.mean.dispose();
-          c.variance.dispose();
-          continue;
-        }
         const s = this.stats.get(c.name)!;
         tf.tidy(() => {
           s.mean.assign(tf.add(tf.mul(s.mean, momentum), tf.mul(c.mean, 1 - momentum)));

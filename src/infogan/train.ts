@@ -171,9 +171,6 @@ async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: num
   return true;
 }
 
-/** batch-norm layers of D's body and Q's head (named d…, q…); G's are named g… */
-const isDiscriminatorLayer = (layer: string) => !layer.startsWith('g');
-
 function gatherBatch(images: Float32Array, rng: Rng, b: number): Float32Array {
   const n = images.length / PIXELS;
   const out = new Float32Array(b * PIXELS);
@@ -229,8 +226,9 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       let dParts: tf.Scalar[] = [];
       // Running batch-norm statistics (used when classifying or generating after training): D's and
       // Q's layers from the REAL batch (Q's head is run on the real features for that alone), G's
-      // from G's step.  Q classifies real test digits; statistics of generated images would shift
-      // its inputs by however far G is from the data.
+      // from G's step: every pass of generated images through D or Q runs `uncaptured`.  Q classifies
+      // real test digits; statistics of generated images would shift its inputs by however far G is
+      // from the data.
       net.withStats(() => st.optD.minimize(() => {
         let dReal: tf.Tensor2D, dFake: tf.Tensor2D, fFake: tf.Tensor2D;
         if (net.arch === 'mlp') {
@@ -250,18 +248,18 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
         const li = infoLossTf(q.logits, q.mean, cat, cont);
         dParts = [tf.keep(dl), tf.keep(li.cat), tf.keep(li.cont)];
         return tf.addN([dl, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
-      }, false, dVars), isDiscriminatorLayer);
+      }, false, dVars));
       let gl: tf.Scalar | undefined;
       net.withStats(() =>
         st.optG.minimize(() => {
-          const f = net.body(noisy(net.generate(z, true), 2), true);
+          const x = net.generate(z, true);
+          const f = net.uncaptured(() => net.body(noisy(x, 2), true));
           const g = tf.losses.sigmoidCrossEntropy(ones, net.dHead(f)) as tf.Scalar;
-          const q = net.qHead(f, true);
+          const q = net.uncaptured(() => net.qHead(f, true));
           const li = infoLossTf(q.logits, q.mean, cat, cont);
           gl = tf.keep(g);
           return tf.addN([g, tf.mul(lc, li.cat), tf.mul(lk, li.cont)]) as tf.Scalar;
         }, false, gVars),
-        (layer) => !isDiscriminatorLayer(layer),
       );
       return [...dParts, gl!];
     });

@@ -177,7 +177,6 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
 function backpropInputStrided(dy: TensorInfo, filter: TensorInfo, inputShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo, backend: unknown): TensorInfo {
   const [N, H, W, Ci] = inputShape;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW, outChannels: Co } = info;
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropInput (wasm): dilation with stride > 1 is not supported');
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const MH = Math.ceil(KH / sh), MW = Math.ceil(KW / sw);
   const QH = Math.floor((H - 1 + pt) / sh) + 1, QW = Math.floor((W - 1 + pl) / sw) + 1;
