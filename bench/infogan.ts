@@ -9,7 +9,7 @@ import { initBackend, tf } from '../src/backend.ts';
 import { loadMnist, mnistFloat, mnistMissing } from '../src/data/mnist.ts';
 import { trainInfoGan } from '../src/infogan/train.ts';
 import type { Arch } from '../src/infogan/model.ts';
-import { setupTrainingBackend } from '../src/training/setup.ts';
+import { registerTrainingKernels, setupTrainingBackend } from '../src/training/setup.ts';
 
 async function measure(backend: string, steps: number, batchSize: number, images: Float32Array, arch: Arch = 'mlp'): Promise<number> {
   await tf.setBackend(backend);
@@ -22,11 +22,12 @@ async function measure(backend: string, steps: number, batchSize: number, images
 
 export async function bench(): Promise<void> {
   const info = await initBackend({ quiet: true });
+  registerTrainingKernels(info.name); // the CPU model's G is convolutional (weight gradients need them on wasm)
   const miss = mnistMissing();
   const images = miss ? new Float32Array(1000 * 784).map((_, i) => (i * 7919) % 256 / 255) : mnistFloat(loadMnist('train'), 5000);
   const b = 64;
   const plan: [string, number][] = info.name === 'tensorflow' ? [['tensorflow', 50]] : [['wasm', 20], ['cpu', 2]];
-  console.log(`InfoGAN (MNIST, CPU model: dense G 74→256→512→784, D 784→512→256, Q head), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`);
+  console.log(`InfoGAN (MNIST, CPU model: the paper's G at quarter width, dense D 784→512→256 + Q head), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`);
   for (const [name, steps] of plan) {
     if (!tf.findBackend(name) && !(name === 'wasm' && info.name === 'wasm')) {
       console.log(`  ${name.padEnd(10)} not available`);

@@ -30,21 +30,13 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** stop after this many steps of this call (for tests of stop/resume) even if `steps` is not reached */
   stopAfter?: number;
-  /** instance noise: std of the Gaussian noise added to every image D and Q see, real and generated
-   *  (default MLP_INPUT_NOISE for 'mlp', 0 for 'paper') */
+  /** instance noise (Sønderby et al. 2016): std of the Gaussian noise added to every image D and Q see,
+   *  real and generated, drawn per step from (seed, step); default 0.  It was the CPU model's default
+   *  (0.4) while that model's G was dense: it hid the speckle through which a dense G told Q its code
+   *  (31 → 41% on the test digits).  With the convolutional G it costs accuracy (σ 0.4: 47.6% vs 49.5%
+   *  without, 3,000 steps, docs/topics/infogan.md) and is off. */
   inputNoise?: number;
 }
-
-/**
- * Instance noise for the CPU model (Sønderby et al. 2016; Arjovsky & Bottou 2017): D and Q see every
- * image, real or generated, plus N(0, 0.4²) per pixel, drawn per step from (seed, step).  Measured
- * (reference seed, batch 64, categorical accuracy on 5,000 test digits at steps 500…3,000): none
- * 28–38%; σ = 0.2 34/41/38/43/42/30%; σ = 0.4 37/39/44/48/48/52% (52/50% at 3,500/4,000); σ = 0.8 26%
- * at step 500 (stopped).  The noise hides the pixel-level detail (speckle) through which the dense G
- * otherwise tells Q its code, so more of the code has to be in the digit's shape — still far from the
- * 80% floor (docs/topics/infogan.md).
- */
-export const MLP_INPUT_NOISE = 0.4;
 
 export interface HistoryRow {
   step: number;
@@ -218,7 +210,7 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       const z = tf.tensor2d(lat.z, [b, LATENT_DIM]);
       const cat = tf.tensor1d(lat.cat, 'int32');
       const cont = tf.tensor2d(lat.cont, [b, CONT_DIM]);
-      const sigma = o.inputNoise ?? (o.arch === 'mlp' ? MLP_INPUT_NOISE : 0);
+      const sigma = o.inputNoise ?? 0;
       const noisy = (x: tf.Tensor2D, k: number): tf.Tensor2D =>
         sigma > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, sigma, 'float32', (o.seed * 7919 + st.step * 3 + k) % 2147483647)) : x;
       const xrN = noisy(xr, 0);

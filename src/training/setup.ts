@@ -24,3 +24,13 @@ export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Prom
   await tf.ready();
   return name;
 }
+
+/**
+ * For code that chose its backend with `initBackend()` (src/backend.ts): register dlspec's training
+ * kernels for that backend — on wasm the conv weight gradient (`Conv2DBackpropFilter`) is missing
+ * without them, and its strided input gradient and transposed matMuls are slow paths.
+ */
+export function registerTrainingKernels(backend: string): void {
+  if (backend === 'wasm') registerWasmTrainingKernels();
+  registerBatchNormKernels();
+}
