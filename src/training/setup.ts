@@ -15,20 +15,18 @@ export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Prom
     // native TensorFlow (tfjs-node-gpu, CUDA): an optional dependency, absent on CPU machines
     await import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string);
   }
-  if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmTrainingKernels();
-  }
-  registerBatchNormKernels();
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  registerTrainingKernels(name);
   if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
   return name;
 }
 
 /**
- * For code that chose its backend with `initBackend()` (src/backend.ts): register dlspec's training
- * kernels for that backend — on wasm the conv weight gradient (`Conv2DBackpropFilter`) is missing
- * without them, and its strided input gradient and transposed matMuls are slow paths.
+ * Register dlspec's training kernels for a backend (from setupTrainingBackend, or from code that chose
+ * the backend with `initBackend()` in src/backend.ts): on wasm the conv weight gradient
+ * (`Conv2DBackpropFilter`) is missing without them, and its strided input gradient and transposed
+ * matMuls are slow paths.  Idempotent.
  */
 export function registerTrainingKernels(backend: string): void {
   if (backend === 'wasm') registerWasmTrainingKernels();
