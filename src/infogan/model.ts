@@ -10,8 +10,8 @@
  *           sigmoid; D/Q are dense: body 784→512→256 (leaky ReLU 0.2), D head 256(+1)→1, Q head
  *           256→128→(10 logits, 2 means).  Measured (docs/topics/infogan.md, sixth session): the dense G
  *           of before (74→256→512→784) drew one speckled prototype per categorical value (41% on the test
- *           digits, with instance noise); this G draws smooth, varied strokes (53%) at the same speed;
- *           conv D/Q bodies were 2–4× slower a step on one CPU core and collapsed within a code.
+ *           digits, with instance noise); this G draws smooth, varied strokes (53%) at 570–650 img/s on
+ *           one core; conv D/Q bodies were 2–8× slower a step and collapsed within a code or learned a style code.
  * - 'paper' (GPU, `gpu` tests): the paper's MNIST architecture (Table 1 of the appendix):
  *           G: FC 1024 BN ReLU → FC 7·7·128 BN ReLU → 4×4 up-conv 64 stride 2 BN ReLU → 4×4 up-conv 1
  *           stride 2 sigmoid; D: 4×4 conv 64 stride 2 lReLU → 4×4 conv 128 stride 2 BN lReLU → FC 1024
