@@ -110,6 +110,31 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     expect(Array.from(got)).toEqual(Array.from(ref));
   });
 
+  // the tiling fast path (window = stride) and the general loop give the cpu kernel's dx where windows
+  // hold NaN or −∞ (v > best never holds for them: a window of only those passes nothing back)
+  test.each([
+    { shape: [2, 8, 8, 3], f: 2 },
+    { shape: [1, 9, 9, 2], f: 3 },
+    { shape: [1, 8, 8, 2], f: 3, s: 2 },
+  ])('MaxPoolGrad $shape filter $f with NaN and −∞ inputs', async ({ shape, f, s }) => {
+    const r = makeRng(shape[1] * 7 + f);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = Float32Array.from({ length: n }, () => r.normal());
+    for (let i = 0; i < n; i += 5) data[i] = Number.NaN;
+    for (let i = 2; i < n; i += 7) data[i] = Number.NEGATIVE_INFINITY;
+    // the first window all NaN in channel 0 and all −∞ in channel 1
+    for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) (data[(i * shape[2] + j) * shape[3]] = Number.NaN), (data[(i * shape[2] + j) * shape[3] + 1] = Number.NEGATIVE_INFINITY);
+    const x = { shape, data };
+    const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], f, s ?? f, 1, 'valid');
+    const oShape = [shape[0], info.outHeight, info.outWidth, shape[3]];
+    const dy = randData(r, oShape);
+    const y = { shape: oShape, data: new Float32Array(oShape.reduce((a, b) => a * b, 1)) }; // not read by either kernel
+    const attrs = { filterSize: f, strides: s ?? f, pad: 'valid' };
+    const ref = await onBackend('cpu', 'MaxPoolGrad', { dy, input: x, output: y }, attrs);
+    const got = await onBackend('wasm', 'MaxPoolGrad', { dy, input: x, output: y }, attrs);
+    expect(Array.from(got)).toEqual(Array.from(ref));
+  });
+
   test('a LeNet gradient step runs on wasm without leaking tensors', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;

@@ -3,13 +3,15 @@
  *   1. @tensorflow/tfjs-node-gpu  (optionalDependency; native CUDA library, downloaded at install)
  *   2. @tensorflow/tfjs-node      (native CPU library, same caveat)
  *   3. @tensorflow/tfjs-backend-wasm (ships its .wasm files in the package; SIMD is used
- *      automatically; in Node it always runs one thread — tfjs cannot start its worker there)
+ *      automatically; one thread unless `DLSPEC_WASM_THREADS` asks for more — tfjs cannot start its
+ *      thread pool in Node by itself; src/wasm-threads.ts does)
  *   4. the pure-JS cpu backend.
  * Offline installs silently drop (1) and (2): their absence is the normal case and makes no
  * noise.  The choice is logged once, on stderr, as `[dlspec] tfjs backend: …`.
  * `DLSPEC_BACKEND=cpu|wasm|tensorflow` forces one (an unavailable forced backend is an error).
  */
 import * as tf from '@tensorflow/tfjs';
+import { setWasmBackend, wasmThreadsFromEnv, wasmThreadsInUse } from './wasm-threads.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -33,9 +35,9 @@ async function tryNative(pkg: string): Promise<boolean> {
 }
 
 async function tryWasm(): Promise<boolean> {
+  const threads = wasmThreadsFromEnv(1); // a malformed DLSPEC_WASM_THREADS is an error, not a silent fallback
   try {
-    await import('@tensorflow/tfjs-backend-wasm');
-    return await tf.setBackend('wasm');
+    return await setWasmBackend(threads);
   } catch {
     return false;
   }
@@ -55,7 +57,7 @@ async function choose(force?: string): Promise<BackendInfo> {
   if (!want || want === 'wasm') {
     if (await tryWasm()) {
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, detail: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, 1 thread (Node)` };
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, detail: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${await threadsLabel()}` };
     }
     if (want) throw new Error('DLSPEC_BACKEND=wasm: @tensorflow/tfjs-backend-wasm failed to initialise');
   }
@@ -64,6 +66,11 @@ async function choose(force?: string): Promise<BackendInfo> {
     return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', gpu: false, detail: 'pure JavaScript' };
   }
   throw new Error(`DLSPEC_BACKEND=${want}: unknown backend; expected one of auto, gpu, tensorflow, wasm, cpu`);
+}
+
+async function threadsLabel(): Promise<string> {
+  const n = await wasmThreadsInUse();
+  return n === 1 ? '1 thread' : `${n} threads`;
 }
 
 /**

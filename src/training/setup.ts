@@ -7,17 +7,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerBatchNormKernels } from './kernels/batchnorm.ts';
 import { registerWasmTrainingKernels } from './kernels/wasm.ts';
+import { setWasmBackend, wasmThreadsFromEnv } from '../wasm-threads.ts';
 
 export type TrainingBackend = 'wasm' | 'cpu' | 'tensorflow';
 
-export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Promise<TrainingBackend> {
+/**
+ * `threads`: XNNPACK threads for wasm (src/wasm-threads.ts), default `DLSPEC_WASM_THREADS` or 1.  It takes
+ * effect only where this process (or worker thread) has not initialised wasm yet.
+ */
+export async function setupTrainingBackend(name: TrainingBackend = 'wasm', opts: { threads?: number } = {}): Promise<TrainingBackend> {
   if (name === 'tensorflow') {
     // native TensorFlow (tfjs-node-gpu, CUDA): an optional dependency, absent on CPU machines
     await import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string);
   }
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   registerTrainingKernels(name);
-  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
+  const ok = name === 'wasm' ? await setWasmBackend(opts.threads ?? wasmThreadsFromEnv(1)) : tf.getBackend() === name || (await tf.setBackend(name));
+  if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
   return name;
 }

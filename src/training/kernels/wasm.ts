@@ -278,6 +278,10 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   const dxInfo = b.makeOutput(input.shape, 'float32');
   // views after the allocation: growing the heap detaches older views
   const x = b.typedArrayFromHeap(input), g = b.typedArrayFromHeap(dy), dx = b.typedArrayFromHeap(dxInfo);
+  if (KH === SH && KW === SW && top === 0 && left === 0 && OH * KH <= H && OW * KW <= W) {
+    maxPoolGradTiling(x, g, dx, N, H, W, C, OH, OW, KH, KW);
+    return dxInfo;
+  }
   // overlapping windows: sums in float64 (as the reference), rounded once
   const acc: Float32Array | Float64Array = KH > SH || KW > SW ? new Float64Array(dx.length) : dx;
   acc.fill(0);
@@ -306,6 +310,57 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   }
   if (acc !== dx) dx.set(acc);
   return dxInfo;
+}
+
+/**
+ * MaxPoolGrad when the windows tile the input (window = stride, none past the edge; LeNet's 2×2 / 2): each dx
+ * belongs to at most one window, so it is written once — dy at the window's first maximum, 0 elsewhere —
+ * with no zero-fill pass and no accumulation; rows and columns past the last window are 0.  2×2 windows
+ * (the common case) compare their four values unrolled, in the same row-major order and with the same
+ * strict `>` as the general loop, so ties and NaNs give the same dx.
+ */
+function maxPoolGradTiling(x: Float32Array, g: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, OH: number, OW: number, KH: number, KW: number): void {
+  if (OH * KH !== H || OW * KW !== W) dx.fill(0);
+  const rowStep = W * C;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const gBase = ((n * OH + oh) * OW + ow) * C;
+        const base = ((n * H + oh * KH) * W + ow * KW) * C;
+        if (KH === 2 && KW === 2) {
+          for (let c = 0; c < C; c++) {
+            const o0 = base + c, o1 = o0 + C, o2 = o0 + rowStep, o3 = o2 + C;
+            const v0 = x[o0]!, v1 = x[o1]!, v2 = x[o2]!, v3 = x[o3]!;
+            dx[o0] = 0;
+            dx[o1] = 0;
+            dx[o2] = 0;
+            dx[o3] = 0;
+            let best = Number.NEGATIVE_INFINITY, at = -1;
+            if (v0 > best) (best = v0), (at = o0);
+            if (v1 > best) (best = v1), (at = o1);
+            if (v2 > best) (best = v2), (at = o2);
+            if (v3 > best) (best = v3), (at = o3);
+            if (at >= 0) dx[at] = g[gBase + c]!;
+          }
+          continue;
+        }
+        for (let c = 0; c < C; c++) {
+          let best = Number.NEGATIVE_INFINITY, at = -1;
+          for (let r = 0; r < KH; r++) {
+            for (let q = 0, o = base + r * rowStep + c; q < KW; q++, o += C) {
+              const v = x[o]!;
+              dx[o] = 0;
+              if (v > best) {
+                best = v;
+                at = o;
+              }
+            }
+          }
+          if (at >= 0) dx[at] = g[gBase + c]!;
+        }
+      }
+    }
+  }
 }
 
 let registered = false;
