@@ -19,7 +19,7 @@
  * synchronously (Atomics), so they must not keep a finished process alive.
  */
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -59,7 +59,11 @@ function writeWorkerScript(): string {
         const file = p.join(${JSON.stringify(dir)}, 'main-' + wt.threadId + '.js');
         fs.writeFileSync(file, prelude + text);
         e.data.urlOrBlob = file;
-        original(e);
+        try {
+          original(e); // reads the file synchronously (importScripts)
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
       });
       return;
     }
@@ -69,6 +73,7 @@ function writeWorkerScript(): string {
 `;
   const file = path.join(dir, 'worker.cjs');
   writeFileSync(file, contents + fixup);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   workerFile = file;
   return file;
 }
