@@ -35,10 +35,6 @@ export type Arch = 'mlp' | 'paper';
 /** channels of the 'mlp' (CPU) G's 7×7 and 14×14 maps: the paper's 128 and 64 divided by 4 */
 const MLP_G1 = 32, MLP_G2 = 16;
 
-/** INFOGAN_MBD=1: minibatch discrimination (Salimans et al. 2016) in the mlp D head instead of the minibatch std (off: see below) */
-const MBD = process.env.INFOGAN_MBD === '1'; // tried: D then wins (L_I stalls at ln 10 for 200+ steps) and steps are ~2× slower
-const MBD_B = 32, MBD_C = 8;
-
 type Shape = number[];
 interface ParamSpec {
   name: string;
@@ -87,8 +83,7 @@ function archSpec(arch: Arch): { params: ParamSpec[]; bns: BnSpec[] } {
     addBn('g3bn', MLP_G2, 'G');
     params.push(...conv('g4', 4, 1, MLP_G2, 'G', false), { name: 'g4/b', shape: [1], init: 'zeros', group: 'G' });
     params.push(...dense('d1', PIXELS, 512, 'D'), ...dense('d2', 512, 256, 'D'));
-    if (MBD) params.push({ name: 'mbd/T', shape: [256, MBD_B * MBD_C], init: 'dcgan', group: 'D' }, ...dense('dout', 256 + MBD_B, 1, 'D'));
-    else params.push(...dense('dout', 256 + 1, 1, 'D'));
+    params.push(...dense('dout', 256 + 1, 1, 'D'));
     params.push(...dense('q1', 256, 128, 'D'), ...dense('qout', 128, CAT_DIM + CONT_DIM, 'D'));
   } else {
     params.push(...dense('g1', LATENT_DIM, 1024, 'G', false));
@@ -247,14 +242,7 @@ export class InfoGanNet {
    *  the batch) as one more feature, so that D sees a batch's diversity: without it the dense
    *  generator collapses to one image per categorical value, ignoring the noise. */
   dHead(f: tf.Tensor2D): tf.Tensor2D {
-    if (this.arch === 'mlp' && MBD) {
-      // o_b(x_i) = Σ_j exp(−‖M_i,b − M_j,b‖₁), M = f·T reshaped n × B × C: high when samples are near-duplicates
-      const n = f.shape[0];
-      const M = tf.reshape(matMulFast(f, this.v('mbd/T') as tf.Tensor2D), [n, MBD_B, MBD_C]);
-      const d = tf.sum(tf.abs(tf.sub(tf.expandDims(M, 0), tf.expandDims(M, 1))), 3); // n × n × B
-      const o = tf.sub(tf.sum(tf.exp(tf.neg(d)), 1), 1); // minus the self term
-      f = tf.concat([f, o], 1) as tf.Tensor2D;
-    } else if (this.arch === 'mlp') {
+    if (this.arch === 'mlp') {
       const sd = tf.mean(tf.sqrt(tf.add(tf.moments(f, 0).variance, 1e-8)));
       f = tf.concat([f, tf.mul(tf.onesLike(tf.slice(f, [0, 0], [-1, 1])), sd)], 1) as tf.Tensor2D;
     }
