@@ -1,8 +1,8 @@
 /**
  * Training speed of the ELEG5491 HW2 P5 LeNet (CIFAR-10 shapes, SGD momentum 0.9 + weight decay):
- * img/s per backend (wasm in this thread; wasm data-parallel over 2 worker threads; one replica on wasm
- * with 2 XNNPACK threads, src/wasm-threads.ts; the pure-JS cpu backend) and, when `/usr/bin/python3 -c 'import torch'` works, PyTorch's img/s on the same
- * network and batch with 2 threads — and the ratio.  Random images (the speed does not depend
+ * img/s per backend (wasm in this thread; wasm data-parallel over 2 worker threads; one replica on
+ * wasm with 2 XNNPACK threads, src/wasm-threads.ts; the pure-JS cpu backend) and, when
+ * `/usr/bin/python3 -c 'import torch'` works, PyTorch's img/s on the same network and batch with 2 threads — and the ratio.  Random images (the speed does not depend
  * on the pixels).  Times are wall clock of the training steps only; on a shared machine they are
  * noisy, so the load average is printed with them.
  *   npx tsx bench/training.ts        (or via npm run bench)
@@ -94,7 +94,7 @@ export async function bench(): Promise<void> {
   line('img/s = wall clock (what you wait for; depends on other load); img per CPU-s = per core busy (robust to load)');
   const torchOk = torchSpeed(8, 1) !== undefined;
   // 12,800 images a measurement (400 steps at batch 32): fewer let the first steps' JIT warm-up weigh in
-  // (40 steps at batch 32 measured 2,104 img/s where 400 give 2,800 on the same quiet machine)
+  // (40 steps at batch 32 measured 2,104 img/s where 400 gave 2,491, same code, same quiet machine)
   const IMAGES = 12_800;
   for (const batch of [32, 128]) {
     const w1 = await dlspecSpeed('wasm', 0, batch, IMAGES);
