@@ -239,8 +239,8 @@ export class InfoGanNet {
 
   /** D logit (n × 1) from the body features of one batch (all real or all generated).  The 'mlp'
    *  model appends the minibatch standard deviation (mean over features of the per-feature std over
-   *  the batch) as one more feature, so that D sees a batch's diversity: without it the dense
-   *  generator collapses to one image per categorical value, ignoring the noise. */
+   *  the batch) as one more feature, so that D sees a batch's diversity: without it the dense G of the
+   *  earlier sessions collapsed to one image per categorical value, ignoring the noise. */
   dHead(f: tf.Tensor2D): tf.Tensor2D {
     if (this.arch === 'mlp') {
       const sd = tf.mean(tf.sqrt(tf.add(tf.moments(f, 0).variance, 1e-8)));

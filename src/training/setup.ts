@@ -12,17 +12,17 @@ import { setWasmBackend, wasmThreadsFromEnv } from '../wasm-threads.ts';
 export type TrainingBackend = 'wasm' | 'cpu' | 'tensorflow';
 
 /**
- * `threads`: XNNPACK threads for wasm (src/wasm-threads.ts), default `DLSPEC_WASM_THREADS` or 1.  It takes
- * effect only where this process (or worker thread) has not initialised wasm yet.
+ * wasm runs the XNNPACK threads `DLSPEC_WASM_THREADS` asks for (default 1; src/wasm-threads.ts), where this
+ * process (or worker thread) has not initialised wasm yet.
  */
-export async function setupTrainingBackend(name: TrainingBackend = 'wasm', opts: { threads?: number } = {}): Promise<TrainingBackend> {
+export async function setupTrainingBackend(name: TrainingBackend = 'wasm'): Promise<TrainingBackend> {
   if (name === 'tensorflow') {
     // native TensorFlow (tfjs-node-gpu, CUDA): an optional dependency, absent on CPU machines
     await import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string);
   }
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   registerTrainingKernels(name);
-  const ok = name === 'wasm' ? await setWasmBackend(opts.threads ?? wasmThreadsFromEnv(1)) : tf.getBackend() === name || (await tf.setBackend(name));
+  const ok = name === 'wasm' ? await setWasmBackend(wasmThreadsFromEnv(1)) : tf.getBackend() === name || (await tf.setBackend(name));
   if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
   return name;
