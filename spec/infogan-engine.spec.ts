@@ -148,7 +148,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     z.dispose();
   });
 
-  test('running batch-norm statistics: D/Q layers from the real batch, G layers from G (one step of the paper model, two image sets)', async () => {
+  test('running batch-norm statistics: D/Q layers from the real batch, G layers from G (one step of the CPU model — the paper’s layout, same code — two image sets)', async () => {
     // Q classifies REAL test digits with these statistics; taken from generated images they would shift
     // its inputs by however far G is from the data.  Same seed → same G and latents; different real images →
     // D/Q statistics must differ, G's must be equal.
@@ -158,7 +158,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     const stats = async (fill: (i: number) => number) => {
       const images = Float32Array.from({ length: 8 * 784 }, (_, i) => fill(i));
       // lrD = 0: D is the same network in both runs when G's step runs (its batch statistics would then be equal)
-      const st = await trainInfoGan({ arch: 'paper', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
+      const st = await trainInfoGan({ arch: 'mlp', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
       const out = Object.fromEntries([...st.net.stats].map(([n, s]) => [n, Float32Array.from(s.mean.dataSync())]));
       st.net.dispose();
       return out;
