@@ -160,7 +160,7 @@ describe('networks and evaluation on a stand-in model', async () => {
       // lrD = 0: D is the same network in both runs when G's step runs (its batch statistics would then be equal)
       const st = await trainInfoGan({ arch: 'mlp', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
       const out = Object.fromEntries([...st.net.stats].map(([n, s]) => [n, Float32Array.from(s.mean.dataSync())]));
-      st.net.dispose();
+      [st.net, st.optD, st.optG].forEach((x) => x.dispose());
       return out;
     };
     const a = await stats((i) => ((i * 7919) % 101) / 100);

@@ -45,6 +45,9 @@ export const infoganReference: InfoganContract = {
     // the CPU model's G is convolutional: its weight gradients need the training kernels on wasm
     registerTrainingKernels((await initBackend()).name);
     const st = await trainInfoGan({ ...o, logEvery: o.log ? 100 : 0 });
+    // a resumed run reads Adam's state from the checkpoint, not from these
+    st.optD.dispose();
+    st.optG.dispose();
     return netModel(st.net);
   },
   /** CPU: 7,000 steps of batch 32 ≈ 22 min on one core (≈ 0.19 s a step; docs/topics/infogan.md, eighth session) */

@@ -90,6 +90,9 @@ export function infoLossTf(logits: tf.Tensor2D, mean: tf.Tensor2D, cat: tf.Tenso
   };
 }
 
+/** What `trainInfoGan` returns.  The caller owns every tensor in it: `net.dispose()` and, once no resume
+ *  in the same process will use them, `optD.dispose()` / `optG.dispose()` (Adam's moment slots, as large as
+ *  the weights: a loop of calls that never disposes them fills the wasm heap). */
 export interface TrainState {
   net: InfoGanNet;
   step: number;
