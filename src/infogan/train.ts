@@ -118,6 +118,11 @@ async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, se
   for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
     const ws = await opt.getWeights();
     ws.forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
+    // Adam's running β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t) in float32, which differs in the last
+    // bits from the running product, and an InfoGAN run is chaotic enough for that to change its outcome
+    // (docs/topics/infogan.md, eighth session) — saved, so that a resumed run continues exactly
+    const acc = adamAccumulators(opt);
+    named.push({ name: `${tag}-acc/beta1`, t: acc.accBeta1 }, { name: `${tag}-acc/beta2`, t: acc.accBeta2 });
   }
   let offset = 0;
   const tensors: Meta['tensors'] = [];
@@ -165,10 +170,24 @@ async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: num
   for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
     const ws = meta.tensors.filter((t) => t.name.startsWith(`${tag}/`)).map((t) => ({ name: t.name, tensor: get(t.name) }));
     if (ws.length) await opt.setWeights(ws);
+    const acc = adamAccumulators(opt);
+    for (const k of ['beta1', 'beta2'] as const) {
+      if (!byName.has(`${tag}-acc/${k}`)) continue; // a checkpoint of before: pow(β, t) as tfjs recomputes it
+      const t = get(`${tag}-acc/${k}`);
+      (k === 'beta1' ? acc.accBeta1 : acc.accBeta2).assign(t);
+      t.dispose();
+    }
   }
   st.step = meta.step;
   st.history = meta.history;
   return true;
+}
+
+/** tfjs's AdamOptimizer keeps β₁ᵗ and β₂ᵗ as private variables; read them as that class does */
+function adamAccumulators(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (!o.accBeta1 || !o.accBeta2) throw new Error('trainInfoGan: this tfjs AdamOptimizer has no accBeta1/accBeta2 (another tfjs version?): checkpoints cannot restore them');
+  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
 }
 
 function gatherBatch(images: Float32Array, rng: Rng, b: number): Float32Array {
