@@ -10,9 +10,9 @@
  *           FC 7·7·64 BN ReLU → 4×4 up-conv 32 stride 2 BN ReLU → 4×4 up-conv 1 stride 2 sigmoid; D: 4×4 conv
  *           32 stride 2 lReLU → 4×4 conv 64 stride 2 BN lReLU → FC 256 BN lReLU → FC 1 (D) / FC 128 BN lReLU
  *           → FC 10+2 (Q).  ≈ 0.19 s a step at batch 32 on one core (wasm).  Measured (docs/topics/infogan.md,
- *           eighth session): the paper's model trains on CPU — grey images for ≈ 1,000 steps, then a steady
- *           climb — and at this width, with 4× the paper's learning rates, the code classifies 85.9% of the
- *           test digits after 7,000 steps; the dense D/Q of the sixth session stopped at 53%.
+ *           eighth session): with 4× the paper's learning rates the slow run (7,000 steps) gives 65.09% of the
+ *           test digits, where runs of the same setting perturbed in the last bits (resumed every 500 steps)
+ *           gave 83.8–85.9% — the outcome is chaotic; the dense D/Q of the sixth session stopped at 53%.
  * - 'paper' (GPU, `gpu` tests): the paper's MNIST architecture (Table 1 of the appendix):
  *           G: FC 1024 BN ReLU → FC 7·7·128 BN ReLU → 4×4 up-conv 64 stride 2 BN ReLU → 4×4 up-conv 1
  *           stride 2 sigmoid; D: 4×4 conv 64 stride 2 lReLU → 4×4 conv 128 stride 2 BN lReLU → FC 1024

@@ -50,7 +50,7 @@ export const infoganReference: InfoganContract = {
     st.optG.dispose();
     return netModel(st.net);
   },
-  /** CPU: 7,000 steps of batch 32 ≈ 22 min on one core (≈ 0.19 s a step; docs/topics/infogan.md, eighth session) */
+  /** CPU: 7,000 steps of batch 32 ≈ 21 min of training on one core (≈ 0.18 s a step; the slow suite 22 min 21 s; docs/topics/infogan.md, eighth session) */
   infoganRunConfig: { mlp: { steps: 7000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
 };
 
