@@ -40,7 +40,8 @@ export interface TrainOptions {
 
 /** Adam's learning rates (β₁ 0.5) per architecture: the paper's 2e-4 for D/Q and 1e-3 for G; the CPU
  *  model takes four times both (docs/topics/infogan.md, eighth session: with FC 512 and batch 32 the code
- *  classified 71.1% of the first 5,000 test digits at step 3,000 with ×4, 66.4% with ×2, 62.2% with ×1). */
+ *  classified 71.1% of the first 5,000 test digits at step 3,000 with ×4, 66.4% with ×2, 62.2% with ×1 —
+ *  one run each, resumed every 500 steps, so perturbed in the last bits: evidence, not proof). */
 export const ARCH_LR: Record<Arch, { d: number; g: number }> = { mlp: { d: 8e-4, g: 4e-3 }, paper: { d: 2e-4, g: 1e-3 } };
 
 export interface HistoryRow {
