@@ -7,7 +7,7 @@
  */
 import { initBackend, tf } from '../src/backend.ts';
 import { loadMnist, mnistFloat, mnistMissing } from '../src/data/mnist.ts';
-import { trainInfoGan, type TrainState } from '../src/infogan/train.ts';
+import { disposeTrainState, trainInfoGan } from '../src/infogan/train.ts';
 import type { Arch } from '../src/infogan/model.ts';
 import { registerTrainingKernels, setupTrainingBackend } from '../src/training/setup.ts';
 import { infoganReference } from '../src/infogan/reference.ts';
@@ -15,12 +15,11 @@ import { infoganReference } from '../src/infogan/reference.ts';
 async function measure(backend: string, steps: number, batchSize: number, images: Float32Array, arch: Arch = 'mlp'): Promise<number> {
   await tf.setBackend(backend);
   await tf.ready();
-  const free = (st: TrainState) => [st.net, st.optD, st.optG].forEach((x) => x.dispose());
-  free(await trainInfoGan({ arch, seed: 1, steps: arch === 'mlp' ? 2 : 1, batchSize, images, logEvery: 0 })); // warm-up (kernel setup)
+  disposeTrainState(await trainInfoGan({ arch, seed: 1, steps: arch === 'mlp' ? 2 : 1, batchSize, images, logEvery: 0 })); // warm-up (kernel setup)
   const t0 = performance.now();
   const st = await trainInfoGan({ arch, seed: 2, steps, batchSize, images, logEvery: 0 });
   const ips = (steps * batchSize) / ((performance.now() - t0) / 1000);
-  free(st);
+  disposeTrainState(st);
   return ips;
 }
 

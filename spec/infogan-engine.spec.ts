@@ -153,14 +153,14 @@ describe('networks and evaluation on a stand-in model', async () => {
     // its inputs by however far G is from the data.  Same seed → same G and latents; different real images →
     // D/Q statistics must differ, G's must be equal.
     const { setupTrainingBackend } = await import('../src/training/setup.ts');
-    const { trainInfoGan } = await import('../src/infogan/train.ts');
+    const { trainInfoGan, disposeTrainState } = await import('../src/infogan/train.ts');
     await setupTrainingBackend('wasm');
     const stats = async (fill: (i: number) => number) => {
       const images = Float32Array.from({ length: 8 * 784 }, (_, i) => fill(i));
       // lrD = 0: D is the same network in both runs when G's step runs (its batch statistics would then be equal)
       const st = await trainInfoGan({ arch: 'mlp', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
       const out = Object.fromEntries([...st.net.stats].map(([n, s]) => [n, Float32Array.from(s.mean.dataSync())]));
-      [st.net, st.optD, st.optG].forEach((x) => x.dispose());
+      disposeTrainState(st);
       return out;
     };
     const a = await stats((i) => ((i * 7919) % 101) / 100);
@@ -179,7 +179,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     // InfoGAN training is chaotic: a last-bit difference at a resume (tfjs's Adam recomputes β₂ᵗ as pow(β₂, t)
     // when its weights are set) changed a 7,000-step run's test accuracy from 86% to 65% (docs/topics/infogan.md)
     const { setupTrainingBackend } = await import('../src/training/setup.ts');
-    const { trainInfoGan } = await import('../src/infogan/train.ts');
+    const { trainInfoGan, disposeTrainState } = await import('../src/infogan/train.ts');
     await setupTrainingBackend('wasm');
     const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dlspec-infogan-resume-'));
@@ -190,7 +190,7 @@ describe('networks and evaluation on a stand-in model', async () => {
         for (const [n, t] of st.net.namedTensors()) out[n] = Array.from(t.dataSync());
         // Adam's state by position (its names carry the variables' unique names)
         for (const [tag, opt] of [['D', st.optD], ['G', st.optG]] as const) (await opt.getWeights()).forEach((w, i) => (out[`${tag}:${i}`] = Array.from(w.tensor.dataSync())));
-        [st.net, st.optD, st.optG].forEach((x) => x.dispose());
+        disposeTrainState(st);
         return out;
       };
       const whole = await snap(await trainInfoGan(o));

@@ -102,6 +102,13 @@ export interface TrainState {
   optG: tf.AdamOptimizer;
 }
 
+/** Free everything a TrainState holds (the net and both optimizers' slots). */
+export function disposeTrainState(st: TrainState): void {
+  st.net.dispose();
+  st.optD.dispose();
+  st.optG.dispose();
+}
+
 const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${s.toFixed(0)}s`);
 
 interface Meta {
@@ -122,8 +129,7 @@ async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, se
     // Adam's running β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t) in float32, which differs in the last
     // bits from the running product, and an InfoGAN run is chaotic enough for that to change its outcome
     // (docs/topics/infogan.md, eighth session) — saved, so that a resumed run continues exactly
-    const acc = adamAccumulators(opt);
-    named.push({ name: `${tag}-acc/beta1`, t: acc.accBeta1 }, { name: `${tag}-acc/beta2`, t: acc.accBeta2 });
+    for (const [k, v] of Object.entries(adamAccumulators(opt))) named.push({ name: `${tag}-acc/${k}`, t: v });
   }
   let offset = 0;
   const tensors: Meta['tensors'] = [];
@@ -171,11 +177,10 @@ async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: num
   for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
     const ws = meta.tensors.filter((t) => t.name.startsWith(`${tag}/`)).map((t) => ({ name: t.name, tensor: get(t.name) }));
     if (ws.length) await opt.setWeights(ws);
-    const acc = adamAccumulators(opt);
-    for (const k of ['beta1', 'beta2'] as const) {
+    for (const [k, v] of Object.entries(adamAccumulators(opt))) {
       if (!byName.has(`${tag}-acc/${k}`)) continue; // a checkpoint of before: pow(β, t) as tfjs recomputes it
       const t = get(`${tag}-acc/${k}`);
-      (k === 'beta1' ? acc.accBeta1 : acc.accBeta2).assign(t);
+      v.assign(t);
       t.dispose();
     }
   }
