@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkMnistPair, loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../src/data/mnist.ts';
 import { assignmentTotal, bestAssignment, bruteForceBestTotal, imageProps, infoLoss, monotoneDirection, spearman } from '../src/infogan/measure.ts';
+import { affineWarp, digitClassifier } from '../src/infogan/digit-classifier.ts';
 import { makeRng } from '../src/verify/rng.ts';
 import { relErr } from '../src/verify/compare.ts';
 
@@ -120,6 +121,33 @@ describe('measurements', () => {
   test('info loss: ln K for a uniform posterior, 0 for a confident right one', () => {
     expect(infoLoss([[0, 0, 0, 0]], [2], [[0]], [[0]]).cat).toBeCloseTo(Math.log(4), 14);
     expect(infoLoss([[0, 100]], [1], [[0.5]], [[1.5]])).toEqual({ cat: expect.closeTo(0, 12), cont: 0.5 });
+  });
+});
+
+describe('the digit judge (an independent classifier of real digits)', () => {
+  const line = (half = 1) => {
+    const img = new Float32Array(784);
+    for (let y = 4; y < 24; y++) for (let x = 0; x < 28; x++) if (Math.abs(x - 14) <= half) img[y * 28 + x] = 1;
+    return img;
+  };
+  const warped = (img: Float32Array, shear: number, xScale: number) => {
+    const out = new Float32Array(784);
+    affineWarp(img, 0, shear, xScale, out, 0);
+    return out;
+  };
+  test('its warp: identity at shear 0 / scale 1; the slant it adds is the slant imageProps measures; the x-scale stretches the width', () => {
+    const img = line(2);
+    expect(warped(img, 0, 1)).toEqual(img);
+    for (const sh of [-0.4, -0.1, 0.25]) expect(imageProps(warped(img, sh, 1)).slant).toBeCloseTo(sh, 2);
+    const w = imageProps(img).width;
+    expect(imageProps(warped(img, 0, 1.5)).width / w).toBeGreaterThan(1.3);
+    expect(imageProps(warped(img, 0, 0.7)).width / w).toBeLessThan(0.85);
+  });
+  test.skipIf(mnistMissing() !== undefined)('it recognises real test digits (≥ 96%) and keeps its verdict when only their slant or width changes (≥ 95%)', { tags: ['slow'], timeout: 120_000 }, async () => {
+    const j = await digitClassifier();
+    expect(j.testAccuracy).toBeGreaterThanOrEqual(0.96);
+    expect(j.invariance.shearKept).toBeGreaterThanOrEqual(0.95);
+    expect(j.invariance.scaleKept).toBeGreaterThanOrEqual(0.95);
   });
 });
 

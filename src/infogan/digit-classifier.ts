@@ -1,16 +1,83 @@
 /**
- * An independent judge of "which digit is this": multinomial logistic regression on the real MNIST
- * training set (≈ 92% test accuracy), trained in seconds.  The continuous-code claim uses it to check
- * that a sweep keeps the digit (Q's own argmax reads the code, so it cannot tell).
+ * An independent judge of "which digit is this", used where Q cannot tell (Q's argmax reads the code,
+ * not the digit): the continuous-code claim (does a sweep keep the digit?) and the figures claim (does
+ * each row show one digit?).
+ *
+ * A one-hidden-layer perceptron (784 → 256 ReLU → 10) trained for 3 epochs on the real MNIST training set,
+ * each image randomly sheared (U(−0.5, 0.5)) and stretched horizontally (U(0.7, 1.3)) about its centre of
+ * mass: ≈ 97.4% on the real test digits, ≈ 20 s on one core.  Why not a linear classifier: a sweep of a
+ * continuous code changes the slant and the width by design, and a judge of "the same digit" must not
+ * change its verdict when only those change.  Measured on REAL test digits (whose class cannot change),
+ * 9-value sweeps of shear −0.5…0.5 / x-scale 0.7…1.3: the logistic regression used until the ninth session
+ * (91.9% test) kept its own verdict for 85.3% / 92.2% of the images — below the claim's 90% floor on real
+ * digits; this perceptron without the warps 94.2% / 96.9%, with them 97.6% / 98.1%
+ * (docs/topics/infogan.md, ninth session).  `judgeInvariance` measures it again for every judge built.
  */
 import { initBackend, tf } from '../backend.ts';
 import { loadMnist, mnistFloat } from '../data/mnist.ts';
 import { makeRng } from '../verify/rng.ts';
-import { PIXELS } from './model.ts';
+import { IMG, PIXELS } from './model.ts';
 
 export interface DigitClassifier {
   predict(x: Float32Array, n: number): Int32Array;
   testAccuracy: number;
+  /** how often it keeps its verdict on real test digits when only their slant / width changes */
+  invariance: JudgeInvariance;
+}
+
+export interface JudgeInvariance {
+  /** digits used */
+  n: number;
+  /** fraction of (digit, value) pairs judged as the unwarped digit, over shear −0.5…0.5 (9 values) */
+  shearKept: number;
+  /** the same over horizontal scale 0.7…1.3 (9 values) */
+  scaleKept: number;
+}
+
+/**
+ * Shear by `shear` (x moves by shear·(cy − y): > 0 leans the top right) and stretch horizontally by
+ * `xScale`, both about the centre of mass; linear interpolation along x (rows stay rows).
+ */
+export function affineWarp(src: Float32Array, srcOffset: number, shear: number, xScale: number, out: Float32Array, outOffset: number): void {
+  let m = 0, cx = 0, cy = 0;
+  for (let y = 0; y < IMG; y++) {
+    for (let x = 0; x < IMG; x++) {
+      const v = src[srcOffset + y * IMG + x];
+      m += v;
+      cx += v * x;
+      cy += v * y;
+    }
+  }
+  if (m > 0) {
+    cx /= m;
+    cy /= m;
+  }
+  for (let y = 0; y < IMG; y++) {
+    for (let x = 0; x < IMG; x++) {
+      const xs = (x - cx - shear * (cy - y)) / xScale + cx;
+      const x0 = Math.floor(xs), fx = xs - x0;
+      let v = 0;
+      if (x0 >= 0 && x0 < IMG) v += (1 - fx) * src[srcOffset + y * IMG + x0];
+      if (x0 + 1 >= 0 && x0 + 1 < IMG) v += fx * src[srcOffset + y * IMG + x0 + 1];
+      out[outOffset + y * IMG + x] = v;
+    }
+  }
+}
+
+/** How often `predict` keeps its verdict on the first `n` images when only their slant / width changes. */
+export function judgeInvariance(predict: (x: Float32Array, n: number) => Int32Array, images: Float32Array, n: number): JudgeInvariance {
+  const base = predict(images.subarray(0, n * PIXELS), n);
+  const kept = (shear: (t: number) => number, scale: (t: number) => number): number => {
+    let k = 0;
+    for (let t = 0; t < 9; t++) {
+      const w = new Float32Array(n * PIXELS);
+      for (let i = 0; i < n; i++) affineWarp(images, i * PIXELS, shear(t), scale(t), w, i * PIXELS);
+      const p = predict(w, n);
+      for (let i = 0; i < n; i++) if (p[i] === base[i]) k++;
+    }
+    return k / (9 * n);
+  };
+  return { n, shearKept: kept((t) => -0.5 + t / 8, () => 1), scaleKept: kept(() => 0, (t) => 0.7 + (0.6 * t) / 8) };
 }
 
 let cached: Promise<DigitClassifier> | undefined;
@@ -19,35 +86,45 @@ export function digitClassifier(): Promise<DigitClassifier> {
   cached ??= (async () => {
     await initBackend();
     const tr = loadMnist('train'), te = loadMnist('test');
-    const x = mnistFloat(tr), n = tr.n;
-    const W = tf.variable(tf.zeros([PIXELS, 10])), b = tf.variable(tf.zeros([10]));
-    const opt = tf.train.adam(0.01);
+    const x = mnistFloat(tr), n = tr.n, H = 256;
+    const W1 = tf.variable(tf.randomNormal([PIXELS, H], 0, Math.sqrt(2 / PIXELS), 'float32', 1));
+    const b1 = tf.variable(tf.zeros([H]));
+    const W2 = tf.variable(tf.randomNormal([H, 10], 0, Math.sqrt(1 / H), 'float32', 2));
+    const b2 = tf.variable(tf.zeros([10]));
+    const logits = (X: tf.Tensor2D) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(X, W1), b1)), W2), b2);
+    const opt = tf.train.adam(0.002);
     const rng = makeRng('digit-classifier');
-    const B = 500;
+    const B = 128;
     for (let epoch = 0; epoch < 3; epoch++) {
       for (let s = 0; s < n / B; s++) {
         const xb = new Float32Array(B * PIXELS), yb = new Int32Array(B);
         for (let i = 0; i < B; i++) {
           const k = rng.int(0, n - 1);
-          xb.set(x.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS);
+          affineWarp(x, k * PIXELS, rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.3), xb, i * PIXELS);
           yb[i] = tr.labels[k];
         }
         tf.tidy(() => {
           const X = tf.tensor2d(xb, [B, PIXELS]), Y = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
-          opt.minimize(() => tf.losses.softmaxCrossEntropy(Y, tf.add(tf.matMul(X, W), b)) as tf.Scalar, false, [W, b]);
+          opt.minimize(() => tf.losses.softmaxCrossEntropy(Y, logits(X)) as tf.Scalar, false, [W1, b1, W2, b2]);
         });
       }
     }
+    opt.dispose();
     const predict = (xs: Float32Array, m: number): Int32Array => {
-      const t = tf.tidy(() => tf.argMax(tf.add(tf.matMul(tf.tensor2d(xs, [m, PIXELS]), W), b), 1));
-      const out = Int32Array.from(t.dataSync());
-      t.dispose();
+      const out = new Int32Array(m);
+      for (let s = 0; s < m; s += 2000) {
+        const k = Math.min(2000, m - s);
+        const t = tf.tidy(() => tf.argMax(logits(tf.tensor2d(xs.subarray(s * PIXELS, (s + k) * PIXELS), [k, PIXELS])), 1));
+        out.set(t.dataSync() as Int32Array, s);
+        t.dispose();
+      }
       return out;
     };
-    const p = predict(mnistFloat(te), te.n);
+    const testImages = mnistFloat(te);
+    const p = predict(testImages, te.n);
     let hit = 0;
     for (let i = 0; i < te.n; i++) if (p[i] === te.labels[i]) hit++;
-    return { predict, testAccuracy: hit / te.n };
+    return { predict, testAccuracy: hit / te.n, invariance: judgeInvariance(predict, testImages, 2000) };
   })();
   return cached;
 }
