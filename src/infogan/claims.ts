@@ -471,7 +471,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
           sweeps.forEach((s, code) => {
             const kept = keptBy(judge.predict, s);
             (ev[`c${code + 2}`] as Record<string, Evidence[string]>).digitKept = kept;
-            if (kept < KEEP_FLOOR) problems.push(`c${code + 2}: a digit classifier trained on real MNIST (test accuracy ${f(100 * judge.testAccuracy, 1)}%) gives the same digit as at c${code + 2} = 0 for only ${f(100 * kept, 1)}% of the sweep images (need ≥ ${100 * KEEP_FLOOR}%): the code changes the digit, not only its style`);
+            if (kept < KEEP_FLOOR) problems.push(`c${code + 2}: a digit classifier trained on real MNIST (test accuracy ${f(100 * judge.testAccuracy, 1)}%) gives the same digit as at c${code + 2} = 0 for only ${f(100 * kept, 1)}% of the sweep images (need ≥ ${100 * KEEP_FLOOR}%): ${INFOGAN_MISTAKES['changes-digit']}`);
           });
         }
         if (problems.length) fail(problems.join('\n'), ev);

@@ -12,6 +12,7 @@ export const INFOGAN_MISTAKES = {
   'not-permutation': 'two codes were mapped to the same digit (per-row argmax): the assignment must be one-to-one',
   'q-ignores-code': 'Q ignores the code (its categorical output does not depend on the image)',
   'non-monotone': 'non-monotone sweep',
+  'changes-digit': 'the continuous code changes the digit, not only its style',
   resume: 'resume does not restore the training state (weights, optimizer moments, batch-norm statistics and step)',
   'fixed-header': 'a fixed 16-byte header (the images files\' size): the header is 4 + 4d bytes — 8 for the 1-dimensional labels files',
   'cat-off-by-one': 'the last category is never drawn: an off-by-one in the categorical sampling (floor(u·(K − 1)) or an exclusive upper bound of K − 1); each of the K = 10 values needs probability 1/10',

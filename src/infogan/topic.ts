@@ -37,5 +37,7 @@ export const infoganTopic = defineTopic<InfoganContract>({
       taggedRejections: 'default',
     },
     { mistake: 'non-monotone-sweep', file: `${W}/non-monotone-sweep.ts`, rejectedBy: ['infogan.continuous', 'infogan.gpu.continuous'], named: M['non-monotone'], taggedRejections: 'default' },
+    // needs the digit judge (≈ 20 s of training): rejected where the continuous claims run (slow / gpu)
+    { mistake: 'sweep-changes-digit', file: `${W}/sweep-changes-digit.ts`, rejectedBy: ['infogan.continuous', 'infogan.gpu.continuous'], named: M['changes-digit'] },
   ],
 });
