@@ -231,6 +231,63 @@ describe('networks and evaluation on a stand-in model', async () => {
     }
   }, 60_000);
 
+  test('style warps inside the graph: the matrices reproduce the judge’s warp; their gradient is the transposed map', async () => {
+    const { drawStyleWarps, styleWarpMatrices, applyStyleWarp } = await import('../src/infogan/warp.ts');
+    const rng = makeRng('warp-matrices');
+    const n = 5;
+    // digit-like images: random blobs off centre, and one empty image (no centre of mass)
+    const imgs = new Float32Array(n * 784);
+    for (let i = 0; i < n - 1; i++) for (let p = 0; p < 784; p++) if (rng.uniform(0, 1) < 0.15 + 0.1 * i) imgs[i * 784 + p] = rng.uniform(0, 1);
+    const warps = drawStyleWarps(rng, n, 0.5, 0.3);
+    warps[0] = { shear: 0, xScale: 1 }; // the identity
+    const M = styleWarpMatrices(imgs, warps);
+    const want = new Float32Array(n * 784);
+    warps.forEach((w, i) => affineWarp(imgs, i * 784, w.shear, w.xScale, want, i * 784));
+    const x = tf.tensor2d(imgs, [n, 784]), Mt = tf.tensor3d(M, [n * 28, 28, 28]);
+    const got = applyStyleWarp(x, Mt).dataSync();
+    let maxDiff = 0;
+    for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(Array.from(got.subarray(0, 784))).toEqual(Array.from(imgs.subarray(0, 784)));
+    // d/dx Σ u ⊙ warp(x) = the transposed map applied to u, row by row
+    const u = Float32Array.from({ length: n * 784 }, () => rng.normal());
+    const g = tf.grad((xx) => tf.sum(tf.mul(applyStyleWarp(xx as typeof x, Mt), tf.tensor2d(u, [n, 784]))))(x).dataSync();
+    maxDiff = 0;
+    for (let i = 0; i < n; i++) {
+      for (let y = 0; y < 28; y++) {
+        for (let k = 0; k < 28; k++) {
+          let e = 0;
+          for (let c = 0; c < 28; c++) e += M[((i * 28 + y) * 28 + k) * 28 + c] * u[i * 784 + y * 28 + c];
+          maxDiff = Math.max(maxDiff, Math.abs(g[i * 784 + y * 28 + k] - e));
+        }
+      }
+    }
+    expect(maxDiff).toBeLessThan(1e-5);
+    expect(() => styleWarpMatrices(imgs.subarray(0, 784), warps)).toThrow(/5 warps need 5 × 784 pixels, got 784/);
+    tf.dispose([x, Mt]);
+  });
+
+  test('the CPU model reads its code under style warps (a third L_I term in both steps); the paper model and codeWarp: null do not', async () => {
+    const { setupTrainingBackend } = await import('../src/training/setup.ts');
+    const { trainInfoGan, disposeTrainState, ARCH_CODE_WARP } = await import('../src/infogan/train.ts');
+    await setupTrainingBackend('wasm');
+    expect(ARCH_CODE_WARP.paper).toBeNull();
+    expect(ARCH_CODE_WARP.mlp).toEqual({ shear: 0.5, stretch: 0.3, weight: 1 });
+    const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
+    const run = async (codeWarp?: null) => {
+      const st = await trainInfoGan({ arch: 'mlp', seed: 3, steps: 2, batchSize: 4, images, logEvery: 1, log: () => {}, ...(codeWarp === null ? { codeWarp } : {}) });
+      const h = st.history;
+      const w = Array.from(st.net.vars.get('g1/w')!.dataSync());
+      disposeTrainState(st);
+      return { h, w };
+    };
+    const on = await run(), off = await run(null);
+    expect(on.h.every((r) => Number.isFinite(r.liCatWarped) && r.liCatWarped! > 0)).toBe(true);
+    expect(off.h.every((r) => r.liCatWarped === undefined)).toBe(true);
+    // the first D step is the same up to the warped term, so the two runs part there
+    expect(on.w).not.toEqual(off.w);
+  }, 60_000);
+
   // a stand-in "trained" model: a vertical stroke whose slant follows c2 and width c3; Q reads the code back from the stroke's row
   const stand = {
     generate(z: Float32Array, n: number) {

@@ -16,7 +16,10 @@
 import { initBackend, tf } from '../backend.ts';
 import { loadMnist, mnistFloat } from '../data/mnist.ts';
 import { makeRng } from '../verify/rng.ts';
-import { IMG, PIXELS } from './model.ts';
+import { PIXELS } from './model.ts';
+import { affineWarp } from './warp.ts';
+
+export { affineWarp } from './warp.ts';
 
 export interface DigitClassifier {
   predict(x: Float32Array, n: number): Int32Array;
@@ -32,36 +35,6 @@ export interface JudgeInvariance {
   shearKept: number;
   /** the same over horizontal scale 0.7…1.3 (9 values) */
   scaleKept: number;
-}
-
-/**
- * Shear by `shear` (x moves by shear·(cy − y): > 0 leans the top right) and stretch horizontally by
- * `xScale`, both about the centre of mass; linear interpolation along x (rows stay rows).
- */
-export function affineWarp(src: Float32Array, srcOffset: number, shear: number, xScale: number, out: Float32Array, outOffset: number): void {
-  let m = 0, cx = 0, cy = 0;
-  for (let y = 0; y < IMG; y++) {
-    for (let x = 0; x < IMG; x++) {
-      const v = src[srcOffset + y * IMG + x];
-      m += v;
-      cx += v * x;
-      cy += v * y;
-    }
-  }
-  if (m > 0) {
-    cx /= m;
-    cy /= m;
-  }
-  for (let y = 0; y < IMG; y++) {
-    for (let x = 0; x < IMG; x++) {
-      const xs = (x - cx - shear * (cy - y)) / xScale + cx;
-      const x0 = Math.floor(xs), fx = xs - x0;
-      let v = 0;
-      if (x0 >= 0 && x0 < IMG) v += (1 - fx) * src[srcOffset + y * IMG + x0];
-      if (x0 + 1 >= 0 && x0 + 1 < IMG) v += fx * src[srcOffset + y * IMG + x0 + 1];
-      out[outOffset + y * IMG + x] = v;
-    }
-  }
 }
 
 /** How often `predict` keeps its verdict on the first `n` images when only their slant / width changes. */
