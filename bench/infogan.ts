@@ -31,7 +31,7 @@ export async function bench(): Promise<void> {
   const run = infoganReference.infoganRunConfig;
   const b = run.mlp.batchSize;
   const plan: [string, number][] = info.name === 'tensorflow' ? [['tensorflow', 50]] : [['wasm', 20], ['cpu', 1]];
-  console.log(`InfoGAN (MNIST, CPU model: the paper's architecture with half its channels and FC 256), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`);
+  console.log(`InfoGAN (MNIST, CPU model: the paper's architecture with half its channels and FC 256, Q reading the code under style warps), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`);
   for (const [name, steps] of plan) {
     if (!tf.findBackend(name) && !(name === 'wasm' && info.name === 'wasm')) {
       console.log(`  ${name.padEnd(10)} not available`);

@@ -267,12 +267,50 @@ describe('networks and evaluation on a stand-in model', async () => {
     tf.dispose([x, Mt]);
   });
 
+  test('stroke-width warp: t = 0 is the image, t = ±1 its 3×3 grey dilation / erosion, the ink grows with t, gradients pass', async () => {
+    const { strokeWarp, drawStrokeWarps } = await import('../src/infogan/warp.ts');
+    const rng = makeRng('stroke-warp');
+    const img = new Float32Array(784);
+    for (let y = 5; y < 23; y++) for (let x = 12; x < 16; x++) img[y * 28 + x] = 0.5 + 0.5 * rng.uniform(0, 1); // a 4-px stroke
+    const ts = [-1, -0.5, 0, 0.5, 1];
+    const x = tf.tensor2d(Float32Array.from({ length: ts.length * 784 }, (_, i) => img[i % 784]), [ts.length, 784]);
+    const out = strokeWarp(x, tf.tensor2d(ts, [ts.length, 1])).dataSync();
+    const row = (k: number) => Array.from(out.subarray(k * 784, (k + 1) * 784));
+    const morph = (pick: (a: number, b: number) => number) => {
+      const o = new Array<number>(784);
+      for (let y = 0; y < 28; y++) {
+        for (let xx = 0; xx < 28; xx++) {
+          let v = img[y * 28 + xx];
+          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+            const yy = y + dy, x2 = xx + dx;
+            if (yy >= 0 && yy < 28 && x2 >= 0 && x2 < 28) v = pick(v, img[yy * 28 + x2]);
+          }
+          o[y * 28 + xx] = v;
+        }
+      }
+      return o;
+    };
+    expect(row(2)).toEqual(Array.from(img));
+    const close = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(close(row(4), morph(Math.max))).toBeLessThan(1e-6);
+    expect(close(row(0), morph(Math.min))).toBeLessThan(1e-6);
+    const ink = ts.map((_, k) => row(k).reduce((a, v) => a + v, 0));
+    for (let k = 1; k < ts.length; k++) expect(ink[k]).toBeGreaterThan(ink[k - 1]);
+    const g = tf.grad((xx) => tf.sum(strokeWarp(xx as typeof x, tf.tensor2d(ts, [ts.length, 1]))))(x).dataSync();
+    expect(g.every(Number.isFinite)).toBe(true);
+    expect(g.some((v) => v !== 0)).toBe(true);
+    const t = drawStrokeWarps(rng, 1000, 0.6);
+    expect(Math.min(...t)).toBeGreaterThanOrEqual(-0.6);
+    expect(Math.max(...t)).toBeLessThanOrEqual(0.6);
+    x.dispose();
+  });
+
   test('the CPU model reads its code under style warps (a third L_I term in both steps); the paper model and codeWarp: null do not', async () => {
     const { setupTrainingBackend } = await import('../src/training/setup.ts');
     const { trainInfoGan, disposeTrainState, ARCH_CODE_WARP } = await import('../src/infogan/train.ts');
     await setupTrainingBackend('wasm');
     expect(ARCH_CODE_WARP.paper).toBeNull();
-    expect(ARCH_CODE_WARP.mlp).toEqual({ shear: 0.5, stretch: 0.3, weight: 1 });
+    expect(ARCH_CODE_WARP.mlp).toEqual({ shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 });
     const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
     const run = async (codeWarp?: null) => {
       const st = await trainInfoGan({ arch: 'mlp', seed: 3, steps: 2, batchSize: 4, images, logEvery: 1, log: () => {}, ...(codeWarp === null ? { codeWarp } : {}) });

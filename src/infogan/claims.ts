@@ -372,7 +372,7 @@ const MI_FLOOR = 0.9 * LN10;
 const ACC_FLOOR = 0.8;
 const RHO_FLOOR = 0.8;
 const KEEP_FLOOR = 0.9;
-const archNote = (arch: Arch) => (arch === 'mlp' ? 'the CPU model (the paper’s architecture, half the channels, FC 256)' : 'the paper’s convolutional architecture');
+const archNote = (arch: Arch) => (arch === 'mlp' ? 'the CPU model (the paper’s architecture, half the channels, FC 256; Q reads the code under style warps)' : 'the paper’s convolutional architecture');
 
 function constantQ(a: CatAccuracy): boolean {
   return a.confusion.filter((r) => r.some((v) => v > 0)).length === 1;

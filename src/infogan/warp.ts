@@ -6,7 +6,8 @@
  *  - the digit judge (./digit-classifier.ts) is trained on warped real digits, so that it does not call a
  *    slanted 7 another digit;
  *  - the CPU model's training (./train.ts, `codeWarp`) asks Q to read the categorical code from warped
- *    generated images, so that the code cannot be a slant or a width — it has to be a shape.
+ *    generated images, so that the code cannot be a slant or a width — it has to be a shape.  There a third
+ *    style factor joins them, the stroke width (`strokeWarp`: blending with a grey dilation or erosion).
  */
 import { tf } from '../backend.ts';
 import type { Rng } from '../verify/rng.ts';
@@ -86,4 +87,23 @@ export function styleWarpMatrices(images: ArrayLike<number>, warps: readonly Sty
 export function applyStyleWarp(x: tf.Tensor2D, M: tf.Tensor3D): tf.Tensor2D {
   const n = x.shape[0];
   return tf.reshape(tf.matMul(tf.reshape(x, [n * IMG, 1, IMG]) as tf.Tensor3D, M), [n, PIXELS]);
+}
+
+/** n stroke-width changes t ~ U(−thickness, thickness) (see `strokeWarp`). */
+export function drawStrokeWarps(rng: Rng, n: number, thickness: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.uniform(-thickness, thickness));
+}
+
+/**
+ * Thicker or thinner strokes, differentiably: image i is blended with its 3×3 grey dilation (max over the
+ * neighbourhood) by t_i > 0, or with its 3×3 grey erosion (min) by −t_i > 0 — (1 − |t|)·x + |t|·(dilated or
+ * eroded x).  t = 0 is the image, t = 1 the dilation, t = −1 the erosion.  x: n × 784, t: n × 1.
+ */
+export function strokeWarp(x: tf.Tensor2D, t: tf.Tensor2D): tf.Tensor2D {
+  const n = x.shape[0];
+  const x4 = tf.reshape(x, [n, IMG, IMG, 1]) as tf.Tensor4D;
+  const dil = tf.reshape(tf.maxPool(x4, 3, 1, 'same'), [n, PIXELS]);
+  const ero = tf.reshape(tf.neg(tf.maxPool(tf.neg(x4), 3, 1, 'same')), [n, PIXELS]);
+  const tp = tf.relu(t), tn = tf.relu(tf.neg(t));
+  return tf.addN([tf.mul(tf.sub(1, tf.add(tp, tn)), x), tf.mul(tp, dil), tf.mul(tn, ero)]) as tf.Tensor2D;
 }
