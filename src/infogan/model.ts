@@ -10,7 +10,7 @@
  *           FC 7·7·64 BN ReLU → 4×4 up-conv 32 stride 2 BN ReLU → 4×4 up-conv 1 stride 2 sigmoid; D: 4×4 conv
  *           32 stride 2 lReLU → 4×4 conv 64 stride 2 BN lReLU → FC 256 BN lReLU → FC 1 (D) / FC 128 BN lReLU
  *           → FC 10+2 (Q).  Trained with Q reading its categorical code under style warps (./train.ts,
- *           `ARCH_CODE_WARP`), 5,000 steps of batch 32, ≈ 0.23 s a step on one core (wasm).  Measured
+ *           `ARCH_CODE_WARP`), 5,000 steps of batch 32, 0.22–0.30 s a step on one core (wasm) beside CIFAR's training.  Measured
  *           (docs/topics/infogan.md, tenth session): 84.62% of the test digits at the reference seed, all four slow
  *           claims passing on its checkpoints from step 3,000 on; the same model without the warps ended at 65.09%
  *           after 7,000 steps (eighth session: an outcome that chaotic, 62–78% over three seeds).

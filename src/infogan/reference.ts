@@ -50,7 +50,7 @@ export const infoganReference: InfoganContract = {
     st.optG.dispose();
     return netModel(st.net);
   },
-  /** CPU: 5,000 steps of batch 32 with the code read under style warps (≈ 0.23 s a step on one core: ≈ 19 min);
+  /** CPU: 5,000 steps of batch 32 with the code read under style warps (0.22–0.30 s a step on one core beside CIFAR's: the slow suite 23 min 22 s);
    *  the reference seed's checkpoints pass all four slow claims from step 3,000 on (docs/topics/infogan.md, tenth session) */
   infoganRunConfig: { mlp: { steps: 5000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
 };
