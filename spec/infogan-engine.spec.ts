@@ -324,6 +324,11 @@ describe('networks and evaluation on a stand-in model', async () => {
     expect(off.h.every((r) => r.liCatWarped === undefined)).toBe(true);
     // the first D step is the same up to the warped term, so the two runs part there
     expect(on.w).not.toEqual(off.w);
+    const bad = (codeWarp: object) => trainInfoGan({ arch: 'mlp', seed: 3, steps: 1, batchSize: 4, images, logEvery: 0, codeWarp: codeWarp as never });
+    await expect(bad({ shear: 0.5, stretch: 1, weight: 1 })).rejects.toThrow(/codeWarp\.stretch must be a number in \[0, 1\).*got 1$/);
+    await expect(bad({ shear: -0.1, stretch: 0.3, weight: 1 })).rejects.toThrow(/codeWarp\.shear must be a number ≥ 0.*got -0\.1$/);
+    await expect(bad({ shear: 0.5, stretch: 0.3, weight: Number.NaN })).rejects.toThrow(/codeWarp\.weight .* got NaN$/);
+    await expect(bad({ shear: 0.5, stretch: 0.3, weight: 1, thickness: 2 })).rejects.toThrow(/codeWarp\.thickness must be a number in \[0, 1\].*got 2$/);
   }, 60_000);
 
   // a stand-in "trained" model: a vertical stroke whose slant follows c2 and width c3; Q reads the code back from the stroke's row

@@ -66,6 +66,16 @@ export interface CodeWarp {
   thickness?: number;
 }
 
+function checkCodeWarp(cw: CodeWarp): void {
+  const bad = (k: keyof CodeWarp, v: unknown, want: string, ok: (x: number) => boolean) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new Error(`trainInfoGan: codeWarp.${k} must be ${want}, got ${String(v)}`);
+  };
+  bad('shear', cw.shear, 'a number ≥ 0 (shears drawn from U(−shear, shear))', (x) => x >= 0);
+  bad('stretch', cw.stretch, 'a number in [0, 1) (x-scales drawn from U(1 − stretch, 1 + stretch) must stay > 0)', (x) => x >= 0 && x < 1);
+  bad('weight', cw.weight, 'a number ≥ 0 (it multiplies λ_cat)', (x) => x >= 0);
+  if (cw.thickness !== undefined) bad('thickness', cw.thickness, 'a number in [0, 1] (a blend weight with the dilated or eroded image)', (x) => x >= 0 && x <= 1);
+}
+
 /** The CPU model reads its code under style warps; the paper's model trains as the paper has it. */
 export const ARCH_CODE_WARP: Record<Arch, CodeWarp | null> = { mlp: { shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 }, paper: null };
 
@@ -244,6 +254,7 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
   const b = o.batchSize ?? 64;
   const lc = o.lambdaCat ?? 1, lk = o.lambdaCont ?? 1;
   const cw = o.codeWarp === undefined ? ARCH_CODE_WARP[o.arch] : o.codeWarp;
+  if (cw) checkCodeWarp(cw);
   if (o.images.length % PIXELS !== 0 || o.images.length === 0) throw new Error(`trainInfoGan: images must be n × ${PIXELS} floats, got ${o.images.length}`);
   const nImg = o.images.length / PIXELS;
   const net = new InfoGanNet(o.arch, o.seed);
