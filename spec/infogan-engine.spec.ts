@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkMnistPair, loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../src/data/mnist.ts';
 import { assignmentTotal, bestAssignment, bruteForceBestTotal, imageProps, infoLoss, monotoneDirection, spearman } from '../src/infogan/measure.ts';
-import { affineWarp, digitClassifier } from '../src/infogan/digit-classifier.ts';
+import { digitClassifier } from '../src/infogan/digit-classifier.ts';
+import { affineWarp } from '../src/infogan/warp.ts';
 import { makeRng } from '../src/verify/rng.ts';
 import { relErr } from '../src/verify/compare.ts';
 

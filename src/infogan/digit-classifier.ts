@@ -19,8 +19,6 @@ import { makeRng } from '../verify/rng.ts';
 import { PIXELS } from './model.ts';
 import { affineWarp } from './warp.ts';
 
-export { affineWarp } from './warp.ts';
-
 export interface DigitClassifier {
   predict(x: Float32Array, n: number): Int32Array;
   testAccuracy: number;
