@@ -338,17 +338,16 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
     st.step++;
     if (wantLog) {
       const [g, d, c, k, w] = (await Promise.all(parts.map((p) => p.data()))).map((v) => v[0]);
-      const acc = { d, g, c, k, w };
       const el = (performance.now() - t0) / 1000;
       const ips = ((st.step - s0) * b) / Math.max(el, 1e-9);
       const epoch = st.step / stepsPerEpoch;
-      const row: HistoryRow = { step: st.step, epoch, dLoss: acc.d, gLoss: acc.g, liCat: acc.c, liCont: acc.k, ...(acc.w !== undefined ? { liCatWarped: acc.w } : {}), imgPerSec: ips };
+      const row: HistoryRow = { step: st.step, epoch, dLoss: d, gLoss: g, liCat: c, liCont: k, ...(w !== undefined ? { liCatWarped: w } : {}), imgPerSec: ips };
       st.history.push(row);
       const eta = ((o.steps - st.step) * b) / Math.max(ips, 1e-9);
       log(
         `[infogan ${o.arch}] step ${st.step}/${o.steps} epoch ${Math.floor(epoch) + 1} batch ${((st.step - 1) % stepsPerEpoch) + 1}/${stepsPerEpoch} ` +
-          `D ${acc.d.toFixed(3)} G ${acc.g.toFixed(3)} L_I(cat) ${acc.c.toFixed(3)} L_I(cont) ${acc.k.toFixed(3)} ${acc.w !== undefined ? `L_I(cat, warped) ${acc.w.toFixed(3)} ` : ''}` +
-          `MI≥${(Math.log(CAT_DIM) - acc.c).toFixed(3)} nats  ${ips.toFixed(0)} img/s  ETA ${fmtTime(eta)}`,
+          `D ${d.toFixed(3)} G ${g.toFixed(3)} L_I(cat) ${c.toFixed(3)} L_I(cont) ${k.toFixed(3)} ${w !== undefined ? `L_I(cat, warped) ${w.toFixed(3)} ` : ''}` +
+          `MI≥${(Math.log(CAT_DIM) - c).toFixed(3)} nats  ${ips.toFixed(0)} img/s  ETA ${fmtTime(eta)}`,
       );
       t0 = performance.now();
       s0 = st.step;
