@@ -6,7 +6,7 @@
  * not happen (no file written, no process started, no connection made, nothing read).  The
  * last test prints the count: cases tried, escapes (must be 0).
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -26,7 +26,9 @@ interface Case {
   /** per-item time limits (ms) */
   timeouts?: Record<string, number>;
   /** a side effect that must not have happened: returns a description when it did */
-  escaped?: (seen: Seen) => string | undefined;
+  escaped?: (seen: Seen, report: GradeReport) => string | undefined;
+  /** made in the copied folder before grading (links cannot live in the fixture itself) */
+  setup?: (dir: string) => void;
 }
 /** what one case's grading could have touched: its own mark folder and server */
 interface Seen {
@@ -60,6 +62,37 @@ const cases: Record<string, Case> = {
   },
   network: { items: [P, F, P, P], escaped: ({ connections }) => (connections ? `${connections} connection(s) reached the spec's server` : undefined) },
   'kill-grader': { items: [F, P, F, P], message: /killed by SIGKILL|exited|time limit/ },
+  // forged replies whose function paths climb into the checks' prototypes: refused as unreadable data,
+  // and the checks' process stays intact (the other items pass)
+  'proto-pollution': { items: [F, P, F, P], message: /returned data that could not be read: a function was placed at an invalid path/ },
+  'link-traversal': { items: [P, F, P, P], message: /your formula "n"/ },
+  'tsconfig-paths': { items: [P, F, P, P], message: /your formula "n"/ },
+  'package-imports': { items: [P, F, P, P], message: /your formula "n"/ },
+  symlinks: {
+    items: [F, F, F, F],
+    message: /your submission contains symbolic links \(key\.ts, peers, root\); links are not graded/,
+    setup: (dir) => {
+      symlinkSync('/', path.join(dir, 'root'));
+      symlinkSync('..', path.join(dir, 'peers'));
+      symlinkSync(path.join(REPO_ROOT, 'src/rnn/reference.ts'), path.join(dir, 'key.ts'));
+    },
+  },
+  // a 12 MB error, a 40 MB wrong answer and 60 MB printed: each reported as what it is, clipped
+  'huge-messages': {
+    items: [F, P, F, P],
+    message: /characters in all\)|synthSquare\(3\) should be 9/,
+    timeouts: { 'synth.square': 20_000, 'synth.spin': 20_000 },
+    escaped: (_, r) => (Object.values(r.claims).some((c) => /process\.exit|exited with code/.test(c.message)) ? 'a large reply was lost' : undefined),
+  },
+  // terminal control sequences and bare carriage returns never reach a report
+  'terminal-escapes': {
+    items: [F, P, F, P],
+    message: /ALL TESTS PASSED/,
+    escaped: (_, r) => {
+      const texts = [...Object.values(r.claims).map((c) => c.message), JSON.stringify(gradescopeResults(r))];
+      return texts.some((t) => /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/.test(t)) ? 'a control character reached the report' : undefined;
+    },
+  },
 };
 
 const tally = { tried: 0, escapes: [] as string[] };
@@ -90,6 +123,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const port = (server.address() as net.AddressInfo).port;
       const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
+      c.setup?.(dir);
       const out = path.join(tempFolder(), 'results.json');
       try {
         tally.tried++;
@@ -104,7 +138,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
         const problems: string[] = [];
         if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
-        const esc = c.escaped?.(seen);
+        const esc = c.escaped?.(seen, r);
         if (esc) problems.push(esc);
         if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
         expect(existsSync(out)).toBe(true);

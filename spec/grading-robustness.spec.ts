@@ -114,14 +114,17 @@ setTimeout(() => process.send?.(fake), 0);`;
     expect(r.claims['synth.spin'].message).toMatch(/export `synthSpin` should be a function/);
   }, 60_000);
 
-  test('a check that rejects the reference with this seed is not held against the student (awarded, flagged)', async () => {
+  test('a check that rejects the key with this seed is a grader fault: no points, marked for staff review, never awarded', async () => {
     const right = synth(SYNTH_REF);
     const wrong = synth(SYNTH_REF.replace('x * x', 'x + x + 1'));
     const odd = await gradeSynth(right, { topicIds: ['flaky'], seed: 7 });
-    expect(odd.claims['flaky.square'].status).toBe('passed');
-    expect(odd.claims['flaky.square'].graderFault).toMatch(/also rejects the reference implementation with this seed \(7\)/);
-    expect(formatText(odd)).toContain('WARNING (for the course staff)');
-    expect((gradescopeResults(odd) as { output: string }).output).toContain('flaky.square');
+    expect(odd.claims['flaky.square'].status).toBe('failed');
+    expect(odd.score).toBe(0);
+    expect(odd.review).toEqual(['flaky.square']);
+    expect(odd.claims['flaky.square'].graderFault).toMatch(/with this seed \(7\) the check also rejects the key's own answer, so it cannot judge yours: the check is broken for odd seeds/);
+    expect(odd.claims['flaky.square'].message).toMatch(/^not graded yet: this item is marked for review by the course staff/);
+    expect(formatText(odd)).toContain('REVIEW NEEDED (for the course staff)');
+    expect((gradescopeResults(odd) as { output: string }).output).toContain('marked for review by the course staff (the check also rejected the key\'s own answer): flaky.square');
     const even = await gradeSynth(wrong, { topicIds: ['flaky'], seed: 8 });
     expect(even.claims['flaky.square'].status).toBe('failed');
     expect(even.claims['flaky.square'].graderFault).toBeUndefined();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
-import { badSelection, courseGrades, gradeSubmission, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
+import { badSelection, courseGrades, gradescopeResults, gradeSubmission, summarizeEvidence, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
 import type { TopicMeta } from '../src/grading/rubric.ts';
 import { cliInProcess, SYNTH, tempFolders } from './grading-synth.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
@@ -56,9 +56,10 @@ describe('runChecks (the check runner), strict isolation, in-process', () => {
     const res = Object.fromEntries(msgs.filter((m) => m.t === 'result').map((m) => [m.id, m.result as { passed: boolean; message: string; graderFault?: string }]));
     expect(res['synth.square'].passed).toBe(false);
     expect(res['synth.formula'].passed).toBe(true);
-    // seed 3 is odd: the flaky check rejects the reference too → awarded, flagged
-    expect(res['flaky.square'].passed).toBe(true);
-    expect(res['flaky.square'].graderFault).toMatch(/seed \(3\)/);
+    // seed 3 is odd: the flaky check fails; the check runner never asks the key itself (the grader
+    // does, in a fresh process: see grading-robustness.spec.ts)
+    expect(res['flaky.square'].passed).toBe(false);
+    expect(res['flaky.square'].graderFault).toBeUndefined();
     expect(res.nope.message).toBe('unknown claim nope');
   }, 60_000);
 
@@ -187,7 +188,7 @@ describe('the grader itself failing, and the report formats', () => {
     await expect(gradeSubmission(sub({ 'index.ts': REF }), { topicsModule: SYNTH, topicIds: ['synht'] })).rejects.toThrow(/unknown topic 'synht': expected some of synth, flaky/);
     const bundle = await cliInProcess(['gradescope-bundle', '--course', 'CIE6032', '--topic', 'adder', '--out', path.join(sub({ 'index.ts': REF }), 'a.zip')]);
     expect(bundle.code).toBe(2);
-    expect(bundle.stderr).toMatch(/topic adder has no items in CIE6032: expected topics of CIE6032: rnn, /);
+    expect(bundle.stderr).toMatch(/^dlspec gradescope-bundle: topic adder has no items in CIE6032; expected topics of CIE6032: rnn, /);
   }, 60_000);
 
   test('text (verbose) and Markdown show parts, extra credit, visibility, skipped items and staff warnings', () => {
@@ -214,7 +215,7 @@ describe('the grader itself failing, and the report formats', () => {
     expect(text).toContain('passed — measured: cases 3'); // verbose shows passes too
     expect(text).toContain('[after_due_date]');
     expect(text).toContain('sandbox: a box');
-    expect(text).toContain('WARNING (for the course staff)');
+    expect(text).toContain('REVIEW NEEDED (for the course staff)');
     expect(text).toContain('synth.trained — not graded in this run: slow');
     const md = formatMarkdown(r);
     expect(md).toContain('### Problem 1 — 1 / 1 (+ 0 / 0.5 extra credit)');
@@ -222,6 +223,10 @@ describe('the grader itself failing, and the report formats', () => {
     expect(md).toContain('(after_due_date)');
     expect(md).toContain('- synth.trained — not graded in this run: slow');
     expect(md).toContain('**Total (CSE891): 2 / 2**');
-    expect(fmtPts(1 / 3)).toBe('0.33');
+    // exact, never rounded to a wrong number (toPrecision(3) once printed 129.5 as "13" and 99.95 as "1")
+    expect(fmtPts(1 / 3)).toBe('0.333333');
+    for (const [x, s] of [[129.5, '129.5'], [99.95, '99.95'], [0.25, '0.25'], [1e-9, '1e-9'], [11.5, '11.5'], [128, '128'], [0.1 + 0.2, '0.3']] as const) expect(fmtPts(x)).toBe(s);
+    expect((gradescopeResults({ ...r, score: 129.5, possible: 128 }) as { output: string }).output).toContain('score 129.5 / 128');
+    expect(summarizeEvidence({ acc: 99.95, err: 1e-9, w: [129.5, 0.25] })).toBe('acc 99.95 · err 1e-9 · w [129.5, 0.25]');
   });
 });

@@ -17,6 +17,8 @@ export interface BatchOptions extends GradeOptions {
   outDir?: string;
   /** give every student the same seed (opts.seed, or the key's) instead of one from their id */
   sameSeed?: boolean;
+  /** keep the students already graded in outDir (their row and results.json) and grade only the rest */
+  resume?: boolean;
   onProgress?: (done: number, total: number, row: BatchRow) => void;
 }
 

@@ -89,6 +89,23 @@ export interface InitMessage {
   timeouts?: Record<string, number>;
   /** strict isolation: the submission as the grader compiled it (bundle file, or the compile error) */
   compiled?: Compiled;
+  /** 'reference': run the claims on the key's own implementation, in this fresh process that never
+   *  saw a student's data (the grader asks when a check rejected a student: is the check at fault?) */
+  subject?: 'submission' | 'reference';
+}
+
+/** Bounds on what one result carries back (a check may quote a student's huge value or error). */
+export const RESULT_LIMITS = { message: 8000, notes: 20, note: 1000, evidence: 32_000 };
+
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}… (${s.length} characters in all)` : s);
+
+/** A result small enough to send whole: long messages clipped, oversized evidence replaced by a note. */
+export function boundResult(r: ClaimResult): ClaimResult {
+  const message = clip(typeof r.message === 'string' ? r.message : StringCtor(r.message), RESULT_LIMITS.message);
+  const notes = (isArray(r.notes) ? r.notes : []).slice(0, RESULT_LIMITS.notes).map((n) => clip(StringCtor(n), RESULT_LIMITS.note));
+  const size = safeStringify(r.evidence).length;
+  const evidence = size > RESULT_LIMITS.evidence ? { omitted: `evidence of ${size} characters, over the ${RESULT_LIMITS.evidence} reported` } : r.evidence;
+  return { ...r, message, notes, evidence };
 }
 
 function errText(e: unknown): string {
@@ -117,8 +134,9 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   // (two processes, two cores); its errors are reported after the rubric, as before
   let loadStarted: () => void = () => {};
   const sandboxLoading = new Promise<void>((resolve) => (loadStarted = resolve));
+  const onReference = init.subject === 'reference';
   const strictOpen =
-    init.isolation === 'strict' && !init.entryError
+    init.isolation === 'strict' && !init.entryError && !onReference
       ? import('./strict.ts').then(({ openStrict }) => openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs, onLoadStarted: loadStarted, compiled: init.compiled }))
       : undefined;
   strictOpen?.catch(() => {}); // awaited below
@@ -147,10 +165,12 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
       /* a topic that needs tfjs reports it in its own check */
     }
   }
-  let impl: Record<string, unknown>;
+  let impl: Record<string, unknown> = {};
   let strict: import('./strict.ts').StrictModule | undefined;
   try {
-    if (init.isolation === 'strict') {
+    if (onReference) {
+      /* each claim runs on its topic's reference below */
+    } else if (init.isolation === 'strict') {
       strict = await strictOpen!;
       impl = strict.impl;
     } else {
@@ -162,7 +182,7 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
     return;
   }
   const runMsg = next();
-  send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: strict?.confinement ?? 'the check runner process (process isolation)' });
+  send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: onReference ? 'the key (no student code)' : (strict?.confinement ?? 'the check runner process (process isolation)') });
   const raw = await runMsg;
   const ids = ((typeof raw === 'string' ? JSONParse(raw) : raw) as { ids: string[] }).ids;
   const byId = new Map<string, { topic: Topic<unknown>; claim: Topic<unknown>['claims'][number] }>();
@@ -174,26 +194,12 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
     if (!found) {
       result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0 };
     } else {
-      const ctx = run.makeContext({ seed: init.seed, mode: 'submission', runScale: init.runScale });
+      const ctx = run.makeContext({ seed: init.seed, mode: onReference ? 'reference' : 'submission', runScale: init.runScale });
       const limit = init.timeouts?.[id] ?? found.claim.timeoutMs ?? init.defaultTimeoutMs;
       strict?.setDeadline(performance.now() + limit, limit);
       // the time limit is enforced by the parent (it can stop a synchronous loop); none here
-      result = await run.runClaim(found.claim, impl, found.topic.contract, ctx, { timeoutMs: 0 });
-      if (!result.passed && !/^(time limit|missing export|export `)/.test(result.message)) {
-        // Is the check itself at fault for this seed?  Run it on the reference with the same seed:
-        // if the reference fails too, the failure says nothing about the student.
-        const refCtx = run.makeContext({ seed: init.seed, mode: 'reference', runScale: init.runScale });
-        const ref = await run.runClaim(found.claim, found.topic.reference as Record<string, unknown>, found.topic.contract, refCtx, { timeoutMs: 0 });
-        if (!ref.passed) {
-          result = {
-            ...result,
-            passed: true,
-            points: found.claim.points,
-            graderFault: `this check also rejects the reference implementation with this seed (${init.seed}), so it cannot judge your answer: points awarded. The check said: ${ref.message}`,
-            message: `awarded (a fault of the check, not of your code): with your seed the check also rejects the reference implementation. Your result was: ${result.message}`,
-          } as ClaimResult;
-        }
-      }
+      const target = onReference ? (found.topic.reference as Record<string, unknown>) : impl;
+      result = boundResult(await run.runClaim(found.claim, target, found.topic.contract, ctx, { timeoutMs: 0 }));
     }
     send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
   }
@@ -218,13 +224,18 @@ export function childMain(preloaded: Record<string, () => Promise<unknown>> = {}
       exit(3);
       return;
     }
-    runChecks(init, (text) => rawSend(text), nextMessage).then(
-      () => process.disconnect?.(),
-      (e: unknown) => {
-        rawSend(safeStringify({ t: 'fatal', nonce: init.nonce, error: errText(e) }));
-        process.disconnect?.();
-      },
-    );
+    // every message is flushed before the channel closes: a large last result must not be lost
+    const sent: Promise<void>[] = [];
+    const post = (text: string): void => {
+      sent.push(new Promise<void>((resolve) => rawSend(text, undefined, undefined, () => resolve())));
+    };
+    const close = (): void => {
+      Promise.all(sent).then(() => process.disconnect?.());
+    };
+    runChecks(init, post, nextMessage).then(close, (e: unknown) => {
+      post(safeStringify({ t: 'fatal', nonce: init.nonce, error: errText(e) }));
+      close();
+    });
   });
 }
 

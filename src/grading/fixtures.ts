@@ -89,7 +89,7 @@ export function adversarialSubmission(name: string, values: Record<string, strin
   cpSync(path.join(ADVERSARIAL_DIR, name), dir, { recursive: true });
   const subs: Record<string, string> = { __REPO__: REPO_ROOT, ...values };
   for (const f of readdirSync(dir)) {
-    if (!/\.(m?[jt]s)$/.test(f)) continue;
+    if (!/\.(m?[jt]s|json)$/.test(f)) continue;
     const p = path.join(dir, f);
     let text = readFileSync(p, 'utf8');
     for (const [k, v] of Object.entries(subs)) text = text.split(k).join(v);

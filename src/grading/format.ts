@@ -4,10 +4,12 @@
  * shows its message (what was wrong, on which input, expected vs received, the mistake named).
  */
 import type { CourseGrade, GradeReport, GradedItem } from './grade.ts';
+import { fmtNumber } from './text.ts';
 
 export type ReportFormat = 'text' | 'md' | 'json';
 
-export const fmtPts = (x: number): string => (Number.isInteger(x) ? String(x) : String(Math.round(x * 100) / 100));
+/** Points as printed everywhere (exact: see fmtNumber). */
+export const fmtPts = fmtNumber;
 
 const mark = (it: GradedItem): string => (it.status === 'passed' ? 'PASS' : it.status === 'failed' ? 'FAIL' : 'SKIP');
 
@@ -56,7 +58,7 @@ export function formatText(r: GradeReport, opts: { verbose?: boolean } = {}): st
   const skipped = skippedOf(r);
   if (skipped.length) out.push('', 'Not graded in this run:', ...skipped.map((s) => `  ${s}`));
   const faults = Object.values(r.claims).filter((c) => c.graderFault);
-  if (faults.length) out.push('', 'WARNING (for the course staff): checks that also reject the reference with this seed — items awarded:', ...faults.map((c) => `  ${c.id}: ${c.graderFault}`));
+  if (faults.length) out.push('', 'REVIEW NEEDED (for the course staff): these checks also reject the key\'s own answer here — 0 points until reviewed:', ...faults.map((c) => `  ${c.id}: ${c.graderFault}`));
   out.push('', `Total${r.course === 'all' ? ' (each item once, at its primary course)' : ` (${r.course})`}: ${fmtPts(r.score)} / ${fmtPts(r.possible)}`);
   return out.join('\n');
 }

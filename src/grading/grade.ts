@@ -17,6 +17,7 @@ import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.t
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
+import { fmtNumber, plainText } from './text.ts';
 import { compileSubmission } from './strict.ts';
 import { submissionEntry } from './subject.ts';
 
@@ -137,7 +138,7 @@ export interface GradedClaim {
   message: string;
   evidence: Evidence;
   durationMs: number;
-  /** the check failed on the reference too with this seed: the item was awarded, and staff should look */
+  /** the check failed on the key's own answer too (same seed, fresh process): no points, staff must review */
   graderFault?: string;
 }
 
@@ -157,6 +158,8 @@ export interface GradeReport {
   tests: GradedItem[];
   score: number;
   possible: number;
+  /** items the grader could not judge (the key fails its check too): 0 points until staff review them */
+  review?: string[];
   processes: number;
   /** strict isolation: sandbox processes started (1 + one per restart after a time-out or crash) */
   sandboxStarts?: number;
@@ -178,14 +181,14 @@ export function resolveSeed(opts: Pick<GradeOptions, 'seed' | 'studentId'>): num
   return REFERENCE_SEED;
 }
 
-const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(3).replace(/\.?0+$/, ''));
+const fmt = fmtNumber;
 
 /** One line of evidence for a pass: `cases 112 · worstRelErr 3.1e-12 · …`, at most ~300 characters. */
 export function summarizeEvidence(e: Evidence): string {
   const parts: string[] = [];
   const walk = (v: unknown, key: string): void => {
     if (parts.join(' · ').length > 300) return;
-    if (typeof v === 'number') parts.push(`${key} ${Math.abs(v) > 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6) ? v.toExponential(2) : fmt(v)}`);
+    if (typeof v === 'number') parts.push(`${key} ${fmt(v)}`);
     else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
     else if (Array.isArray(v)) parts.push(`${key} [${v.slice(0, 6).map((x) => (typeof x === 'number' ? fmt(x) : JSON.stringify(x))).join(', ')}${v.length > 6 ? ', …' : ''}]`);
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
@@ -261,6 +264,9 @@ function itemOf(r: RubricItem, c: GradedClaim): GradedItem {
   };
 }
 
+/** Failures that say nothing about the check itself (no need to ask the key). */
+const NOT_THE_CHECK = /^(time limit|missing export|export `|the process running your code|your (module|code|submission) )/;
+
 export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Promise<GradeReport> {
   const t0 = performance.now();
   const course = opts.course ?? 'all';
@@ -332,6 +338,21 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   // a staff mistake (a typo in --topic, a topic of another course): every student would get 0 / 0
   if (plan!.selectionError) throw new Error(plan!.selectionError);
   const { perCourse, tests, wanted, toRun } = plan!;
+  // Is a check that rejected the student at fault for this seed or this machine?  Ask the key, in a
+  // fresh check runner that never saw the student's data; where the key fails too, the item is the
+  // grader's fault: no points, marked for the course staff to review.
+  const rejected = toRun.filter((id) => {
+    const r = run.results.get(id);
+    return r && !r.passed && !NOT_THE_CHECK.test(String(r.message));
+  });
+  const faults = new Map<string, string>();
+  if (rejected.length) {
+    const ref = await runInSandbox('', path.resolve(dir), rejected, { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), subject: 'reference' });
+    for (const id of rejected) {
+      const r = ref.results.get(id);
+      if (!r?.passed) faults.set(id, `with this seed (${seed}) the check also rejects the key's own answer, so it cannot judge yours: ${r ? r.message : (ref.loadError ?? 'the key could not be run')}`);
+    }
+  }
   const claims: Record<string, GradedClaim> = {};
   for (const [id, w] of wanted) {
     if (!toRun.includes(id)) {
@@ -339,14 +360,16 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
       continue;
     }
     const r: ClaimResult | undefined = run.results.get(id);
+    const fault = faults.get(id);
+    const message = plainText(r ? String(r.message) : (loadError ?? 'not graded'));
     claims[id] = {
       id,
       topicId: w.topicId,
       status: r?.passed ? 'passed' : 'failed',
-      message: r ? String(r.message) : (loadError ?? 'not graded'),
+      message: fault ? `not graded yet: this item is marked for review by the course staff (a fault of the grader, not of your code). Your result was: ${message}` : message,
       evidence: (r?.evidence ?? {}) as Evidence,
       durationMs: r?.durationMs ?? 0,
-      ...((r as ClaimResult & { graderFault?: string })?.graderFault ? { graderFault: (r as ClaimResult & { graderFault?: string }).graderFault } : {}),
+      ...(fault ? { graderFault: plainText(fault) } : {}),
     };
   }
   const graded = (rs: RubricItem[]): GradedItem[] => rs.filter((r) => claims[r.claim.id]).map((r) => itemOf(r, claims[r.claim.id]));
@@ -368,6 +391,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     tests: testItems,
     score: round(score),
     possible: round(possible),
+    review: [...faults.keys()],
     processes: run.processes,
     sandboxStarts: run.sandboxStarts,
     isolation: sb.isolation ?? 'strict',
@@ -387,8 +411,7 @@ export function gradescopeResults(r: GradeReport): Record<string, unknown> {
     `score ${fmt(r.score)} / ${fmt(r.possible)}${r.loadError ? `\nYour module could not be graded: ${r.loadError}` : ''}`,
   ];
   if (skipped.length) lines.push(`${skipped.length} item(s) not graded by this run (slow/gpu): ${skipped.map((c) => c.id).join(', ')}`);
-  const faults = Object.values(r.claims).filter((c) => c.graderFault);
-  if (faults.length) lines.push(`${faults.length} item(s) awarded because the check also rejected the reference with this seed: ${faults.map((c) => c.id).join(', ')}`);
+  if (r.review?.length) lines.push(`${r.review.length} item(s) marked for review by the course staff (the check also rejected the key's own answer): ${r.review.join(', ')}`);
   return {
     score: r.score,
     execution_time: Math.round(r.executionTime * 10) / 10,

@@ -39,13 +39,17 @@ let nonce = `${process.pid}:${Date.now()}:${Math.random()}`;
 if (process.argv[2]) process.env.TMPDIR = process.argv[2];
 let mod = {};
 
+const MAX_TEXT = 4000;
+const StringCtor = String;
+/** A thrown value as bounded text (a 12 MB message must not become a 12 MB reply). */
 function errText(e) {
+  let s;
   try {
-    if (e instanceof Error) return `${e.name}: ${e.message}`;
-    return `a thrown ${typeof e}: ${String(e)}`;
+    s = e instanceof Error ? `${e.name}: ${e.message}` : `a thrown ${typeof e}: ${StringCtor(e)}`;
   } catch {
     return 'an unprintable thrown value';
   }
+  return typeof s === 'string' && s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}… (${s.length} characters in all)` : s;
 }
 
 const isPlain = (v) => {
@@ -286,6 +290,14 @@ process.on('message', async (m) => {
 process.once('disconnect', () => process.exit(0));
 // an error thrown later by the student's own asynchronous code (a timer, a socket) is printed, not fatal:
 // it must not cost the item that happens to be running when it fires
-process.on('uncaughtException', (e) => console.error(`uncaught (ignored): ${errText(e)}`));
-process.on('unhandledRejection', (e) => console.error(`unhandled rejection (ignored): ${errText(e)}`));
+// (written with the captured writeSync: a student's console or a closed stderr must not turn it into a crash)
+const note = (what, e) => {
+  try {
+    writeSync(2, `${what} (ignored): ${errText(e)}\n`);
+  } catch {
+    /* stderr gone */
+  }
+};
+process.on('uncaughtException', (e) => note('uncaught', e));
+process.on('unhandledRejection', (e) => note('unhandled rejection', e));
 send({ t: 'hello' });

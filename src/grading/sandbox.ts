@@ -57,6 +57,8 @@ export interface SandboxOptions {
   /** strict isolation: the submission compiled by the grader (`compileSubmission`), handed to the
    *  check runner so that it does not start esbuild itself */
   compiled?: Compiled;
+  /** 'reference': run the claims on the key's own implementation (no student module; see child.ts) */
+  subject?: 'submission' | 'reference';
 }
 
 export const defaultSandboxOptions: Omit<SandboxOptions, 'seed' | 'runScale'> = {
@@ -238,7 +240,7 @@ function runOnce(
       } else if (m.t === 'ready') {
         if (!m.ok) {
           const err = String(m.error);
-          out.loadError = /^your (module|code) /.test(err) ? err : `your module could not be loaded: ${err}`;
+          out.loadError = /^your (module|code|submission) /.test(err) ? err : `your module could not be loaded: ${err}`;
           finish('load-failed');
           return;
         }
@@ -308,7 +310,8 @@ function runOnce(
       loadTimeoutMs: opts.loadTimeoutMs,
       defaultTimeoutMs: opts.defaultTimeoutMs,
       timeouts: opts.timeouts,
-      compiled: opts.compiled && { file: opts.compiled.file, error: opts.compiled.error },
+      compiled: opts.compiled && { file: opts.compiled.file, copy: opts.compiled.copy, error: opts.compiled.error },
+      subject: opts.subject ?? 'submission',
     };
     child.send(JSON.stringify(init));
   });

@@ -24,13 +24,16 @@
  *   cannot reach the checks' globals.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { ClaimFailure } from '../claims/types.ts';
+import { fromWire, safeKey, setAtPath, WireError } from './wire.ts';
+import { copySubmission, gradingTemp, SubmissionFilesError } from './workspace.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const HOST_FILE = path.join(HERE, 'host.mjs');
@@ -53,9 +56,11 @@ export interface StrictOptions {
   compiled?: Compiled;
 }
 
-/** The outcome of compiling a submission: its bundle file, or the message for the student. */
+/** The outcome of compiling a submission: its bundle file inside the copy the sandbox reads, or the message for the student. */
 export interface Compiled {
   file?: string;
+  /** the submission's copy (regular files only), the bundle inside it */
+  copy?: string;
   error?: string;
 }
 
@@ -114,12 +119,54 @@ export function linkNodeModules(dir: string): string {
   return nodeModules;
 }
 
-/** Bundle the student's entry into one ES module; refuse imports that leave the folder. */
-export async function bundleSubmission(entry: string, submissionDir: string, outDir: string): Promise<string> {
+/** The packages a submission may import (with their dependencies); everything else it imports must
+ *  be a file inside its own folder or a Node built-in. */
+export const SUBMISSION_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'ml-matrix'] as const;
+
+const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+
+let packageDirsMemo: string[] | undefined;
+/** The real folders of SUBMISSION_PACKAGES and of everything they depend on: the only package
+ *  folders the sandbox may read (never the whole node_modules, which may hold the grader itself). */
+export function submissionPackageDirs(): string[] {
+  if (packageDirsMemo) return packageDirsMemo;
+  const seen = new Set<string>();
+  const find = (name: string, from: string): string | undefined => {
+    for (let d = from; ; d = path.dirname(d)) {
+      const c = path.join(d, 'node_modules', name);
+      if (existsSync(path.join(c, 'package.json'))) return realpathSync(c);
+      if (path.dirname(d) === d) return undefined;
+    }
+  };
+  const visit = (name: string, from: string): void => {
+    const dir = find(name, from);
+    if (!dir || seen.has(dir)) return;
+    seen.add(dir);
+    const pj = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const dep of Object.keys({ ...pj.dependencies, ...pj.optionalDependencies, ...pj.peerDependencies })) visit(dep, dir);
+  };
+  for (const name of SUBMISSION_PACKAGES) visit(name, REPO);
+  // a package folder that holds the grader's own files would let the sandbox read them
+  packageDirsMemo = [...seen].filter((d) => !(REPO === d || REPO.startsWith(d + path.sep)));
+  return packageDirsMemo;
+}
+
+const within = (p: string, root: string): boolean => p === root || p.startsWith(root + path.sep);
+
+/** A refused import: the bundle throws this message if the import is ever evaluated. */
+const refused = (what: string, why: string): { path: string; namespace: string; pluginData: string } => ({ path: what, namespace: 'refused', pluginData: why });
+
+/**
+ * Bundle the student's entry into one ES module.  Every import is resolved here: a Node built-in
+ * stays as it is, an allowed package becomes the absolute path of its file in the grader's
+ * node_modules, a relative import must resolve (after links) inside the submission's folder, and
+ * anything else (another package, a tsconfig `paths` alias, a package.json `#imports` entry, an
+ * absolute path outside) is refused.  The submission's own tsconfig.json is not read.
+ */
+export async function bundleSubmission(entry: string, submissionDir: string, outDir: string, name = 'submission.mjs'): Promise<string> {
   const esbuild = await import('esbuild');
   const root = realpathSync(submissionDir);
-  const outfile = path.join(outDir, 'submission.mjs');
-  const outside: string[] = [];
+  const outfile = path.join(outDir, name);
   await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -127,29 +174,45 @@ export async function bundleSubmission(entry: string, submissionDir: string, out
     platform: 'node',
     target: 'node20',
     outfile,
-    packages: 'external',
     logLevel: 'silent',
     sourcemap: false,
+    // the grader's settings, never the submission's tsconfig.json (its `paths`/`baseUrl`/`extends` could reach outside)
+    tsconfigRaw: '{}',
     plugins: [
       {
         name: 'stay-in-folder',
         setup(b) {
-          b.onResolve({ filter: /^[./]/ }, (args) => {
-            const p = path.resolve(args.resolveDir, args.path);
-            let real = p;
-            try {
-              real = realpathSync(p);
-            } catch {
-              /* esbuild reports a missing file itself */
+          b.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.pluginData === 'inner') return undefined;
+            const spec = args.path;
+            if (args.kind === 'entry-point') return undefined;
+            if (isBuiltin(spec)) return { path: spec, external: true };
+            const from = path.relative(root, args.importer) || args.importer;
+            if (spec.startsWith('.') || path.isAbsolute(spec)) {
+              const outside = refused(spec, `import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder`);
+              if (!within(path.resolve(args.resolveDir, spec), root)) return outside;
+              const r = await b.resolve(spec, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'inner' });
+              if (r.errors.length) return { errors: r.errors };
+              let real = r.path;
+              try {
+                real = realpathSync(r.path);
+              } catch {
+                /* not a file: refused below unless inside */
+              }
+              if (r.external || !within(real, root)) return outside;
+              return { path: real };
             }
-            if (real !== root && !real.startsWith(root + path.sep)) {
-              outside.push(`${args.path} (from ${path.relative(root, args.importer) || args.importer})`);
-              return { path: args.path, namespace: 'refused' };
+            if ((SUBMISSION_PACKAGES as readonly string[]).includes(packageName(spec))) {
+              try {
+                return { path: fileURLToPath(import.meta.resolve(spec)), external: true };
+              } catch {
+                return refused(spec, `import of ${spec} (from ${from}) refused: the grader has no such file in ${packageName(spec)}`);
+              }
             }
-            return undefined;
+            return refused(spec, `import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder, Node's built-in modules and the packages ${SUBMISSION_PACKAGES.join(', ')}`);
           });
           b.onLoad({ filter: /.*/, namespace: 'refused' }, (args) => ({
-            contents: `throw new Error(${JSON.stringify(`import of ${args.path} refused: a submission may import only files inside its own folder`)});`,
+            contents: `throw new Error(${JSON.stringify(args.pluginData as string)});`,
             loader: 'js',
           }));
         },
@@ -159,9 +222,9 @@ export async function bundleSubmission(entry: string, submissionDir: string, out
   return outfile;
 }
 
-async function compileInto(entry: string, submissionDir: string, outDir: string): Promise<Compiled> {
+async function compileInto(entry: string, submissionDir: string, outDir: string, name?: string): Promise<Compiled> {
   try {
-    return { file: await bundleSubmission(entry, submissionDir, outDir) };
+    return { file: await bundleSubmission(entry, submissionDir, outDir, name) };
   } catch (e) {
     const errs = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
     const text = errs?.length ? errs.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('; ') : (e as Error).message;
@@ -169,16 +232,27 @@ async function compileInto(entry: string, submissionDir: string, outDir: string)
   }
 }
 
+/** The bundle's file name, beside the entry in the submission's copy (relative reads keep working). */
+const BUNDLE_NAME = '.dlspec-bundle.mjs';
+
 /**
- * Compile a submission once, in the grader's own process (its esbuild service is already running:
- * a check runner that bundled it would start one, ≈ 0.15 s of CPU per grading run measured here),
- * into a fresh temporary folder; `dispose` removes it.  Only esbuild reads the student's files here;
- * nothing of theirs runs.
+ * Copy a submission (regular files only: see workspace.ts) and compile the copy, once, in the
+ * grader's own process (its esbuild service is already running), into a fresh temporary folder;
+ * `dispose` removes it.  Only esbuild reads the student's files here; nothing of theirs runs.
  */
 export async function compileSubmission(entry: string, submissionDir: string): Promise<Compiled & { dispose(): void }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'dlspec-compiled-'));
-  const c = await compileInto(entry, submissionDir, dir);
-  return { ...c, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const dir = gradingTemp('compiled-');
+  const dispose = (): void => rmSync(dir, { recursive: true, force: true });
+  const copy = path.join(dir, 'submission');
+  try {
+    copySubmission(submissionDir, copy);
+  } catch (e) {
+    if (e instanceof SubmissionFilesError) return { error: e.message, dispose };
+    throw e;
+  }
+  const entryCopy = path.join(copy, path.relative(submissionDir, entry));
+  const c = await compileInto(entryCopy, copy, path.dirname(entryCopy), BUNDLE_NAME);
+  return { ...c, copy, dispose };
 }
 
 export interface StrictModule {
@@ -216,29 +290,36 @@ function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number): string {
   return `exited with code ${exit.code} (did your code call process.exit?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
 }
 
-const unpack = (bytes: Uint8Array): unknown => v8.deserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+const unpack = (bytes: unknown): unknown => {
+  if (!(bytes instanceof Uint8Array)) throw new WireError('no data');
+  return fromWire(bytes);
+};
+
+/** The names under which a student's export may appear to the checks: identifiers, never a prototype's. */
+const exportName = (k: unknown): k is string => typeof k === 'string' && /^[A-Za-z_$][\w$]*$/.test(k) && safeKey(k);
 
 /** Load a submission into a strict sandbox.  Throws an Error whose message is for the student when the module cannot load. */
 export async function openStrict(entry: string, submissionDir: string, opts: StrictOptions): Promise<StrictModule> {
   if (opts.compiled?.error) throw new Error(opts.compiled.error);
-  const work = mkdtempSync(path.join(tmpdir(), 'dlspec-sandbox-'));
-  let file: string;
-  if (opts.compiled?.file) {
-    file = path.join(work, 'submission.mjs');
-    copyFileSync(opts.compiled.file, file);
-  } else {
-    const c = await compileInto(entry, submissionDir, work);
-    if (c.error) {
-      rmSync(work, { recursive: true, force: true });
-      throw new Error(c.error);
-    }
-    file = c.file!;
+  // compiled here when the grader did not (the unit specs, the bench): removed at close
+  const own = opts.compiled?.file ? undefined : await compileSubmission(entry, submissionDir);
+  const compiled = opts.compiled?.file ? opts.compiled : own!;
+  if (compiled.error) {
+    own?.dispose();
+    throw new Error(compiled.error);
   }
-  // packages the student imports (kept external by the bundle) resolve from the bundle's folder
-  const nodeModules = linkNodeModules(work);
+  const file = compiled.file!;
+  const copy = realpathSync(compiled.copy!);
+  const work = gradingTemp('sandbox-');
   const scratch = path.join(work, 'scratch');
   mkdirSync(scratch);
-  const read = [HOST_FILE, work, realpathSync(submissionDir), nodeModules];
+  // what the sandbox may read: its host, the submission's copy (bundle inside), its scratch folder, and
+  // the allowed packages' own folders — no folder holding a link, never the grader's node_modules as a whole
+  const read = [HOST_FILE, copy, scratch, ...submissionPackageDirs()];
+  const cleanup = (): void => {
+    rmSync(work, { recursive: true, force: true });
+    own?.dispose();
+  };
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
@@ -270,13 +351,13 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   const fnById = new Map<number, Function & { portable?: { source: string; state: Record<string, unknown> } }>();
   let cbDepth = 0;
   const tmpRoots = [...new Set([tmpdir(), realpathSync(tmpdir())])];
-  const keepRoots = [...new Set([path.resolve(submissionDir), realpathSync(submissionDir), work])];
+  const originals = [...new Set([path.resolve(submissionDir), realpathSync(submissionDir)])];
 
-  /** scratch translation: a path under the grader's temporary folder → the same path under the sandbox's scratch folder */
+  /** Path translation: the submission's folder → its copy (what the sandbox reads); a path under the
+   *  grader's temporary folder → the same path under the sandbox's scratch folder */
   const translate = (v: string): string => {
-    if (!path.isAbsolute(v) || v.startsWith(scratch + path.sep) || v === scratch) return v;
-    // the submission's own folder and the bundle keep their names (reads there are allowed, writes are not)
-    for (const keep of keepRoots) if (v === keep || v.startsWith(keep + path.sep)) return v;
+    if (!path.isAbsolute(v) || within(v, scratch) || within(v, copy)) return v;
+    for (const o of originals) if (within(v, o)) return path.join(copy, path.relative(o, v));
     for (const r of tmpRoots) if (v.startsWith(r + path.sep)) return path.join(scratch, path.relative(r, v));
     return v;
   };
@@ -318,26 +399,27 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     };
     return { value: walk(value, []), fns };
   };
+  /** A portable function's state as the sandbox left it: only the keys it already had, as data. */
   const applyStates = (st: unknown): void => {
     if (!st || typeof st !== 'object') return;
     for (const [id, state] of Object.entries(st as Record<string, unknown>)) {
-      const f = fnById.get(Number(id));
-      if (f?.portable?.state && state && typeof state === 'object') Object.assign(f.portable.state, state);
+      const target = fnById.get(Number(id))?.portable?.state;
+      if (!target || !state || typeof state !== 'object') continue;
+      for (const k of Object.keys(state)) if (safeKey(k) && Object.prototype.hasOwnProperty.call(target, k)) target[k] = (state as Record<string, unknown>)[k];
     }
   };
-  /** Put stubs for the student's functions (handles) into a value read back from the sandbox. */
+  /** Put stubs for the student's functions (handles) into a value read back from the sandbox (fromWire's
+   *  fresh data): each handle's path must lead through the value's own keys (setAtPath). */
   const decodeOut = (value: unknown, hs: unknown, what: string): unknown => {
-    if (!Array.isArray(hs) || hs.length === 0) return value;
+    if (hs === undefined || (Array.isArray(hs) && hs.length === 0)) return value;
+    if (!Array.isArray(hs) || hs.length > 10_000) throw new WireError('malformed function list');
     let root = value;
-    for (const [p, handle] of hs as [(string | number)[], unknown][]) {
-      const label = `${what}${p.length ? `.${p.join('.')}` : ''}`;
+    for (const h of hs) {
+      if (!Array.isArray(h) || h.length !== 2 || !Array.isArray(h[0])) throw new WireError('malformed function list');
+      const [p, handle] = h as [(string | number)[], unknown];
+      const label = `${what}${p.length ? `.${p.map(String).join('.')}` : ''}`;
       const stub = (...args: unknown[]): unknown => callInto({ t: 'callHandle', handle }, args, `\`${label}\``);
-      if (p.length === 0) root = stub;
-      else {
-        let o = root as Record<string | number, unknown>;
-        for (let i = 0; i < p.length - 1; i++) o = o[p[i]] as Record<string | number, unknown>;
-        o[p[p.length - 1]] = stub;
-      }
+      root = setAtPath(root, p, stub);
     }
     return root;
   };
@@ -352,6 +434,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     let answer: Record<string, unknown>;
     try {
       if (!f) throw new Error(`unknown callback ${m.fn}`);
+      if (!Array.isArray(m.args)) throw new Error('malformed callback arguments');
       const args = decodeOut(m.args, m.handles, 'a function your code passed') as unknown[];
       cbDepth++;
       let r: unknown;
@@ -386,7 +469,12 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
         if (r.starts) starts = r.starts;
         if (r.t === 'frame') {
           if (r.starts !== undefined && r.starts <= killed) continue;
-          const f = unpack(r.bytes!) as { t: string; id?: number } & Reply;
+          let f: { t: string; id?: number } & Reply;
+          try {
+            f = unpack(r.bytes) as { t: string; id?: number } & Reply;
+          } catch (e) {
+            throw new ClaimFailure(`while running ${what}, the process running your code sent data that could not be read: ${(e as Error).message}`);
+          }
           if (f.t === 'cb') serveCallback(f as never);
           else if (f.t === 'ret' && f.id === id) return f;
         } else if (r.id === id) return r;
@@ -420,13 +508,11 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
       throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`);
     }
     if (!r.ok) throw new ClaimFailure(`${label} ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
-    let value: unknown;
     try {
-      value = unpack(r.value!);
+      return decodeOut(unpack(r.value), r.handles, label.replace(/`/g, '') + '(…)');
     } catch (e) {
       throw new ClaimFailure(`${label} returned data that could not be read: ${(e as Error).message}`);
     }
-    return decodeOut(value, r.handles, label.replace(/`/g, '') + '(…)');
   }
 
   /** The load, waited for without blocking this thread (the check runner imports the topics meanwhile). */
@@ -455,26 +541,29 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     load = await loading;
   } catch {
     await worker.terminate();
-    rmSync(work, { recursive: true, force: true });
+    cleanup();
     throw new Error(`your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`);
   }
   if (!load.ok) {
     await worker.terminate();
-    rmSync(work, { recursive: true, force: true });
+    cleanup();
     if (load.exit) throw new Error(`your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb)}`);
     throw new Error(`your module could not be loaded: ${load.error}`);
   }
+  // the exports, under identifier names only; data values decoded as fresh data
   const impl: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(load.values ?? {})) {
-    if (v.ok && v.value) {
-      try {
-        impl[k] = unpack(v.value);
-      } catch {
-        impl[k] = undefined;
-      }
+  const values = load.values && typeof load.values === 'object' ? load.values : {};
+  for (const k of Object.keys(values)) {
+    const v = (values as Record<string, { ok?: unknown; value?: unknown }>)[k];
+    if (!exportName(k) || !v || v.ok !== true) continue;
+    try {
+      impl[k] = unpack(v.value);
+    } catch {
+      impl[k] = undefined;
     }
   }
-  for (const name of load.functions ?? []) {
+  for (const name of Array.isArray(load.functions) ? load.functions : []) {
+    if (!exportName(name)) continue;
     impl[name] = (...args: unknown[]): unknown => callInto({ t: 'call', name }, args, `\`${name}\``);
   }
   return {
@@ -485,7 +574,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     },
     starts: () => starts,
     confinement: [
-      'own process, Node permission model (read: its folder + node_modules; writes only to its own scratch folder; no child processes, workers, addons)',
+      'own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)',
       unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
       prlimit ? `writable memory ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
       `heap ≤ ${opts.memoryMb} MB`,
@@ -493,7 +582,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     close: async () => {
       port1.postMessage({ t: 'kill' });
       await worker.terminate();
-      rmSync(work, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
