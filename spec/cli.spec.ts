@@ -26,9 +26,12 @@ describe('dlspec CLI', () => {
   });
   test('help and unknown commands', async () => {
     capture();
+    const err: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
     expect(await main(['help'])).toBe(0);
     expect(await main([])).toBe(0);
     expect(await main(['frobnicate'])).toBe(2);
+    expect(err).toEqual(['dlspec: unknown command "frobnicate"; expected one of list, check, grade, key, grade-all, gradescope-bundle, help']);
   });
   test('the registry finds topics by id and names the known ones otherwise', () => {
     expect(topicById('rnn').claims.length).toBeGreaterThan(0);

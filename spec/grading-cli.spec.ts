@@ -39,8 +39,15 @@ describe('command line and reports', () => {
     // the rest through cli.ts's main in this process (bin/dlspec.js is the one run above)
     const json = JSON.parse((await cliInProcess(['grade', dir, '--out', out, '--course', 'CSE891', '--format', 'json', '--topics-module', SYNTH, '--topic', 'synth', '--student-id', 's1'])).stdout) as GradeReport;
     expect(json.score).toBe(2);
-    const bad = await cliInProcess(['grade', path.join(dir, 'missing'), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
-    expect(bad.stdout).toMatch(/submission not found/);
+    // a folder that does not exist is a mistake in the command line: one line, exit 2, results.json left as it was
+    const missing = await cliInProcess(['grade', path.join(dir, 'missing'), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`dlspec grade: submission ${JSON.stringify(path.join(dir, 'missing'))} not found; expected a submission folder or module file`);
+    expect(JSON.parse(readFileSync(out, 'utf8')).score).toBe(2);
+    // a submission folder without a module is graded: 0, the reason in the report and results.json
+    const bad = await cliInProcess(['grade', temp(tempFolder()), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
+    expect(bad.code).toBe(0);
+    expect(bad.stdout).toMatch(/no submission module in /);
     expect(JSON.parse(readFileSync(out, 'utf8')).score).toBe(0);
     expect((await cliInProcess(['grade', '--format', 'pdf'])).code).toBe(2);
   }, 120_000);

@@ -1,5 +1,5 @@
 /**
- * `dlspec` command line.
+ * `dlspec` command line (parsed by commander; `dlspec <command> --help` prints each command's options).
  *   dlspec list                 every claim with its course, problem, part and points
  *   dlspec check [--submission DIR] [--seed S] [--topic ID]
  *                               run the claims in-process against the reference or a submission
@@ -9,101 +9,222 @@
  *                               grade a student's folder in a child process; writes Gradescope's results.json
  *   dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID[,ID]] [--out-dir out]
  *                               the answer key: answers, evidence measured by this run, figures
- *   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] …
+ *   dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] [--resume] …
  *                               every sub-folder of FOLDER, in parallel: scores.csv + results.json each
- *   dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …] [--topic ID,...]
- *                               the zip Gradescope runs (setup.sh, run_autograder, the package)
+ *   dlspec gradescope-bundle --course C [--out autograder.zip] [--tags …] [--topic ID,...]
+ *                               the zip Gradescope runs for one course (setup.sh, run_autograder, the package)
+ *
+ * A mistake in the command line is one line on stderr, `dlspec <cmd>: <what is wrong>; expected
+ * <what is expected>`, and exit 2; a failure of the grader itself is one line and exit 3 (its
+ * stack with --verbose or DLSPEC_DEBUG=1); `--help` prints help and does nothing else.  `main`
+ * returns the exit code and never exits the process: the specs call it in-process.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Course, Tag, Topic } from './claims/types.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { COURSES, TAGS, type Course, type Tag, type Topic } from './claims/types.ts';
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
+/** A mistake in the command line: `main` prints `dlspec <cmd>: <message>` and returns 2. */
+class UsageError extends Error {}
+
+const q = (v: string): string => JSON.stringify(v);
+
+// ---- option values: each parser returns the typed value or throws a UsageError naming the flag
+
+/** The value given to `flag`; refused when empty or when it is the next option (`--seed --topic rnn`). */
+function given(flag: string, v: string, meta: string): string {
+  if (v.trim() === '' || /^--?[A-Za-z]/.test(v)) throw new UsageError(`${flag} has no value${v.trim() ? ` (${v} is an option)` : ''}; expected ${flag} ${meta}`);
+  return v;
+}
+const text = (flag: string, meta: string) => (v: string): string => given(flag, v, meta);
+const positiveInt = (flag: string) => (v: string): number => {
+  given(flag, v, 'N');
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new UsageError(`${flag} got ${q(v)}; expected a positive integer`);
+  return Number(v);
+};
+const MAX_SCALE = 4;
+const scaleValue = (v: string): number => {
+  given('--scale', v, 'X');
+  const x = Number(v);
+  if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !(x > 0 && x <= MAX_SCALE)) throw new UsageError(`--scale got ${q(v)}; expected a number in (0, ${MAX_SCALE}]`);
+  return x;
+};
+const oneOf = <T extends string>(flag: string, choices: readonly T[]) => (v: string): T => {
+  given(flag, v, choices.join('|'));
+  if (!choices.includes(v as T)) throw new UsageError(`${flag} got ${q(v)}; expected one of ${choices.join(', ')}`);
+  return v as T;
+};
+const tagList = (v: string): Tag[] => {
+  given('--tags', v, TAGS.join(','));
+  const tags = v.split(',').map((x) => x.trim());
+  if (tags.some((t) => !TAGS.includes(t as Tag))) throw new UsageError(`--tags got ${q(v)}; expected a comma-separated list of ${TAGS.join(', ')}`);
+  return tags as Tag[];
+};
+const idList = (v: string): string[] => {
+  given('--topic', v, 'ID[,ID]');
+  const ids = v.split(',').map((x) => x.trim());
+  if (ids.some((x) => !x)) throw new UsageError(`--topic got ${q(v)}; expected topic ids separated by commas`);
+  return ids;
+};
+/** --course of one Gradescope assignment: one real course. */
+const oneCourse = (v: string): Course => {
+  given('--course', v, COURSES.join('|'));
+  if (!COURSES.includes(v as Course)) throw new UsageError(`--course got ${q(v)}; expected one course (one Gradescope assignment is one course): one of ${COURSES.join(', ')}`);
+  return v as Course;
+};
+
+// ---- the options several commands share (a fresh Option for each command)
+
+const option = (flags: string, desc: string, parse?: (v: string) => unknown, def?: unknown): Option => {
+  const o = new Option(flags, desc);
+  if (parse) o.argParser(parse);
+  if (def !== undefined) o.default(def);
+  return o;
+};
+const courseOption = () => option('--course <course>', `one course or all: ${[...COURSES, 'all'].join(', ')}`, oneOf('--course', [...COURSES, 'all'] as const), 'all');
+const seedOption = () => option('--seed <s>', "seed of the randomized cases (a number or any text; default: the student id's, else the key's)", text('--seed', '<s>'));
+const tagsOption = () => option('--tags <tags>', `also run claims tagged ${TAGS.join(' and/or ')} (comma-separated)`, tagList);
+const topicOption = () => option('--topic <ids>', 'only these topics (comma-separated ids, e.g. rnn,lstm)', idList);
+const scaleOption = () => option('--scale <x>', `case scale of the checks, in (0, ${MAX_SCALE}]: smaller is faster`, scaleValue);
+const isolationOption = () => option('--isolation <mode>', 'strict (Node permission model) or process', oneOf('--isolation', ['strict', 'process'] as const));
+// the grader's own specs grade synthetic topics: not for instructors, so not in the help
+const topicsModuleOption = () => option('--topics-module <file>', 'module exporting the topics (default: the registry)', text('--topics-module', '<file>')).hideHelp();
+
+// ---- checks of paths and topic ids (after parsing: `--help` never reaches them)
+
+const MODULE_FILE = /\.(ts|mts|cts|js|mjs|cjs)$/;
+
+/** A submission is a folder or one module file. */
+function checkSubmission(what: string, p: string): void {
+  if (!existsSync(p)) throw new UsageError(`${what} ${q(p)} not found; expected a submission folder or module file`);
+  const st = statSync(p);
+  if (!st.isDirectory() && !(st.isFile() && MODULE_FILE.test(p))) throw new UsageError(`${what} ${q(p)} is neither a folder nor a module file; expected a submission folder or a .ts/.js module`);
 }
 
-const list = (s: string | undefined): string[] | undefined => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+function checkTopicsModule(file: string | undefined): void {
+  if (file !== undefined && !(existsSync(file) && statSync(file).isFile())) throw new UsageError(`--topics-module ${q(file)} not found; expected a module file that exports topics`);
+}
 
-const USAGE = `usage:
-  dlspec list
-  dlspec check [--submission DIR] [--seed S] [--topic ID]
-  dlspec grade DIR [--out results.json] [--course CIE6032|ELEG5491|CSE891|CSC421|all] [--format text|md|json]
-                   [--seed S | --student-id ID] [--tags slow,gpu] [--topic ID,...] [--scale X]
-                   [--timeout-ms N] [--memory-mb N] [--parallel N] [--isolation strict|process] [--verbose]
-  dlspec key [--out answer-key.md] [--tags slow,gpu] [--topic ID,...] [--out-dir out]
-  dlspec grade-all FOLDER [--out-dir grades] [--jobs N] [--course C] [--same-seed | --seed S] [--tags …] [--scale X]
-  dlspec gradescope-bundle [--out autograder.zip] [--course C] [--tags …] [--topic ID,...]`;
+/** What is wrong with topic ids that are not topics (of the course): every student would get 0 / 0. */
+async function topicMistake(ids: string[] | undefined, course: Course | 'all', topics: () => Promise<Topic<unknown>[]>): Promise<string | undefined> {
+  if (!ids) return undefined;
+  const [{ badSelection }, { topicMeta }] = await Promise.all([import('./grading/grade.ts'), import('./grading/rubric.ts')]);
+  return badSelection((await topics()).map(topicMeta), ids, undefined, course)?.replace(': expected', '; expected');
+}
+async function checkTopics(ids: string[] | undefined, course: Course | 'all', topics: () => Promise<Topic<unknown>[]>): Promise<void> {
+  const bad = await topicMistake(ids, course, topics);
+  if (bad) throw new UsageError(bad);
+}
 
-function writeFile(file: string, text: string): void {
+const loadTopics = async (topicsModule: string | undefined): Promise<Topic<unknown>[]> => (await import('./grading/grade.ts')).loadTopics(topicsModule);
+
+/** One line for a failure of dlspec itself; the stack only when asked for. */
+function internalError(where: string, e: unknown, verbose: boolean | undefined): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  console.error(`${where}: internal error: ${err.message.split('\n')[0]}`);
+  if (verbose || process.env.DLSPEC_DEBUG === '1') console.error(err.stack ?? err.message);
+  return 3;
+}
+
+function writeFile(file: string, text: string | Uint8Array): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   writeFileSync(file, text);
 }
 
-async function grade(rest: string[]): Promise<number> {
-  const dir = rest[0] && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const out = arg(rest, '--out') ?? 'results.json';
-  const format = (arg(rest, '--format') ?? 'text') as 'text' | 'md' | 'json';
-  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
-  if (!dir || !['text', 'md', 'json'].includes(format) || !['CIE6032', 'ELEG5491', 'CSE891', 'CSC421', 'all'].includes(course)) {
-    console.error(USAGE);
-    return 2;
-  }
+// ---- the commands
+
+interface GradeOpts {
+  out: string;
+  course: Course | 'all';
+  format: 'text' | 'md' | 'json';
+  seed?: string;
+  studentId?: string;
+  tags?: Tag[];
+  topic?: string[];
+  scale?: number;
+  timeoutMs?: number;
+  memoryMb?: number;
+  parallel?: number;
+  isolation?: 'strict' | 'process';
+  verbose?: boolean;
+  topicsModule?: string;
+}
+
+async function grade(dir: string, o: GradeOpts): Promise<number> {
+  checkSubmission('submission', dir);
+  checkTopicsModule(o.topicsModule);
   const t0 = performance.now();
   const { gradeSubmission, gradescopeResults, crashResults } = await import('./grading/grade.ts');
   const { formatReport } = await import('./grading/format.ts');
   try {
-    const num = (n: string): number | undefined => (arg(rest, n) !== undefined ? Number(arg(rest, n)) : undefined);
     const report = await gradeSubmission(dir, {
-      course,
-      seed: arg(rest, '--seed'),
-      studentId: arg(rest, '--student-id'),
-      includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
-      topicIds: list(arg(rest, '--topic')),
-      runScale: num('--scale'),
-      topicsModule: arg(rest, '--topics-module'),
-      parallel: num('--parallel'),
+      course: o.course,
+      seed: o.seed,
+      studentId: o.studentId,
+      includeTags: o.tags,
+      topicIds: o.topic,
+      runScale: o.scale,
+      topicsModule: o.topicsModule,
+      parallel: o.parallel,
       sandbox: {
-        ...(num('--timeout-ms') ? { defaultTimeoutMs: num('--timeout-ms') } : {}),
-        ...(num('--memory-mb') ? { memoryMb: num('--memory-mb') } : {}),
-        ...(arg(rest, '--isolation') ? { isolation: arg(rest, '--isolation') as 'strict' | 'process' } : {}),
+        ...(o.timeoutMs ? { defaultTimeoutMs: o.timeoutMs } : {}),
+        ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}),
+        ...(o.isolation ? { isolation: o.isolation } : {}),
       },
     });
-    if (out !== '-') writeFile(out, `${JSON.stringify(gradescopeResults(report), null, 2)}\n`);
-    console.log(formatReport(report, format, { verbose: rest.includes('--verbose') }));
-    if (out !== '-' && format !== 'json') console.log(`results.json written to ${path.resolve(out)}`);
+    if (o.out !== '-') writeFile(o.out, `${JSON.stringify(gradescopeResults(report), null, 2)}\n`);
+    console.log(formatReport(report, o.format, { verbose: o.verbose }));
+    if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}`);
     return 0;
   } catch (e) {
+    // --topic is checked only when the grader refused the selection: loading the topics here first
+    // would cost every grade ≈3 s of CPU (the check runner loads them anyway)
+    const mistake = await topicMistake(o.topic, o.course, () => loadTopics(o.topicsModule)).catch(() => undefined);
+    if (mistake) throw new UsageError(mistake);
     // the grader itself failed: still leave a results.json that says so
-    if (out !== '-') writeFile(out, `${JSON.stringify(crashResults((e as Error).stack ?? String(e), (performance.now() - t0) / 1000), null, 2)}\n`);
-    console.error(`dlspec grade failed: ${(e as Error).stack ?? String(e)}`);
-    return 3;
+    if (o.out !== '-') writeFile(o.out, `${JSON.stringify(crashResults((e as Error).stack ?? String(e), (performance.now() - t0) / 1000), null, 2)}\n`);
+    return internalError('dlspec grade', e, o.verbose);
   }
 }
 
-async function gradeAllCmd(rest: string[]): Promise<number> {
-  const folder = rest[0] && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
-  if (!folder) {
-    console.error(USAGE);
-    return 2;
-  }
-  const { gradeAll, progressLine } = await import('./grading/batch.ts');
+interface GradeAllOpts {
+  outDir?: string;
+  jobs?: number;
+  course: Course | 'all';
+  sameSeed?: boolean;
+  seed?: string;
+  tags?: Tag[];
+  topic?: string[];
+  scale?: number;
+  isolation?: 'strict' | 'process';
+  resume?: boolean;
+  topicsModule?: string;
+}
+
+async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
+  const { gradeAll, listSubmissions, progressLine } = await import('./grading/batch.ts');
+  const expected = 'expected a folder with one sub-folder per student';
+  if (!existsSync(folder)) throw new UsageError(`folder ${q(folder)} not found; ${expected}`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`${q(folder)} is not a folder; ${expected}`);
+  if (!listSubmissions(folder).length) throw new UsageError(`folder ${q(folder)} has no sub-folders; ${expected}`);
+  checkTopicsModule(o.topicsModule);
+  await checkTopics(o.topic, o.course, () => loadTopics(o.topicsModule));
   const t0 = performance.now();
   let errors = 0;
   const tty = process.stderr.isTTY;
   const res = await gradeAll(folder, {
-    course,
-    outDir: arg(rest, '--out-dir'),
-    jobs: arg(rest, '--jobs') ? Number(arg(rest, '--jobs')) : undefined,
-    sameSeed: rest.includes('--same-seed'),
-    seed: arg(rest, '--seed'),
-    includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
-    topicIds: list(arg(rest, '--topic')),
-    runScale: arg(rest, '--scale') ? Number(arg(rest, '--scale')) : undefined,
-    topicsModule: arg(rest, '--topics-module'),
-    ...(arg(rest, '--isolation') ? { sandbox: { isolation: arg(rest, '--isolation') as 'strict' | 'process' } } : {}),
+    course: o.course,
+    outDir: o.outDir,
+    jobs: o.jobs,
+    sameSeed: o.sameSeed === true,
+    seed: o.seed,
+    includeTags: o.tags,
+    topicIds: o.topic,
+    runScale: o.scale,
+    topicsModule: o.topicsModule,
+    ...(o.resume ? { resume: true } : {}),
+    ...(o.isolation ? { sandbox: { isolation: o.isolation } } : {}),
     onProgress: (done, total, row) => {
       if (row.error) errors++;
       const line = progressLine(done, total, errors, (performance.now() - t0) / 1000);
@@ -116,91 +237,227 @@ async function gradeAllCmd(rest: string[]): Promise<number> {
   return 0;
 }
 
-async function bundleCmd(rest: string[]): Promise<number> {
-  const out = arg(rest, '--out') ?? 'autograder.zip';
-  const course = (arg(rest, '--course') ?? 'all') as Course | 'all';
-  const tags = arg(rest, '--tags');
-  const topic = arg(rest, '--topic');
+async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?: string[] }): Promise<number> {
+  // a typo in --topic would give every student 0 / 0 on Gradescope: refuse it now
+  await checkTopics(o.topic, o.course, () => loadTopics(undefined));
   const { buildBundle } = await import('./grading/gradescope.ts');
-  if (topic) {
-    // a typo here would give every student 0 / 0 on Gradescope: refuse it now
-    const [{ topics }, { badSelection }, { topicMeta }] = await Promise.all([import('./claims/registry.ts'), import('./grading/grade.ts'), import('./grading/rubric.ts')]);
-    const bad = badSelection(topics.map(topicMeta), list(topic), undefined, course);
-    if (bad) {
-      console.error(`dlspec gradescope-bundle: ${bad}`);
-      return 2;
-    }
-  }
   // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
-  const { zip, files } = buildBundle({ course, gradeArgs: [...(tags ? ['--tags', tags] : []), ...(topic ? ['--topic', topic] : [])] });
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  writeFileSync(out, zip);
-  console.log(`Gradescope autograder written to ${path.resolve(out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${course})`);
+  const { zip, files } = buildBundle({ course: o.course, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
+  writeFile(o.out, zip);
+  console.log(`Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})`);
   return 0;
 }
 
-async function key(rest: string[], topics: Topic<unknown>[]): Promise<number> {
-  const out = arg(rest, '--out') ?? 'answer-key.md';
+async function key(o: { out: string; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
+  checkTopicsModule(o.topicsModule);
+  // with its own topics module the registry (and tfjs) is not loaded (≈3 s of CPU)
+  const topics: Topic<unknown>[] = o.topicsModule
+    ? (await import(pathToFileURL(path.resolve(o.topicsModule)).href)).topics
+    : (await import('./claims/registry.ts')).topics;
+  await checkTopics(o.topic, 'all', async () => topics);
   const { buildKey, keyMarkdown } = await import('./grading/key.ts');
   const { initBackend } = await import('./backend.ts');
   const backend = await initBackend();
   const entries = await buildKey(topics, {
-    includeTags: list(arg(rest, '--tags')) as Tag[] | undefined,
-    topicIds: list(arg(rest, '--topic')),
-    outDir: arg(rest, '--out-dir'),
-    keyPath: out,
+    includeTags: o.tags,
+    topicIds: o.topic,
+    outDir: o.outDir,
+    keyPath: o.out,
     onClaim: (id, r) => console.error(`${r ? (r.passed ? 'holds ' : 'FAILED') : 'not run'} ${id}${r ? ` (${(r.durationMs / 1000).toFixed(2)} s)` : ''}`),
   });
-  writeFile(out, keyMarkdown(topics, entries, { keyPath: out, backend: backend.name }));
+  writeFile(o.out, keyMarkdown(topics, entries, { keyPath: o.out, backend: backend.name }));
   const bad = entries.filter((e) => e.result && !e.result.passed);
-  console.log(`answer key written to ${path.resolve(out)}: ${entries.length} claims, ${entries.filter((e) => e.result).length} run, ${bad.length} failed`);
+  console.log(`answer key written to ${path.resolve(o.out)}: ${entries.length} claims, ${entries.filter((e) => e.result).length} run, ${bad.length} failed`);
   return bad.length ? 1 : 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [cmd = 'help', ...rest] = argv;
-  if (cmd === 'grade') return grade(rest);
-  if (cmd === 'grade-all') return gradeAllCmd(rest);
-  if (cmd === 'gradescope-bundle') return bundleCmd(rest);
-  // key with its own topics module: the registry (and tfjs) is not loaded (≈3 s of CPU)
-  const own = cmd === 'key' ? arg(rest, '--topics-module') : undefined;
-  if (own) return key(rest, (await import(pathToFileURL(path.resolve(own)).href)).topics);
-  // the other commands run the claims in this process: load them (and tfjs) only for those
+async function list(): Promise<number> {
   const { topics } = await import('./claims/registry.ts');
-  const { makeContext, runClaim } = await import('./claims/run.ts');
-  const { loadModule, submissionEntry } = await import('./grading/subject.ts');
-  const { seedFrom } = await import('./verify/rng.ts');
-  if (cmd === 'key') return key(rest, topics);
-  if (cmd === 'list') {
-    for (const t of topics) {
-      console.log(`${t.title}`);
-      for (const c of t.claims) {
-        console.log(`  ${c.id.padEnd(28)} ${c.course} ${c.hw} P${c.problem}${c.part ? `.${c.part}` : ''}  ${String(c.points).padStart(4)} pt  ${c.statement}`);
-      }
+  for (const t of topics) {
+    console.log(`${t.title}`);
+    for (const c of t.claims) {
+      console.log(`  ${c.id.padEnd(28)} ${c.course} ${c.hw} P${c.problem}${c.part ? `.${c.part}` : ''}  ${String(c.points).padStart(4)} pt  ${c.statement}`);
     }
-    return 0;
   }
-  if (cmd === 'check') {
-    const sub = arg(rest, '--submission');
-    const seedArg = arg(rest, '--seed');
-    const only = arg(rest, '--topic');
-    const mod = sub ? await loadModule(submissionEntry(sub)) : undefined;
-    let earned = 0, possible = 0, failed = 0;
-    for (const t of topics.filter((x) => !only || x.id === only)) {
-      for (const c of t.claims) {
-        if (c.tags?.length) continue;
-        const ctx = makeContext({ seed: seedArg ? seedFrom(seedArg) : undefined, mode: sub ? 'submission' : 'reference' });
-        const r = await runClaim(c, mod ?? t.reference, t.contract, ctx);
-        earned += r.points;
-        possible += r.maxPoints;
-        if (!r.passed) failed++;
-        console.log(`${r.passed ? 'PASS' : 'FAIL'} ${c.id} ${r.points}/${r.maxPoints}${r.passed ? '' : `\n  ${r.message.replace(/\n/g, '\n  ')}`}`);
-      }
-    }
-    console.log(`${earned}/${possible} points`);
-    return failed ? 1 : 0;
-  }
-  console.log(USAGE);
-  return cmd === 'help' || cmd === '--help' ? 0 : 2;
+  return 0;
 }
 
+async function check(o: { submission?: string; seed?: string; topic?: string }): Promise<number> {
+  if (o.submission !== undefined) checkSubmission('--submission', o.submission);
+  // the claims run in this process: load them (and tfjs) only here
+  const { topics } = await import('./claims/registry.ts');
+  await checkTopics(o.topic === undefined ? undefined : [o.topic], 'all', async () => topics);
+  const { makeContext, runClaim } = await import('./claims/run.ts');
+  const { loadModule, submissionEntry, SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');
+  const { seedFrom } = await import('./verify/rng.ts');
+  let entry: string | undefined;
+  if (o.submission !== undefined) {
+    try {
+      entry = submissionEntry(o.submission);
+    } catch (e) {
+      throw new UsageError(`--submission ${q(o.submission)} has no module; expected a folder with one of ${SUBMISSION_ENTRY_NAMES.join(', ')}, or a module file`);
+    }
+  }
+  const mod = entry ? await loadModule(entry) : undefined;
+  let earned = 0, possible = 0, failed = 0;
+  for (const t of topics.filter((x) => !o.topic || x.id === o.topic)) {
+    for (const c of t.claims) {
+      if (c.tags?.length) continue;
+      const ctx = makeContext({ seed: o.seed ? seedFrom(o.seed) : undefined, mode: entry ? 'submission' : 'reference' });
+      const r = await runClaim(c, mod ?? t.reference, t.contract, ctx);
+      earned += r.points;
+      possible += r.maxPoints;
+      if (!r.passed) failed++;
+      console.log(`${r.passed ? 'PASS' : 'FAIL'} ${c.id} ${r.points}/${r.maxPoints}${r.passed ? '' : `\n  ${r.message.replace(/\n/g, '\n  ')}`}`);
+    }
+  }
+  console.log(`${earned}/${possible} points`);
+  return failed ? 1 : 0;
+}
+
+// ---- the program
+
+/** Commander's own errors (unknown option, missing value, …) as one line in this CLI's form. */
+function reword(cmd: Command, err: CommanderError): string {
+  const usage = `dlspec ${cmd.name()} ${cmd.usage()}`;
+  const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+  const long = (flags: string): string => flags.split(/[ ,|]+/).find((f) => f.startsWith('--')) ?? flags;
+  switch (err.code) {
+    case 'commander.unknownOption': {
+      const hint = /Did you mean (\S+)\?/.exec(err.message)?.[1];
+      const known = cmd.options.filter((x) => !x.hidden && x.long).map((x) => x.long);
+      const expected = cmd.parent ? `one of ${known.join(', ')}` : `a command first: one of ${cmd.commands.map((c) => c.name()).join(', ')}`;
+      return `unknown option ${quoted}${hint ? ` (did you mean ${hint}?)` : ''}; expected ${expected}`;
+    }
+    case 'commander.optionMissingArgument':
+      return `${long(quoted)} has no value; expected ${quoted}`;
+    case 'commander.missingMandatoryOptionValue': {
+      const o = cmd.options.find((x) => x.flags === quoted);
+      return `${long(quoted)} is required; expected ${quoted}${o ? `: ${o.description}` : ''}`;
+    }
+    case 'commander.missingArgument': {
+      const a = cmd.registeredArguments.find((x) => x.name() === quoted);
+      return `missing <${quoted}>${a?.description ? ` (${a.description})` : ''}; expected ${usage}`;
+    }
+    case 'commander.excessArguments': {
+      const extra = cmd.args.slice(cmd.registeredArguments.length);
+      return `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map(q).join(' ')}; expected ${usage}`;
+    }
+    case 'commander.unknownCommand':
+      return `unknown command ${q(quoted)}; expected one of ${cmd.commands.map((c) => c.name()).join(', ')}, help`;
+    default:
+      return `${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}; expected ${usage}`;
+  }
+}
+
+/** Errors become UsageErrors (main returns 2); help and version pass through (exit 0). */
+const strict = (cmd: Command): Command =>
+  cmd.exitOverride((err) => {
+    if (err.exitCode === 0) throw err;
+    throw new UsageError(reword(cmd, err));
+  });
+
+function program(done: (code: number) => void): Command {
+  const prog = strict(new Command('dlspec'))
+    .description('Executable specs of deep-learning homework: the answer key, and the autograder of students\' submissions.')
+    .configureOutput({
+      writeOut: (s) => console.log(s.replace(/\n$/, '')),
+      writeErr: (s) => console.error(s.replace(/\n$/, '')),
+      outputError: () => {}, // main prints the one line
+    });
+  const command = (name: string): Command => strict(prog.command(name));
+
+  command('list')
+    .description('every claim: course, problem, part, points, statement')
+    .action(async () => done(await list()));
+
+  command('check')
+    .description('run the untagged claims in this process against the reference or a submission')
+    .addOption(option('--submission <dir>', 'a submission folder or module file (default: the reference)', text('--submission', '<dir>')))
+    .addOption(seedOption())
+    .addOption(option('--topic <id>', 'only this topic', text('--topic', '<id>')))
+    .action(async (o) => done(await check(o)));
+
+  command('grade')
+    .description("grade a student's submission in a child process; writes Gradescope's results.json")
+    .argument('<dir>', 'the submission: a folder (index.ts, …) or one module file')
+    .addOption(option('--out <file>', 'the results.json to write (- for none)', text('--out', '<file>'), 'results.json'))
+    .addOption(courseOption())
+    .addOption(option('--format <format>', 'text, md or json', oneOf('--format', ['text', 'md', 'json'] as const), 'text'))
+    .addOption(seedOption())
+    .addOption(option('--student-id <id>', "the student's id: seeds their randomized variant", text('--student-id', '<id>')))
+    .addOption(tagsOption())
+    .addOption(topicOption())
+    .addOption(scaleOption())
+    .addOption(option('--timeout-ms <n>', 'time limit of one check, in ms', positiveInt('--timeout-ms')))
+    .addOption(option('--memory-mb <n>', 'memory limit of a check runner, in MB', positiveInt('--memory-mb')))
+    .addOption(option('--parallel <n>', 'check runners at once', positiveInt('--parallel')))
+    .addOption(isolationOption())
+    .addOption(option('--verbose', "every item's evidence; the stack of an internal error"))
+    .addOption(topicsModuleOption())
+    .action(async (dir: string, o: GradeOpts) => done(await grade(dir, o)));
+
+  command('key')
+    .description('the answer key: answers (LaTeX) and the evidence measured by this run')
+    .addOption(option('--out <file>', 'the Markdown file to write', text('--out', '<file>'), 'answer-key.md'))
+    .addOption(tagsOption())
+    .addOption(topicOption())
+    .addOption(option('--out-dir <dir>', 'folder of the figures the key links', text('--out-dir', '<dir>')))
+    .addOption(topicsModuleOption())
+    .action(async (o) => done(await key(o)));
+
+  command('grade-all')
+    .description('every sub-folder of FOLDER (one per student), in parallel: scores.csv + results.json each')
+    .argument('<folder>', 'one sub-folder per student (its name is the student id)')
+    .addOption(option('--out-dir <dir>', 'where the results go (default: grades/ next to FOLDER)', text('--out-dir', '<dir>')))
+    .addOption(option('--jobs <n>', 'gradings at once (default: every core)', positiveInt('--jobs')))
+    .addOption(courseOption())
+    .addOption(option('--same-seed', 'every student gets the same variant (the key\'s, or --seed)'))
+    .addOption(seedOption())
+    .addOption(tagsOption())
+    .addOption(topicOption())
+    .addOption(scaleOption())
+    .addOption(isolationOption())
+    .addOption(option('--resume', 'keep the students already graded in --out-dir and grade only the rest'))
+    .addOption(topicsModuleOption())
+    .action(async (folder: string, o: GradeAllOpts) => done(await gradeAllCmd(folder, o)));
+
+  command('gradescope-bundle')
+    .description('the autograder zip Gradescope runs for one course (setup.sh, run_autograder, the package)')
+    .addOption(option('--out <file>', 'the zip to write', text('--out', '<file>'), 'autograder.zip'))
+    .addOption(option('--course <course>', `the assignment's course, one of ${COURSES.join(', ')} (one Gradescope assignment is one course)`, oneCourse).makeOptionMandatory())
+    .addOption(tagsOption())
+    .addOption(option('--topic <ids>', 'one problem set: only these topics (e.g. rnn,lstm)', idList))
+    .action(async (o) => done(await bundleCmd(o)));
+
+  return prog;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const prog = program((c) => void (code = c));
+  const names = prog.commands.map((c) => c.name());
+  const where = names.includes(argv[0]) ? `dlspec ${argv[0]}` : 'dlspec';
+  try {
+    if (argv.length === 0) {
+      prog.outputHelp();
+      return 0;
+    }
+    // an unknown command is refused before anything else (commander would show help for `frobnicate --help`)
+    const asked = argv[0] === 'help' ? argv[1] : argv[0];
+    if (asked !== undefined && !asked.startsWith('-') && !names.includes(asked)) {
+      throw new UsageError(`unknown command ${q(asked)}; expected one of ${names.join(', ')}, help`);
+    }
+    // help does nothing else: the other arguments (even malformed ones) are not looked at
+    if (argv.includes('-h') || argv.includes('--help')) argv = names.includes(argv[0]) ? [argv[0], '--help'] : ['--help'];
+    await prog.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${where}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof CommanderError && e.exitCode === 0) return 0;
+    return internalError(where, e, argv.includes('--verbose'));
+  }
+}

@@ -4,7 +4,10 @@
  * instructor writes it on the key (Markdown + LaTeX), and a `check` that proves it against an
  * implementation of the topic's contract — the reference, or a student's submission.
  */
-export type Course = 'CIE6032' | 'ELEG5491' | 'CSE891' | 'CSC421';
+
+/** The courses whose homework the claims cover (the command line checks --course against this). */
+export const COURSES = ['CIE6032', 'ELEG5491', 'CSE891', 'CSC421'] as const;
+export type Course = (typeof COURSES)[number];
 
 /** Where a claim's points come from in one course's homework. */
 export interface ProblemRef {
@@ -20,7 +23,9 @@ export interface ProblemRef {
 /** Gradescope visibility values. */
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
 
-export type Tag = 'slow' | 'gpu';
+/** Tags of claims left out of the default suite and of a grade unless asked for (--tags). */
+export const TAGS = ['slow', 'gpu'] as const;
+export type Tag = (typeof TAGS)[number];
 
 /** JSON-serialisable measurements a check reports (errors, counts, intervals, accuracies). */
 export type EvidenceValue = number | string | boolean | null | EvidenceValue[] | { [k: string]: EvidenceValue };
