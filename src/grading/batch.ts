@@ -1,14 +1,20 @@
 /**
  * Grading a folder of submissions (`dlspec grade-all`): one sub-folder per student (its name is
  * the student id, which seeds that student's randomized variant unless a seed is given), graded
- * `jobs` at a time (default: every core), each in its own processes.  Writes
- * `<outDir>/<student>/results.json` for each and `<outDir>/scores.csv`; a broken submission (or
- * even a grader failure on one) is a row with its error, never the end of the batch.
+ * `jobs` at a time (default: every core), each in its own processes.
+ *
+ * Writes `<outDir>/results/<student>/results.json` (and `row.json`, what `--resume` reads back) as
+ * each student finishes, and rewrites `<outDir>/scores.csv` after each one, so a batch stopped at
+ * any point keeps every grade it finished.  A broken submission (or even a grader failure on one)
+ * is a row with its error, never the end of the batch.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { crashResults, gradescopeResults, gradeSubmission, type GradeOptions, type GradeReport } from './grade.ts';
+import { oneLine } from './text.ts';
+import { removeTempRoot } from './workspace.ts';
 
 export interface BatchOptions extends GradeOptions {
   /** concurrent gradings (default: available cores) */
@@ -22,6 +28,15 @@ export interface BatchOptions extends GradeOptions {
   onProgress?: (done: number, total: number, row: BatchRow) => void;
 }
 
+/** One item's place in the CSV: its claim id, the problem it belongs to, its points. */
+export interface BatchColumn {
+  claimId: string;
+  /** e.g. "CSE891 P2" */
+  problem: string;
+  maxScore: number;
+  extraCredit: boolean;
+}
+
 export interface BatchRow {
   student: string;
   score: number;
@@ -30,7 +45,11 @@ export interface BatchRow {
   courses: Record<string, number>;
   /** claim id → points earned (primary course) */
   items: Record<string, number>;
+  /** the items' columns as this student's report had them (the CSV's union of all rows') */
+  columns?: BatchColumn[];
   seconds: number;
+  /** items the grader could not judge (marked for staff review) */
+  review?: string[];
   error?: string;
 }
 
@@ -39,6 +58,10 @@ export interface BatchResult {
   outDir: string;
   csv: string;
   seconds: number;
+  /** students taken from an earlier run (`resume`) */
+  resumed: number;
+  /** items marked for staff review, over all students */
+  review: number;
 }
 
 /** The submissions in `folder`: its sub-folders, sorted. */
@@ -48,20 +71,41 @@ export function listSubmissions(folder: string): string[] {
     .sort();
 }
 
-const csvCell = (v: string | number | undefined): string => {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
+/**
+ * scores.csv: one row per student after a row of maximum points; per-problem subtotals before the
+ * items.  Quoting by csv-stringify (RFC 4180: commas, quotes, CR and LF); a text cell that a
+ * spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+ */
 export function scoresCsv(rows: BatchRow[]): string {
   const courses = [...new Set(rows.flatMap((r) => Object.keys(r.courses)))];
-  const items = [...new Set(rows.flatMap((r) => Object.keys(r.items)))];
-  const head = ['student', 'score', 'possible', ...courses.map((c) => `${c} score`), ...items, 'seconds', 'error'];
-  const lines = rows.map((r) =>
-    [r.student, r.score, r.possible, ...courses.map((c) => r.courses[c]), ...items.map((i) => r.items[i]), r.seconds.toFixed(1), r.error?.split('\n')[0]].map(csvCell).join(','),
-  );
-  return `${[head.map(csvCell).join(','), ...lines].join('\n')}\n`;
+  const cols = new Map<string, BatchColumn>();
+  for (const r of rows) for (const c of r.columns ?? []) if (!cols.has(c.claimId)) cols.set(c.claimId, c);
+  const items = [...new Set([...cols.keys(), ...rows.flatMap((r) => Object.keys(r.items))])];
+  const problems = [...new Set([...cols.values()].map((c) => c.problem))];
+  const subtotal = (r: BatchRow, p: string): number | undefined => {
+    const ids = [...cols.values()].filter((c) => c.problem === p && r.items[c.claimId] !== undefined).map((c) => c.claimId);
+    return ids.length ? round(ids.reduce((s, id) => s + r.items[id], 0)) : undefined;
+  };
+  const head = ['student', 'score', 'possible', ...courses.map((c) => `${c} score`), ...problems, ...items, 'seconds', 'review', 'error'];
+  const possible = rows.find((r) => r.possible)?.possible;
+  const maxRow = cols.size
+    ? ['(max points)', possible, possible, ...courses.map(() => undefined), ...problems.map((p) => round([...cols.values()].filter((c) => c.problem === p && !c.extraCredit).reduce((s, c) => s + c.maxScore, 0))), ...items.map((i) => cols.get(i)?.maxScore), undefined, undefined, undefined]
+    : undefined;
+  const body = rows.map((r) => [
+    r.student,
+    r.score,
+    r.possible,
+    ...courses.map((c) => r.courses[c]),
+    ...problems.map((p) => subtotal(r, p)),
+    ...items.map((i) => r.items[i]),
+    r.seconds.toFixed(1),
+    r.review?.join(' '),
+    r.error === undefined ? undefined : oneLine(r.error, 500),
+  ]);
+  return stringify([head, ...(maxRow ? [maxRow] : []), ...body], { escape_formulas: true, record_delimiter: 'unix' });
 }
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function rowOf(student: string, r: GradeReport): BatchRow {
   return {
@@ -70,51 +114,102 @@ function rowOf(student: string, r: GradeReport): BatchRow {
     possible: r.possible,
     courses: Object.fromEntries(r.courses.map((c) => [c.course, c.score + c.extraScore])),
     items: Object.fromEntries(r.tests.map((t) => [t.claimId, t.score])),
+    columns: r.tests.map((t) => ({ claimId: t.claimId, problem: `${t.course} P${t.problem}`, maxScore: t.maxScore, extraCredit: t.extraCredit })),
     seconds: r.executionTime,
+    ...(r.review?.length ? { review: r.review } : {}),
     error: r.loadError,
   };
 }
+
+/** Write `text` to `file` whole or not at all (a stop mid-write leaves the previous version). */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** A row saved by an earlier run of the same batch, if it is whole. */
+function savedRow(dir: string, student: string): BatchRow | undefined {
+  try {
+    const row = JSON.parse(readFileSync(path.join(dir, 'row.json'), 'utf8')) as BatchRow;
+    return row.student === student && typeof row.score === 'number' && existsSync(path.join(dir, 'results.json')) ? row : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise<BatchResult> {
   const t0 = performance.now();
   const students = listSubmissions(folder);
   const outDir = path.resolve(opts.outDir ?? path.join(path.dirname(path.resolve(folder)), 'grades'));
-  mkdirSync(outDir, { recursive: true });
+  const perStudent = path.join(outDir, 'results');
+  mkdirSync(perStudent, { recursive: true });
+  const csv = path.join(outDir, 'scores.csv');
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
-  const rows: BatchRow[] = new Array(students.length);
+  const rows: (BatchRow | undefined)[] = new Array(students.length);
+  const writeCsv = (): void => writeAtomic(csv, scoresCsv(rows.filter((r): r is BatchRow => r !== undefined)));
+  let resumed = 0;
+  if (opts.resume) {
+    for (const [i, s] of students.entries()) {
+      rows[i] = savedRow(path.join(perStudent, s), s);
+      if (rows[i]) resumed++;
+    }
+  }
+  // stopped by a signal: the CSV holds every student finished so far, the temporary folders go
+  const onSignal = (sig: NodeJS.Signals): void => {
+    try {
+      writeCsv();
+    } finally {
+      removeTempRoot();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+    }
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
   let next = 0;
-  let done = 0;
+  let done = resumed;
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
       if (i >= students.length) return;
+      if (rows[i]) continue;
       const student = students[i];
       const dir = path.join(folder, student);
       const t = performance.now();
       let results: Record<string, unknown>;
+      let row: BatchRow;
       try {
         const r = await gradeSubmission(dir, { ...opts, studentId: opts.sameSeed || opts.seed !== undefined ? opts.studentId : student });
-        rows[i] = rowOf(student, r);
+        row = rowOf(student, r);
         results = gradescopeResults(r);
       } catch (e) {
         const msg = `the grader failed on this submission: ${(e as Error).message}`;
-        rows[i] = { student, score: 0, possible: 0, courses: {}, items: {}, seconds: (performance.now() - t) / 1000, error: msg };
-        results = crashResults(msg, rows[i].seconds);
+        row = { student, score: 0, possible: 0, courses: {}, items: {}, seconds: (performance.now() - t) / 1000, error: msg };
+        results = crashResults(msg, row.seconds);
       }
       try {
-        mkdirSync(path.join(outDir, student), { recursive: true });
-        writeFileSync(path.join(outDir, student, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+        const out = path.join(perStudent, student);
+        mkdirSync(out, { recursive: true });
+        writeAtomic(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+        writeAtomic(path.join(out, 'row.json'), `${JSON.stringify(row)}\n`);
       } catch (e) {
-        rows[i].error = `${rows[i].error ? `${rows[i].error}; ` : ''}results.json not written: ${(e as Error).message}`;
+        row.error = `${row.error ? `${row.error}; ` : ''}results.json not written: ${(e as Error).message}`;
       }
+      rows[i] = row;
+      writeCsv();
       done++;
-      opts.onProgress?.(done, students.length, rows[i]);
+      opts.onProgress?.(done, students.length, row);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, students.length) }, worker));
-  const csv = path.join(outDir, 'scores.csv');
-  writeFileSync(csv, scoresCsv(rows));
-  return { rows, outDir, csv, seconds: (performance.now() - t0) / 1000 };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, students.length) }, worker));
+    writeCsv();
+  } finally {
+    for (const s of SIGNALS) process.off(s, onSignal);
+  }
+  const all = rows.filter((r): r is BatchRow => r !== undefined);
+  return { rows: all, outDir, csv, seconds: (performance.now() - t0) / 1000, resumed, review: all.reduce((s, r) => s + (r.review?.length ?? 0), 0) };
 }
 
 /** A one-line progress bar: `[██████······] 12/50  ok 11  errors 1  eta 40 s`. */

@@ -23,6 +23,7 @@ import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { setprivPath, type Compiled } from './strict.ts';
+import { tempRoot } from './workspace.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHILD_MAIN = path.join(REPO_ROOT, 'src/grading/child.ts');
@@ -190,7 +191,8 @@ function runOnce(
         serialization: 'json',
         // its own process group: a student's process.kill(0, …) must not reach the grader
         detached: true,
-        env: { ...process.env, DLSPEC_SUBMISSION: '', NODE_OPTIONS: '' },
+        // its temporary folders go under this grader's root (removed with it, even on a signal)
+        env: { ...process.env, DLSPEC_SUBMISSION: '', NODE_OPTIONS: '', DLSPEC_TMP_ROOT: tempRoot() },
       });
     } catch (e) {
       out.loadError = `the grader could not start a process for your code: ${(e as Error).message}`;

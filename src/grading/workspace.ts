@@ -2,7 +2,7 @@
  * The grader's temporary folders, and the copy of a submission its sandbox reads.
  *
  * Every folder a grading run makes lives under one root per grader process (passed on to its
- * check runners in DLSPEC_TMP_ROOT), so a grader stopped by SIGINT/SIGTERM removes them all.
+ * check runners in DLSPEC_TMP_ROOT: see sandbox.ts), so a grader stopped by SIGINT/SIGTERM removes them all.
  * The sandbox never reads the student's folder itself: it reads a copy holding only regular
  * files and folders, so no link it could follow leads anywhere else.
  */
@@ -25,7 +25,6 @@ export function tempRoot(): string {
   root = mkdtempSync(path.join(tmpdir(), `dlspec-grade-${process.pid}-`));
   owned = true;
   const made = root;
-  process.env.DLSPEC_TMP_ROOT = made; // check runners started from here make their folders inside it
   process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   return root;
 }
