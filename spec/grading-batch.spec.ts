@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { gradeAll, listSubmissions, progressLine, scoresCsv } from '../src/grading/batch.ts';
 import { REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
-import { buildBundle, packageFiles, runScript, setupScript } from '../src/grading/gradescope.ts';
+import { buildBundle, installScript, packageFiles, runScript, setupScript } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { mlpTopic } from '../src/mlp/topic.ts';
 import { SYNTH, tempFolders } from './grading-synth.ts';
@@ -77,7 +77,7 @@ describe('Gradescope bundle', () => {
     // one problem set's assignment (dlspec gradescope-bundle --course CIE6032 --topic mlp): the
     // whole course would grade the same way, ~4× longer
     const { zip, files } = buildBundle({ course: 'CIE6032', gradeArgs: ['--topic', 'mlp'] });
-    expect(files).toEqual(expect.arrayContaining(['setup.sh', 'run_autograder', 'package.json', 'bin/dlspec.js', 'src/cli.ts', 'src/grading/host.mjs']));
+    expect(files).toEqual(expect.arrayContaining(['setup.sh', 'install.sh', 'run_autograder', 'package.json', 'bin/dlspec.js', 'src/cli.ts', 'src/grading/host.mjs']));
     expect(files.some((f) => f.startsWith('spec/') || f.startsWith('fixtures/'))).toBe(false); // no hidden tests, no fixtures
     expect(packageFiles()).toContain('src/claims/registry.ts');
     const root = temp(tempFolder('dlspec-gs-'));
@@ -87,7 +87,8 @@ describe('Gradescope bundle', () => {
       mkdirSync(path.dirname(p), { recursive: true });
       writeFileSync(p, data);
     }
-    // what Gradescope does: copy run_autograder next to source; what setup.sh does: install the packages
+    // what Gradescope does: copy run_autograder next to source; what setup.sh does, install the
+    // packages, is linked here (spec/gradescope-install.spec.ts runs the real install)
     cpSync(path.join(ag, 'source', 'run_autograder'), path.join(ag, 'run_autograder'));
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(ag, 'source', 'node_modules'));
     cpSync(REFERENCE_SUBMISSION, path.join(ag, 'submission'), { recursive: true });
@@ -110,8 +111,12 @@ describe('Gradescope bundle', () => {
   }, 120_000);
 
   test('the scripts', () => {
-    expect(setupScript({ course: 'all' })).toContain('npm ci --omit=dev --omit=optional');
-    expect(setupScript({ course: 'all', nodeMajor: 22 })).toContain('setup_22.x');
+    // setup.sh: Node 22 from NodeSource, then install.sh (its npm part, run for real by spec/gradescope-install.spec.ts)
+    expect(setupScript({ course: 'CSE891' })).toContain('setup_22.x');
+    expect(setupScript({ course: 'CSE891', nodeMajor: 24 })).toContain('setup_24.x');
+    expect(setupScript({ course: 'CSE891' })).toMatch(/bash "\$\{AUTOGRADER_ROOT:-\/autograder\}\/source\/install\.sh"\n$/);
+    expect(installScript()).toContain('npm ci --omit=dev --ignore-scripts');
+    expect(installScript()).not.toContain('--omit=optional'); // esbuild's and resvg's platform binaries are optional dependencies
     expect(runScript({ course: 'CSC421', gradeArgs: ['--tags', "slow'x"] })).toContain(`--course CSC421 --out "$ROOT/results/results.json" \${SID:+--student-id "$SID"} '--tags' 'slow'\\''x'`);
   });
 });

@@ -4,9 +4,12 @@
  * `/autograder/run_autograder` for every submission (the student's files are in
  * /autograder/submission; the results go to /autograder/results/results.json).
  *
- * The zip holds the package itself (package.json, package-lock.json, tsconfig.json, bin/, src/)
- * plus the two scripts.  `AUTOGRADER_ROOT` (default /autograder) lets the scripts run against a
- * fake layout: the spec unzips the bundle into a temporary folder and runs run_autograder there.
+ * The zip holds the package itself (tsconfig.json, bin/, src/, and package.json /
+ * package-lock.json pruned to what grading installs: see `NOT_INSTALLED`) plus the scripts:
+ * setup.sh (system packages and Node, then install.sh), install.sh (`npm ci` of the pruned
+ * lockfile) and run_autograder.  `AUTOGRADER_ROOT` (default /autograder) lets the scripts run
+ * against a fake layout: spec/gradescope-install.spec.ts unzips the bundle into a temporary
+ * folder, runs install.sh and then run_autograder there.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -15,25 +18,43 @@ import type { Course } from '../claims/types.ts';
 import { REPO_ROOT } from './sandbox.ts';
 
 export interface BundleOptions {
-  course: Course | 'all';
+  /** the course whose rubric Gradescope grades (one assignment = one course) */
+  course: Course;
   /** extra `dlspec grade` options, e.g. ['--tags', 'slow'] */
   gradeArgs?: string[];
   /** Node major version setup.sh installs */
   nodeMajor?: number;
 }
 
+/**
+ * Node 22 LTS: Node 20 is past its end of life, and Node 24 no longer accepts the
+ * `--experimental-permission` flag the sandbox starts the student's code with.
+ */
+export const NODE_MAJOR = 22;
+
 export function setupScript(opts: BundleOptions): string {
   return `#!/usr/bin/env bash
-# Gradescope: run once when the autograder image is built (Ubuntu base image).
+# Gradescope: run once when the autograder image is built (Ubuntu 22.04 base image).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
+# util-linux: unshare, the sandbox's network and pid namespaces
 apt-get install -y --no-install-recommends curl ca-certificates gnupg util-linux
-curl -fsSL https://deb.nodesource.com/setup_${opts.nodeMajor ?? 20}.x | bash -
+curl -fsSL https://deb.nodesource.com/setup_${opts.nodeMajor ?? NODE_MAJOR}.x | bash -
 apt-get install -y nodejs
+bash "\${AUTOGRADER_ROOT:-/autograder}/source/install.sh"
+`;
+}
+
+/** The npm part of setup.sh, on its own so that it can be run (and tested) without apt. */
+export function installScript(): string {
+  return `#!/usr/bin/env bash
+# The grader's runtime dependencies, exactly as the bundle's package-lock.json pins them: no
+# devDependencies and no GPU backend (pruned from the lockfile); the optional platform binaries
+# of esbuild and resvg are kept.  --ignore-scripts: no install step downloads anything.
+set -euo pipefail
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"
-# runtime dependencies only (tsx runs the TypeScript; no GPU packages on Gradescope)
-npm ci --omit=dev --omit=optional --no-audit --no-fund
+npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 `;
 }
 
@@ -58,6 +79,99 @@ if [ ! -s "$ROOT/results/results.json" ]; then
 fi
 exit 0
 `;
+}
+
+/**
+ * Optional dependencies the bundle does not install: tfjs-node-gpu's install script downloads a
+ * CUDA 11 libtensorflow, and Gradescope has no GPU (dlspec falls back to the wasm backend).
+ */
+export const NOT_INSTALLED = ['@tensorflow/tfjs-node-gpu'];
+
+type Manifest = Record<string, unknown> & { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+interface LockEntry {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  [k: string]: unknown;
+}
+
+/** package.json (or the lockfile's root entry) without devDependencies and without `NOT_INSTALLED`. */
+function pruneManifest<M extends Manifest>(m: M): M {
+  const out: M = { ...m };
+  delete out.devDependencies;
+  if (m.optionalDependencies) {
+    const opt = Object.fromEntries(Object.entries(m.optionalDependencies).filter(([n]) => !NOT_INSTALLED.includes(n)));
+    if (Object.keys(opt).length) out.optionalDependencies = opt;
+    else delete out.optionalDependencies;
+  }
+  return out;
+}
+
+/**
+ * package.json and package-lock.json (lockfile v2/v3; v2's npm 6 section is dropped) for the
+ * bundle: only the packages reachable from the pruned root, found the way Node resolves them (the
+ * nearest node_modules up the path), with the dev/optional flags recomputed, so that `npm ci`
+ * installs exactly these.
+ */
+export function prunedManifests(root = REPO_ROOT): { packageJson: string; packageLock: string } {
+  const pkg = pruneManifest(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest);
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> } & Record<string, unknown>;
+  const all = lock.packages;
+  const rootEntry = pruneManifest(all[''] as Manifest) as LockEntry;
+  const locate = (from: string, name: string): string | undefined => {
+    for (let base = from; ; ) {
+      const at = `${base ? `${base}/` : ''}node_modules/${name}`;
+      if (all[at]) return at;
+      if (!base) return undefined;
+      const i = base.lastIndexOf('/node_modules/');
+      base = i < 0 ? '' : base.slice(0, i);
+    }
+  };
+  // reach: every package; required: those reached through non-optional edges only
+  const walk = (optionalToo: boolean): Set<string> => {
+    const seen = new Set<string>(['']);
+    const todo = [''];
+    while (todo.length) {
+      const at = todo.pop() as string;
+      const e = at ? all[at] : rootEntry;
+      const peerOptional = (n: string): boolean => !!e.peerDependenciesMeta?.[n]?.optional;
+      const edges: [string, boolean][] = [
+        ...Object.keys(e.dependencies ?? {}).map((n): [string, boolean] => [n, false]),
+        ...Object.keys(e.optionalDependencies ?? {}).map((n): [string, boolean] => [n, true]),
+        ...Object.keys(e.peerDependencies ?? {}).map((n): [string, boolean] => [n, peerOptional(n)]),
+      ];
+      for (const [name, optional] of edges) {
+        if (optional && !optionalToo) continue;
+        const to = locate(at, name);
+        if (!to) {
+          if (!optional) throw new Error(`package-lock.json: ${at || 'the root'} needs ${name}, which the lockfile lacks`);
+          continue;
+        }
+        if (!seen.has(to)) {
+          seen.add(to);
+          todo.push(to);
+        }
+      }
+    }
+    return seen;
+  };
+  const reach = walk(true);
+  const required = walk(false);
+  const packages: Record<string, LockEntry> = { '': rootEntry };
+  for (const at of Object.keys(all).filter((k) => k && reach.has(k))) {
+    const e: LockEntry = { ...all[at] };
+    delete e.dev;
+    delete e.devOptional;
+    delete e.optional;
+    if (!required.has(at)) e.optional = true;
+    packages[at] = e;
+  }
+  const { dependencies: _npm6, ...rest } = lock;
+  return { packageJson: `${JSON.stringify(pkg, null, 2)}\n`, packageLock: `${JSON.stringify({ ...rest, packages }, null, 2)}\n` };
 }
 
 /** Files of the package that the bundle carries (relative paths). */
@@ -87,7 +201,13 @@ export function buildBundle(opts: BundleOptions, root = REPO_ROOT): { zip: Uint8
   };
   const enc = new TextEncoder();
   add('setup.sh', enc.encode(setupScript(opts)), true);
+  add('install.sh', enc.encode(installScript()), true);
   add('run_autograder', enc.encode(runScript(opts)), true);
-  for (const f of packageFiles(root)) add(f.split(path.sep).join('/'), readFileSync(path.join(root, f)), f.startsWith(`bin${path.sep}`));
+  const { packageJson, packageLock } = prunedManifests(root);
+  const pruned: Record<string, string> = { 'package.json': packageJson, 'package-lock.json': packageLock };
+  for (const f of packageFiles(root)) {
+    const name = f.split(path.sep).join('/');
+    add(name, name in pruned ? enc.encode(pruned[name]) : readFileSync(path.join(root, f)), f.startsWith(`bin${path.sep}`));
+  }
   return { zip: zipSync(entries, { level: 6 }), files };
 }
