@@ -62,7 +62,7 @@ describe('command line and reports', () => {
     expect(formatReport(r, 'md')).toBe(formatMarkdown(r)); // what `dlspec grade --format md` prints
     expect(JSON.parse(formatReport(r, 'json')).loadError).toBe('boom');
     expect(crashResults('x')).toMatchObject({ score: 0, tests: [] });
-    expect(summarizeEvidence({ cases: 3, err: 1.5e-9, nested: { a: [1, 2, 3, 4, 5, 6, 7] }, s: 'ok' })).toBe('cases 3 · err 1.50e-9 · nested.a [1, 2, 3, 4, 5, 6, …] · s ok');
+    expect(summarizeEvidence({ cases: 3, err: 1.5e-9, nested: { a: [1, 2, 3, 4, 5, 6, 7] }, s: 'ok' })).toBe('cases 3 · err 1.5e-9 · nested.a [1, 2, 3, 4, 5, 6, …] · s ok');
     expect(describeExit(null, 'SIGKILL', '', 100)).toBe('was killed by SIGKILL');
     expect(describeExit(134, null, 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', 100)).toBe('ran out of memory (limit 100 MB)');
     expect(nodeArgs({ memoryMb: 64, permission: true }, '/sub').join(' ')).toMatch(/--max-old-space-size=64 .*--experimental-permission --allow-fs-read=\/sub --allow-fs-read=/);

@@ -3,14 +3,16 @@
  * messages, randomized variants, hidden items, extra credit, skipped slow items and formula
  * answers — each failure costs only its item.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { makeContext } from '../src/claims/run.ts';
 import { formatText } from '../src/grading/format.ts';
 import { tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
 import { gradescopeResults, resolveSeed, type GradeReport } from '../src/grading/grade.ts';
+import { itemLimit, LIMIT_FACTOR, LIMIT_SLACK_MS, referenceMs } from '../src/grading/limits.ts';
 import { synthTopic } from './grading-topics.ts';
-import { gradeSynth, status, SYNTH_REF, tempFolders } from './grading-synth.ts';
+import { cliInProcess, gradeSynth, status, SYNTH_REF, tempFolders } from './grading-synth.ts';
 
 const temp = tempFolders();
 const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
@@ -154,4 +156,80 @@ setTimeout(() => process.send?.(fake), 0);`;
     expect(resolveSeed({ seed: '17' })).toBe(17);
     expect(resolveSeed({ seed: 'x' })).toBe(resolveSeed({ studentId: 'x' }));
   }, 120_000);
+});
+
+describe('time limits from the key\'s measured times, and a budget per submission', () => {
+  test('an item\'s limit: the caller\'s, the claim\'s own, else 10 × the key\'s time + 3 s, at most the default', () => {
+    const ref = referenceMs();
+    expect(Object.keys(ref).length).toBeGreaterThan(50); // limits.json covers the registry's default-suite claims
+    const id = 'rnn.forward';
+    expect(itemLimit(id, undefined, { defaultTimeoutMs: 30_000 })).toBe(Math.min(30_000, Math.ceil(LIMIT_FACTOR * ref[id] + LIMIT_SLACK_MS)));
+    expect(itemLimit(id, undefined, { defaultTimeoutMs: 30_000 })).toBeLessThan(30_000);
+    expect(itemLimit(id, 45_000, { defaultTimeoutMs: 30_000 })).toBe(45_000);
+    expect(itemLimit(id, 45_000, { defaultTimeoutMs: 30_000, timeouts: { [id]: 5 } })).toBe(5);
+    expect(itemLimit(id, undefined, { defaultTimeoutMs: 8000, defaultIsExplicit: true })).toBe(8000);
+    expect(itemLimit('not.measured', undefined, { defaultTimeoutMs: 30_000 })).toBe(30_000);
+  });
+
+  test('a submission that stalls on every item is stopped by its budget: the rest fail saying so, in seconds, not minutes', async () => {
+    // every call sleeps 0.8 s: unbounded, this grade would take 10 calls × 0.8 s for one item, then more
+    const stall = SYNTH_REF.replace('x * x', '(Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800), x * x)');
+    const t0 = performance.now();
+    const r = await gradeSynth(synth(stall), { sandbox: { budgetMs: 2500, defaultTimeoutMs: 20_000 } });
+    const took = (performance.now() - t0) / 1000;
+    expect(r.claims['synth.square'].message).toMatch(/^time limit: `synthSquare` did not return within the item's limit of [12]\.\d+ s/);
+    for (const id of ['synth.formula', 'synth.hidden', 'synth.spin']) expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(2\.5 s in all\) ran out before this item/);
+    expect(r.score).toBe(0);
+    expect(took).toBeLessThan(20);
+  }, 60_000);
+});
+
+describe('a broken grading machine is the grader\'s fault, never the student\'s, never points', () => {
+  const ENV_TOPICS = path.resolve('spec/grading-env-topics.ts');
+  const right = () => synth('export const synthMean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;\n');
+  const wrong = () => synth('export const synthMean = (xs: number[]) => xs[0];\n');
+  const gradeEnv = (dir: string) => gradeSynth(dir, { topicsModule: ENV_TOPICS, topicIds: ['envdata'] });
+  const withData = async <T>(value: string | undefined, f: () => Promise<T>): Promise<T> => {
+    const before = process.env.DLSPEC_SYNTH_DATA;
+    if (value === undefined) delete process.env.DLSPEC_SYNTH_DATA;
+    else process.env.DLSPEC_SYNTH_DATA = value;
+    try {
+      return await f();
+    } finally {
+      if (before === undefined) delete process.env.DLSPEC_SYNTH_DATA;
+      else process.env.DLSPEC_SYNTH_DATA = before;
+    }
+  };
+
+  test('a missing or truncated data set: right and wrong answers alike get 0, the item is marked for review, the CLI exits 4', async () => {
+    const dir = temp(tempFolder());
+    const truncated = path.join(dir, 'data.json');
+    writeFileSync(truncated, '[1]');
+    for (const data of [undefined, truncated]) {
+      for (const sub of [right(), wrong()]) {
+        const r = await withData(data, () => gradeEnv(sub));
+        expect(r.claims['envdata.mean'].status).toBe('failed');
+        expect(r.score).toBe(0);
+        expect(r.review).toEqual(['envdata.mean']);
+        expect(r.claims['envdata.mean'].graderFault).toMatch(data ? /is truncated/ : /data set not found/);
+      }
+    }
+    const cli = await withData(undefined, () => cliInProcess(['grade', right(), '--topics-module', ENV_TOPICS, '--topic', 'envdata', '--course', 'CSE891', '--out', path.join(dir, 'r.json')]));
+    expect(cli.code).toBe(4);
+    expect(cli.stderr).toMatch(/^dlspec grade: 1 item\(s\) need staff review \(0 points until then\)/);
+    expect(cli.stderr).toMatch(/envdata\.mean: with this seed \(\d+\) the check also rejects the key's own answer.*data set not found/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')).score).toBe(0);
+  }, 120_000);
+
+  test('with the data set present the same submissions are graded as usual (the review path is not taken)', async () => {
+    const dir = temp(tempFolder());
+    const data = path.join(dir, 'data.json');
+    writeFileSync(data, '[1, 2, 3, 10]');
+    const good = await withData(data, () => gradeEnv(right()));
+    expect(good.score).toBe(2);
+    expect(good.review).toEqual([]);
+    const bad = await withData(data, () => gradeEnv(wrong()));
+    expect(bad.claims['envdata.mean'].message).toMatch(/synthMean is wrong: expected 4, received 1/);
+    expect(bad.review).toEqual([]);
+  }, 60_000);
 });

@@ -16,7 +16,8 @@
  *
  * A mistake in the command line is one line on stderr, `dlspec <cmd>: <what is wrong>; expected
  * <what is expected>`, and exit 2; a failure of the grader itself is one line and exit 3 (its
- * stack with --verbose or DLSPEC_DEBUG=1); `--help` prints help and does nothing else.  `main`
+ * stack with --verbose or DLSPEC_DEBUG=1); items whose check also rejects the key are exit 4
+ * (graded, but staff must review them); `--help` prints help and does nothing else.  `main`
  * returns the exit code and never exits the process: the specs call it in-process.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { COURSES, TAGS, type Course, type Tag, type Topic } from './claims/types.ts';
+import { oneLine } from './grading/text.ts';
 
 /** A mistake in the command line: `main` prints `dlspec <cmd>: <message>` and returns 2. */
 class UsageError extends Error {}
@@ -151,6 +153,15 @@ interface GradeOpts {
   topicsModule?: string;
 }
 
+/** Exit 4, loudly, when items could not be judged (their check rejects the key too): 0 points
+ *  until staff review them — a machine or grader fault must never pass silently. */
+function reviewExit(where: string, review: string[], claims: Record<string, { graderFault?: string }>): number {
+  if (!review.length) return 0;
+  console.error(`${where}: ${review.length} item(s) need staff review (0 points until then): the check also rejects the key's own answer here — a grader or machine fault, e.g. a missing data set:`);
+  for (const id of review) console.error(`  ${id}: ${oneLine(claims[id]?.graderFault ?? '', 400)}`);
+  return 4;
+}
+
 async function grade(dir: string, o: GradeOpts): Promise<number> {
   checkSubmission('submission', dir);
   checkTopicsModule(o.topicsModule);
@@ -176,7 +187,7 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
     if (o.out !== '-') writeFile(o.out, `${JSON.stringify(gradescopeResults(report), null, 2)}\n`);
     console.log(formatReport(report, o.format, { verbose: o.verbose }));
     if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}`);
-    return 0;
+    return reviewExit('dlspec grade', report.review ?? [], report.claims);
   } catch (e) {
     // --topic is checked only when the grader refused the selection: loading the topics here first
     // would cost every grade ≈3 s of CPU (the check runner loads them anyway)
@@ -229,12 +240,14 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
       if (row.error) errors++;
       const line = progressLine(done, total, errors, (performance.now() - t0) / 1000);
       if (tty) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
-      else console.error(`${line}  ${row.student}: ${row.score} / ${row.possible}${row.error ? ` (${row.error.split('\n')[0]})` : ''}`);
+      else console.error(`${line}  ${oneLine(row.student, 80)}: ${row.score} / ${row.possible}${row.error ? ` (${oneLine(row.error)})` : ''}`);
     },
   });
-  const perMin = res.rows.length / (res.seconds / 60);
-  console.log(`${res.rows.length} submissions graded in ${res.seconds.toFixed(1)} s (${perMin.toFixed(1)} per minute); scores: ${res.csv}; results.json per student under ${res.outDir}`);
-  return 0;
+  const perMin = (res.rows.length - res.resumed) / (res.seconds / 60);
+  console.log(`${res.rows.length - res.resumed} submissions graded in ${res.seconds.toFixed(1)} s (${perMin.toFixed(1)} per minute)${res.resumed ? `, ${res.resumed} kept from the earlier run` : ''}; scores: ${res.csv}; results.json per student under ${path.join(res.outDir, 'results')}`);
+  if (!res.review) return 0;
+  console.error(`dlspec grade-all: ${res.review} item(s) of ${res.rows.filter((r) => r.review?.length).length} student(s) need staff review: the check also rejected the key's own answer (a grader or machine fault, e.g. a missing data set); see the "review" column of ${res.csv}`);
+  return 4;
 }
 
 async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?: string[] }): Promise<number> {

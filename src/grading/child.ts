@@ -21,6 +21,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { Topic } from '../claims/types.ts';
+import { budgetMessage, itemLimit } from './limits.ts';
 import type { Compiled } from './strict.ts';
 
 // ---- captured before any student code runs -------------------------------------------------
@@ -92,6 +93,11 @@ export interface InitMessage {
   /** 'reference': run the claims on the key's own implementation, in this fresh process that never
    *  saw a student's data (the grader asks when a check rejected a student: is the check at fault?) */
   subject?: 'submission' | 'reference';
+  /** defaultTimeoutMs was set by the grader's caller: it replaces the measured limits (limits.ts) */
+  defaultIsExplicit?: boolean;
+  /** the submission's budget: wall-clock end (Date.now() ms) and size (ms) */
+  budgetEnd?: number;
+  budgetMs?: number;
 }
 
 /** Bounds on what one result carries back (a check may quote a student's huge value or error). */
@@ -195,11 +201,16 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
       result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0 };
     } else {
       const ctx = run.makeContext({ seed: init.seed, mode: onReference ? 'reference' : 'submission', runScale: init.runScale });
-      const limit = init.timeouts?.[id] ?? found.claim.timeoutMs ?? init.defaultTimeoutMs;
-      strict?.setDeadline(performance.now() + limit, limit);
-      // the time limit is enforced by the parent (it can stop a synchronous loop); none here
-      const target = onReference ? (found.topic.reference as Record<string, unknown>) : impl;
-      result = boundResult(await run.runClaim(found.claim, target, found.topic.contract, ctx, { timeoutMs: 0 }));
+      const left = init.budgetEnd === undefined ? Infinity : init.budgetEnd - Date.now();
+      const limit = Math.min(itemLimit(id, found.claim.timeoutMs, init), left);
+      if (limit <= 0) {
+        result = { id, passed: false, points: 0, maxPoints: found.claim.points, message: budgetMessage(init.budgetMs ?? 0), evidence: {}, notes: [], durationMs: 0 };
+      } else {
+        strict?.setDeadline(performance.now() + limit, limit);
+        // the time limit is enforced by the parent (it can stop a synchronous loop); none here
+        const target = onReference ? (found.topic.reference as Record<string, unknown>) : impl;
+        result = boundResult(await run.runClaim(found.claim, target, found.topic.contract, ctx, { timeoutMs: 0 }));
+      }
     }
     send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
   }

@@ -17,6 +17,7 @@ import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.t
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
+import { DEFAULT_BUDGET_MS } from './limits.ts';
 import { fmtNumber, plainText } from './text.ts';
 import { compileSubmission } from './strict.ts';
 import { submissionEntry } from './subject.ts';
@@ -306,7 +307,14 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     return (plan = { perCourse, tests, wanted, toRun });
   };
 
-  const sb = { ...defaultSandboxOptions, ...opts.sandbox };
+  const sb: SandboxOptions = {
+    ...defaultSandboxOptions,
+    budgetMs: DEFAULT_BUDGET_MS,
+    ...opts.sandbox,
+    defaultIsExplicit: opts.sandbox?.defaultTimeoutMs !== undefined,
+    seed,
+    runScale,
+  };
   const parallel = Math.max(1, Math.floor(opts.parallel ?? defaultParallel()));
   // strict isolation: the submission is compiled once, here, for every check runner
   const compiled = entry && !entryError && (sb.isolation ?? 'strict') === 'strict' ? await compileSubmission(entry, path.dirname(entry)) : undefined;
@@ -347,7 +355,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   });
   const faults = new Map<string, string>();
   if (rejected.length) {
-    const ref = await runInSandbox('', path.resolve(dir), rejected, { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), subject: 'reference' });
+    const ref = await runInSandbox('', path.resolve(dir), rejected, { ...sb, budgetMs: undefined, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), subject: 'reference' });
     for (const id of rejected) {
       const r = ref.results.get(id);
       if (!r?.passed) faults.set(id, `with this seed (${seed}) the check also rejects the key's own answer, so it cannot judge yours: ${r ? r.message : (ref.loadError ?? 'the key could not be run')}`);

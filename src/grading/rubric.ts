@@ -11,7 +11,7 @@
  * Extra credit: a ref whose part label says so (`EC`, `extra`, e.g. `'3 (extra credit)'`) or that
  * carries `extraCredit: true` counts in the earned score but not in the possible score.
  */
-import type { Claim, Course, ProblemRef, Tag, Visibility } from '../claims/types.ts';
+import { COURSES, type Claim, type Course, type ProblemRef, type Tag, type Visibility } from '../claims/types.ts';
 
 /** What the rubric reads of a claim: everything but `check` (JSON-serialisable, sent by the child). */
 export type ClaimMeta = Omit<Claim<unknown>, 'check' | 'uses'> & { uses?: string[] };
@@ -33,7 +33,6 @@ export function topicMeta(t: { id: string; title: string; claims: Claim<unknown>
   };
 }
 
-export const COURSES: Course[] = ['CIE6032', 'ELEG5491', 'CSE891', 'CSC421'];
 
 export interface RubricItem {
   claim: ClaimMeta;

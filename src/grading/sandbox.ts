@@ -23,6 +23,7 @@ import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { setprivPath, type Compiled } from './strict.ts';
+import { itemLimit } from './limits.ts';
 import { tempRoot } from './workspace.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,6 +61,10 @@ export interface SandboxOptions {
   compiled?: Compiled;
   /** 'reference': run the claims on the key's own implementation (no student module; see child.ts) */
   subject?: 'submission' | 'reference';
+  /** wall time this submission may take in all (ms; limits.ts); none when unset */
+  budgetMs?: number;
+  /** defaultTimeoutMs was set by the caller: it replaces the measured limits (limits.ts) */
+  defaultIsExplicit?: boolean;
 }
 
 export const defaultSandboxOptions: Omit<SandboxOptions, 'seed' | 'runScale'> = {
@@ -145,9 +150,11 @@ export async function runInSandbox(
   } catch (e) {
     out.outputTail += `[dlspec] the check runner could not be bundled (${(e as Error).message.split('\n')[0]}); running it under tsx\n`;
   }
+  // one budget for the whole submission, across restarts of the check runner
+  const budgetEnd = opts.budgetMs === undefined ? undefined : Date.now() + opts.budgetMs;
   for (;;) {
     const before = out.results.size;
-    const r = await runOnce(entry, submissionDir, pick, opts, out, entryError, runner);
+    const r = await runOnce(entry, submissionDir, pick, opts, out, entryError, runner, budgetEnd);
     if (!remaining) {
       // the child died before sending the rubric: nothing can be graded
       out.loadError ??= 'the grader could not start its checks';
@@ -174,6 +181,7 @@ function runOnce(
   out: SandboxRun,
   entryError?: string,
   runner?: string,
+  budgetEnd?: number,
 ): Promise<OnceOutcome> {
   return new Promise<OnceOutcome>((resolve) => {
     const nonce = randomBytes(16).toString('hex');
@@ -259,7 +267,7 @@ function runOnce(
         current = String(m.id);
         currentStart = performance.now();
         const own = out.topics?.flatMap((t) => t.claims).find((c) => c.id === current)?.timeoutMs;
-        const limit = opts.timeouts?.[current] ?? own ?? opts.defaultTimeoutMs;
+        const limit = Math.max(0, Math.min(itemLimit(current, own, opts), budgetEnd === undefined ? Infinity : budgetEnd - Date.now()));
         // strict isolation stops a runaway call itself at `limit`; this is the backstop
         arm((opts.isolation ?? 'strict') === 'strict' ? limit + 15_000 : limit, () => {
           const id = current!;
@@ -314,6 +322,9 @@ function runOnce(
       timeouts: opts.timeouts,
       compiled: opts.compiled && { file: opts.compiled.file, copy: opts.compiled.copy, error: opts.compiled.error },
       subject: opts.subject ?? 'submission',
+      defaultIsExplicit: opts.defaultIsExplicit,
+      budgetEnd,
+      budgetMs: opts.budgetMs,
     };
     child.send(JSON.stringify(init));
   });
