@@ -49,15 +49,17 @@ describe('grade-all', () => {
     expect(by.cat.error).toMatch(/could not be compiled/);
     expect(by.dan.error).toMatch(/exited with code 3/);
     expect(by.eve.error).toMatch(/no submission module/);
-    for (const s of ['ann', 'ben', 'cat', 'dan', 'eve']) expect(JSON.parse(readFileSync(path.join(root, 'grades', s, 'results.json'), 'utf8')).tests.length).toBe(4);
+    for (const s of ['ann', 'ben', 'cat', 'dan', 'eve']) expect(JSON.parse(readFileSync(path.join(root, 'grades', 'results', s, 'results.json'), 'utf8')).tests.length).toBe(4);
     const csv = readFileSync(res.csv, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,score,possible,CSE891 score,synth.square,synth.formula,synth.spin,synth.hidden,seconds,error');
-    expect(csv[1]).toMatch(/^ann,4,3\.5,4,1,1\.5,0\.5,1,[\d.]+,$/);
-    expect(csv).toHaveLength(6);
+    // per-problem subtotals (extra credit earned counts; the max row leaves it out), then the items
+    expect(csv[0]).toBe('student,score,possible,CSE891 score,CSE891 P1,CSE891 P2,synth.square,synth.formula,synth.spin,synth.hidden,seconds,review,error');
+    expect(csv[1]).toBe('(max points),3.5,3.5,,2.5,1,1,1.5,0.5,1,,,');
+    expect(csv[2]).toMatch(/^ann,4,3\.5,4,3,1,1,1\.5,0\.5,1,[\d.]+,,$/);
+    expect(csv).toHaveLength(7);
   }, 120_000);
 
   test('CSV quoting and the progress line', () => {
-    expect(scoresCsv([{ student: 'a,"b"', score: 1, possible: 2, courses: {}, items: { x: 1 }, seconds: 1, error: 'e1\ne2' }])).toBe('student,score,possible,x,seconds,error\n"a,""b""",1,2,1,1.0,e1\n');
+    expect(scoresCsv([{ student: 'a,"b"', score: 1, possible: 2, courses: {}, items: { x: 1 }, seconds: 1, error: 'e1\ne2' }])).toBe('student,score,possible,x,seconds,review,error\n"a,""b""",1,2,1,1.0,,e1\n');
     expect(progressLine(6, 24, 1, 12)).toBe('[██████··················] 6/24  ok 5  errors 1  eta 36 s');
     expect(progressLine(2, 2, 0, 3)).toMatch(/2\/2 .* 3\.0 s$/);
   });
