@@ -1,7 +1,8 @@
 // The strict sandbox's host (plain JavaScript: it runs without the TypeScript loader).
 //
 // Started by bridge-worker.mjs as
-//   [unshare -rnp] node --experimental-permission --allow-fs-read=<this file>,<bundle folder>,<submission>,<node_modules>
+//   [unshare -rnp] node --experimental-permission (--permission on Node ≥ 23.5) --allow-fs-read=<this file>
+//                       --allow-fs-read=<the submission's copy> --allow-fs-read=<each allowed package's folder>
 //                       --allow-fs-write=<scratch> --max-old-space-size=<MB> host.mjs <scratch>
 // it imports the student's bundled module and answers calls over the IPC channel:
 //   {t:'load', id, file}                          → {id, ok, values, functions} | {id, ok:false, error}

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
-import { setprivPath, type Compiled } from './strict.ts';
+import { PERMISSION_FLAG, setprivPath, type Compiled } from './strict.ts';
 import { itemLimit } from './limits.ts';
 import { tempRoot } from './workspace.ts';
 
@@ -85,7 +85,7 @@ export function nodeArgs(opts: Pick<SandboxOptions, 'memoryMb' | 'permission' | 
   const args = [`--max-old-space-size=${opts.memoryMb}`, ...loader, '--no-warnings'];
   if (opts.permission) {
     const read = [path.resolve(submissionDir), path.join(REPO_ROOT, 'src'), path.join(REPO_ROOT, 'node_modules'), ...(runner ? [path.dirname(runner)] : []), ...(opts.allowRead ?? [])];
-    args.push('--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`)); // one flag per path (Node 20.20)
+    args.push(PERMISSION_FLAG, ...read.map((p) => `--allow-fs-read=${p}`)); // one flag per path (Node 20.20)
   }
   return args;
 }

@@ -64,6 +64,9 @@ export interface Compiled {
   error?: string;
 }
 
+/** Node's permission model: `--permission` from Node 23.5 on (Node 24 refuses the old name), `--experimental-permission` before. */
+export const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
 /** user + network + pid namespaces: no network (not even loopback), no process outside to signal
  *  (`process.kill(-1)` finds nothing); the sandbox dies with its unshare parent. */
 export const UNSHARE_FLAGS = ['-rnp', '--kill-child'];
@@ -321,7 +324,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     own?.dispose();
   };
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
-  const execArgv = ['--experimental-permission', ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
+  const execArgv = [PERMISSION_FLAG, ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const unshare = opts.unshareNetwork === false ? null : unsharePath();
   const prlimit = prlimitPath();
   const setpriv = setprivPath();
