@@ -6,12 +6,16 @@
  * not happen (no file written, no process started, no connection made, nothing read).  The
  * last test prints the count: cases tried, escapes (must be 0).
  */
-import { existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ADVERSARIAL_DIR, adversarialSubmission, cleanup, tempFolder } from '../src/grading/fixtures.ts';
 import { gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
+import { buildBundle } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { unsharePath } from '../src/grading/strict.ts';
 import { SYNTH } from './grading-synth.ts';
@@ -95,6 +99,7 @@ const cases: Record<string, Case> = {
   },
 };
 
+const run = promisify(execFile);
 const tally = { tried: 0, escapes: [] as string[] };
 const reports: Record<string, GradeReport> = {};
 
@@ -157,5 +162,48 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         cleanup(path.dirname(out));
       }
     }, 90_000);
+  }
+});
+
+// The same attacks as a Gradescope autograder meets them: the bundle unzipped into
+// <root>/source (packages linked, as spec/grading-batch.spec.ts does; spec/gradescope-install.spec.ts
+// installs them for real), the student's files in <root>/submission, run_autograder writing
+// <root>/results/results.json.  The attacks aim at the bundle's own files (its src/, its spec/).
+describe('adversarial submissions are contained in the Gradescope layout', () => {
+  const GRADESCOPE_CASES = ['proto-pollution', 'link-traversal', 'tsconfig-paths', 'package-imports', 'symlinks', 'huge-messages', 'terminal-escapes', 'read-reference', 'import-reference'];
+  let ag = '';
+  beforeAll(() => {
+    ag = path.join(tempFolder('dlspec-gs-adv-'), 'autograder');
+    const topics = path.join(ag, 'source', 'spec', 'grading-topics.ts');
+    const { zip } = buildBundle({ course: 'CSE891', gradeArgs: ['--topics-module', topics, '--topic', 'synth'] });
+    for (const [name, data] of Object.entries(unzipSync(zip))) {
+      const p = path.join(ag, 'source', name);
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, data);
+    }
+    cpSync(path.join(REPO_ROOT, 'spec', 'grading-topics.ts'), topics);
+    cpSync(path.join(ag, 'source', 'run_autograder'), path.join(ag, 'run_autograder'));
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(ag, 'source', 'node_modules'));
+  });
+  afterAll(() => cleanup(path.dirname(ag)));
+
+  for (const name of GRADESCOPE_CASES) {
+    test(name, async () => {
+      const c = cases[name];
+      const sub = path.join(ag, 'submission');
+      cleanup(sub);
+      adversarialSubmission(name, { __REPO__: path.join(ag, 'source'), __MARK__: path.join(ag, 'mark'), __PORT__: '9' }, sub);
+      c.setup?.(sub);
+      await run('bash', [path.join(ag, 'run_autograder')], { env: { ...process.env, AUTOGRADER_ROOT: ag } });
+      const results = JSON.parse(readFileSync(path.join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string; tests: { name: string; status: string; score: number; output: string }[] };
+      const statusOf = (id: string): string | undefined => results.tests.find((t) => t.name.includes(`— ${id}:`))?.status;
+      const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map(statusOf);
+      tally.tried++;
+      if (JSON.stringify(got) !== JSON.stringify(c.items)) tally.escapes.push(`${name} (Gradescope layout): items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
+      expect(got, results.tests.map((t) => `${t.name}: ${t.output}`).join('\n')).toEqual(c.items);
+      expect(results.score).toBe(results.tests.reduce((a, t) => a + t.score, 0));
+      if (c.message) expect(results.tests.filter((t) => t.status === 'failed').map((t) => t.output).join('\n')).toMatch(c.message);
+      expect(JSON.stringify(results)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }, 120_000);
   }
 });
