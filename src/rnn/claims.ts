@@ -245,7 +245,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
     ...refs,
     points: 2,
     alsoIn: alsoIn(2),
-    statement: 'the closed-form gradients equal TensorFlow.js autodiff of the same loss (float32; relative error ≤ 1e-4 per tensor)',
+    statement: 'the closed-form gradients equal TensorFlow.js autodiff of the same loss (float32; relative error ≤ 1e-4 per tensor, or absolute ≤ 1e-6·max(1, |L|) where float32 rounding dominates)',
     answer: 'The same gradients as above, cross-checked against reverse-mode autodiff, which applies exactly this recursion mechanically.',
     uses: ['rnnBptt'],
     async check(impl, ctx) {
@@ -256,13 +256,15 @@ export const rnnClaims: Claim<RnnContract>[] = [
           const got = readBptt(impl.rnnBptt(c.params, c.xs, c.ys), c);
           const C = c.params.Whz.length;
           const ad = await autodiffGrad((p) => rnnLossTf(p, c.xs, c.ys, C), paramTensors(c.params));
-          const cmp = compareSets(got.grads, ad.grads, AUTODIFF_TOL);
+          // float32 autodiff: a gradient tiny beside the loss (H = 1, short T) is all rounding, so it
+          // also passes within 1e-6·max(1, |L|) absolute, as the LSTM's autodiff claims do
+          const cmp = compareSets(got.grads, ad.grads, AUTODIFF_TOL, 1e-6 * Math.max(1, Math.abs(got.loss)));
           if (cmp.some((x) => !x.pass)) gradFailure('Gradients disagree with tfjs autodiff (float32) of L:', cmp, got, c, impl);
           return perTensor(cmp, 'rel_');
         },
         { numRuns: ctx.runs(100), seed: ctx.seed, examples: ctx.thorough ? rnnExamples : [], show: showRnnCase },
       );
-      return { cases: rep.cases, worstRelErrPerTensor: worstEvidence(rep.worst, 'rel_'), tolerance: AUTODIFF_TOL };
+      return { cases: rep.cases, worstRelErrPerTensor: worstEvidence(rep.worst, 'rel_'), tolerance: AUTODIFF_TOL, absoluteTolerance: '1e-6·max(1, |L|)' };
     },
   },
 ];
