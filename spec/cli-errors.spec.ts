@@ -26,7 +26,7 @@ const out = (name: string): string => path.join(root, 'out', name);
 
 const ids = topics.map((t) => t.id).join(', ');
 const COMMANDS = 'list, check, grade, key, grade-all, gradescope-bundle, help';
-const GRADE_OPTIONS = '--out, --course, --format, --seed, --student-id, --tags, --topic, --scale, --timeout-ms, --memory-mb, --parallel, --isolation, --verbose';
+const GRADE_OPTIONS = '--out, --course, --format, --seed, --student-id, --tags, --topic, --scale, --timeout-ms, --memory-mb, --parallel, --isolation, --verbose, --visibility';
 
 // [command line, exit code, the one line on stderr]
 const BAD: [string[], number, string][] = [

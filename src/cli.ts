@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { COURSES, TAGS, type Course, type Tag, type Topic } from './claims/types.ts';
+import { COURSES, TAGS, VISIBILITIES, type Course, type Tag, type Topic, type Visibility } from './claims/types.ts';
 import { oneLine } from './grading/text.ts';
 
 /** A mistake in the command line: `main` prints `dlspec <cmd>: <message>` and returns 2. */
@@ -90,6 +90,18 @@ const tagsOption = () => option('--tags <tags>', `also run claims tagged ${TAGS.
 const topicOption = () => option('--topic <ids>', 'only these topics (comma-separated ids, e.g. rnn,lstm)', idList);
 const scaleOption = () => option('--scale <x>', `case scale of the checks, in (0, ${MAX_SCALE}]: smaller is faster`, scaleValue);
 const isolationOption = () => option('--isolation <mode>', 'strict (Node permission model) or process', oneOf('--isolation', ['strict', 'process'] as const));
+const visibilityOption = () =>
+  option('--visibility <file>', `JSON object: claim id, topic id or "*" → one of ${VISIBILITIES.join(', ')} (when students see each item's result)`, text('--visibility', '<file>'));
+/** The instructor's visibility file, read after parsing (never for --help); its mistakes are usage errors. */
+async function visibilityFrom(file: string | undefined): Promise<Record<string, Visibility> | undefined> {
+  if (file === undefined) return undefined;
+  const { readVisibilityConfig, SelectionError } = await import('./grading/grade.ts');
+  try {
+    return readVisibilityConfig(file);
+  } catch (e) {
+    throw e instanceof SelectionError ? new UsageError(e.message) : e;
+  }
+}
 // the grader's own specs grade synthetic topics: not for instructors, so not in the help
 const topicsModuleOption = () => option('--topics-module <file>', 'module exporting the topics (default: the registry)', text('--topics-module', '<file>')).hideHelp();
 
@@ -114,6 +126,14 @@ async function topicMistake(ids: string[] | undefined, course: Course | 'all', t
   const [{ badSelection }, { topicMeta }] = await Promise.all([import('./grading/grade.ts'), import('./grading/rubric.ts')]);
   return badSelection((await topics()).map(topicMeta), ids, undefined, course)?.replace(': expected', '; expected');
 }
+/** A visibility file naming no topic or item would silently show what should be hidden: refuse it. */
+async function checkVisibility(config: Record<string, Visibility> | undefined, topics: () => Promise<Topic<unknown>[]>): Promise<void> {
+  if (!config) return;
+  const [{ unknownVisibilityKeys }, { topicMeta }] = await Promise.all([import('./grading/grade.ts'), import('./grading/rubric.ts')]);
+  const all = (await topics()).map(topicMeta);
+  const bad = unknownVisibilityKeys(all, config);
+  if (bad.length) throw new UsageError(`the visibility settings name ${bad.map((k) => `'${k}'`).join(', ')}, which ${bad.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"`);
+}
 async function checkTopics(ids: string[] | undefined, course: Course | 'all', topics: () => Promise<Topic<unknown>[]>): Promise<void> {
   const bad = await topicMistake(ids, course, topics);
   if (bad) throw new UsageError(bad);
@@ -137,6 +157,7 @@ function writeFile(file: string, text: string | Uint8Array): void {
 // ---- the commands
 
 interface GradeOpts {
+  visibility?: string;
   out: string;
   course: Course | 'all';
   format: 'text' | 'md' | 'json';
@@ -166,7 +187,8 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
   checkSubmission('submission', dir);
   checkTopicsModule(o.topicsModule);
   const t0 = performance.now();
-  const { gradeSubmission, gradescopeResults, crashResults } = await import('./grading/grade.ts');
+  const visibility = await visibilityFrom(o.visibility);
+  const { gradeSubmission, gradescopeResults, crashResults, SelectionError } = await import('./grading/grade.ts');
   const { formatReport } = await import('./grading/format.ts');
   try {
     const report = await gradeSubmission(dir, {
@@ -178,6 +200,7 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
       runScale: o.scale,
       topicsModule: o.topicsModule,
       parallel: o.parallel,
+      visibility,
       sandbox: {
         ...(o.timeoutMs ? { defaultTimeoutMs: o.timeoutMs } : {}),
         ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}),
@@ -189,10 +212,9 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
     if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}`);
     return reviewExit('dlspec grade', report.review ?? [], report.claims);
   } catch (e) {
-    // --topic is checked only when the grader refused the selection: loading the topics here first
-    // would cost every grade ≈3 s of CPU (the check runner loads them anyway)
-    const mistake = await topicMistake(o.topic, o.course, () => loadTopics(o.topicsModule)).catch(() => undefined);
-    if (mistake) throw new UsageError(mistake);
+    // --topic and the visibility file are checked by the grader (loading the topics here first would
+    // cost every grade ≈3 s of CPU; the check runner loads them anyway): its refusal is a usage error
+    if (e instanceof SelectionError) throw new UsageError(e.message.replace(': expected', '; expected'));
     // the grader itself failed: still leave a results.json that says so
     if (o.out !== '-') writeFile(o.out, `${JSON.stringify(crashResults((e as Error).stack ?? String(e), (performance.now() - t0) / 1000), null, 2)}\n`);
     return internalError('dlspec grade', e, o.verbose);
@@ -200,6 +222,7 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
 }
 
 interface GradeAllOpts {
+  visibility?: string;
   outDir?: string;
   jobs?: number;
   course: Course | 'all';
@@ -221,6 +244,8 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
   if (!listSubmissions(folder).length) throw new UsageError(`folder ${q(folder)} has no sub-folders; ${expected}`);
   checkTopicsModule(o.topicsModule);
   await checkTopics(o.topic, o.course, () => loadTopics(o.topicsModule));
+  const visibility = await visibilityFrom(o.visibility);
+  await checkVisibility(visibility, () => loadTopics(o.topicsModule));
   const t0 = performance.now();
   let errors = 0;
   const tty = process.stderr.isTTY;
@@ -234,6 +259,7 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
     topicIds: o.topic,
     runScale: o.scale,
     topicsModule: o.topicsModule,
+    visibility,
     ...(o.resume ? { resume: true } : {}),
     ...(o.isolation ? { sandbox: { isolation: o.isolation } } : {}),
     onProgress: (done, total, row) => {
@@ -250,12 +276,14 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
   return 4;
 }
 
-async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?: string[] }): Promise<number> {
-  // a typo in --topic would give every student 0 / 0 on Gradescope: refuse it now
+async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?: string[]; visibility?: string }): Promise<number> {
+  // a typo in --topic or in the visibility file would reach every student on Gradescope: refuse it now
   await checkTopics(o.topic, o.course, () => loadTopics(undefined));
+  const visibility = await visibilityFrom(o.visibility);
+  await checkVisibility(visibility, () => loadTopics(undefined));
   const { buildBundle } = await import('./grading/gradescope.ts');
   // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
-  const { zip, files } = buildBundle({ course: o.course, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
+  const { zip, files } = buildBundle({ course: o.course, visibility, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
   writeFile(o.out, zip);
   console.log(`Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})`);
   return 0;
@@ -407,6 +435,7 @@ function program(done: (code: number) => void): Command {
     .addOption(option('--parallel <n>', 'check runners at once', positiveInt('--parallel')))
     .addOption(isolationOption())
     .addOption(option('--verbose', "every item's evidence; the stack of an internal error"))
+    .addOption(visibilityOption())
     .addOption(topicsModuleOption())
     .action(async (dir: string, o: GradeOpts) => done(await grade(dir, o)));
 
@@ -432,6 +461,7 @@ function program(done: (code: number) => void): Command {
     .addOption(scaleOption())
     .addOption(isolationOption())
     .addOption(option('--resume', 'keep the students already graded in --out-dir and grade only the rest'))
+    .addOption(visibilityOption())
     .addOption(topicsModuleOption())
     .action(async (folder: string, o: GradeAllOpts) => done(await gradeAllCmd(folder, o)));
 
@@ -441,6 +471,7 @@ function program(done: (code: number) => void): Command {
     .addOption(option('--course <course>', `the assignment's course, one of ${COURSES.join(', ')} (one Gradescope assignment is one course)`, oneCourse).makeOptionMandatory())
     .addOption(tagsOption())
     .addOption(option('--topic <ids>', 'one problem set: only these topics (e.g. rnn,lstm)', idList))
+    .addOption(visibilityOption())
     .action(async (o) => done(await bundleCmd(o)));
 
   return prog;

@@ -21,7 +21,8 @@ export interface ProblemRef {
 }
 
 /** Gradescope visibility values. */
-export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
 
 /** Tags of claims left out of the default suite and of a grade unless asked for (--tags). */
 export const TAGS = ['slow', 'gpu'] as const;

@@ -13,7 +13,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
-import type { Course, Evidence, Tag, Topic, Visibility } from '../claims/types.ts';
+import { readFileSync } from 'node:fs';
+import { VISIBILITIES, type Course, type Evidence, type Tag, type Topic, type Visibility } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
@@ -43,6 +44,8 @@ export interface GradeOptions {
   runScale?: number;
   /** module exporting `topics` (default the registry) — tests use their own */
   topicsModule?: string;
+  /** the instructor's visibility per claim id or topic id ('*': every item), over the claims' own */
+  visibility?: VisibilityConfig;
   sandbox?: Partial<Omit<SandboxOptions, 'seed' | 'runScale' | 'topicsModule' | 'compiled'>>;
   /**
    * Check runners working at once on this submission, each with its own sandbox and its share of
@@ -243,7 +246,38 @@ export function courseGrades(items: GradedItem[]): CourseGrade[] {
   return courses;
 }
 
-function itemOf(r: RubricItem, c: GradedClaim): GradedItem {
+/** Which items students see when (Gradescope's values), set by the instructor: claim id, topic id or '*' → visibility. */
+export type VisibilityConfig = Record<string, Visibility>;
+
+/** A staff mistake in what to grade or show (an unknown topic, item or visibility): nothing is graded. */
+export class SelectionError extends Error {}
+
+/** The instructor's visibility file: a JSON object of claim id, topic id or '*' → one of VISIBILITIES. */
+export function readVisibilityConfig(file: string): VisibilityConfig {
+  const expected = `expected a JSON object of claim ids, topic ids or "*" to one of ${VISIBILITIES.join(', ')}`;
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SelectionError(`--visibility ${JSON.stringify(file)} could not be read (${(e as Error).message.split('\n')[0]}); ${expected}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SelectionError(`--visibility ${JSON.stringify(file)} is not a JSON object; ${expected}`);
+  for (const [k, x] of Object.entries(v)) {
+    if (!(VISIBILITIES as readonly unknown[]).includes(x)) throw new SelectionError(`--visibility ${JSON.stringify(file)}: ${JSON.stringify(k)} is set to ${JSON.stringify(x)}; ${expected}`);
+  }
+  return v as VisibilityConfig;
+}
+
+/** Keys of a visibility config that name no topic or claim of `all`. */
+export function unknownVisibilityKeys(all: TopicMeta[], config: VisibilityConfig | undefined): string[] {
+  const known = new Set(['*', ...all.map((t) => t.id), ...all.flatMap((t) => t.claims.map((c) => c.id))]);
+  return Object.keys(config ?? {}).filter((k) => !known.has(k));
+}
+
+/** An item's visibility: the instructor's setting for its claim, else for its topic, else for '*', else the claim's own. */
+export const visibilityOf = (r: RubricItem, config: VisibilityConfig = {}): Visibility => config[r.claim.id] ?? config[r.topicId] ?? config['*'] ?? r.visibility;
+
+function itemOf(r: RubricItem, c: GradedClaim, config?: VisibilityConfig): GradedItem {
   const frac = c.status === 'passed' ? 1 : 0;
   return {
     claimId: r.claim.id,
@@ -260,7 +294,7 @@ function itemOf(r: RubricItem, c: GradedClaim): GradedItem {
     extraCredit: r.extraCredit,
     status: c.status,
     output: outputOf(c, r.tags),
-    visibility: r.visibility,
+    visibility: visibilityOf(r, config),
     tags: r.tags,
   };
 }
@@ -293,7 +327,10 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   let plan: Plan | undefined;
   const makePlan = (all: TopicMeta[]): Plan => {
     const topics = all.filter((t) => !opts.topicIds?.length || opts.topicIds.includes(t.id));
-    const selectionError = badSelection(all, opts.topicIds, opts.claimIds, course);
+    const unknownKeys = unknownVisibilityKeys(all, opts.visibility);
+    const selectionError =
+      badSelection(all, opts.topicIds, opts.claimIds, course) ??
+      (unknownKeys.length ? `the visibility settings name ${unknownKeys.map((k) => `'${k}'`).join(', ')}, which ${unknownKeys.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"` : undefined);
     if (selectionError) return (plan = { perCourse: [], tests: [], wanted: new Map(), toRun: [], selectionError });
     const courses = course === 'all' ? coursesWithClaims(topics) : [course];
     const perCourse = courses.map((c) => rubricFor(topics, c));
@@ -344,7 +381,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     loadError = `${loadError ?? 'the grader failed'}${run.outputTail ? `\n${run.outputTail.slice(-1500)}` : ''}`;
   }
   // a staff mistake (a typo in --topic, a topic of another course): every student would get 0 / 0
-  if (plan!.selectionError) throw new Error(plan!.selectionError);
+  if (plan!.selectionError) throw new SelectionError(plan!.selectionError);
   const { perCourse, tests, wanted, toRun } = plan!;
   // Is a check that rejected the student at fault for this seed or this machine?  Ask the key, in a
   // fresh check runner that never saw the student's data; where the key fails too, the item is the
@@ -380,7 +417,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
       ...(fault ? { graderFault: plainText(fault) } : {}),
     };
   }
-  const graded = (rs: RubricItem[]): GradedItem[] => rs.filter((r) => claims[r.claim.id]).map((r) => itemOf(r, claims[r.claim.id]));
+  const graded = (rs: RubricItem[]): GradedItem[] => rs.filter((r) => claims[r.claim.id]).map((r) => itemOf(r, claims[r.claim.id], opts.visibility));
   const courseItems = perCourse.flatMap(graded);
   const testItems = graded(tests).filter((t) => t.status !== 'skipped');
   const score = testItems.reduce((s, t) => s + t.score, 0);
@@ -413,17 +450,29 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Gradescope's results.json for a report. */
 export function gradescopeResults(r: GradeReport): Record<string, unknown> {
+  // the top-level output is shown to the student at once: it speaks only of the visible items (a
+  // total or an id list would give away what a hidden or after-due-date item measured)
+  const shown = new Set(r.tests.filter((t) => t.visibility === 'visible').map((t) => t.claimId));
+  const later = r.tests.filter((t) => t.visibility !== 'visible');
+  const visibleScore = r.tests.filter((t) => shown.has(t.claimId)).reduce((a, t) => a + t.score, 0);
+  const visiblePossible = r.tests.filter((t) => shown.has(t.claimId) && !t.extraCredit).reduce((a, t) => a + t.maxScore, 0);
   const skipped = Object.values(r.claims).filter((c) => c.status === 'skipped');
+  const review = (r.review ?? []).filter((id) => shown.has(id));
   const lines = [
     `dlspec autograder — course ${r.course}, seed ${r.seed}${r.studentId ? ` (student id ${r.studentId})` : ''}, case scale ${r.runScale}`,
-    `score ${fmt(r.score)} / ${fmt(r.possible)}${r.loadError ? `\nYour module could not be graded: ${r.loadError}` : ''}`,
+    later.length
+      ? `score of the items shown now ${fmt(round(visibleScore))} / ${fmt(round(visiblePossible))}; ${later.length} more item(s) are shown later (after the due date or when grades are published)`
+      : `score ${fmt(r.score)} / ${fmt(r.possible)}`,
   ];
+  if (r.loadError) lines.push(`Your module could not be graded: ${r.loadError}`);
   if (skipped.length) lines.push(`${skipped.length} item(s) not graded by this run (slow/gpu): ${skipped.map((c) => c.id).join(', ')}`);
-  if (r.review?.length) lines.push(`${r.review.length} item(s) marked for review by the course staff (the check also rejected the key's own answer): ${r.review.join(', ')}`);
+  if (review.length) lines.push(`${review.length} item(s) marked for review by the course staff (the check also rejected the key's own answer): ${review.join(', ')}`);
   return {
     score: r.score,
     execution_time: Math.round(r.executionTime * 10) / 10,
     output: lines.join('\n'),
+    output_format: 'text',
+    test_output_format: 'text',
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests: r.tests.map((t) => ({

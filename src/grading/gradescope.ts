@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import type { Course } from '../claims/types.ts';
+import type { Course, Visibility } from '../claims/types.ts';
 import { REPO_ROOT } from './sandbox.ts';
 
 export interface BundleOptions {
@@ -24,6 +24,8 @@ export interface BundleOptions {
   gradeArgs?: string[];
   /** Node major version setup.sh installs */
   nodeMajor?: number;
+  /** the instructor's visibility settings: carried in the zip as visibility.json and passed to every grade */
+  visibility?: Record<string, Visibility>;
 }
 
 /**
@@ -61,7 +63,7 @@ npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function runScript(opts: BundleOptions): string {
-  const extra = (opts.gradeArgs ?? []).map(shellQuote).join(' ');
+  const extra = [...(opts.gradeArgs ?? []), ...(opts.visibility ? ['--visibility', 'visibility.json'] : [])].map(shellQuote).join(' ');
   return `#!/usr/bin/env bash
 # Gradescope: run for every submission.  Writes /autograder/results/results.json — always: dlspec
 # writes it even when the submission crashes; if node itself cannot start, the fallback below does.
@@ -203,6 +205,7 @@ export function buildBundle(opts: BundleOptions, root = REPO_ROOT): { zip: Uint8
   add('setup.sh', enc.encode(setupScript(opts)), true);
   add('install.sh', enc.encode(installScript()), true);
   add('run_autograder', enc.encode(runScript(opts)), true);
+  if (opts.visibility) add('visibility.json', enc.encode(`${JSON.stringify(opts.visibility, null, 2)}\n`));
   const { packageJson, packageLock } = prunedManifests(root);
   const pruned: Record<string, string> = { 'package.json': packageJson, 'package-lock.json': packageLock };
   for (const f of packageFiles(root)) {
