@@ -119,7 +119,7 @@ describe('command line and reports', () => {
     expect(md).toMatch(/synth\.trained[\s\S]*not run in this key \(slow: run `npm run test:slow`/);
     expect(md).toContain('![curve.png](out/synth/curve.png)');
     expect(md).toContain('4 claims run, 4 hold; 1 not run');
-    expect(evidenceMarkdown({ a: { b: 1e-12 }, c: null, d: [1, { e: 2 }] })).toEqual(['- a:', '  - b: 1.00e-12', '- c: —', '- d: [1,{"e":2}]']);
+    expect(evidenceMarkdown({ a: { b: 1e-12 }, c: null, d: [1, { e: 2 }] })).toEqual(['- a:', '  - b: 1e-12', '- c: —', '- d: [1,{"e":2}]']);
     const withSlow = await buildKey([synthTopic as Topic<unknown>], { includeTags: ['slow'], topicIds: ['synth'], outDir: path.join(dir, 'none') });
     expect(withSlow.every((e) => e.result?.passed)).toBe(true);
   });

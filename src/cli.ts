@@ -289,7 +289,9 @@ async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?:
   return 0;
 }
 
-async function key(o: { out: string; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
+async function key(o: { out: string; course?: Course | 'all'; answersOnly?: boolean; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
+  const course = o.course === 'all' ? undefined : o.course;
+  if (o.answersOnly && !course) throw new UsageError('--answers-only needs --course; expected --course <course> (the hand-out is one course\'s)');
   checkTopicsModule(o.topicsModule);
   // with its own topics module the registry (and tfjs) is not loaded (≈3 s of CPU)
   const topics: Topic<unknown>[] = o.topicsModule
@@ -300,13 +302,14 @@ async function key(o: { out: string; tags?: Tag[]; topic?: string[]; outDir?: st
   const { initBackend } = await import('./backend.ts');
   const backend = await initBackend();
   const entries = await buildKey(topics, {
+    course,
     includeTags: o.tags,
     topicIds: o.topic,
     outDir: o.outDir,
     keyPath: o.out,
     onClaim: (id, r) => console.error(`${r ? (r.passed ? 'holds ' : 'FAILED') : 'not run'} ${id}${r ? ` (${(r.durationMs / 1000).toFixed(2)} s)` : ''}`),
   });
-  writeFile(o.out, keyMarkdown(topics, entries, { keyPath: o.out, backend: backend.name }));
+  writeFile(o.out, keyMarkdown(topics, entries, { keyPath: o.out, backend: backend.name, course, answersOnly: o.answersOnly }));
   const bad = entries.filter((e) => e.result && !e.result.passed);
   console.log(`answer key written to ${path.resolve(o.out)}: ${entries.length} claims, ${entries.filter((e) => e.result).length} run, ${bad.length} failed`);
   return bad.length ? 1 : 0;
@@ -442,6 +445,8 @@ function program(done: (code: number) => void): Command {
   command('key')
     .description('the answer key: answers (LaTeX) and the evidence measured by this run')
     .addOption(option('--out <file>', 'the Markdown file to write', text('--out', '<file>'), 'answer-key.md'))
+    .addOption(courseOption())
+    .addOption(option('--answers-only', 'the hand-out: answers and derivations, figures embedded, the evidence in an appendix (needs --course)'))
     .addOption(tagsOption())
     .addOption(topicOption())
     .addOption(option('--out-dir <dir>', 'folder of the figures the key links', text('--out-dir', '<dir>')))

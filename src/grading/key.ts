@@ -8,14 +8,17 @@
  * their tag is included (`--tags slow`).  Figures: files under `out/<topic>/`, files under `out/`
  * whose name starts with a claim id, and any evidence string naming an existing image file.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeContext, REFERENCE_SEED, runClaim, type ClaimResult } from '../claims/run.ts';
-import type { Claim, EvidenceValue, Tag, Topic } from '../claims/types.ts';
+import type { Claim, Course, EvidenceValue, Tag, Topic } from '../claims/types.ts';
 import { fmtPts } from './format.ts';
-import { refsOf } from './rubric.ts';
+import { refsOf, rubricFor, topicMeta } from './rubric.ts';
+import { fmtNumber } from './text.ts';
 
 export interface KeyOptions {
+  /** one course's key: only the claims graded in it */
+  course?: Course;
   includeTags?: Tag[];
   topicIds?: string[];
   seed?: number;
@@ -76,6 +79,7 @@ export async function buildKey(topics: Topic<unknown>[], opts: KeyOptions = {}):
   for (const t of topics) {
     if (opts.topicIds?.length && !opts.topicIds.includes(t.id)) continue;
     for (const claim of t.claims) {
+      if (opts.course && !refsOf(claim).some(({ ref }) => ref.course === opts.course)) continue;
       const excluded = (claim.tags ?? []).filter((x) => !include.has(x));
       let result: ClaimResult | undefined;
       let skipped: string | undefined;
@@ -92,11 +96,7 @@ export async function buildKey(topics: Topic<unknown>[], opts: KeyOptions = {}):
 }
 
 function fmtValue(v: EvidenceValue): string {
-  if (typeof v === 'number') {
-    if (Number.isInteger(v)) return String(v);
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
-  }
+  if (typeof v === 'number') return fmtNumber(v);
   if (v === null) return '—';
   if (typeof v === 'string' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.every((x) => typeof x !== 'object' || x === null) ? `[${v.map(fmtValue).join(', ')}]` : JSON.stringify(v);
@@ -122,7 +122,67 @@ function refText(c: Claim<unknown>): string {
     .join('; ');
 }
 
-export function keyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], opts: { keyPath?: string; seed?: number; backend?: string; date?: string } = {}): string {
+export interface KeyDocOptions {
+  keyPath?: string;
+  seed?: number;
+  backend?: string;
+  date?: string;
+  /** one course's key, in its homework's order with its points */
+  course?: Course;
+  /** the hand-out: answers and derivations with figures embedded; the evidence in an appendix */
+  answersOnly?: boolean;
+}
+
+/** A figure inside the document itself (a data: URI), so the hand-out is one self-contained file. */
+function embedded(file: string): string {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  const mime = ext === 'svg' ? 'image/svg+xml' : ext === 'jpg' ? 'image/jpeg' : `image/${ext}`;
+  return `data:${mime};base64,${readFileSync(file).toString('base64')}`;
+}
+
+/** Answers as handed to students: references to this project's own documentation become plain words. */
+const handOutText = (s: string): string => s.replace(/\s*\(?\b(?:are |is )?in docs\/[\w/.-]*\.md\)?/g, '').replace(/docs\/[\w/.-]*\.md/g, 'the course notes');
+
+/** One course's hand-out: each problem and part in the homework's order, its answer, its figures; the evidence in an appendix. */
+function courseKeyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], course: Course, opts: KeyDocOptions): string {
+  const byId = new Map(entries.map((e) => [e.claim.id, e]));
+  const items = rubricFor(topics.map(topicMeta), course).filter((r) => byId.has(r.claim.id));
+  const hw = [...new Set(items.map((r) => r.ref.hw))].join(', ');
+  const base = path.dirname(path.resolve(opts.keyPath ?? 'answer-key.md'));
+  const out = [`# ${course} ${hw} — answer key`, ''];
+  const ran = items.map((r) => byId.get(r.claim.id)!).filter((e) => e.result);
+  const failed = ran.filter((e) => !e.result!.passed);
+  if (failed.length) out.push(`**${failed.length} claim(s) FAILED in this run: ${failed.map((e) => e.claim.id).join(', ')}** — do not hand this key out before they hold.`, '');
+  let problem: number | undefined;
+  for (const r of items) {
+    const e = byId.get(r.claim.id)!;
+    if (r.ref.problem !== problem) {
+      problem = r.ref.problem;
+      out.push(`## Problem ${problem}`, '');
+    }
+    out.push(`### ${r.number}${r.ref.part ? ` (part ${r.ref.part})` : ''} — ${fmtPts(r.ref.points)} pt${r.ref.points === 1 ? '' : 's'}${r.extraCredit ? ', extra credit' : ''}`, '');
+    out.push(`*${handOutText(r.claim.statement)}*`, '');
+    out.push(opts.answersOnly ? handOutText(e.claim.answer) : e.claim.answer, '');
+    for (const f of e.figures) out.push(`![${path.basename(f)}](${opts.answersOnly ? embedded(f) : path.relative(base, f).split(path.sep).join('/')})`, '');
+    if (!opts.answersOnly) out.push(...evidenceBlock(e), '');
+  }
+  if (opts.answersOnly) {
+    out.push('## Appendix: the evidence', '', `Each answer above was checked by \`dlspec key\` against the course's reference implementation (seed ${opts.seed ?? REFERENCE_SEED}${opts.backend ? `, tfjs backend ${opts.backend}` : ''}, ${opts.date ?? new Date().toISOString()}). What it measured:`, '');
+    for (const r of items) out.push(`### ${r.number} — \`${r.claim.id}\``, '', ...evidenceBlock(byId.get(r.claim.id)!), '');
+  }
+  return out.join('\n');
+}
+
+/** The evidence of one entry: measured (holds / FAILED, the numbers, the notes), or why it was not run. */
+function evidenceBlock(e: KeyEntry): string[] {
+  if (e.skipped) return [`**Evidence.** ${e.skipped}.`];
+  if (!e.result) return [];
+  const r = e.result;
+  return [`**Evidence (this run, ${(r.durationMs / 1000).toFixed(2)} s):** ${r.passed ? 'holds' : `**FAILED** — ${r.message}`}`, '', ...evidenceMarkdown(r.evidence), ...r.notes.map((n) => `- note: ${n}`)];
+}
+
+export function keyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], opts: KeyDocOptions = {}): string {
+  if (opts.course) return courseKeyMarkdown(topics, entries, opts.course, opts);
   const base = path.dirname(path.resolve(opts.keyPath ?? 'answer-key.md'));
   const out = [
     '# Answer key',
@@ -144,15 +204,7 @@ export function keyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], opts:
       out.push(`*Points:* ${refText(c)}${c.tags?.length ? ` · *tags:* ${c.tags.join(', ')}` : ''}${c.visibility && c.visibility !== 'visible' ? ` · *visibility:* ${c.visibility}` : ''}`, '');
       out.push(`**Claim.** ${c.statement}`, '');
       out.push(`**Answer.** ${c.answer}`, '');
-      if (e.skipped) {
-        out.push(`**Evidence.** ${e.skipped}.`, '');
-      } else if (e.result) {
-        const r = e.result;
-        out.push(`**Evidence (this run, ${(r.durationMs / 1000).toFixed(2)} s):** ${r.passed ? 'holds' : `**FAILED** — ${r.message}`}`, '');
-        out.push(...evidenceMarkdown(r.evidence));
-        for (const n of r.notes) out.push(`- note: ${n}`);
-        out.push('');
-      }
+      if (e.skipped || e.result) out.push(...evidenceBlock(e), '');
       if (e.figures.length) {
         out.push('**Figures.**', '', ...e.figures.map((f) => `![${path.basename(f)}](${path.relative(base, f).split(path.sep).join('/')})`), '');
       }
