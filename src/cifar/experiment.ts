@@ -15,7 +15,7 @@ import { writeConv1Delta, writeConv1Filters, writeCurves } from './figures.ts';
 import { initLeNetParams } from './lenet.ts';
 import { formatProgress, trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 
-/** PyTorch 1.13 CPU on this CIFAR-10, batch 32, same hyperparameters, LR ×0.1 after epoch 4, 5 epochs (issue 6) */
+/** PyTorch 1.13 CPU on this CIFAR-10, batch 32, same hyperparameters, LR ×0.1 after epoch 4, 5 epochs */
 export const PYTORCH_PEER: Partial<Record<VariantId, number>> = { 'std0.01': 0.1, he: 0.549, bn: 0.558 };
 
 export interface ExperimentOptions {

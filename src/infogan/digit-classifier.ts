@@ -7,11 +7,9 @@
  * each image randomly sheared (U(−0.5, 0.5)) and stretched horizontally (U(0.7, 1.3)) about its centre of
  * mass: ≈ 97.4% on the real test digits, ≈ 20 s on one core.  Why not a linear classifier: a sweep of a
  * continuous code changes the slant and the width by design, and a judge of "the same digit" must not
- * change its verdict when only those change.  Measured on REAL test digits (whose class cannot change),
- * 9-value sweeps of shear −0.5…0.5 / x-scale 0.7…1.3: the logistic regression used until the ninth session
- * (91.9% test) kept its own verdict for 85.3% / 92.2% of the images — below the claim's 90% floor on real
- * digits; this perceptron without the warps 94.2% / 96.9%, with them 97.6% / 98.1%
- * (docs/topics/infogan.md, ninth session).  `judgeInvariance` measures it again for every judge built.
+ * change its verdict when only those change: on sheared real test digits a logistic regression keeps
+ * its verdict for 85%, below the claim's 90% floor; this perceptron for 97.6% (docs/measurements.md).
+ * `judgeInvariance` measures it again for every judge built.
  */
 import { initBackend, tf } from '../backend.ts';
 import { loadMnist, mnistFloat } from '../data/mnist.ts';

@@ -10,10 +10,8 @@
  *           FC 7·7·64 BN ReLU → 4×4 up-conv 32 stride 2 BN ReLU → 4×4 up-conv 1 stride 2 sigmoid; D: 4×4 conv
  *           32 stride 2 lReLU → 4×4 conv 64 stride 2 BN lReLU → FC 256 BN lReLU → FC 1 (D) / FC 128 BN lReLU
  *           → FC 10+2 (Q).  Trained with Q reading its categorical code under style warps (./train.ts,
- *           `ARCH_CODE_WARP`), 5,000 steps of batch 32, 0.22–0.30 s a step on one core (wasm) beside CIFAR's training.  Measured
- *           (docs/topics/infogan.md, tenth session): 84.62% of the test digits at the reference seed, all four slow
- *           claims passing on its checkpoints from step 3,000 on; the same model without the warps ended at 65.09%
- *           after 7,000 steps (eighth session: an outcome that chaotic, 62–78% over three seeds).
+ *           `ARCH_CODE_WARP`), 5,000 steps of batch 32: small enough for one CPU core in the slow suite
+ *           (why this model: docs/topics/infogan.md; what it reaches: docs/measurements.md).
  * - 'paper' (GPU, `gpu` tests): the paper's MNIST architecture (Table 1 of the appendix):
  *           G: FC 1024 BN ReLU → FC 7·7·128 BN ReLU → 4×4 up-conv 64 stride 2 BN ReLU → 4×4 up-conv 1
  *           stride 2 sigmoid; D: 4×4 conv 64 stride 2 lReLU → 4×4 conv 128 stride 2 BN lReLU → FC 1024
@@ -37,7 +35,7 @@ export type Arch = 'mlp' | 'paper';
 /**
  * Layer widths per architecture — the FC layers (G's first, D's last shared), the channels of the 7×7
  * maps (G's input to the first up-conv, D's second conv) and of the 14×14 maps.  The CPU model is the
- * paper's with half its channels and a quarter of its FC width (docs/topics/infogan.md, eighth session).
+ * paper's with half its channels and a quarter of its FC width (docs/topics/infogan.md).
  */
 export const ARCH_WIDTHS: Record<Arch, { fc: number; c1: number; c2: number }> = {
   mlp: { fc: 256, c1: 64, c2: 32 },

@@ -50,8 +50,8 @@ export const infoganReference: InfoganContract = {
     st.optG.dispose();
     return netModel(st.net);
   },
-  /** CPU: 5,000 steps of batch 32 with the code read under style warps (0.22–0.30 s a step on one core beside CIFAR's: the slow suite 23 min 22 s);
-   *  the reference seed's checkpoints pass all four slow claims from step 3,000 on (docs/topics/infogan.md, tenth session) */
+  /** CPU: 5,000 steps of batch 32 with the code read under style warps, one core in the slow suite;
+   *  the paper's model: 25,000 steps of batch 64 (docs/topics/infogan.md) */
   infoganRunConfig: { mlp: { steps: 5000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
 };
 

@@ -32,10 +32,8 @@ export interface TrainOptions {
   /** stop after this many steps of this call (for tests of stop/resume) even if `steps` is not reached */
   stopAfter?: number;
   /** instance noise (Sønderby et al. 2016): std of the Gaussian noise added to every image D and Q see,
-   *  real and generated, drawn per step from (seed, step); default 0.  It was the CPU model's default
-   *  (0.4) while that model's G was dense: it hid the speckle through which a dense G told Q its code
-   *  (31 → 41% on the test digits).  With the convolutional G it costs accuracy (σ 0.4: 47.6% vs 49.5%
-   *  without, 3,000 steps, docs/topics/infogan.md) and is off. */
+   *  real and generated, drawn per step from (seed, step); default 0.  It hides the pixel-level speckle
+   *  through which a dense G can tell Q its code; with the convolutional G it costs accuracy, so it is off. */
   inputNoise?: number;
   /** Q also reads the categorical code from G's images after a random style warp (`CodeWarp`); default
    *  `ARCH_CODE_WARP[arch]`, `null` for none. */
@@ -52,10 +50,7 @@ export interface TrainOptions {
  * codes should carry, and they are exactly what splits a digit over two categorical codes (slanted and upright
  * 1s) while two digits share another (4/9, 3/5) — a code Q must read through any slant, width and stroke has
  * to be a shape.  The same idea as Elastic-InfoGAN's identity-preserving transforms (Ojha et al. 2019).
- * Measured on the CPU model (docs/topics/infogan.md, tenth session; test accuracy of the code at 3,000 /
- * 4,000 / 5,000 steps): reference seed 80.8 / 81.5 / 84.6% (shear + stretch alone: 79.3 / 81.0 / 82.9%; no
- * warp: 65.1% after 7,000), seed 2 80.8 / 79.3 / 79.3% (alone 75.6 / 77.4 / 78.7%).  Costs two more passes
- * through D's body a step (≈ 1.3× the step time).
+ * Costs two more passes through D's body a step; what it gains: docs/measurements.md.
  */
 export interface CodeWarp {
   shear: number;
@@ -80,9 +75,8 @@ function checkCodeWarp(cw: CodeWarp): void {
 export const ARCH_CODE_WARP: Record<Arch, CodeWarp | null> = { mlp: { shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 }, paper: null };
 
 /** Adam's learning rates (β₁ 0.5) per architecture: the paper's 2e-4 for D/Q and 1e-3 for G; the CPU
- *  model takes four times both (docs/topics/infogan.md, eighth session: with FC 512 and batch 32 the code
- *  classified 71.1% of the first 5,000 test digits at step 3,000 with ×4, 66.4% with ×2, 62.2% with ×1 —
- *  one run each, resumed every 500 steps, so perturbed in the last bits: evidence, not proof). */
+ *  model takes four times both, so that its code aligns with the digits within its 5,000 steps
+ *  (docs/measurements.md). */
 export const ARCH_LR: Record<Arch, { d: number; g: number }> = { mlp: { d: 8e-4, g: 4e-3 }, paper: { d: 2e-4, g: 1e-3 } };
 
 export interface HistoryRow {
@@ -170,8 +164,8 @@ async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, se
     const ws = await opt.getWeights();
     ws.forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
     // Adam's running β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t) in float32, which differs in the last
-    // bits from the running product, and an InfoGAN run is chaotic enough for that to change its outcome
-    // (docs/topics/infogan.md, eighth session) — saved, so that a resumed run continues exactly
+    // bits from the running product, and an InfoGAN run is chaotic enough for that to change its outcome —
+    // saved, so that a resumed run continues exactly
     for (const [k, v] of Object.entries(adamAccumulators(opt))) named.push({ name: `${tag}-acc/${k}`, t: v });
   }
   let offset = 0;

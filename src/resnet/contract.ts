@@ -1,6 +1,6 @@
 /**
  * ResNet batch-norm placement (CSE891 HW3 P3.2): what a student's module exports.
- * The homework's figure is missing from the text; the two architectures are (issue 5):
+ * The homework's figure is missing from the text; the key takes the two architectures to be:
  *   post-activation: weight → BN → ReLU → weight → BN → add → ReLU      out = ReLU(x + BN₂(ReLU(BN₁(x W₁)) W₂))
  *   pre-activation:  BN → ReLU → weight → BN → ReLU → weight → add      out = x + ReLU(BN₂(ReLU(BN₁(x)) W₁)) W₂
  * x is a batch, N×C (rows are samples); "weight" is z = x W with W of shape C×C; BN is training-mode

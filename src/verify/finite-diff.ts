@@ -5,13 +5,13 @@
  *   The default is the fourth-order central stencil
  *       D₄(h) = [f(x−2h) − 8 f(x−h) + 8 f(x+h) − f(x+2h)] / (12 h),
  *   whose truncation error is h⁴ f⁽⁵⁾/30 and whose rounding error is about ε·|f|/h
- *   (ε = 2⁻⁵² ≈ 2.2e-16).  Balancing the two gives h ∝ ε^{1/5} ≈ 7.4e-4; we scale it by
+ *   (ε = 2⁻⁵² ≈ 2.2e-16).  Balancing the two gives h ∝ ε^{1/5} ≈ 7.4e-4, scaled by
  *   max(1, |x|) so that large parameters get a relative step.  For smooth, tame functions that
  *   error is about ε^{4/5} ≈ 3e-13 relative.  But f⁽⁵⁾ is not always tame: a tanh RNN with a
- *   large recurrent weight (|W_hh| ≈ 1.35, T = 9) was measured with D₄'s truncation error at 9e-8
- *   relative — as large as the 1e-7 tolerance.  So the default adds one Richardson step,
+ *   large recurrent weight (|W_hh| ≈ 1.35, T = 9) has D₄'s truncation error at 9e-8 relative —
+ *   as large as the 1e-7 tolerance.  So the default adds one Richardson step,
  *       D = D₄(h/2) + [D₄(h/2) − D₄(h)] / 15,
- *   which cancels the h⁴ term (sixth order; 8 evaluations): on that case the error fell to 3e-12.
+ *   which cancels the h⁴ term (sixth order; 8 evaluations): on that case the error is 3e-12.
  *   A failing check therefore means a wrong gradient, not a noisy reference.
  *   The classic two-point stencil [f(x+h) − f(x−h)] / (2h) is available as `order: 2`, with
  *   h = ε^{1/3}·max(1,|x|) ≈ 6.1e-6 (error ≈ ε^{2/3} ≈ 4e-11 relative).

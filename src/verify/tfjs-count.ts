@@ -4,7 +4,7 @@ import { initBackend, tf } from '../backend.ts';
 /**
  * Run `work` on the pure-JS cpu backend, then restore the backend in use.  Counting parameters only
  * builds a model (never runs it); on cpu the zero-initialised weights of a 50M-parameter model cost
- * ~15 ms, on wasm ~500 ms (measured here).  The models are disposed inside `work`.
+ * ~15 ms, on wasm ~500 ms.  The models are disposed inside `work`.
  */
 export async function onCpuBackend<T>(work: () => T): Promise<T> {
   await initBackend();

@@ -257,9 +257,9 @@ interface WasmHeap {
 /**
  * MaxPoolGrad for wasm, in one pass over the wasm heap: each dy value goes to its window's first
  * maximum in row-major order (the cpu reference kernel's strict `>` rule; windows clipped at the
- * padding), accumulated where windows overlap; every other dx is 0.  It replaces the stock kernel,
- * which took ≈ 30 ms of a 170 ms LeNet step at batch 128 and, measured here (tfjs-backend-wasm
- * 4.22), gives a different dx from the cpu kernel for overlapping or 'same'-padded windows.
+ * padding), accumulated where windows overlap; every other dx is 0.  It replaces the stock kernel of
+ * tfjs-backend-wasm 4.22, which is slow (≈ 30 ms of a 170 ms LeNet step at batch 128) and gives a
+ * different dx from the cpu kernel for overlapping or 'same'-padded windows.
  */
 export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
