@@ -1,5 +1,5 @@
 /**
- * How many known-wrong fixtures each claim rejects (issue 8: every default-suite claim ≥ 3).
+ * How many known-wrong fixtures each claim rejects (every default-suite claim must reject ≥ 3).
  *
  *   npx tsx scripts/known-wrong-counts.mts          # claim, tags, count; a '<' marks default claims under 3
  *

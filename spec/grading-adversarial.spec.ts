@@ -17,7 +17,7 @@ import { ADVERSARIAL_DIR, adversarialSubmission, cleanup, tempFolder } from '../
 import { gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 import { buildBundle } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
-import { unsharePath } from '../src/grading/strict.ts';
+import { unsharePath } from '../src/grading/launcher.ts';
 import { SYNTH } from './grading-synth.ts';
 
 const P = 'passed', F = 'failed';
@@ -88,6 +88,24 @@ const cases: Record<string, Case> = {
     timeouts: { 'synth.square': 20_000, 'synth.spin': 20_000 },
     escaped: (_, r) => (Object.values(r.claims).some((c) => /process\.exit|exited with code/.test(c.message)) ? 'a large reply was lost' : undefined),
   },
+  // Unix sockets (unchecked by Node's permission model): no socket file outside scratch, no connection to the host's
+  'unix-socket': {
+    items: [P, F, P, P],
+    escaped: ({ mark, connections }) => {
+      const made = ['/tmp/dlspec-evil.sock', path.join(mark, 'results.json'), path.join(mark, 'evil.sock')].filter((f) => existsSync(f));
+      return made.length ? `created ${made.join(', ')}` : connections ? `${connections} connection(s) reached the host's sockets` : undefined;
+    },
+  },
+  // the scratch folder is a size-limited tmpfs of the sandbox's own: filling it stops there
+  'disk-fill': { items: [P, F, P, P], message: /your formula "n"/ },
+  // trace files land in the sandbox's scratch folder (its working directory), never in the grader's
+  'trace-events': {
+    items: [P, P, P, P],
+    escaped: (_, r) => {
+      const found = [REPO_ROOT, process.cwd()].flatMap((d) => readdirSync(d).filter((f) => /^node_trace\./.test(f)).map((f) => path.join(d, f)));
+      return found.length ? `wrote ${found.join(', ')}` : r.score === 0 ? 'not graded' : undefined;
+    },
+  },
   // terminal control sequences and bare carriage returns never reach a report
   'terminal-escapes': {
     items: [F, P, F, P],
@@ -126,6 +144,12 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         s.destroy();
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      // a Unix socket the host serves: a sandbox must not reach it
+      const hostSocket = net.createServer((s) => {
+        seen.connections++;
+        s.destroy();
+      });
+      await new Promise<void>((r) => hostSocket.listen(path.join(mark, 'host.sock'), () => r()));
       const port = (server.address() as net.AddressInfo).port;
       const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
       c.setup?.(dir);
@@ -157,6 +181,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
         expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
       } finally {
         server.close();
+        hostSocket.close();
         cleanup(dir);
         cleanup(mark);
         cleanup(path.dirname(out));
@@ -170,7 +195,7 @@ describe('adversarial submissions are contained (strict isolation)', () => {
 // installs them for real), the student's files in <root>/submission, run_autograder writing
 // <root>/results/results.json.  The attacks aim at the bundle's own files (its src/, its spec/).
 describe('adversarial submissions are contained in the Gradescope layout', () => {
-  const GRADESCOPE_CASES = ['proto-pollution', 'link-traversal', 'tsconfig-paths', 'package-imports', 'symlinks', 'huge-messages', 'terminal-escapes', 'read-reference', 'import-reference'];
+  const GRADESCOPE_CASES = ['proto-pollution', 'link-traversal', 'tsconfig-paths', 'package-imports', 'symlinks', 'huge-messages', 'terminal-escapes', 'read-reference', 'import-reference', 'unix-socket', 'disk-fill', 'trace-events'];
   let ag = '';
   beforeAll(() => {
     ag = path.join(tempFolder('dlspec-gs-adv-'), 'autograder');
@@ -204,6 +229,7 @@ describe('adversarial submissions are contained in the Gradescope layout', () =>
       expect(results.score).toBe(results.tests.reduce((a, t) => a + t.score, 0));
       if (c.message) expect(results.tests.filter((t) => t.status === 'failed').map((t) => t.output).join('\n')).toMatch(c.message);
       expect(JSON.stringify(results)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(readdirSync(path.join(ag, 'source')).filter((f) => /^node_trace\./.test(f))).toEqual([]); // nothing written into the grader's files
     }, 120_000);
   }
 });

@@ -175,12 +175,12 @@ describe('time limits from the key\'s measured times, and a budget per submissio
     // every call sleeps 0.8 s: unbounded, this grade would take 10 calls × 0.8 s for one item, then more
     const stall = SYNTH_REF.replace('x * x', '(Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800), x * x)');
     const t0 = performance.now();
-    const r = await gradeSynth(synth(stall), { sandbox: { budgetMs: 2500, defaultTimeoutMs: 20_000 } });
+    const r = await gradeSynth(synth(stall), { sandbox: { budgetMs: 6000, defaultTimeoutMs: 20_000 } });
     const took = (performance.now() - t0) / 1000;
-    expect(r.claims['synth.square'].message).toMatch(/^time limit: `synthSquare` did not return within the item's limit of [12]\.\d+ s/);
-    for (const id of ['synth.formula', 'synth.hidden', 'synth.spin']) expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(2\.5 s in all\) ran out before this item/);
+    expect(r.claims['synth.square'].message).toMatch(/^time limit: `synthSquare` did not return within the item's limit of [1-6](\.\d+)? s/);
+    for (const id of ['synth.formula', 'synth.hidden', 'synth.spin']) expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(6 s in all\) ran out before this item/);
     expect(r.score).toBe(0);
-    expect(took).toBeLessThan(20);
+    expect(took).toBeLessThan(25);
   }, 60_000);
 });
 

@@ -13,7 +13,8 @@ import { cliInProcess, SYNTH, tempFolders } from './grading-synth.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { runChecks, safeStringify, type InitMessage } from '../src/grading/child.ts';
 import { writeSubmission } from '../src/grading/fixtures.ts';
-import { addressSpaceMb, bundleSubmission, openStrict, prlimitPath, unsharePath } from '../src/grading/strict.ts';
+import { addressSpaceMb, prlimitPath, unsharePath } from '../src/grading/launcher.ts';
+import { bundleSubmission, openStrict } from '../src/grading/strict.ts';
 
 const temp = tempFolders();
 const sub = (files: Record<string, string>): string => temp(writeSubmission(files));
@@ -43,7 +44,7 @@ describe('runChecks (the check runner), strict isolation, in-process', () => {
   });
   const drive = async (i: InitMessage, ids: string[]) => {
     const msgs: Record<string, unknown>[] = [];
-    await runChecks(i, (t) => msgs.push(JSON.parse(t)), async () => JSON.stringify({ ids }));
+    await runChecks(i, (t) => msgs.push(JSON.parse(t)), async () => JSON.stringify({ t: 'run', ids }));
     return msgs;
   };
 
@@ -226,7 +227,7 @@ describe('the grader itself failing, and the report formats', () => {
     // exact, never rounded to a wrong number (toPrecision(3) once printed 129.5 as "13" and 99.95 as "1")
     expect(fmtPts(1 / 3)).toBe('0.333333');
     for (const [x, s] of [[129.5, '129.5'], [99.95, '99.95'], [0.25, '0.25'], [1e-9, '1e-9'], [11.5, '11.5'], [128, '128'], [0.1 + 0.2, '0.3']] as const) expect(fmtPts(x)).toBe(s);
-    expect((gradescopeResults({ ...r, score: 129.5, possible: 128 }) as { output: string }).output).toContain('score 129.5 / 128');
+    expect((gradescopeResults({ ...r, score: 129.5, possible: 128, tests: r.tests.map((t) => ({ ...t, visibility: 'visible' as const })) }) as { output: string }).output).toContain('score 129.5 / 128');
     expect(summarizeEvidence({ acc: 99.95, err: 1e-9, w: [129.5, 0.25] })).toBe('acc 99.95 · err 1e-9 · w [129.5, 0.25]');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The autograder (issue 7) on the registry: the rubric, full marks for the reference, 0 for the
+ * The autograder on the registry: the rubric, full marks for the reference, 0 for the
  * empty submission, exactly the points of the breaking claims lost for every known-wrong fixture
  * of every topic (mistake named).  The synthetic-topic robustness specs are in
  * grading-robustness.spec.ts, the command line and the key in grading-cli.spec.ts.

@@ -20,7 +20,7 @@
  * (graded, but staff must review them); `--help` prints help and does nothing else.  `main`
  * returns the exit code and never exits the process: the specs call it in-process.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -151,7 +151,11 @@ function internalError(where: string, e: unknown, verbose: boolean | undefined):
 
 function writeFile(file: string, text: string | Uint8Array): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+/** Write `file` whole through a temporary file and a rename: whatever stood at that path (a partial
+ *  file, a socket a submission planted) is replaced, never written into. */
+  const tmp = `${path.resolve(file)}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 // ---- the commands

@@ -6,7 +6,7 @@
  * runs submissions in a child process with its own limit.)
  */
 import { describe as describeValue } from '../verify/tensor.ts';
-import { ClaimFailure, type Claim, type CheckContext, type ContractSpec, type Evidence } from './types.ts';
+import { ClaimFailure, type Claim, type CheckContext, type ContractSpec, type Evidence, type Outcome } from './types.ts';
 
 export interface ClaimResult {
   id: string;
@@ -17,6 +17,8 @@ export interface ClaimResult {
   evidence: Evidence;
   notes: string[];
   durationMs: number;
+  /** why it ended so (absent in results made before outcomes were recorded: read `passed`) */
+  outcome?: Outcome;
 }
 
 export const REFERENCE_SEED = 20260611;
@@ -91,8 +93,10 @@ export async function runClaim<C>(
   const t0 = performance.now();
   const base = { id: claim.id, maxPoints: claim.points, notes: ctx.notes ?? [] };
   const missing = missingExports(impl, contract, claim.uses);
-  if (missing.length) {
-    return { ...base, passed: false, points: 0, message: missing.join('\n'), evidence: {}, durationMs: performance.now() - t0 };
+  const alternatives = claim.alternatives ?? [];
+  if (missing.length && !(alternatives.length && missingExports(impl, contract, alternatives).length === 0)) {
+    const or = alternatives.map((name) => `or instead export \`${name}\`: ${contract[name].signature} — ${contract[name].doc}`);
+    return { ...base, passed: false, points: 0, message: [...missing, ...or].join('\n'), evidence: {}, durationMs: performance.now() - t0, outcome: 'missing-export' };
   }
   const limit = opts.timeoutMs ?? claim.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
@@ -102,15 +106,17 @@ export async function runClaim<C>(
       ? Promise.race([
           work,
           new Promise<never>((_, rej) => {
-            timer = setTimeout(() => rej(new ClaimFailure(`time limit: the check did not finish within ${limit} ms`)), limit);
+            timer = setTimeout(() => rej(new ClaimFailure(`time limit: the check did not finish within ${limit} ms`, {}, 'timeout')), limit);
           }),
         ])
       : work);
-    return { ...base, passed: true, points: claim.points, message: 'ok', evidence, durationMs: performance.now() - t0 };
+    return { ...base, passed: true, points: claim.points, message: 'ok', evidence, durationMs: performance.now() - t0, outcome: 'passed' };
   } catch (e) {
     const message = e instanceof ClaimFailure ? e.message : `the check crashed: ${errText(e)}`;
     const evidence = e instanceof ClaimFailure ? e.details : {};
-    return { ...base, passed: false, points: 0, message, evidence, durationMs: performance.now() - t0 };
+    // a check that crashed is 'failed' too: the grader asks the key whether the check is at fault
+    const outcome = e instanceof ClaimFailure ? e.outcome : 'failed';
+    return { ...base, passed: false, points: 0, message, evidence, durationMs: performance.now() - t0, outcome };
   } finally {
     if (timer) clearTimeout(timer);
   }

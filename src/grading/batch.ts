@@ -149,7 +149,17 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
   const csv = path.join(outDir, 'scores.csv');
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
   const rows: (BatchRow | undefined)[] = new Array(students.length);
-  const writeCsv = (): void => writeAtomic(csv, scoresCsv(rows.filter((r): r is BatchRow => r !== undefined)));
+  const writeCsvNow = (): void => writeAtomic(csv, scoresCsv(rows.filter((r): r is BatchRow => r !== undefined)));
+  // a failed write (a full disk) must not stop the other students: tried again after each one, and at the end
+  let csvError: Error | undefined;
+  const writeCsv = (): void => {
+    try {
+      writeCsvNow();
+      csvError = undefined;
+    } catch (e) {
+      csvError = e as Error;
+    }
+  };
   let resumed = 0;
   if (opts.resume) {
     for (const [i, s] of students.entries()) {
@@ -205,6 +215,7 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, students.length) }, worker));
     writeCsv();
+    if (csvError) throw new Error(`scores.csv could not be written to ${csv}: ${csvError.message} (each student's results.json is under ${perStudent})`);
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
   }

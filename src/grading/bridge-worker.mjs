@@ -12,6 +12,16 @@ import { workerData } from 'node:worker_threads';
 const { port, flag: flagBuffer, hostFile, execArgv, command, file, scratch } = workerData;
 const flag = new Int32Array(flagBuffer);
 const TAIL = 4000;
+/** Bounds on the callback frames a sandbox may send: one frame's size, and frames since the checks last asked. */
+const MAX_FRAME = 300 * 2 ** 20;
+const MAX_UNASKED = 100_000;
+let unasked = 0;
+
+/** Stop a sandbox that broke the frame bounds; its exit is reported to the pending call as a kill. */
+function kill(c) {
+  tail += '\n[dlspec] stopped: it sent a callback frame over the size limit, or a flood of frames\n';
+  c.kill('SIGKILL');
+}
 
 let child = null;
 let ready = null; // Promise<load reply>
@@ -29,7 +39,8 @@ function start() {
   starts++;
   // detached: its own process group, so that process.kill(0, …) (its "parent" inside a pid
   // namespace is 0) reaches only the sandbox, never the grader's group
-  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'], env: {}, detached: true };
+  // cwd: its scratch folder, so whatever the runtime writes relative to it (a trace log) stays there
+  const base = { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'], env: {}, detached: true, cwd: scratch ?? undefined };
   const c = command
     ? fork(hostFile, scratch ? [scratch] : [], { ...base, execPath: command[0], execArgv: [...command.slice(1), process.execPath, ...execArgv] })
     : fork(hostFile, scratch ? [scratch] : [], { ...base, execArgv });
@@ -47,6 +58,11 @@ function start() {
     buf = buf.length ? Buffer.concat([buf, d]) : d;
     while (buf.length >= 4) {
       const n = buf.readUInt32LE(0);
+      // a frame larger than any value may be, or a flood of frames nobody asked for: stop the sandbox
+      if (n > MAX_FRAME || ++unasked > MAX_UNASKED) {
+        kill(c);
+        return;
+      }
       if (buf.length < 4 + n) break;
       const bytes = new Uint8Array(buf.subarray(4, 4 + n)); // a copy
       buf = buf.subarray(4 + n);
@@ -85,6 +101,7 @@ function start() {
 }
 
 port.on('message', async (m) => {
+  unasked = 0;
   if (m.t === 'kill') {
     if (child) {
       const c = child;

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { Topic } from '../claims/types.ts';
 import { budgetMessage, itemLimit } from './limits.ts';
-import type { Compiled } from './strict.ts';
+import { decodeRunMessage, type InitMessage, type RunnerPayload } from './protocol.ts';
 
 // ---- captured before any student code runs -------------------------------------------------
 const rawSend = process.send?.bind(process);
@@ -70,35 +70,7 @@ function lockGlobals(): void {
   }
 }
 
-export interface InitMessage {
-  t: 'init';
-  nonce: string;
-  /** the student's entry module (absolute path) */
-  entry: string;
-  /** no module to load: why (the child still sends the rubric's data) */
-  entryError?: string;
-  /** module exporting `topics` (default src/claims/registry.ts) */
-  topicsModule: string;
-  seed: number;
-  runScale: number;
-  /** 'process': the module is imported here, beside the checks; 'strict': in a sandbox process (strict.ts) */
-  isolation: 'process' | 'strict';
-  submissionDir: string;
-  memoryMb: number;
-  loadTimeoutMs: number;
-  defaultTimeoutMs: number;
-  timeouts?: Record<string, number>;
-  /** strict isolation: the submission as the grader compiled it (bundle file, or the compile error) */
-  compiled?: Compiled;
-  /** 'reference': run the claims on the key's own implementation, in this fresh process that never
-   *  saw a student's data (the grader asks when a check rejected a student: is the check at fault?) */
-  subject?: 'submission' | 'reference';
-  /** defaultTimeoutMs was set by the grader's caller: it replaces the measured limits (limits.ts) */
-  defaultIsExplicit?: boolean;
-  /** the submission's budget: wall-clock end (Date.now() ms) and size (ms) */
-  budgetEnd?: number;
-  budgetMs?: number;
-}
+export type { InitMessage } from './protocol.ts';
 
 /** Bounds on what one result carries back (a check may quote a student's huge value or error). */
 export const RESULT_LIMITS = { message: 8000, notes: 20, note: 1000, evidence: 32_000 };
@@ -133,7 +105,7 @@ function nextMessage(): Promise<unknown> {
  * message.  (Exported so that it can be tested in-process; as a process, see the bottom of the file.)
  */
 export async function runChecks(init: InitMessage, post: (text: string) => void, next: () => Promise<unknown>): Promise<void> {
-  const send = (m: Record<string, unknown>): void => {
+  const send = (m: RunnerPayload): void => {
     post(safeStringify({ ...m, nonce: init.nonce }));
   };
   // strict isolation: bundle and start the student's sandbox while this process imports the topics
@@ -189,8 +161,7 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   }
   const runMsg = next();
   send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: onReference ? 'the key (no student code)' : (strict?.confinement ?? 'the check runner process (process isolation)') });
-  const raw = await runMsg;
-  const ids = ((typeof raw === 'string' ? JSONParse(raw) : raw) as { ids: string[] }).ids;
+  const ids = decodeRunMessage(await runMsg);
   const byId = new Map<string, { topic: Topic<unknown>; claim: Topic<unknown>['claims'][number] }>();
   for (const topic of topics) for (const claim of topic.claims) byId.set(claim.id, { topic, claim });
   for (const id of ids) {
@@ -198,13 +169,13 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
     send({ t: 'start', id });
     let result: ClaimResult;
     if (!found) {
-      result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0 };
+      result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0, outcome: 'grader-fault' };
     } else {
       const ctx = run.makeContext({ seed: init.seed, mode: onReference ? 'reference' : 'submission', runScale: init.runScale });
       const left = init.budgetEnd === undefined ? Infinity : init.budgetEnd - Date.now();
       const limit = Math.min(itemLimit(id, found.claim.timeoutMs, init), left);
       if (limit <= 0) {
-        result = { id, passed: false, points: 0, maxPoints: found.claim.points, message: budgetMessage(init.budgetMs ?? 0), evidence: {}, notes: [], durationMs: 0 };
+        result = { id, passed: false, points: 0, maxPoints: found.claim.points, message: budgetMessage(init.budgetMs ?? 0), evidence: {}, notes: [], durationMs: 0, outcome: 'timeout' };
       } else {
         strict?.setDeadline(performance.now() + limit, limit);
         // the time limit is enforced by the parent (it can stop a synchronous loop); none here

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
 import { readFileSync } from 'node:fs';
-import { VISIBILITIES, type Course, type Evidence, type Tag, type Topic, type Visibility } from '../claims/types.ts';
+import { VISIBILITIES, type Course, type Evidence, type Outcome, type Tag, type Topic, type Visibility } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
@@ -50,10 +50,9 @@ export interface GradeOptions {
   /**
    * Check runners working at once on this submission, each with its own sandbox and its share of
    * the items (dealt round-robin, so the same seed gives the same split and the same grade).
-   * Default 1: measured on the 2-core machine (2026-11-23, quiet), two runners took 11.5 s wall and
-   * 16.4 CPU-s for the reference against 10.3 s and 10.7 CPU-s for one — each runner imports tfjs
-   * and drives its own sandbox, and one runner with its sandbox already keeps both cores busy.
-   * `grade-all` uses 1 per submission.  Worth it on a machine with more cores than that.
+   * Default 1: each runner imports tfjs and drives its own sandbox, and one runner with its sandbox
+   * already keeps two cores busy (two runners cost more CPU for no wall time there: see
+   * docs/measurements.md).  Worth it on a machine with more cores.
    */
   parallel?: number;
 }
@@ -142,6 +141,8 @@ export interface GradedClaim {
   message: string;
   evidence: Evidence;
   durationMs: number;
+  /** why it ended so; absent for a skipped item */
+  outcome?: Outcome;
   /** the check failed on the key's own answer too (same seed, fresh process): no points, staff must review */
   graderFault?: string;
 }
@@ -299,15 +300,47 @@ function itemOf(r: RubricItem, c: GradedClaim, config?: VisibilityConfig): Grade
   };
 }
 
-/** Failures that say nothing about the check itself (no need to ask the key). */
-const NOT_THE_CHECK = /^(time limit|missing export|export `|the process running your code|your (module|code|submission) )/;
+export interface Plan {
+  /** each graded course's rubric items */
+  perCourse: RubricItem[][];
+  /** the Gradescope tests: the course's items ('all': each claim once, at its primary course) */
+  tests: RubricItem[];
+  /** claim id → its topic and tags, for every item graded or listed as skipped */
+  wanted: Map<string, { topicId: string; tags: Tag[] }>;
+  /** the claims to run, in rubric order (the others' tags were not included) */
+  toRun: string[];
+  /** the selection names topics, items or visibility keys that do not exist or have nothing in the course */
+  selectionError?: string;
+}
+
+export type PlanOptions = Pick<GradeOptions, 'topicIds' | 'claimIds' | 'includeTags' | 'visibility'> & { course: Course | 'all' };
+
+/** What to grade, from the topics' data alone: a pure function of its arguments. */
+export function planGrade(all: TopicMeta[], o: PlanOptions): Plan {
+  const include = new Set<Tag>(o.includeTags ?? []);
+  const topics = all.filter((t) => !o.topicIds?.length || o.topicIds.includes(t.id));
+  const unknownKeys = unknownVisibilityKeys(all, o.visibility);
+  const selectionError =
+    badSelection(all, o.topicIds, o.claimIds, o.course) ??
+    (unknownKeys.length ? `the visibility settings name ${unknownKeys.map((k) => `'${k}'`).join(', ')}, which ${unknownKeys.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"` : undefined);
+  if (selectionError) return { perCourse: [], tests: [], wanted: new Map(), toRun: [], selectionError };
+  const courses = o.course === 'all' ? coursesWithClaims(topics) : [o.course];
+  const perCourse = courses.map((c) => rubricFor(topics, c));
+  const tests = o.course === 'all' ? rubricFor(topics, 'all') : perCourse[0];
+  const wanted = new Map<string, { topicId: string; tags: Tag[] }>();
+  for (const r of [...perCourse.flat(), ...tests]) {
+    if (o.claimIds?.length && !o.claimIds.includes(r.claim.id)) continue;
+    wanted.set(r.claim.id, { topicId: r.topicId, tags: r.tags });
+  }
+  const toRun = [...wanted].filter(([, w]) => w.tags.every((t) => include.has(t))).map(([id]) => id);
+  return { perCourse, tests, wanted, toRun };
+}
 
 export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Promise<GradeReport> {
   const t0 = performance.now();
   const course = opts.course ?? 'all';
   const seed = resolveSeed(opts);
   const runScale = opts.runScale ?? GRADE_RUN_SCALE;
-  const include = new Set<Tag>(opts.includeTags ?? []);
   let entry: string | undefined;
   let entryError: string | undefined;
   try {
@@ -316,34 +349,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     entryError = (e as Error).message;
   }
 
-  interface Plan {
-    perCourse: RubricItem[][];
-    tests: RubricItem[];
-    wanted: Map<string, { topicId: string; tags: Tag[] }>;
-    toRun: string[];
-    /** the selection names topics or items that do not exist or have nothing in the course */
-    selectionError?: string;
-  }
-  let plan: Plan | undefined;
-  const makePlan = (all: TopicMeta[]): Plan => {
-    const topics = all.filter((t) => !opts.topicIds?.length || opts.topicIds.includes(t.id));
-    const unknownKeys = unknownVisibilityKeys(all, opts.visibility);
-    const selectionError =
-      badSelection(all, opts.topicIds, opts.claimIds, course) ??
-      (unknownKeys.length ? `the visibility settings name ${unknownKeys.map((k) => `'${k}'`).join(', ')}, which ${unknownKeys.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"` : undefined);
-    if (selectionError) return (plan = { perCourse: [], tests: [], wanted: new Map(), toRun: [], selectionError });
-    const courses = course === 'all' ? coursesWithClaims(topics) : [course];
-    const perCourse = courses.map((c) => rubricFor(topics, c));
-    const tests = course === 'all' ? rubricFor(topics, 'all') : perCourse[0];
-    const wanted = new Map<string, { topicId: string; tags: Tag[] }>();
-    for (const r of [...perCourse.flat(), ...tests]) {
-      if (opts.claimIds?.length && !opts.claimIds.includes(r.claim.id)) continue;
-      wanted.set(r.claim.id, { topicId: r.topicId, tags: r.tags });
-    }
-    const toRun = [...wanted].filter(([, w]) => w.tags.every((t) => include.has(t))).map(([id]) => id);
-    return (plan = { perCourse, tests, wanted, toRun });
-  };
-
+  const planOpts: PlanOptions = { course, topicIds: opts.topicIds, claimIds: opts.claimIds, includeTags: opts.includeTags, visibility: opts.visibility };
   const sb: SandboxOptions = {
     ...defaultSandboxOptions,
     budgetMs: DEFAULT_BUDGET_MS,
@@ -363,7 +369,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
           runInSandbox(
             entry ?? '',
             entry ? path.dirname(entry) : path.resolve(dir),
-            (topics) => makePlan(topics).toRun.filter((_, i) => i % parallel === k),
+            (topics) => planGrade(topics, planOpts).toRun.filter((_, i) => i % parallel === k),
             // absolute: the check runner starts in another folder (a relative --topics-module failed there)
             { ...sb, seed, runScale, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), compiled },
             entryError,
@@ -375,20 +381,22 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     compiled?.dispose();
   }
   let loadError = run.loadError ?? entryError;
-  if (!plan) {
-    // the child never reported the rubric (the grader's own runtime failed to start): build it here
-    makePlan((await loadTopics(opts.topicsModule)).map(topicMeta));
+  if (!run.topics) {
+    // the runner never reported the rubric (the grader's own runtime failed to start): load it here
     loadError = `${loadError ?? 'the grader failed'}${run.outputTail ? `\n${run.outputTail.slice(-1500)}` : ''}`;
   }
+  const plan = planGrade(run.topics ?? (await loadTopics(opts.topicsModule)).map(topicMeta), planOpts);
   // a staff mistake (a typo in --topic, a topic of another course): every student would get 0 / 0
-  if (plan!.selectionError) throw new SelectionError(plan!.selectionError);
-  const { perCourse, tests, wanted, toRun } = plan!;
+  if (plan.selectionError) throw new SelectionError(plan.selectionError);
+  const { perCourse, tests, wanted, toRun } = plan;
   // Is a check that rejected the student at fault for this seed or this machine?  Ask the key, in a
   // fresh check runner that never saw the student's data; where the key fails too, the item is the
   // grader's fault: no points, marked for the course staff to review.
+  // only a check's own verdict can be its fault: a time-out, a crash, a missing export or a module
+  // that did not load says nothing about the check
   const rejected = toRun.filter((id) => {
     const r = run.results.get(id);
-    return r && !r.passed && !NOT_THE_CHECK.test(String(r.message));
+    return r !== undefined && !r.passed && (r.outcome ?? 'failed') === 'failed';
   });
   const faults = new Map<string, string>();
   if (rejected.length) {
@@ -412,6 +420,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
       topicId: w.topicId,
       status: r?.passed ? 'passed' : 'failed',
       message: fault ? `not graded yet: this item is marked for review by the course staff (a fault of the grader, not of your code). Your result was: ${message}` : message,
+      outcome: fault ? 'grader-fault' : r ? (r.outcome ?? (r.passed ? 'passed' : 'failed')) : 'load-error',
       evidence: (r?.evidence ?? {}) as Evidence,
       durationMs: r?.durationMs ?? 0,
       ...(fault ? { graderFault: plainText(fault) } : {}),

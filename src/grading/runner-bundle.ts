@@ -1,11 +1,9 @@
 /**
  * The check runner as one JavaScript file (esbuild), so that its process starts under plain Node.
  *
- * Measured on the 2-core machine (2026-11-23): under `node --import tsx` the check runner spent
- * ≈0.5 s before its first line ran (the loader) and 1.7–2.0 s importing the registry (119 modules,
- * each resolved and loaded through tsx's hooks thread); the same code bundled imports in ≈0.8 s
- * under plain Node, and the bundle builds in ≈0.1 s.  Packages stay external (read from
- * node_modules, as before).  Each source file's `import.meta.url` is replaced by its own file URL,
+ * Under tsx every one of the registry's ~120 modules goes through the loader's hooks thread; bundled,
+ * the runner imports them under plain Node in about half the time (docs/measurements.md), and the
+ * bundle builds in ~0.1 s.  Packages stay external (read from node_modules).  Each source file's `import.meta.url` is replaced by its own file URL,
  * so paths computed from it (host.mjs, the bridge worker, the MNIST folder, worker scripts) are
  * the same as unbundled.
  *

@@ -11,7 +11,7 @@
  * - Messages are accepted only over the IPC channel, only as strings carrying this run's nonce
  *   (see child.ts); whatever the student prints goes to a bounded buffer, never to our output.
  *
- * Isolation (issue 8): by default the check runner does not import the student's module at all:
+ * Isolation: by default the check runner does not import the student's module at all:
  * it runs it in a strict sandbox process (strict.ts).  `nodeArgs(opts)` builds the check
  * runner's own Node flags (limits, the TypeScript loader).
  */
@@ -20,9 +20,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
+import type { Outcome } from '../claims/types.ts';
+import { decodeRunnerMessage, type InitMessage, type RunMessage } from './protocol.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
-import { PERMISSION_FLAG, setprivPath, type Compiled } from './strict.ts';
+import { setprivPath } from './launcher.ts';
+import { PERMISSION_FLAG, type Compiled } from './strict.ts';
 import { itemLimit } from './limits.ts';
 import { tempRoot } from './workspace.ts';
 
@@ -118,8 +121,8 @@ export interface SandboxRun {
 
 const TAIL = 4000;
 
-function failed(id: string, message: string, durationMs = 0): ClaimResult {
-  return { id, passed: false, points: 0, maxPoints: 0, message, evidence: {}, notes: [], durationMs };
+function failed(id: string, message: string, outcome: Outcome, durationMs = 0): ClaimResult {
+  return { id, passed: false, points: 0, maxPoints: 0, message, evidence: {}, notes: [], durationMs, outcome };
 }
 
 /**
@@ -164,7 +167,7 @@ export async function runInSandbox(
     if (!remaining.length) break;
     if (r === 'load-failed' || (out.results.size === before && remaining.length)) {
       const why = out.loadError ?? 'the process running your code stopped between items';
-      for (const id of remaining) out.results.set(id, failed(id, why));
+      for (const id of remaining) out.results.set(id, failed(id, why, 'load-error'));
       break;
     }
   }
@@ -235,55 +238,48 @@ function runOnce(
       finish('load-failed');
     });
     child.on('message', (raw: unknown) => {
-      let m: Record<string, unknown>;
-      try {
-        m = typeof raw === 'string' ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      } catch {
-        m = {};
-      }
-      if (m.nonce !== nonce) {
+      const m = decodeRunnerMessage(raw, nonce);
+      if (!m) {
         out.rejectedMessages++;
         return;
       }
       if (m.t === 'meta') {
-        ids = pick(m.topics as TopicMeta[]);
+        ids = pick(m.topics);
       } else if (m.t === 'ready') {
         if (!m.ok) {
-          const err = String(m.error);
-          out.loadError = /^your (module|code|submission) /.test(err) ? err : `your module could not be loaded: ${err}`;
+          out.loadError = /^your (module|code|submission) /.test(m.error) ? m.error : `your module could not be loaded: ${m.error}`;
           finish('load-failed');
           return;
         }
         loaded = true;
-        out.exports = (m.exports as string[]) ?? [];
-        out.confinement = String(m.confinement ?? '');
+        out.exports = m.exports;
+        out.confinement = m.confinement;
         if (timer) clearTimeout(timer);
         try {
-          child.send(JSON.stringify({ t: 'run', ids }));
+          child.send(JSON.stringify({ t: 'run', ids } satisfies RunMessage));
         } catch {
           /* the child is gone: its exit handler reports it */
         }
       } else if (m.t === 'start') {
-        current = String(m.id);
+        current = m.id;
         currentStart = performance.now();
         const own = out.topics?.flatMap((t) => t.claims).find((c) => c.id === current)?.timeoutMs;
         const limit = Math.max(0, Math.min(itemLimit(current, own, opts), budgetEnd === undefined ? Infinity : budgetEnd - Date.now()));
         // strict isolation stops a runaway call itself at `limit`; this is the backstop
         arm((opts.isolation ?? 'strict') === 'strict' ? limit + 15_000 : limit, () => {
           const id = current!;
-          out.results.set(id, failed(id, `time limit: the check did not finish within ${limit / 1000} s (an endless loop, or far too slow); the remaining items were graded in a fresh process`, performance.now() - currentStart));
+          out.results.set(id, failed(id, `time limit: the check did not finish within ${limit / 1000} s (an endless loop, or far too slow); the remaining items were graded in a fresh process`, 'timeout', performance.now() - currentStart));
           finish('stopped');
         });
       } else if (m.t === 'result') {
         if (timer) clearTimeout(timer);
-        const id = String(m.id);
-        if (id === current && ids.includes(id)) out.results.set(id, m.result as ClaimResult);
-        if (typeof m.sandboxStarts === 'number') out.sandboxStarts = Math.max(out.sandboxStarts ?? 0, m.sandboxStarts);
+        if (m.id === current && ids.includes(m.id)) out.results.set(m.id, m.result);
+        if (m.sandboxStarts !== undefined) out.sandboxStarts = Math.max(out.sandboxStarts ?? 0, m.sandboxStarts);
         current = undefined;
       } else if (m.t === 'done') {
         finish('done');
       } else if (m.t === 'fatal') {
-        if (current) out.results.set(current, failed(current, `the grader's check crashed: ${String(m.error)}`));
+        if (current) out.results.set(current, failed(current, `the grader's check crashed: ${m.error}`, 'failed'));
         finish('stopped');
       }
     });
@@ -300,7 +296,7 @@ function runOnce(
         out.loadError = `your module could not be loaded: the process ${why}`;
         finish('load-failed');
       } else if (current) {
-        out.results.set(current, failed(current, `the process running your code ${why} while checking this item; the remaining items were graded in a fresh process`, performance.now() - currentStart));
+        out.results.set(current, failed(current, `the process running your code ${why} while checking this item; the remaining items were graded in a fresh process`, 'crashed', performance.now() - currentStart));
         finish('stopped');
       } else {
         finish('stopped');

@@ -1,30 +1,24 @@
 /**
- * Strict isolation (issue 8): the student's code runs in its own process, under Node's
- * permission model, and the checks call it through a synchronous bridge.
+ * Strict isolation: the student's code runs in its own process, under Node's permission model,
+ * and the checks call it through a synchronous bridge.
  *
  *   check runner (child.ts: claims, reference, checks)
  *     └─ worker thread (bridge-worker.mjs)  ── IPC ──  sandbox process (host.mjs + the student's bundle)
  *
- * - The student's folder is bundled by esbuild (in the grader, once per grading run; or in the
- *   check runner when it is not given the bundle) into one
- *   ES module in a fresh temporary folder; an import that resolves outside the submission folder
- *   (the reference, the claims, the hidden tests) is refused at bundle time, with a message.
- *   Packages (`@tensorflow/tfjs`, …) stay external and are read from node_modules.
- * - The sandbox process may read only host.mjs, the bundle's folder, the submission folder and
- *   node_modules; it may not write files, spawn processes, start workers, load native addons
- *   (`--experimental-permission`); where `unshare -rnp` is available it has no network (a fresh
- *   network namespace: not even loopback) and sees no other process (a fresh pid namespace:
- *   it cannot signal the grader); its environment is empty; its heap and its writable memory
- *   (prlimit --data) are limited.  Packages resolve through a node_modules link beside the bundle.
+ * - The grader copies the submission (regular files only: workspace.ts) and bundles the copy with
+ *   esbuild, resolving every import itself: built-ins, the allowed packages (as absolute paths),
+ *   files inside the folder; anything else is refused with a message.
+ * - The sandbox may read its host, the copy, its scratch folder and the allowed packages' own
+ *   folders, and write only to scratch; no child processes, workers or addons (permission model).
+ *   launcher.ts adds what the permission model does not cover: namespaces (no network, no other
+ *   process, read-only /tmp), a size-limited scratch, an unprivileged user, memory and CPU limits.
  * - The checks see the student's exports as proxies: each call is posted to the bridge and the
- *   check runner blocks on Atomics.wait until the reply or the claim's deadline.  At the
- *   deadline the sandbox is killed, the call fails with a time-limit message, and the next call
- *   restarts the sandbox and reloads the module.  Values cross as structured clones (v8
- *   serialization): the student can return only data, never code, getters or prototypes, and
- *   cannot reach the checks' globals.
+ *   check runner blocks on Atomics.wait until the reply or the item's deadline.  At the deadline
+ *   the sandbox is killed, the call fails with a time-limit message, and the next call restarts
+ *   the sandbox and reloads the module.  Values come back as bytes and are rebuilt as fresh plain
+ *   data (wire.ts): never code, getters or prototypes, never a path into the checks' built-ins.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +27,7 @@ import v8 from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { ClaimFailure } from '../claims/types.ts';
 import { fromWire, safeKey, setAtPath, WireError } from './wire.ts';
+import { launcher } from './launcher.ts';
 import { copySubmission, gradingTemp, SubmissionFilesError } from './workspace.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -66,53 +61,6 @@ export interface Compiled {
 
 /** Node's permission model: `--permission` from Node 23.5 on (Node 24 refuses the old name), `--experimental-permission` before. */
 export const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
-
-/** user + network + pid namespaces: no network (not even loopback), no process outside to signal
- *  (`process.kill(-1)` finds nothing); the sandbox dies with its unshare parent. */
-export const UNSHARE_FLAGS = ['-rnp', '--kill-child'];
-
-let unshareProbe: string | null | undefined;
-/** `unshare` if it can make a user + network namespace here, else null. */
-export function unsharePath(): string | null {
-  if (unshareProbe !== undefined) return unshareProbe;
-  unshareProbe = null;
-  for (const p of ['/usr/bin/unshare', '/bin/unshare']) {
-    if (!existsSync(p)) continue;
-    try {
-      execFileSync(p, [...UNSHARE_FLAGS, 'true'], { stdio: 'ignore', timeout: 30_000 });
-      unshareProbe = p;
-    } catch {
-      /* not permitted here (e.g. a container without user namespaces) */
-    }
-    break;
-  }
-  return unshareProbe;
-}
-
-/** `setpriv` if present: `--pdeathsig KILL` makes the kernel kill the sandbox's launcher when the
- *  grader thread that started it dies — even by SIGKILL — and `unshare --kill-child` passes that on
- *  to the student's process.  Measured before this: a grader killed mid-run (a vitest worker torn
- *  down) left sandboxes spinning in an endless loop for over half an hour. */
-export function setprivPath(): string | null {
-  for (const p of ['/usr/bin/setpriv', '/bin/setpriv']) if (existsSync(p)) return p;
-  return null;
-}
-
-/** CPU seconds one sandbox process may use in all (RLIMIT_CPU): a last line of defence, far above
- *  what grading every claim needs; the per-item time limits stay the real limit. */
-export const SANDBOX_CPU_SECONDS = 600;
-
-/** `prlimit` if present: caps the sandbox's writable memory (RLIMIT_DATA), which
- *  `--max-old-space-size` does not (typed arrays live outside the V8 heap: a 10 GB Float64Array
- *  must fail, not take the machine).  Not RLIMIT_AS: WebAssembly (tfjs-backend-wasm) reserves
- *  ~10 GB of address space up front, inaccessible, which RLIMIT_DATA does not count. */
-export function prlimitPath(): string | null {
-  for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) if (existsSync(p)) return p;
-  return null;
-}
-
-/** Writable-memory cap (MB) for a heap limit of `memoryMb`: room for the heap, code, and buffers. */
-export const addressSpaceMb = (memoryMb: number): number => Math.max(2 * memoryMb, memoryMb + 2048);
 
 /** A `node_modules` link in `dir` to the project's packages, so that a bundle there with its packages
  *  kept external resolves them; returns the packages' real folder. */
@@ -315,7 +263,8 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   const copy = realpathSync(compiled.copy!);
   const work = gradingTemp('sandbox-');
   const scratch = path.join(work, 'scratch');
-  mkdirSync(scratch);
+  mkdirSync(scratch, { mode: 0o777 });
+  chmodSync(scratch, 0o777); // the sandbox may run as an unprivileged user (launcher.ts)
   // what the sandbox may read: its host, the submission's copy (bundle inside), its scratch folder, and
   // the allowed packages' own folders — no folder holding a link, never the grader's node_modules as a whole
   const read = [HOST_FILE, copy, scratch, ...submissionPackageDirs()];
@@ -325,14 +274,8 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   };
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = [PERMISSION_FLAG, ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
-  const unshare = opts.unshareNetwork === false ? null : unsharePath();
-  const prlimit = prlimitPath();
-  const setpriv = setprivPath();
-  const command = [
-    ...(setpriv ? [setpriv, '--pdeathsig', 'KILL'] : []),
-    ...(prlimit ? [prlimit, `--data=${addressSpaceMb(opts.memoryMb) * 2 ** 20}`, `--cpu=${SANDBOX_CPU_SECONDS}`] : []),
-    ...(unshare ? [unshare, ...UNSHARE_FLAGS] : []),
-  ];
+  const launch = launcher(scratch, opts.memoryMb, { network: opts.unshareNetwork !== false, mustRead: [HOST_FILE, copy, ...submissionPackageDirs()] });
+  const command = launch.command;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
@@ -487,7 +430,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
       if (left <= 0) {
         port1.postMessage({ t: 'kill' });
         killed = Math.max(killed, starts);
-        throw new ClaimFailure(`time limit: ${what} did not return within the item's limit${limitS} (an endless loop, or far too slow); it was stopped, and the remaining items were graded in a fresh process`);
+        throw new ClaimFailure(`time limit: ${what} did not return within the item's limit${limitS} (an endless loop, or far too slow); it was stopped, and the remaining items were graded in a fresh process`, {}, 'timeout');
       }
       Atomics.wait(flag, 0, 0, Math.min(left, 1000));
       Atomics.store(flag, 0, 0);
@@ -496,7 +439,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
 
   /** Call the student's function (an export, or a handle it returned) with the checks' arguments. */
   function callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown {
-    if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before ${label} was called`);
+    if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before ${label} was called`, {}, 'timeout');
     let r: Reply & { dead?: boolean; handles?: unknown; states?: unknown };
     try {
       const enc = encodeIn(args);
@@ -506,9 +449,9 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
       throw new ClaimFailure(`${label} could not be called with these arguments: ${(e as Error).message}`);
     }
     applyStates(r.states);
-    if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb)}`);
+    if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb)}`, {}, 'crashed');
     if (r.dead || (!r.ok && /no longer valid/.test(r.error ?? ''))) {
-      throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`);
+      throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`, {}, 'crashed');
     }
     if (!r.ok) throw new ClaimFailure(`${label} ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
     try {
@@ -578,8 +521,7 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     starts: () => starts,
     confinement: [
       'own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)',
-      unshare ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
-      prlimit ? `writable memory ≤ ${addressSpaceMb(opts.memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
+      ...launch.confinement,
       `heap ≤ ${opts.memoryMb} MB`,
     ].join('; '),
     close: async () => {

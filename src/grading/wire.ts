@@ -9,6 +9,8 @@ import v8 from 'node:v8';
 /** Keys that are never copied into the checks' objects. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 64;
+/** Longer arrays are refused: a sparse array of huge length would hold the checks' process in a copy loop. */
+const MAX_LENGTH = 2 ** 27;
 
 /** Thrown when the bytes do not hold plain data; the message is for the student. */
 export class WireError extends Error {}
@@ -23,6 +25,7 @@ export function plainCopy(v: unknown, depth = 0): unknown {
   if (ty !== 'object') throw new WireError(`a ${ty} cannot be read as data`);
   if (depth > MAX_DEPTH) throw new WireError(`data nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
+    if (v.length > MAX_LENGTH) throw new WireError(`an array of ${v.length} elements (at most ${MAX_LENGTH} are read)`);
     const out: unknown[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = plainCopy(v[i], depth + 1);
     return out;

@@ -6,7 +6,7 @@
  * The sandbox never reads the student's folder itself: it reads a copy holding only regular
  * files and folders, so no link it could follow leads anywhere else.
  */
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -23,6 +23,7 @@ export function tempRoot(): string {
     return root;
   }
   root = mkdtempSync(path.join(tmpdir(), `dlspec-grade-${process.pid}-`));
+  chmodSync(root, 0o755); // the sandbox may run as an unprivileged user: it must reach its copy inside
   owned = true;
   const made = root;
   process.once('exit', () => rmSync(made, { recursive: true, force: true }));
@@ -31,7 +32,9 @@ export function tempRoot(): string {
 
 /** A fresh temporary folder under this process's root. */
 export function gradingTemp(prefix: string): string {
-  return mkdtempSync(path.join(tempRoot(), prefix));
+  const dir = mkdtempSync(path.join(tempRoot(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 /** Remove every temporary folder of this process now (on a signal, before exiting). */
@@ -67,6 +70,7 @@ export function copySubmission(from: string, to: string): void {
     if (st.isDirectory()) {
       if (rel && SKIPPED.has(path.basename(rel))) return;
       mkdirSync(path.join(to, rel), { recursive: true });
+      chmodSync(path.join(to, rel), 0o755); // readable by the sandbox's unprivileged user, whatever the upload's modes
       for (const n of readdirSync(src).sort()) walk(path.join(rel, n));
       return;
     }
@@ -79,6 +83,7 @@ export function copySubmission(from: string, to: string): void {
     if (files > SUBMISSION_LIMITS.files) throw new SubmissionFilesError(`your submission has more than ${SUBMISSION_LIMITS.files} files: hand in only your code and the files it reads`);
     if (bytes > SUBMISSION_LIMITS.bytes) throw new SubmissionFilesError(`your submission is larger than ${SUBMISSION_LIMITS.bytes / 2 ** 20} MB: hand in only your code and the files it reads`);
     copyFileSync(src, path.join(to, rel));
+    chmodSync(path.join(to, rel), 0o644);
   };
   walk('');
   const show = (xs: string[]): string => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? `, … (${xs.length} in all)` : ''}`;
