@@ -106,19 +106,19 @@ export interface Topic<C> {
   knownWrong: KnownWrong[];
 }
 
+/** Why an item ended as it did, set where it happens (never read back from a message's text). */
+export type Outcome = 'passed' | 'failed' | 'missing-export' | 'timeout' | 'crashed' | 'load-error' | 'grader-fault';
+
 /** A failed check.  `message` is what the student reads. */
 export class ClaimFailure extends Error {
   constructor(
     message: string,
-/** Why an item ended as it did, set where it happens (never read back from a message's text). */
-export type Outcome = 'passed' | 'failed' | 'missing-export' | 'timeout' | 'crashed' | 'load-error' | 'grader-fault';
-
     readonly details: Evidence = {},
+    /** 'failed': the check found the answer wrong; 'timeout'/'crashed': the student's code ran out of time or died */
+    readonly outcome: Extract<Outcome, 'failed' | 'timeout' | 'crashed'> = 'failed',
   ) {
     super(message);
     this.name = 'ClaimFailure';
-    /** 'failed': the check found the answer wrong; 'timeout'/'crashed': the student's code ran out of time or died */
-    readonly outcome: Extract<Outcome, 'failed' | 'timeout' | 'crashed'> = 'failed',
   }
 }
 
