@@ -74,6 +74,9 @@ export interface Claim<C> {
   timeoutMs?: number;
   /** the contract exports this check calls; a missing one fails the claim with a clear message */
   uses: (keyof C & string)[];
+  /** exports that may stand in for `uses` (another form of the same answer, e.g. an O(·) formula for a
+   *  counting function): the check runs when every export of `uses` or every one of these is given */
+  alternatives?: (keyof C & string)[];
   check(impl: C, ctx: CheckContext): Evidence | Promise<Evidence>;
 }
 
