@@ -249,8 +249,21 @@ const unpack = (bytes: unknown): unknown => {
 /** The names under which a student's export may appear to the checks: identifiers, never a prototype's. */
 const exportName = (k: unknown): k is string => typeof k === 'string' && /^[A-Za-z_$][\w$]*$/.test(k) && safeKey(k);
 
-/** Load a submission into a strict sandbox.  Throws an Error whose message is for the student when the module cannot load. */
-export async function openStrict(entry: string, submissionDir: string, opts: StrictOptions): Promise<StrictModule> {
+/** What one sandbox runs and may touch: the bundle, its copy of the submission, its scratch folder. */
+interface Prepared {
+  file: string;
+  copy: string;
+  scratch: string;
+  /** node's own flags (permission model, heap) */
+  execArgv: string[];
+  /** the launcher wrapping node (launcher.ts) */
+  command: string[];
+  confinement: string[];
+  cleanup(): void;
+}
+
+/** Step 1 — bundle (unless the grader did) and lay out the sandbox's folders and command line. */
+async function prepareSandbox(entry: string, submissionDir: string, opts: StrictOptions): Promise<Prepared> {
   if (opts.compiled?.error) throw new Error(opts.compiled.error);
   // compiled here when the grader did not (the unit specs, the bench): removed at close
   const own = opts.compiled?.file ? undefined : await compileSubmission(entry, submissionDir);
@@ -275,7 +288,22 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = [PERMISSION_FLAG, ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const launch = launcher(scratch, opts.memoryMb, { network: opts.unshareNetwork !== false, mustRead: [HOST_FILE, copy, ...submissionPackageDirs()] });
-  const command = launch.command;
+  return { file, copy, scratch, execArgv, command: launch.command, confinement: launch.confinement, cleanup };
+}
+
+/** The operations on a running sandbox that openStrict's result is made of. */
+interface Connection {
+  callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown;
+  requestAsync(msg: Record<string, unknown>, until: number): Promise<Reply>;
+  setDeadline(t: number, limitMs: number): void;
+  starts(): number;
+  close(): Promise<void>;
+}
+
+/** Step 2 — start the bridge worker (which starts the sandbox on demand) and speak to it: encode the
+ *  checks' arguments, decode the student's replies (wire.ts), serve callbacks, enforce deadlines. */
+function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Connection {
+  const { file, copy, scratch, execArgv, command } = sb;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BRIDGE_FILE, {
@@ -480,23 +508,24 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
     }
   };
 
-  let load: Reply;
-  try {
-    const loading = requestAsync({ t: 'load' }, performance.now() + opts.loadTimeoutMs);
-    opts.onLoadStarted?.();
-    load = await loading;
-  } catch {
-    await worker.terminate();
-    cleanup();
-    throw new Error(`your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`);
-  }
-  if (!load.ok) {
-    await worker.terminate();
-    cleanup();
-    if (load.exit) throw new Error(`your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb)}`);
-    throw new Error(`your module could not be loaded: ${load.error}`);
-  }
-  // the exports, under identifier names only; data values decoded as fresh data
+  return {
+    callInto,
+    requestAsync,
+    setDeadline: (t, limitMs) => {
+      deadline = t;
+      limitS = ` of ${limitMs / 1000} s`;
+    },
+    starts: () => starts,
+    close: async () => {
+      port1.postMessage({ t: 'kill' });
+      await worker.terminate();
+    },
+  };
+}
+
+/** Step 4 — the student's exports as the checks see them: data decoded as fresh plain data, functions
+ *  as proxies calling into the sandbox; identifier names only, never a prototype's. */
+function proxyExports(load: Reply, conn: Connection): Record<string, unknown> {
   const impl: Record<string, unknown> = {};
   const values = load.values && typeof load.values === 'object' ? load.values : {};
   for (const k of Object.keys(values)) {
@@ -510,24 +539,38 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   }
   for (const name of Array.isArray(load.functions) ? load.functions : []) {
     if (!exportName(name)) continue;
-    impl[name] = (...args: unknown[]): unknown => callInto({ t: 'call', name }, args, `\`${name}\``);
+    impl[name] = (...args: unknown[]): unknown => conn.callInto({ t: 'call', name }, args, `\`${name}\``);
   }
+  return impl;
+}
+
+/** Load a submission into a strict sandbox: prepare, connect, load (step 3), proxy.  Throws an Error
+ *  whose message is for the student when the module cannot load. */
+export async function openStrict(entry: string, submissionDir: string, opts: StrictOptions): Promise<StrictModule> {
+  const sb = await prepareSandbox(entry, submissionDir, opts);
+  const conn = connect(sb, submissionDir, opts);
+  const fail = async (message: string): Promise<never> => {
+    await conn.close();
+    sb.cleanup();
+    throw new Error(message);
+  };
+  let load: Reply;
+  try {
+    const loading = conn.requestAsync({ t: 'load' }, performance.now() + opts.loadTimeoutMs);
+    opts.onLoadStarted?.();
+    load = await loading;
+  } catch {
+    return fail(`your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`);
+  }
+  if (!load.ok) return fail(load.exit ? `your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb)}` : `your module could not be loaded: ${load.error}`);
   return {
-    impl,
-    setDeadline: (t, limitMs) => {
-      deadline = t;
-      limitS = ` of ${limitMs / 1000} s`;
-    },
-    starts: () => starts,
-    confinement: [
-      'own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)',
-      ...launch.confinement,
-      `heap ≤ ${opts.memoryMb} MB`,
-    ].join('; '),
+    impl: proxyExports(load, conn),
+    setDeadline: conn.setDeadline,
+    starts: conn.starts,
+    confinement: ['own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)', ...sb.confinement, `heap ≤ ${opts.memoryMb} MB`].join('; '),
     close: async () => {
-      port1.postMessage({ t: 'kill' });
-      await worker.terminate();
-      cleanup();
+      await conn.close();
+      sb.cleanup();
     },
   };
 }
