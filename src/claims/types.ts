@@ -4,6 +4,8 @@
  * instructor writes it on the key (Markdown + LaTeX), and a `check` that proves it against an
  * implementation of the topic's contract — the reference, or a student's submission.
  */
+import type { Evidence } from '../verify/failure.ts';
+export { ClaimFailure, fail, type Evidence, type EvidenceValue, type Outcome } from '../verify/failure.ts';
 
 /** The courses whose homework the claims cover (the command line checks --course against this). */
 export const COURSES = ['CIE6032', 'ELEG5491', 'CSE891', 'CSC421'] as const;
@@ -28,9 +30,6 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const TAGS = ['slow', 'gpu'] as const;
 export type Tag = (typeof TAGS)[number];
 
-/** JSON-serialisable measurements a check reports (errors, counts, intervals, accuracies). */
-export type EvidenceValue = number | string | boolean | null | EvidenceValue[] | { [k: string]: EvidenceValue };
-export type Evidence = Record<string, EvidenceValue>;
 
 export interface CheckContext {
   /** seed for every random choice of this check (reference runs use a fixed seed; the grader derives one from the student id) */
@@ -107,26 +106,6 @@ export interface Topic<C> {
   reference: C;
   claims: Claim<C>[];
   knownWrong: KnownWrong[];
-}
-
-/** Why an item ended as it did, set where it happens (never read back from a message's text). */
-export type Outcome = 'passed' | 'failed' | 'missing-export' | 'timeout' | 'crashed' | 'load-error' | 'grader-fault';
-
-/** A failed check.  `message` is what the student reads. */
-export class ClaimFailure extends Error {
-  constructor(
-    message: string,
-    readonly details: Evidence = {},
-    /** 'failed': the check found the answer wrong; 'timeout'/'crashed': the student's code ran out of time or died */
-    readonly outcome: Extract<Outcome, 'failed' | 'timeout' | 'crashed'> = 'failed',
-  ) {
-    super(message);
-    this.name = 'ClaimFailure';
-  }
-}
-
-export function fail(message: string, details: Evidence = {}): never {
-  throw new ClaimFailure(message, details);
 }
 
 export function defineTopic<C>(t: Topic<C>): Topic<C> {

@@ -5,7 +5,7 @@
  * input and the inner check's explanation.
  */
 import fc from 'fast-check';
-import { ClaimFailure, type Evidence } from '../claims/types.ts';
+import { ClaimFailure, type Evidence } from './failure.ts';
 
 export interface PropertyOptions<T> {
   numRuns: number;

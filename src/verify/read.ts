@@ -3,7 +3,7 @@
  * so that a missing field, a wrong shape or a NaN becomes a ClaimFailure that names the field
  * and says what was expected.
  */
-import { fail } from '../claims/types.ts';
+import { fail } from './failure.ts';
 import { describe, firstNonFinite, fmtShape, ShapeError, toTensor, type Tensor64 } from './tensor.ts';
 import { fmtIndex } from './compare.ts';
 

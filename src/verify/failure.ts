@@ -1,0 +1,28 @@
+/**
+ * What a check produces: evidence (the numbers it measured) or a failure whose message is what the
+ * student reads, with why it ended so.  The engines under verify/ throw these; claims/ builds on them.
+ */
+/** JSON-serialisable measurements a check reports (errors, counts, intervals, accuracies). */
+export type EvidenceValue = number | string | boolean | null | EvidenceValue[] | { [k: string]: EvidenceValue };
+export type Evidence = Record<string, EvidenceValue>;
+
+/** Why an item ended as it did, set where it happens (never read back from a message's text). */
+export type Outcome = 'passed' | 'failed' | 'missing-export' | 'timeout' | 'crashed' | 'load-error' | 'grader-fault';
+
+/** A failed check.  `message` is what the student reads. */
+export class ClaimFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: Evidence = {},
+    /** 'failed': the check found the answer wrong; 'timeout'/'crashed': the student's code ran out of time or died */
+    readonly outcome: Extract<Outcome, 'failed' | 'timeout' | 'crashed'> = 'failed',
+  ) {
+    super(message);
+    this.name = 'ClaimFailure';
+  }
+}
+
+export function fail(message: string, details: Evidence = {}): never {
+  throw new ClaimFailure(message, details);
+}
+
