@@ -3,13 +3,14 @@
  * Counts come from built models and an instrumented forward pass; steps, schedules and contexts from
  * the dependency graph (src/mdrnn/graphs.ts).
  */
-import type { Claim } from '../claims/types.ts';
-import { fail } from '../claims/types.ts';
+import type { Claim, Evidence } from '../claims/types.ts';
+import { ClaimFailure, fail } from '../claims/types.ts';
 import { readNumber } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
+import { gradeOrder, readingLine } from '../verify/symbolic.ts';
 import { describe } from '../verify/tensor.ts';
 import { diffCells, diffMessage, readCells } from './cells.ts';
-import type { MdrnnContract } from './contract.ts';
+import { MDRNN_OP_VARS, type MdrnnContract } from './contract.ts';
 import { cnnGraph, contextOf, mdrnnGraph, stepsOf } from './graphs.ts';
 import { buildModel, countWeights, instrumentedForward, opCountFormula } from './reference.ts';
 
@@ -62,6 +63,38 @@ const int = (v: unknown, where: string): number => {
   return n;
 };
 
+/** The order of the operation count, and its terms as a wrong order names them. */
+const OP_ORDER = 'G^2*H*(D + H)';
+const OP_TERMS = [
+  { expr: 'G^2*H*D', name: 'G²·H·D term (the input products W_inᵀx)' },
+  { expr: 'G^2*H^2', name: 'G²·H² term (the recurrent products W_Wᵀh, W_Nᵀh)' },
+];
+
+/** mdrnnOpCount against the instrumented forward pass, for G = 1–6 and four (D, H). */
+function exactOpCount(impl: MdrnnContract): Evidence {
+  const rng = makeRng(5);
+  let n = 0;
+  const ratios: number[] = [];
+  for (let G = 1; G <= 6; G++) {
+    for (const [D, H] of [[1, 1], [2, 3], [4, 2], [3, 5]]) {
+      const m = buildModel(D, H, G);
+      const x = Array.from({ length: G }, () => Array.from({ length: G }, () => Array.from({ length: D }, () => rng.normal())));
+      const r = instrumentedForward(m, x);
+      const want = r.mults + r.adds;
+      if (want !== opCountFormula(G, D, H)) fail(`internal: instrumented count ${want} ≠ the key's G²H(2D+4H−1) = ${opCountFormula(G, D, H)} (G=${G}, D=${D}, H=${H})`);
+      const got = int(impl.mdrnnOpCount(G, D, H), `mdrnnOpCount(${G}, ${D}, ${H})`);
+      if (got !== want) {
+        const named = recogniseFn(impl.mdrnnOpCount, OP_MISTAKES, OP_PROBES);
+        const hint = named ? `\n  Recognised mistake: ${named}.` : '';
+        fail(`mdrnnOpCount(G = ${G}, D = ${D}, H = ${H}) = ${got}, but the instrumented forward pass does ${r.mults} multiplications + ${r.adds} additions = ${want}.${hint}`);
+      }
+      ratios.push(want / (G * G * H * (D + H)));
+      n++;
+    }
+  }
+  return { cases: n, countOverG2H_DplusH: [Math.min(...ratios), Math.max(...ratios)], example_G6_D3_H5: opCountFormula(6, 3, 5) };
+}
+
 export const mdrnnClaims: Claim<MdrnnContract>[] = [
   {
     id: 'mdrnn.weights',
@@ -93,34 +126,44 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
     ...refs,
     part: 'a',
     points: 0.5,
-    statement: 'computing every hidden activation of a G×G grid takes G²H(2D + 4H − 1) arithmetic operations under the stated convention (= an instrumented count), i.e. O(G²H(D + H))',
+    statement: 'computing every hidden activation of a G×G grid takes G²H(2D + 4H − 1) arithmetic operations under the stated convention (= an instrumented count), i.e. O(G²H(D + H)); the homework says big-O is enough',
     answer:
       'Per cell: $W_{in}^\\top x$ costs $HD$ multiplications and $H(D-1)$ additions, each recurrent product $H^2$ and $H(H-1)$, and summing the three vectors $2H$ additions: ' +
       '$H(2D+4H-1)$ operations (plus $H$ evaluations of $\\phi$). For the grid: $$G^2H(2D+4H-1)=O\\big(G^2H(D+H)\\big).$$ ' +
       '(Convention: boundary neighbours are zero vectors and their products are still computed; skipping them saves $2GH(2H-1)$.)',
     uses: ['mdrnnOpCount'],
-    check(impl) {
-      const rng = makeRng(5);
-      let n = 0;
-      const ratios: number[] = [];
-      for (let G = 1; G <= 6; G++) {
-        for (const [D, H] of [[1, 1], [2, 3], [4, 2], [3, 5]]) {
-          const m = buildModel(D, H, G);
-          const x = Array.from({ length: G }, () => Array.from({ length: G }, () => Array.from({ length: D }, () => rng.normal())));
-          const r = instrumentedForward(m, x);
-          const want = r.mults + r.adds;
-          if (want !== opCountFormula(G, D, H)) fail(`internal: instrumented count ${want} ≠ the key's G²H(2D+4H−1) = ${opCountFormula(G, D, H)} (G=${G}, D=${D}, H=${H})`);
-          const got = int(impl.mdrnnOpCount(G, D, H), `mdrnnOpCount(${G}, ${D}, ${H})`);
-          if (got !== want) {
-            const named = recogniseFn(impl.mdrnnOpCount, OP_MISTAKES, OP_PROBES);
-            const hint = named ? `\n  Recognised mistake: ${named}.` : '';
-            fail(`mdrnnOpCount(G = ${G}, D = ${D}, H = ${H}) = ${got}, but the instrumented forward pass does ${r.mults} multiplications + ${r.adds} additions = ${want}.${hint}`);
+    // big-O is enough: a formula answer stands in for the counting function
+    alternatives: ['mdrnnOpCountOrder'],
+    check(impl, ctx) {
+      const formula = impl.mdrnnOpCountOrder;
+      if (formula !== undefined && typeof formula !== 'string') fail(`mdrnnOpCountOrder should be a string such as "O(G^2 H (D + H))", got ${describe(formula)}`);
+      let formulaFeedback: string[] = [];
+      if (formula !== undefined && formula.trim() !== '') {
+        const g = gradeOrder(formula, { vars: MDRNN_OP_VARS, key: OP_ORDER, base: { G: 4, D: 4, H: 4 }, terms: OP_TERMS });
+        for (const n of g.notes) ctx.note(n);
+        if (g.ok) {
+          const ev: Evidence = { answeredBy: 'mdrnnOpCountOrder', answer: g.answer ?? formula, probes: g.probes.map((p) => ({ variable: p.variable, answerGrowth: p.answerGrowth, keyGrowth: p.keyGrowth })) };
+          if (typeof impl.mdrnnOpCount !== 'function') return ev;
+          // the counting function too, when given: its evidence is kept; a wrong one costs nothing here
+          try {
+            return { ...exactOpCount(impl), ...ev };
+          } catch (e) {
+            if (!(e instanceof ClaimFailure) || e.message.startsWith('internal:')) throw e;
+            ctx.note(`the formula answer earns the points; mdrnnOpCount is not right: ${e.message.split('\n')[0]}`);
+            return ev;
           }
-          ratios.push(want / (G * G * H * (D + H)));
-          n++;
         }
+        formulaFeedback = [`mdrnnOpCountOrder = "${formula}" does not have the order of the operation count, O(G²H(D + H)):`, ...g.feedback.map((f) => `  ${f}`)];
+        const read = g.answer ? readingLine({ text: g.answer, notes: g.notes }) : undefined;
+        if (read) formulaFeedback.push(`  ${read}`);
+        if (typeof impl.mdrnnOpCount !== 'function') fail(formulaFeedback.join('\n'), { feedback: g.feedback });
       }
-      return { cases: n, countOverG2H_DplusH: [Math.min(...ratios), Math.max(...ratios)], example_G6_D3_H5: opCountFormula(6, 3, 5) };
+      try {
+        return { answeredBy: 'mdrnnOpCount', ...exactOpCount(impl) };
+      } catch (e) {
+        if (e instanceof ClaimFailure && formulaFeedback.length) fail([...formulaFeedback, e.message].join('\n'), e.details);
+        throw e;
+      }
     },
   },
   {

@@ -12,10 +12,15 @@ import type { ContractSpec } from '../claims/types.ts';
 
 export type Cell = [number, number];
 
+/** the variables of a formula answer for the operation count */
+export const MDRNN_OP_VARS = ['G', 'D', 'H'];
+
 export interface MdrnnContract {
   mdrnnWeightCount(D: number, H: number): number;
   /** arithmetic operations (multiplications + additions) for all hidden activations of a G×G grid, under the convention above */
   mdrnnOpCount(G: number, D: number, H: number): number;
+  /** the same answer as a formula in G, D, H: the homework says big-O is enough ("O(G^2 H (D + H))"); an exact count is accepted too */
+  mdrnnOpCountOrder?: string;
   /** fewest sequential steps that compute every h(i,j) when any number of matrix–vector products may run in parallel */
   mdrnnSteps(G: number): number;
   /** an order achieving it: steps[s] = the cells computed in parallel at step s + 1 */
@@ -31,6 +36,11 @@ const fn = (signature: string, doc: string) => ({ kind: 'function' as const, sig
 export const mdrnnContract: ContractSpec<MdrnnContract> = {
   mdrnnWeightCount: fn('(D: number, H: number) => number', 'the number of weights of the MDRNN'),
   mdrnnOpCount: fn('(G: number, D: number, H: number) => number', 'multiplications + additions to compute every hidden activation (convention in the contract)'),
+  mdrnnOpCountOrder: {
+    kind: 'string',
+    signature: 'string, a formula in G, D, H (O(…) is enough)',
+    doc: 'the operation count as a formula, instead of mdrnnOpCount: its order is enough, an exact count is accepted too',
+  },
   mdrnnSteps: fn('(G: number) => number', 'the fewest sequential steps with unlimited parallel matrix–vector products'),
   mdrnnOrder: fn('(G: number) => [number, number][][]', 'a schedule: the cells (i, j) computed at each step'),
   mdrnnContext: fn('(G: number, i: number, j: number) => [number, number][]', 'the input cells h(i,j) depends on'),

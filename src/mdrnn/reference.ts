@@ -73,6 +73,7 @@ export function cnnContextFormula(G: number, L: number, k: number, i: number, j:
 export const mdrnnReference: MdrnnContract = {
   mdrnnWeightCount: (D, H) => D * H + 2 * H * H,
   mdrnnOpCount: opCountFormula,
+  mdrnnOpCountOrder: 'O(G^2 H (D + H))',
   mdrnnSteps: (G) => 2 * G - 1,
   mdrnnOrder: wavefront,
   mdrnnContext: (_G, i, j) => {

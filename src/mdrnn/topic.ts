@@ -20,6 +20,7 @@ export const mdrnnTopic = defineTopic<MdrnnContract>({
     { mistake: 'weights-recurrent-only', file: 'fixtures/wrong/mdrnn/weights-recurrent-only.ts', rejectedBy: ['mdrnn.weights'], named: MDRNN_MISTAKES.recurrentOnly },
     { mistake: 'ops-no-vector-sum', file: 'fixtures/wrong/mdrnn/ops-no-vector-sum.ts', rejectedBy: ['mdrnn.ops'], named: MDRNN_MISTAKES.noVectorSum },
     { mistake: 'ops-skip-boundary', file: 'fixtures/wrong/mdrnn/ops-skip-boundary.ts', rejectedBy: ['mdrnn.ops'], named: MDRNN_MISTAKES.skipBoundary },
+    { mistake: 'ops-order-no-input', file: 'fixtures/wrong/mdrnn/ops-order-no-input.ts', rejectedBy: ['mdrnn.ops'], named: 'missing the G²·H·D term' },
     { mistake: 'steps-path-edges', file: 'fixtures/wrong/mdrnn/steps-path-edges.ts', rejectedBy: ['mdrnn.steps'], named: MDRNN_MISTAKES.pathEdges },
     { mistake: 'context-whole-grid', file: 'fixtures/wrong/mdrnn/context-whole-grid.ts', rejectedBy: ['mdrnn.vs-cnn'], named: MDRNN_MISTAKES.wholeGrid },
     { mistake: 'order-not-array', file: 'fixtures/wrong/mdrnn/order-not-array.ts', rejectedBy: ['mdrnn.order'], named: 'mdrnnOrder(1) should return an array of steps' },

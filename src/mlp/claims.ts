@@ -10,7 +10,7 @@ import { makeMulCounter, type Mul } from '../verify/counters.ts';
 import { fc, forAll } from '../verify/property.ts';
 import { field, readTensor } from '../verify/read.ts';
 import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
-import { gradeExact, gradeOrder, type Env, type FormulaGrade, type OrderGrade } from '../verify/symbolic.ts';
+import { gradeExact, gradeOrder, readingLine, type Env, type FormulaGrade, type OrderGrade } from '../verify/symbolic.ts';
 import { toTensor } from '../verify/tensor.ts';
 import { MLP_VARS, type MlpContract, type MlpNet } from './contract.ts';
 import {
@@ -62,6 +62,9 @@ const show = (s: Sizes): string => `d=${s.d}, L=${s.L}, n=${s.n}, c=${s.c}`;
 function formulaFailure(what: string, g: FormulaGrade | OrderGrade, answer: unknown): never {
   const lines = [`${what}: ${typeof answer === 'string' ? `"${answer}"` : String(answer)} is not right.`];
   for (const f of g.feedback) lines.push(`  ${f}`);
+  // how the string was read, where it was not explicit (implied products, "read C as c")
+  const read = g.answer ? readingLine({ text: g.answer, notes: g.notes }) : undefined;
+  if (read) lines.push(`  ${read}`);
   fail(lines.join('\n'), { feedback: g.feedback, ...('symbolic' in g ? { symbolic: g.symbolic } : {}) });
 }
 
@@ -238,9 +241,10 @@ export const mlpClaims: Claim<MlpContract>[] = [
       '$\\Theta\\big(dn + (L-1)n^2 + nc\\big)$ multiplications per iteration: each weight is used a constant number of times ' +
       '(forward product, backward product, gradient product, update), so the cost is proportional to the number of weights.',
     uses: ['mlpSgdCostOrder'],
-    check(impl) {
+    check(impl, ctx) {
       const g = gradeOrder(impl.mlpSgdCostOrder, { vars: MLP_VARS, key: FORMULAS.sgdOrder, base: ORDER_BASE, terms: SGD_TERMS });
       if (!g.ok) formulaFailure('The order of the SGD step cost', g, impl.mlpSgdCostOrder);
+      for (const n of g.notes) ctx.note(n);
       // the key's order is the order of the instrumented exact count
       const self = gradeOrder(FORMULAS.sgdExact, { vars: MLP_VARS, key: FORMULAS.sgdOrder, base: ORDER_BASE });
       if (!self.ok) fail(`internal: the exact count is not of the key's order: ${self.feedback.join('; ')}`);
@@ -304,9 +308,10 @@ export const mlpClaims: Claim<MlpContract>[] = [
       'so $\\Theta\\big(dn + c\\,L\\,n^L\\big)$ for $n\\ge 2$ — exponential in the depth, against backprop’s $\\Theta(dn+(L-1)n^2+nc)$. ' +
       '(Re-enumerating the paths for every incoming weight instead of once per node multiplies the path term by $n$.)',
     uses: ['mlpPathEnumCostFormula'],
-    check(impl) {
+    check(impl, ctx) {
       const g = gradeOrder(impl.mlpPathEnumCostFormula, { vars: MLP_VARS, key: FORMULAS.pathOrder, base: ORDER_BASE, terms: PATH_TERMS });
       if (!g.ok) formulaFailure('The order of the path-enumeration cost', g, impl.mlpPathEnumCostFormula);
+      for (const n of g.notes) ctx.note(n);
       // the key's exact formula equals the instrumented count (n ≥ 2), and has the key's order
       const exact = gradeExact(FORMULAS.pathIterationExact, {
         vars: MLP_VARS,

@@ -40,7 +40,7 @@ export const MLP_VARS = ['d', 'L', 'n', 'c'];
 export const mlpContract: ContractSpec<MlpContract> = {
   mlpParamCountFormula: {
     kind: 'string',
-    signature: 'string, a formula in d, L, n, c (e.g. "d*n + …"; write products with *)',
+    signature: 'string, a formula in d, L, n, c (e.g. "d*n + …" or "dn + …"; LaTeX and sums with bounds are read too)',
     doc: 'Part 1: the number of parameters to store, weights and biases',
   },
   mlpSgdStep: {

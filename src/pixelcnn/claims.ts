@@ -6,7 +6,8 @@
  */
 import type { Claim } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
-import { BigOSyntaxError, parseExpr, thetaCheck, type Expr, type Vars } from '../verify/bigo.ts';
+import { BigOSyntaxError, parseExpr, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from '../verify/bigo.ts';
+import { readingLine } from '../verify/formula.ts';
 import { describe } from '../verify/tensor.ts';
 import { diffCells, diffMessage, readCells, type CellPair } from '../mdrnn/cells.ts';
 import { contextOf, mdrnnGraph, pixelcnnGraph, stepsOf } from '../mdrnn/graphs.ts';
@@ -37,18 +38,21 @@ const KNOWN_WRONG: Record<string, [string, string][]> = {
   mdrnnSteps: [['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline], ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['d', PIXELCNN_MISTAKES.mdrnnNoRecurrence]],
 };
 
-function readO(v: unknown, name: string): Expr {
+function readO(v: unknown, name: string): BigOAnswer {
   if (typeof v !== 'string') fail(`\`${name}\` should be a string such as "O(d k^2 H W)", got ${describe(v)}`);
   try {
-    return parseExpr(v, VARS);
+    return readBigO(v, VARS);
   } catch (e) {
     if (e instanceof BigOSyntaxError) fail(`\`${name}\`: ${e.message}; write it over d, k, H, W, e.g. "O(d k^2 H W)"`);
     throw e;
   }
 }
 
-function checkO(got: string, name: string, what: string, count: (v: Vars) => number, sweep: Record<string, number[]>, known: [string, string][]) {
-  const f = readO(got, name);
+function checkO(got: string, name: string, what: string, count: (v: Vars) => number, sweep: Record<string, number[]>, known: [string, string][], note: (line: string) => void) {
+  const read = readO(got, name);
+  const f: Expr = read.f;
+  // how the string was read where it was not explicit (implied products, "read h as H")
+  for (const n of read.notes) note(n);
   const rep = thetaCheck(f, count, sweep);
   if (!rep.tight) {
     const v = rep.worstVar;
@@ -59,6 +63,7 @@ function checkO(got: string, name: string, what: string, count: (v: Vars) => num
         `${name} = "${got}" is not a tight bound for ${what}: the measured count divided by your expression ranges over [${rep.ratioMin.toPrecision(3)}, ${rep.ratioMax.toPrecision(3)}] (a factor ${rep.spread.toPrecision(3)}; a Θ answer stays within 4) over ${rep.points} sizes.`,
         ...(v ? [`  Measured along ${v} (${sweep[v][0]} → ${sweep[v][sweep[v].length - 1]}): the count grows like ${v}^${fmt(rep.slopes[v][0])}, your expression like ${v}^${fmt(rep.slopes[v][1])}.`] : []),
         ...(m ? [`  Recognised mistake: ${m[1]}.`] : []),
+        ...(readingLine(read) ? [`  ${readingLine(read)}`] : []),
       ].join('\n'),
       { spread: rep.spread },
     );
@@ -91,14 +96,14 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
       'Each output pixel of a masked $k\\times k$ layer has $(k^2-1)/2$ (type A) or $(k^2+1)/2$ (type B) incoming connections, so $$\\#\\text{connections}=O(d\\,k^2HW).$$ ' +
       'Exactly, with zero padding and $r=(k-1)/2$: $E_A=T_H(W+2T_W)+H\\,T_W$ with $T_n=\\sum_{m=1}^{r}(n-m)^+$, $E_B=E_A+HW$, total $E_A+(d-1)E_B$ (one unit per pixel and layer; $\\times C^2$ for $C$ channels).',
     uses: ['pixelcnnConnectionsO'],
-    check(impl) {
+    check(impl, ctx) {
       let graphs = 0;
       for (const d of [1, 2, 3]) for (const k of [1, 3, 5, 7]) for (const H of [1, 2, 5, 9]) for (const W of [1, 3, 8]) {
         const e = pixelcnnGraph(H, W, d, k).dag.edgeCount;
         if (e !== pixelcnnConnections(d, k, H, W)) fail(`internal: the key's exact count ${pixelcnnConnections(d, k, H, W)} ≠ ${e} graph edges (d=${d}, k=${k}, H=${H}, W=${W})`);
         graphs++;
       }
-      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', 'the PixelCNN\'s connections', (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections);
+      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', 'the PixelCNN\'s connections', (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections, ctx.note);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: pixelcnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -112,14 +117,14 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
       'All pixels of a layer depend only on the layer below, so with unlimited parallel matrix–vector products each layer is one step: exactly $d$ steps, $$O(d),$$ independent of $k$, $H$ and $W$ ' +
       '(at training time, when the whole image is given; sampling is still sequential in the pixels).',
     uses: ['pixelcnnStepsO'],
-    check(impl) {
+    check(impl, ctx) {
       const seen = new Set<string>();
       for (const d of [1, 2, 3, 5]) for (const k of [3, 5]) for (const H of [1, 4, 9]) for (const W of [2, 7, 12]) {
         const s = stepsOf(pixelcnnGraph(H, W, d, k));
         if (s !== pixelcnnSteps(d) && !(H === 1 && W <= (k - 1) / 2)) fail(`internal: PixelCNN longest path ${s} ≠ d = ${d} (k=${k}, H=${H}, W=${W})`);
         seen.add(`${d}:${s}`);
       }
-      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', 'the PixelCNN\'s sequential steps', (v) => pixelcnnSteps(v.d), stepSweep, KNOWN_WRONG.pixelSteps);
+      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', 'the PixelCNN\'s sequential steps', (v) => pixelcnnSteps(v.d), stepSweep, KNOWN_WRONG.pixelSteps, ctx.note);
       return { longestPathByD: [...seen].sort().join(' '), sizesMeasured: 72, ...o };
     },
   },
@@ -133,14 +138,14 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
       'Each hidden vector receives three $k\\times k$ weight matrices (bottom-up, west, north): $3k^2$ connections per pixel per layer, $$O(d\\,k^2HW);$$ ' +
       'exactly $d\\,k^2\\big(HW+H(W-1)+(H-1)W\\big)$ (no west/north neighbour on the first column/row).',
     uses: ['pixelcnnMdrnnConnectionsO'],
-    check(impl) {
+    check(impl, ctx) {
       let graphs = 0;
       for (const d of [1, 2, 4]) for (const k of [1, 2, 5]) for (const H of [1, 3, 8]) for (const W of [1, 4, 9]) {
         const e = mdrnnGraph(W, H, d).dag.edgeCount * k * k;
         if (e !== mdrnnConnections(d, k, H, W)) fail(`internal: MDRNN exact count ${mdrnnConnections(d, k, H, W)} ≠ graph ${e}`);
         graphs++;
       }
-      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', 'the MDRNN\'s connections', (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.mdrnnConnections);
+      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', 'the MDRNN\'s connections', (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.mdrnnConnections, ctx.note);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: mdrnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -155,14 +160,14 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
       '$H+W+d-2$ steps, $$O(H+W+d)$$ (the bound $O(d(H+W))$, finishing each layer before the next, is valid but not tight). ' +
       'The homework\'s equation writes $x^{(i-1,j)}, x^{(i,j-1)}$ where $h^{(i-1,j)}, h^{(i,j-1)}$ is meant: with $x$ there would be no recurrence and $O(d)$ steps.',
     uses: ['pixelcnnMdrnnStepsO'],
-    check(impl) {
+    check(impl, ctx) {
       let n = 0;
       for (const d of [1, 2, 3, 4]) for (let H = 1; H <= 10; H += 3) for (let W = 1; W <= 10; W += 2) {
         const s = stepsOf(mdrnnGraph(W, H, d));
         if (s !== mdrnnSteps(d, H, W)) fail(`internal: MDRNN longest path ${s} ≠ H + W + d − 2 = ${mdrnnSteps(d, H, W)}`);
         n++;
       }
-      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', 'the MDRNN\'s sequential steps', (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, KNOWN_WRONG.mdrnnSteps);
+      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', 'the MDRNN\'s sequential steps', (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, KNOWN_WRONG.mdrnnSteps, ctx.note);
       return { longestPathEqualsHplusWplusDminus2: n, example_d4_H32_W32: mdrnnSteps(4, 32, 32), ...o };
     },
   },

@@ -1,10 +1,12 @@
 /**
- * Checking an asymptotic answer such as "O(d k^2 H W)" by measurement: the expression is parsed
- * (implicit multiplication, ^, + − * /, parentheses, LaTeX-ish spellings), evaluated over a sweep of
+ * Checking an asymptotic answer such as "O(d k^2 H W)" by measurement: the expression is read by the one
+ * formula parser (src/verify/formula.ts: implied products, case, ^, LaTeX, sums), evaluated over a sweep of
  * sizes, and compared with the measured count: it is a tight bound (Θ) when count / expression stays
  * within a constant factor over the sweep.  The per-variable log–log slopes name the variable on
  * which a wrong answer goes astray.
  */
+import { FormulaError, parseFormula } from './formula.ts';
+
 export type Vars = Record<string, number>;
 export type Expr = (v: Vars) => number;
 
@@ -15,7 +17,7 @@ export class BigOSyntaxError extends Error {
   }
 }
 
-/** Strip O(·)/Θ(·)/\mathcal{O}(·), LaTeX multiplication signs and braces. */
+/** Strip O(·)/Θ(·)/\mathcal{O}(·), LaTeX multiplication signs and braces (for showing an answer's inside). */
 export function stripBigO(s: string): string {
   let t = s.trim().replace(/\$/g, '').replace(/\\mathcal\{?O\}?|\\Theta|Θ|\\left|\\right/g, (m) => (m === '\\left' || m === '\\right' ? '' : 'O'));
   t = t.replace(/\\cdot|\\times|·|×/g, '*').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\s+/g, ' ').trim();
@@ -23,80 +25,27 @@ export function stripBigO(s: string): string {
   return (m ? m[1] : t).trim();
 }
 
-/** Parse an expression over single-letter variables (`vars`, case as given; a lower-case alias is accepted when unambiguous). */
+/** An O(·) answer read: its value as a function of the sizes, its canonical text, and how it was read. */
+export interface BigOAnswer {
+  f: Expr;
+  text: string;
+  notes: string[];
+}
+
+/** Read an O(·) answer (or a plain expression) over the declared `vars`; a BigOSyntaxError names what is wrong. */
+export function readBigO(src: string, vars: string[]): BigOAnswer {
+  try {
+    const formula = parseFormula(src, vars, { allowOrder: true });
+    return { f: (v) => formula.evaluate(v), text: formula.text, notes: formula.notes };
+  } catch (e) {
+    if (e instanceof FormulaError) throw new BigOSyntaxError(`cannot read "${src}": ${e.brief}`);
+    throw e;
+  }
+}
+
+/** Parse an expression over the declared variables (a letter whose other case is the only declared match is read as it). */
 export function parseExpr(src: string, vars: string[]): Expr {
-  const opens = (src.match(/[({]/g) ?? []).length, closes = (src.match(/[)}]/g) ?? []).length;
-  if (opens !== closes) throw new BigOSyntaxError(`cannot read "${src}": unbalanced parentheses (${opens} opening, ${closes} closing)`);
-  const s = stripBigO(src);
-  let pos = 0;
-  const lower = new Map<string, string>();
-  for (const v of vars) if (!vars.some((w) => w !== v && w.toLowerCase() === v.toLowerCase())) lower.set(v.toLowerCase(), v);
-  const peek = (): string => {
-    while (s[pos] === ' ') pos++;
-    return s[pos] ?? '';
-  };
-  const err = (what: string): never => {
-    throw new BigOSyntaxError(`cannot read "${src}": ${what} at position ${pos + 1}`);
-  };
-  const expr = (): Expr => {
-    let f = term();
-    for (let c = peek(); c === '+' || c === '-'; c = peek()) {
-      pos++;
-      const a = f, b = term();
-      f = c === '+' ? (v) => a(v) + b(v) : (v) => a(v) - b(v);
-    }
-    return f;
-  };
-  const startsFactor = (c: string) => /[0-9.(A-Za-z]/.test(c);
-  const term = (): Expr => {
-    let f = power();
-    for (;;) {
-      const c = peek();
-      if (c === '*' || c === '/') {
-        pos++;
-        const a = f, b = power();
-        f = c === '*' ? (v) => a(v) * b(v) : (v) => a(v) / b(v);
-      } else if (startsFactor(c)) {
-        const a = f, b = power();
-        f = (v) => a(v) * b(v);
-      } else return f;
-    }
-  };
-  const power = (): Expr => {
-    const base = atom();
-    if (peek() === '^') {
-      pos++;
-      const e = power();
-      return (v) => base(v) ** e(v);
-    }
-    return base;
-  };
-  const atom = (): Expr => {
-    const c = peek();
-    if (c === '(') {
-      pos++;
-      const f = expr();
-      if (peek() !== ')') err('expected ")"');
-      pos++;
-      return f;
-    }
-    const num = /^[0-9]*\.?[0-9]+/.exec(s.slice(pos));
-    if (num) {
-      pos += num[0].length;
-      const x = Number(num[0]);
-      return () => x;
-    }
-    if (/[A-Za-z]/.test(c)) {
-      pos++;
-      const name = vars.includes(c) ? c : lower.get(c.toLowerCase());
-      if (!name) err(`unknown variable "${c}" (expected one of ${vars.join(', ')})`);
-      return (v) => v[name!];
-    }
-    return err(c ? `unexpected "${c}"` : 'unexpected end');
-  };
-  const f = expr();
-  if (peek() !== '') err(`unexpected "${peek()}"`);
-  return f;
+  return readBigO(src, vars).f;
 }
 
 export interface ThetaReport {
