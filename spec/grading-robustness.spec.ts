@@ -177,7 +177,8 @@ describe('time limits from the key\'s measured times, and a budget per submissio
     const t0 = performance.now();
     const r = await gradeSynth(synth(stall), { sandbox: { budgetMs: 6000, defaultTimeoutMs: 20_000 } });
     const took = (performance.now() - t0) / 1000;
-    expect(r.claims['synth.square'].message).toMatch(/^time limit: `synthSquare` did not return within the item's limit of [1-6](\.\d+)? s/);
+    // (on a busy machine the budget may run out between two of its calls: either time-limit message)
+    expect(r.claims['synth.square'].message).toMatch(/^time limit: (`synthSquare` did not return within the item's limit of [\d.]+ s|the item's time limit was reached before `synthSquare` was called)/);
     for (const id of ['synth.formula', 'synth.hidden', 'synth.spin']) expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(6 s in all\) ran out before this item/);
     expect(r.score).toBe(0);
     expect(took).toBeLessThan(25);
