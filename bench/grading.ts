@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { gradeSubmission } from '../src/grading/grade.ts';
 import { openStrict } from '../src/grading/strict.ts';
-import { makeMulCounter } from '../src/verify/counters.ts';
+import { makeMulCounter } from '../src/mlp/counters.ts';
 
 /** user+system CPU seconds of this process and of its children that have exited (Linux). */
 function cpuSeconds(): number {

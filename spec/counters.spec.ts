@@ -1,6 +1,6 @@
-/** Unit tests of the instrumented multiplication counter (src/verify/counters.ts). */
+/** Unit tests of the instrumented multiplication counter (src/mlp/counters.ts). */
 import { describe, expect, test } from 'vitest';
-import { countMultiplications, makeMulCounter, MulArgumentError } from '../src/verify/counters.ts';
+import { countMultiplications, makeMulCounter, MulArgumentError } from '../src/mlp/counters.ts';
 
 describe('multiplication counters', () => {
   test('mul multiplies, counts, and splits by tag', () => {

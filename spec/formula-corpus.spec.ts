@@ -12,7 +12,7 @@ import { mdrnnTopic } from '../src/mdrnn/topic.ts';
 import { mdrnnReference } from '../src/mdrnn/reference.ts';
 import { mlpTopic } from '../src/mlp/topic.ts';
 import { pixelcnnTopic } from '../src/pixelcnn/topic.ts';
-import { parseExpr, readBigO } from '../src/verify/bigo.ts';
+import { parseExpr, readBigO } from '../src/pixelcnn/bigo.ts';
 import { FormulaError, parseFormula, tryParse } from '../src/verify/formula.ts';
 import { gradeOrder } from '../src/verify/symbolic.ts';
 import { CORPUS, FORMULA_EXPORT, FORMULA_VARS } from './formula-corpus.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openStrict, type StrictModule } from '../src/grading/strict.ts';
-import { makeMulCounter } from '../src/verify/counters.ts';
+import { makeMulCounter } from '../src/mlp/counters.ts';
 
 const SOURCE = `
 import fs from 'node:fs';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fanIn, fanOf, fanOut, heStd, heWeights } from '../src/init/he.ts';
 import { heTensor } from '../src/init/he-tf.ts';
 import { initBackend } from '../src/backend.ts';
-import { contains, familyLevel, meanCI, varianceCI } from '../src/verify/statistics.ts';
+import { contains, familyLevel, meanCI, varianceCI } from '../src/heinit/statistics.ts';
 import { makeRng } from '../src/verify/rng.ts';
 
 describe('He weights from a seed', () => {

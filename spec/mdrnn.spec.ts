@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { Dag } from '../src/verify/dag.ts';
+import { Dag } from '../src/mdrnn/dag.ts';
 import { mdrnnTopic } from '../src/mdrnn/topic.ts';
 import { specTopic } from './templates.ts';
 
 // CSC421 HW3 P2: the multidimensional RNN, counted and scheduled on its dependency graph.
 specTopic(mdrnnTopic);
 
-// unit tests of the dependency-graph engine (src/verify/dag.ts), kept here to save a worker start
-describe('Dag (src/verify/dag.ts)', () => {
+// unit tests of the dependency-graph engine (src/mdrnn/dag.ts), kept here to save a worker start
+describe('Dag (src/mdrnn/dag.ts)', () => {
   test('chain and diamond: depths, longest path, levels, ancestors, edge count', () => {
     const g = new Dag();
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((l) => g.addNode(l));

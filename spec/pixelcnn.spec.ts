@@ -1,17 +1,17 @@
 import { pixelcnnTopic } from '../src/pixelcnn/topic.ts';
 import { specTopic } from './templates.ts';
 import { describe, expect, test } from 'vitest';
-import { BigOSyntaxError, parseExpr, stripBigO, thetaCheck } from '../src/verify/bigo.ts';
+import { BigOSyntaxError, parseExpr, stripBigO, thetaCheck } from '../src/pixelcnn/bigo.ts';
 
 
 // CSE891 HW3 P4: PixelCNN vs MDRNN — connections, sequential steps and contexts measured on dependency graphs.
 specTopic(pixelcnnTopic);
 
-// unit tests of the big-O measurement engine (src/verify/bigo.ts), kept here to save a worker start
+// unit tests of the big-O measurement engine (src/pixelcnn/bigo.ts), kept here to save a worker start
 const V = ['d', 'k', 'H', 'W'];
 const at = { d: 2, k: 3, H: 5, W: 7 };
 
-describe('big-O answers checked by measurement (src/verify/bigo.ts)', () => {
+describe('big-O answers checked by measurement (src/pixelcnn/bigo.ts)', () => {
   test('spellings: implicit products, powers, LaTeX, O/Θ wrappers', () => {
     for (const s of ['O(d k^2 H W)', 'O(dk^2HW)', '\\mathcal{O}(d\\cdot k^{2}\\cdot H \\times W)', 'Θ(d*k^2*H*W)', '$O(d k^2 h w)$', 'd k k H W']) {
       expect(parseExpr(s, V)(at), s).toBe(2 * 9 * 5 * 7);

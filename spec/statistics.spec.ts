@@ -3,7 +3,7 @@ import { makeRng } from '../src/verify/rng.ts';
 import {
   batchMeansCI, contains, familyLevel, tFor, tQuantile, fmtInterval, intervalEvidence, lognormalMeanCI, mean, meanCI, monteCarlo, normalQuantile,
   ratioOfMeansCI, sampleVariance, varianceCI, zFor, zScore, type Interval,
-} from '../src/verify/statistics.ts';
+} from '../src/heinit/statistics.ts';
 
 /** Fraction of `reps` seeded replicates whose interval contains `truth`. */
 function coverage(reps: number, seed: number, make: (rng: ReturnType<typeof makeRng>) => Interval, truth: number): number {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { makeRng, randnMatrix } from '../src/verify/rng.ts';
 import {
   firstColumns, largestPrincipalAngle, orthonormalBasis, principalAngles, projector, spectralNorm, SubspaceError, symmetricEigen,
-} from '../src/verify/subspaces.ts';
+} from '../src/autoencoder/subspaces.ts';
 
 const maxAbs = (m: Matrix): number => Math.max(...m.to1DArray().map(Math.abs));
 

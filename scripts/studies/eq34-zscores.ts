@@ -1,6 +1,6 @@
 /** z-scores of the eq. (3)/(4) intervals over many seeds (should look N(0,1)): npx tsx scripts/studies/eq34-zscores.ts [seeds] */
 import { EQ3_CASES, EQ4_LAWS, measureEq3, measureEq4 } from '../../src/heinit/claims.ts';
-import { zScore, contains } from '../../src/verify/statistics.ts';
+import { zScore, contains } from '../../src/heinit/statistics.ts';
 const S = Number(process.argv[2] ?? 200);
 const report = (name: string, f: (s: number) => { iv: any; truth: number }) => {
   const zs: number[] = []; let miss = 0;

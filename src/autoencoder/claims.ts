@@ -16,7 +16,7 @@ import { fmtNum } from '../verify/compare.ts';
 import { forAll, fc } from '../verify/property.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng, randnMatrix } from '../verify/rng.ts';
-import { firstColumns, principalAngles, SubspaceError } from '../verify/subspaces.ts';
+import { firstColumns, principalAngles, SubspaceError } from './subspaces.ts';
 import { toNested } from '../verify/tensor.ts';
 import type { AeParams, AutoencoderContract } from './contract.ts';
 import { makeAeData, type AeData } from './data.ts';

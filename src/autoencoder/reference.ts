@@ -5,7 +5,7 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { initBackend, tf } from '../backend.ts';
 import { makeRng, randnMatrix } from '../verify/rng.ts';
-import { firstColumns, symmetricEigen } from '../verify/subspaces.ts';
+import { firstColumns, symmetricEigen } from './subspaces.ts';
 import type { AeParams, AutoencoderContract } from './contract.ts';
 
 /** (1/N) Σ ‖x − (D(Ex + b_e) + b_d)‖², float64. */

@@ -19,7 +19,7 @@ import { fail } from '../claims/types.ts';
 import { fmtNum } from '../verify/compare.ts';
 import { readNumber, readTensor } from '../verify/read.ts';
 import { makeRng, type Rng } from '../verify/rng.ts';
-import { batchMeansCI, contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from '../verify/statistics.ts';
+import { batchMeansCI, contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from './statistics.ts';
 import type { HeinitContract, XMoments } from './contract.ts';
 import { deepRun, depthWidths, eq5Prediction } from './simulate.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Monte-Carlo experiments for He initialization (ELEG5491 HW2 P5.2 a).
  *
- * One layer (eq. 3, eq. 4): float64, seeded, iid trials → intervals from src/verify/statistics.ts.
+ * One layer (eq. 3, eq. 4): float64, seeded, iid trials → intervals from src/heinit/statistics.ts.
  * Many layers (eq. 5): T independent ReLU networks of L layers, float64.  After every layer each
  * network's activations are divided by the root of their mean square and the log of that scale is
  * accumulated: ReLU networks without biases are positively homogeneous, so this changes no ratio

@@ -1,12 +1,12 @@
 /**
- * Dependency graphs of the grid models, built node by node (src/verify/dag.ts):
+ * Dependency graphs of the grid models, built node by node (src/mdrnn/dag.ts):
  *   - a d-layer MDRNN on a grid of `cols` × `rows` cells: h_l(i,j) ← h_{l−1}(i,j) (x(i,j) for l = 1), h_l(i−1,j) (west), h_l(i,j−1) (north);
  *   - an L-layer k×k convolution ("same" zero padding);
  *   - a d-layer PixelCNN: a type-A masked k×k convolution (strictly before the centre in raster order), then d − 1 type-B ones (centre included).
  * Cells are 1-based (i, j) = (column, row) for the MDRNN and CNN, (r, c) = (row, column) for the PixelCNN.
  * Input nodes come first (depth 0); a node's depth is the number of sequential steps before it is known.
  */
-import { Dag } from '../verify/dag.ts';
+import { Dag } from './dag.ts';
 
 export interface GridGraph {
   dag: Dag;

@@ -6,7 +6,7 @@
 import type { Claim, Evidence, ProblemRef } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { compareTensor, formatComparison } from '../verify/compare.ts';
-import { makeMulCounter, type Mul } from '../verify/counters.ts';
+import { makeMulCounter, type Mul } from './counters.ts';
 import { fc, forAll } from '../verify/property.ts';
 import { field, readTensor } from '../verify/read.ts';
 import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';

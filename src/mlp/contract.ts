@@ -13,7 +13,7 @@
  * costs one multiplication per node.
  */
 import type { ContractSpec } from '../claims/types.ts';
-import type { Mul } from '../verify/counters.ts';
+import type { Mul } from './counters.ts';
 
 export interface MlpNet {
   /** L+1 weight matrices: W[0] n×d, W[1..L−1] n×n, W[L] c×n */

@@ -3,7 +3,7 @@
  * multiplication through a counting `mul` tagged by phase, plus the exact counts as formulas.
  * Conventions: see contract.ts.  W = dn + (L−1)n² + nc weights, P = W + Ln + c parameters.
  */
-import type { Mul } from '../verify/counters.ts';
+import type { Mul } from './counters.ts';
 import type { MlpContract, MlpNet } from './contract.ts';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -1,12 +1,12 @@
 /**
  * PixelCNN vs MDRNN claims (CSE891 HW3 P4, 2 points + 1 extra credit).  Every number comes from the
  * dependency graphs (src/mdrnn/graphs.ts): edge counts, longest paths, ancestor sets.  The O(·)
- * answers are checked by measurement (src/verify/bigo.ts): count / expression must stay within a
+ * answers are checked by measurement (src/pixelcnn/bigo.ts): count / expression must stay within a
  * factor 4 over a sweep in which d, k, H and W each vary by 5× or more.
  */
 import type { Claim } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
-import { BigOSyntaxError, parseExpr, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from '../verify/bigo.ts';
+import { BigOSyntaxError, parseExpr, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from './bigo.ts';
 import { readingLine } from '../verify/formula.ts';
 import { describe } from '../verify/tensor.ts';
 import { diffCells, diffMessage, readCells, type CellPair } from '../mdrnn/cells.ts';

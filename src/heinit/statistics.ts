@@ -20,7 +20,7 @@
  * `familyLevel(level, k)` gives the per-interval level for k intervals whose joint coverage is at
  * least `level` (Bonferroni), which is what a claim made of several intervals should use.
  */
-import { makeRng, type Rng } from './rng.ts';
+import { makeRng, type Rng } from '../verify/rng.ts';
 
 export interface Interval {
   estimate: number;

@@ -5,7 +5,7 @@
  * within a constant factor over the sweep.  The per-variable log–log slopes name the variable on
  * which a wrong answer goes astray.
  */
-import { FormulaError, parseFormula } from './formula.ts';
+import { FormulaError, parseFormula } from '../verify/formula.ts';
 
 export type Vars = Record<string, number>;
 export type Expr = (v: Vars) => number;
