@@ -13,6 +13,8 @@
  *                               every sub-folder of FOLDER, in parallel: scores.csv + results.json each
  *   dlspec gradescope-bundle --course C [--out autograder.zip] [--tags …] [--topic ID,...]
  *                               the zip Gradescope runs for one course (setup.sh, run_autograder, the package)
+ *   dlspec student-kit --course C [--out kit]
+ *                               what students download: README, contract.md, starter/, the local checker check.mjs
  *
  * A mistake in the command line is one line on stderr, `dlspec <cmd>: <what is wrong>; expected
  * <what is expected>`, and exit 2; a failure of the grader itself is one line and exit 3 (its
@@ -293,6 +295,13 @@ async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?:
   return 0;
 }
 
+async function studentKitCmd(o: { out: string; course: Course }): Promise<number> {
+  const { buildStudentKit } = await import('./grading/student-kit.ts');
+  const r = await buildStudentKit({ course: o.course, out: o.out, log: (l) => console.error(l) });
+  console.log(`student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} items checked locally, ${r.leftOut.length} graded on submission only`);
+  return 0;
+}
+
 async function key(o: { out: string; course?: Course | 'all'; answersOnly?: boolean; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
   const course = o.course === 'all' ? undefined : o.course;
   if (o.answersOnly && !course) throw new UsageError('--answers-only needs --course; expected --course <course> (the hand-out is one course\'s)');
@@ -336,7 +345,7 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
   const { topics } = await import('./claims/registry.ts');
   await checkTopics(o.topic === undefined ? undefined : [o.topic], 'all', async () => topics);
   const { makeContext, runClaim } = await import('./claims/run.ts');
-  const { loadModule, submissionEntry, SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');
+  const { submissionEntry, SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');
   const { seedFrom } = await import('./verify/rng.ts');
   let entry: string | undefined;
   if (o.submission !== undefined) {
@@ -346,7 +355,15 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
       throw new UsageError(`--submission ${q(o.submission)} has no module; expected a folder with one of ${SUBMISSION_ENTRY_NAMES.join(', ')}, or a module file`);
     }
   }
-  const mod = entry ? await loadModule(entry) : undefined;
+  // compiled as the grader compiles it: importing a .ts file outside this repository directly fails (load-submission.ts)
+  const { importSubmission, SubmissionLoadError } = await import('./grading/load-submission.ts');
+  let mod: Record<string, unknown> | undefined;
+  try {
+    mod = entry ? await importSubmission(entry) : undefined;
+  } catch (e) {
+    if (e instanceof SubmissionLoadError) throw new UsageError(`--submission ${q(o.submission!)}: ${oneLine(e.message, 600)}; expected a module that compiles and loads`);
+    throw e;
+  }
   let earned = 0, possible = 0, failed = 0;
   for (const t of topics.filter((x) => !o.topic || x.id === o.topic)) {
     for (const c of t.claims) {
@@ -482,6 +499,12 @@ function program(done: (code: number) => void): Command {
     .addOption(option('--topic <ids>', 'one problem set: only these topics (e.g. rnn,lstm)', idList))
     .addOption(visibilityOption())
     .action(async (o) => done(await bundleCmd(o)));
+
+  command('student-kit')
+    .description("what students download: README, contract.md, a starter submission and the local checker of the course's visible checks (no answers)")
+    .addOption(option('--out <dir>', 'the folder to write (new, empty, or an earlier kit)', text('--out', '<dir>'), 'kit'))
+    .addOption(option('--course <course>', `the course, one of ${COURSES.join(', ')}`, oneCourse).makeOptionMandatory())
+    .action(async (o) => done(await studentKitCmd(o)));
 
   return prog;
 }
