@@ -11,7 +11,8 @@ export type LstmVariant =
   | 'cbar-carry-without-f'
   | 'hbar-missing-forget-path'
   | 'fbar-uses-c_t'
-  | 'ibar-uses-g_prev';
+  | 'ibar-uses-g_prev'
+  | 'grads-from-t2';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -68,10 +69,13 @@ export function bpttVariant(w: LstmWeights, xs: number[], ys: number[], variant:
     zg = gbar * (1 - F.g[t] * F.g[t]);
     const x = xs[t], hp = t > 0 ? F.h[t - 1] : 0;
     const gr = out.grads;
-    gr.wix += zi * x; gr.wih += zi * hp;
-    gr.wfx += zf * x; gr.wfh += zf * hp;
-    gr.wox += zo * x; gr.woh += zo * hp;
-    gr.wgx += zg * x; gr.wgh += zg * hp;
+    // the 'grads-from-t2' variant leaves step 1 (t = 0) out of the eight sums
+    if (!(variant === 'grads-from-t2' && t === 0)) {
+      gr.wix += zi * x; gr.wih += zi * hp;
+      gr.wfx += zf * x; gr.wfh += zf * hp;
+      gr.wox += zo * x; gr.woh += zo * hp;
+      gr.wgx += zg * x; gr.wgh += zg * hp;
+    }
     cbarNext = cbar;
     fNext = F.f[t];
   }
