@@ -194,6 +194,13 @@ describe('gradeExact', () => {
     expect(g).toMatchObject({ ok: true, symbolic: 'equal', worstRelErr: 0, feedback: [] });
     expect(g.cases).toBe(24);
   });
+  test('grouped terms: named together when all are off alike, apart otherwise', () => {
+    const grouped = [...terms.slice(0, 3), { expr: 'L*n', name: 'hidden-layer biases L·n', group: 'biases L·n + c' }, { expr: 'c', name: 'output biases c', group: 'biases L·n + c' }];
+    const og = { ...o, terms: grouped };
+    expect(gradeExact('d*n + (L-1)*n^2 + n*c + L*n', og).feedback[0]).toBe('missing the output biases c');
+    expect(gradeExact('d*n + (L-1)*n^2 + n*c', og).feedback[0]).toBe('missing the biases L·n + c');
+    expect(gradeExact('d*n + (L-1)*n^2 + n*c + 2*(L*n + c)', og).feedback[0]).toBe('counts the biases L·n + c twice');
+  });
   test('named differences: missing, twice, wrong sign, k×, extra term', () => {
     expect(gradeExact('c*n + n^2*(L-1) + c*n', o).feedback.slice(0, 3)).toEqual(['missing the d·n term', 'counts the n·c term twice', 'missing the biases L·n + c']);
     expect(gradeExact('d*n + (L-1)*n^2 + n*c + 2*(L*n + c)', o).feedback[0]).toBe('counts the biases L·n + c twice');

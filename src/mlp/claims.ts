@@ -37,7 +37,9 @@ export const PARAM_TERMS = [
   { expr: 'd*n', name: 'd·n term (input → first hidden layer weights)' },
   { expr: '(L-1)*n^2', name: '(L−1)·n² term (hidden → hidden weights)' },
   { expr: 'n*c', name: 'n·c term (last hidden → output weights)' },
-  { expr: 'L*n + c', name: 'biases L·n + c' },
+  // hidden and output biases apart, so a forgotten output bias is named as such; both wrong alike: "the biases L·n + c"
+  { expr: 'L*n', name: 'hidden-layer biases L·n', group: 'biases L·n + c' },
+  { expr: 'c', name: 'output biases c', group: 'biases L·n + c' },
 ];
 export const SGD_TERMS = [
   { expr: 'd*n', name: 'd·n term (input layer)' },

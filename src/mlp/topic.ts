@@ -15,6 +15,7 @@ export const mlpTopic = defineTopic<MlpContract>({
     w('no-dn-term', ['mlp.param-count'], 'missing the d·n term'),
     w('biases-twice', ['mlp.param-count'], 'counts the biases L·n + c twice'),
     w('weights-only', ['mlp.param-count'], 'missing the biases'),
+    w('no-output-bias', ['mlp.param-count'], 'missing the output biases c'),
     w('ambiguous-exponent', ['mlp.param-count'], 'write n^2*L or n^(2*L)'),
     w('uncounted', ['mlp.sgd-step', 'mlp.path-enum-grad'], 'counted 0 multiplications'),
     w('update-sign', ['mlp.sgd-step'], 'the updated network is wrong'),

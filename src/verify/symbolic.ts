@@ -64,6 +64,9 @@ export interface NamedTerm {
   expr: string;
   /** how feedback names it, e.g. "d·n term (input → first hidden weights)" */
   name: string;
+  /** how feedback names this term together with the others of the same group when an answer has all of them
+   *  the same wrong number of times (e.g. "biases L·n + c": both bias terms missing); otherwise each by its name */
+  group?: string;
 }
 
 export interface ExactOptions {
@@ -127,7 +130,7 @@ function factorBetween(num: number[], den: number[], pts: Env[], vars: string[])
 }
 
 /** Explain answer − key as an integer combination of the key's named terms and the answer's own terms. */
-function explainDifference(answer: Formula, key: Formula, terms: { f: Formula; name: string }[], pts: Env[]): string[] | undefined {
+function explainDifference(answer: Formula, key: Formula, terms: { f: Formula; name: string; group?: string }[], pts: Env[]): string[] | undefined {
   const own = additiveTerms(answer.expr).map((e) => ({ f: { ...answer, expr: e, text: exprText(e), evaluate: (env: Env) => evaluate(e, env) }, name: '' }));
   const colsOf = (fs: { f: Formula }[]) => fs.map(({ f }) => pts.map((p) => f.evaluate(p)));
   const keyCols = colsOf(terms);
@@ -141,7 +144,7 @@ function explainDifference(answer: Formula, key: Formula, terms: { f: Formula; n
   return fitTerms(terms, keyCols, diff, pts, key) ?? (extra.length ? fitTerms([...terms, ...extra], [...keyCols, ...colsOf(extra)], diff, pts, key, terms.length) : undefined);
 }
 
-function fitTerms(basis: { f: Formula; name: string }[], cols: number[][], diff: number[], pts: Env[], key: Formula, nKey = basis.length): string[] | undefined {
+function fitTerms(basis: { f: Formula; name: string; group?: string }[], cols: number[][], diff: number[], pts: Env[], key: Formula, nKey = basis.length): string[] | undefined {
   const terms = basis.slice(0, nKey);
   if (cols.some((c) => c.some((x) => !Number.isFinite(x)))) return undefined;
   const scale = cols.map((c) => Math.max(...c.map(Math.abs), 1e-300));
@@ -164,10 +167,15 @@ function fitTerms(basis: { f: Formula; name: string }[], cols: number[][], diff:
     const b = basis[j];
     if (j < terms.length) {
       const have = 1 + a;
-      if (have === 0) out.push(`missing the ${b.name}`);
-      else if (have === 2) out.push(`counts the ${b.name} twice`);
-      else if (have === -1) out.push(`has the ${b.name} with the wrong sign`);
-      else out.push(`has ${have}× the ${b.name} (the key has it once)`);
+      // a group whose members are all off by the same count is named once, by its group name
+      const members = b.group === undefined ? [] : terms.map((t, k) => (t.group === b.group ? k : -1)).filter((k) => k >= 0);
+      const whole = members.length > 1 && members.every((k) => rounded[k] === a);
+      if (whole && members[0] !== j) return;
+      const name = whole ? b.group! : b.name;
+      if (have === 0) out.push(`missing the ${name}`);
+      else if (have === 2) out.push(`counts the ${name} twice`);
+      else if (have === -1) out.push(`has the ${name} with the wrong sign`);
+      else out.push(`has ${have}× the ${name} (the key has it once)`);
     } else out.push(`has an extra term ${a === 1 ? '' : `${a}·`}${prettyText(b.f)} that the true count does not have`);
   });
   return out.length ? out : undefined;
@@ -209,6 +217,7 @@ export function gradeExact(source: unknown, o: ExactOptions): FormulaGrade {
         const terms = (o.terms ?? additiveTerms(key.expr).map((e) => ({ expr: exprText(e), name: `${prettyText(exprText(e))} term` }))).map((t) => ({
           f: parseFormula(t.expr, o.vars),
           name: t.name,
+          group: 'group' in t ? t.group : undefined,
         }));
         const explained = explainDifference(f, key, terms, pts.slice(0, Math.max(12, terms.length + 8)));
         if (explained) feedback.push(...explained);
