@@ -214,11 +214,8 @@ export function gradeExact(source: unknown, o: ExactOptions): FormulaGrade {
       const factor = factorBetween(got, want, pts, o.vars);
       if (factor) feedback.push(`off by ${factor}`);
       else {
-        const terms = (o.terms ?? additiveTerms(key.expr).map((e) => ({ expr: exprText(e), name: `${prettyText(exprText(e))} term` }))).map((t) => ({
-          f: parseFormula(t.expr, o.vars),
-          name: t.name,
-          group: 'group' in t ? t.group : undefined,
-        }));
+        const named: NamedTerm[] = o.terms ?? additiveTerms(key.expr).map((e) => ({ expr: exprText(e), name: `${prettyText(exprText(e))} term` }));
+        const terms = named.map((t) => ({ f: parseFormula(t.expr, o.vars), name: t.name, group: t.group }));
         const explained = explainDifference(f, key, terms, pts.slice(0, Math.max(12, terms.length + 8)));
         if (explained) feedback.push(...explained);
       }
