@@ -26,10 +26,13 @@ export const JACOBIAN_MISTAKES = {
   sign: 'the sign of −α∇J is lost: ∂p(k+1)/∂θ(k) = −αH, not +αH',
   'old-p': 'θ(k+1) = θ(k) + p(k+1), not θ(k) + p(k): the θ rows are [I − αH, βI] (through p(k+1)), not [I, I]',
   transposed: 'the Jacobian is transposed: row i holds the derivatives of output i, ∂s(k+1)_i/∂s(k)_j in row i, column j',
+  'identical-halves':
+    'the θ rows and the p rows are the same (det 0, rank D): θ(k+1) = θ(k) + p(k+1) adds θ(k) to p(k+1), so ∂θ(k+1)/∂θ(k) = I − αH while ∂p(k+1)/∂θ(k) = −αH',
 } as const;
 type JacobianVariant = keyof typeof JACOBIAN_MISTAKES;
 
-function jacobianVariant(J: number[][], D: number, alpha: number, H: number[][], v: JacobianVariant): number[][] {
+/** The Jacobian's 'identical-halves' variant is any 2D×2D matrix whose θ rows equal its p rows; the others are one matrix each. */
+function jacobianVariant(J: number[][], D: number, alpha: number, H: number[][], v: Exclude<JacobianVariant, 'identical-halves'>): number[][] {
   if (v === 'transposed') return J.map((row, r) => row.map((_, c) => J[c][r]));
   return J.map((row, r) =>
     row.map((x, c) => {
@@ -237,6 +240,11 @@ export const momentumClaims: Claim<MomentumContract>[] = [
           if (!cmp.pass) {
             const J = jacobian(s0.theta, c.hess, s.alpha, s.beta);
             const m = (Object.keys(JACOBIAN_MISTAKES) as JacobianVariant[]).find((v) => {
+              if (v === 'identical-halves') {
+                // the top D rows equal the bottom D rows (the right Jacobian's differ by [I, 0])
+                const top = toTensor(Array.from(got.data.slice(0, 2 * D * D))), bottom = toTensor(Array.from(got.data.slice(2 * D * D)));
+                return compareTensor('halves', bottom, top, 1e-9).pass;
+              }
               const w = jacobianVariant(J, D, s.alpha, c.hess(s0.theta), v);
               return !compareTensor('v', toTensor(w), toTensor(J), 1e-9).pass && compareTensor('v', got, toTensor(w), 1e-9).pass;
             });

@@ -19,6 +19,7 @@ export const momentumTopic = defineTopic<MomentumContract>({
     { mistake: 'jacobian-sign', file: 'fixtures/wrong/momentum/jacobian-sign.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.sign },
     { mistake: 'jacobian-old-p', file: 'fixtures/wrong/momentum/jacobian-old-p.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES['old-p'] },
     { mistake: 'jacobian-transposed', file: 'fixtures/wrong/momentum/jacobian-transposed.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.transposed },
+    { mistake: 'jacobian-identical-halves', file: 'fixtures/wrong/momentum/jacobian-identical-halves.ts', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES['identical-halves'] },
     { mistake: 'missing-p', file: 'fixtures/wrong/momentum/missing-p.ts', rejectedBy: ['momentum.inverse'], named: 'momentumInverse(…): the field `p` is missing' },
   ],
 });
