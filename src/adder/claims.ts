@@ -20,7 +20,7 @@ import {
   type Failure,
   type Net,
   type Situation,
-} from './reference.ts';
+} from './engine.ts';
 
 export const ADDER_MISTAKES = {
   'no-1-1-carry': 'fails only on 1+1+carry: the sum bit of 1 + 1 + carry-in must be 1 (and the carry out 1)',
