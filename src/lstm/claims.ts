@@ -111,7 +111,7 @@ function failure(title: string, cmp: TensorComparison[], got: LstmBpttResult, c:
     m = undefined;
   }
   if (m) lines.push(`  Recognised mistake: ${m.label}.`);
-  fail(lines.join('\n'), { wrong: cmp.filter((x) => !x.pass).map((x) => x.name), relErr: Object.fromEntries(cmp.map((x) => [x.name, x.relErr])) });
+  fail(lines.join('\n'), { mistakes: m ? [m.label] : [], wrong: cmp.filter((x) => !x.pass).map((x) => x.name), relErr: Object.fromEntries(cmp.map((x) => [x.name, x.relErr])) });
 }
 
 function checkForward(impl: LstmContract, c: LstmCase): number {

@@ -11,7 +11,7 @@ import { field, readNumber, readTensor } from '../verify/read.ts';
 import { toNested, toTensor, type Tensor64 } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnContract, type RnnParams } from './contract.ts';
 import { makeRnnCase, rnnCaseArb, rnnExamples, showRnnCase, type RnnCaseSpec } from './cases.ts';
-import { diagnoseBptt, forwardDistance, PARAM_LABEL, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
+import { diagnoseBpttWithMistakes, forwardDistance, PARAM_LABEL, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
 import { recognise } from '../verify/diagnose.ts';
 import { rnnForward, softmaxXent } from './reference.ts';
 import { rnnLossTf } from './tfjs.ts';
@@ -68,8 +68,10 @@ export function rnnNumericGrad(c: RnnCase): ParamSet {
 function gradFailure(title: string, cmp: TensorComparison[], got: ReadBptt, c: RnnCase, impl: RnnContract): never {
   const lines = [title];
   for (const x of cmp.filter((x) => !x.pass)) lines.push(`  ${formatComparison(x, PARAM_LABEL[x.name as keyof typeof PARAM_LABEL])}`);
-  for (const l of diagnoseBptt(impl, c, got.raw as never)) lines.push(`  ${l}`);
+  const d = diagnoseBpttWithMistakes(impl, c, got.raw as never);
+  for (const l of d.lines) lines.push(`  ${l}`);
   fail(lines.join('\n'), {
+    mistakes: d.mistakes,
     wrong: cmp.filter((x) => !x.pass).map((x) => x.name),
     relErr: Object.fromEntries(cmp.map((x) => [x.name, x.relErr])),
   });
@@ -199,8 +201,10 @@ export const rnnClaims: Claim<RnnContract>[] = [
           );
           const cmp = compareTensor('dh', got.dh, toTensor(want), FD_TOL, fdAtol(got.loss));
           if (!cmp.pass) {
-            fail(['∂L/∂h_t disagrees with float64 central differences:', `  ${formatComparison(cmp, '∂L/∂h')} (index [t−1, j])`,
-              ...diagnoseBptt(impl, c, got.raw as never).map((l) => `  ${l}`)].join('\n'));
+            const d = diagnoseBpttWithMistakes(impl, c, got.raw as never);
+            fail(['∂L/∂h_t disagrees with float64 central differences:', `  ${formatComparison(cmp, '∂L/∂h')} (index [t−1, j])`, ...d.lines.map((l) => `  ${l}`)].join('\n'), {
+              mistakes: d.mistakes,
+            });
           }
           return { relErr: cmp.relErr };
         },

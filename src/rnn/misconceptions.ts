@@ -31,6 +31,9 @@ export const RNN_MISTAKES: Record<Exclude<RnnVariant, 'correct'>, string> = {
   'dz-wrong-sign': 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
   'dz-no-onehot': 'δ^z is missing the −onehot(y_t) term (the derivative of −log z_{t,y_t} with respect to the logits is z_t − onehot(y_t), not z_t)',
   'dz-shifted-target': 'δ^z_t uses the previous step\'s target y_{t−1} instead of y_t',
+  'truncated-bptt':
+    'BPTT is truncated after one step back: ∂L/∂h_t takes the losses of steps t and t+1 only (W_hhᵀ δ^h_{t+1} must carry the full δ^h_{t+1}, with the loss of every later step; wrong from T ≥ 3)',
+  'whh-not-transposed': 'the recursion uses W_hh δ^h_{t+1} instead of W_hhᵀ δ^h_{t+1} (h_t enters step t+1 as W_hh h_t, so its gradient flows back through the transpose)',
 };
 
 export const RNN_FORWARD_MISTAKES: Record<Exclude<RnnForwardVariant, 'correct'>, string> = {
@@ -59,6 +62,25 @@ export const rnnBank: Misconception<RnnCase, RnnBpttResult>[] = Object.entries(R
   label,
   compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, id as RnnVariant),
 }));
+
+/** Two mistakes made together (id 'a+b'): tried when no single mistake reproduces a student's output. */
+export const rnnPairBank: Misconception<RnnCase, RnnBpttResult>[] = rnnBank.flatMap((a, i) =>
+  rnnBank.slice(i + 1).map((b) => ({
+    id: `${a.id}+${b.id}`,
+    label: `${a.label}; and ${b.label}`,
+    compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, [a.id, b.id] as RnnVariant[]),
+  })),
+);
+
+/** The labels of the mistakes (one, or a pair made together) that reproduce a student's BPTT output on this case. */
+export function recogniseBptt(c: RnnCase, student: RnnBpttResult, ref: RnnBpttResult = bpttVariant(c.params, c.xs, c.ys, 'correct')): string[] {
+  try {
+    const m = recognise(rnnBank, c, student, bpttDistance, 1e-9, ref) ?? recognise(rnnPairBank, c, student, bpttDistance, 1e-9, ref);
+    return m ? m.id.split('+').map((id) => RNN_MISTAKES[id as keyof typeof RNN_MISTAKES]) : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Name a wrong δ^z by the δ^z mistakes of the bank. */
 export function recogniseDz(c: RnnCase, studentDz: Tensor64, refDz: Tensor64) {
@@ -99,6 +121,11 @@ function tName(t: number, T: number): string {
  * (they come from the check that failed); this adds the time step and the recognised mistake.
  */
 export function diagnoseBptt(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, student: RnnBpttResult): string[] {
+  return diagnoseBpttWithMistakes(impl, c, student).lines;
+}
+
+/** diagnoseBptt's lines and the labels of the mistakes recognised (for the failure's details). */
+export function diagnoseBpttWithMistakes(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, student: RnnBpttResult): { lines: string[]; mistakes: string[] } {
   const T = c.xs.length;
   const lines: string[] = [];
   const ref = bpttVariant(c.params, c.xs, c.ys, 'correct');
@@ -141,12 +168,7 @@ export function diagnoseBptt(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, stu
       break;
     }
   }
-  let m;
-  try {
-    m = recognise(rnnBank, c, student, bpttDistance, 1e-9, ref);
-  } catch {
-    m = undefined;
-  }
-  if (m) lines.push(`Recognised mistake: ${m.label}.`);
-  return lines;
+  const mistakes = recogniseBptt(c, student, ref);
+  for (const label of mistakes) lines.push(`Recognised mistake: ${label}.`);
+  return { lines, mistakes };
 }

@@ -14,7 +14,9 @@ export type RnnVariant =
   | 'last-step-not-propagated'
   | 'dz-wrong-sign'
   | 'dz-no-onehot'
-  | 'dz-shifted-target';
+  | 'dz-shifted-target'
+  | 'truncated-bptt'
+  | 'whh-not-transposed';
 
 /** Mistakes a forward pass can make (the forward misconception bank). */
 export type RnnForwardVariant = 'correct' | 'forward-no-bh' | 'forward-sigmoid' | 'forward-mean-loss';
@@ -68,7 +70,10 @@ export function forwardVariant(
   return { h, z, loss: variant === 'forward-mean-loss' ? loss / xs.length : loss };
 }
 
-export function bpttVariant(p: RnnParams, xs: number[][], ys: number[], variant: RnnVariant = 'correct'): RnnBpttResult {
+/** BPTT with one mistake, or with several at once (a list: each applied where it acts). */
+export function bpttVariant(p: RnnParams, xs: number[][], ys: number[], variants: RnnVariant | readonly RnnVariant[] = 'correct'): RnnBpttResult {
+  const on = new Set<RnnVariant>(typeof variants === 'string' ? [variants] : variants);
+  const has = (v: RnnVariant): boolean => on.has(v);
   const T = xs.length;
   const H = p.Whh.length;
   const { h, z, loss } = rnnForward(p, xs, ys);
@@ -79,26 +84,30 @@ export function bpttVariant(p: RnnParams, xs: number[][], ys: number[], variant:
     bh: p.bh.map(() => 0),
     bz: p.bz.map(() => 0),
   };
-  const sign = variant === 'dz-wrong-sign' ? -1 : 1;
+  const sign = has('dz-wrong-sign') ? -1 : 1;
   // δ^z_t = z_t − onehot(y_t)
-  const target = (t: number): number => (variant === 'dz-shifted-target' ? ys[Math.max(0, t - 1)] : variant === 'dz-no-onehot' ? -1 : ys[t]);
+  const target = (t: number): number => (has('dz-shifted-target') ? ys[Math.max(0, t - 1)] : has('dz-no-onehot') ? -1 : ys[t]);
   const dz = z.map((zt, t) => zt.map((v, k) => sign * (v - (k === target(t) ? 1 : 0))));
   const dh: number[][] = new Array(T);
+  const tanhGrad = (t: number, g: number[]): number[] => (has('no-tanh-derivative') ? g.slice() : g.map((x, j) => (1 - h[t][j] ** 2) * x));
   let deltaNext = new Array<number>(H).fill(0); // δ^h_{t+1}
+  let ownNext = new Array<number>(H).fill(0); // δ^h_{t+1} from step t+1's own loss only (the truncated variant's)
   for (let t = T - 1; t >= 0; t--) {
     // ∂L/∂h_t = W_hzᵀ δ^z_t + W_hhᵀ δ^h_{t+1}
-    const fromOut = variant === 'last-step-not-propagated' && t === T - 1 ? new Array<number>(H).fill(0) : matTVec(p.Whz, dz[t]);
-    const fromNext = variant === 'diagonal-whh' ? deltaNext.map((d, j) => p.Whh[j][j] * d) : matTVec(p.Whh, deltaNext);
+    const fromOut = has('last-step-not-propagated') && t === T - 1 ? new Array<number>(H).fill(0) : matTVec(p.Whz, dz[t]);
+    const back = has('truncated-bptt') ? ownNext : deltaNext;
+    const fromNext = has('diagonal-whh') ? back.map((d, j) => p.Whh[j][j] * d) : has('whh-not-transposed') ? matVec(p.Whh, back) : matTVec(p.Whh, back);
     dh[t] = fromOut.map((v, j) => v + fromNext[j]);
     // δ^h_t = (1 − h_t²) ⊙ ∂L/∂h_t
-    const delta = variant === 'no-tanh-derivative' ? dh[t].slice() : dh[t].map((g, j) => (1 - h[t][j] ** 2) * g);
+    const delta = tanhGrad(t, dh[t]);
     const hPrev = t > 0 ? h[t - 1] : new Array<number>(H).fill(0);
     addOuter(grads.Whz, dz[t], h[t]);
     dz[t].forEach((v, k) => (grads.bz[k] += v));
-    addOuter(grads.Whh, delta, variant === 'whh-uses-h_t' ? h[t] : hPrev);
+    addOuter(grads.Whh, delta, has('whh-uses-h_t') ? h[t] : hPrev);
     addOuter(grads.Wxh, delta, xs[t]);
     delta.forEach((v, j) => (grads.bh[j] += v));
     deltaNext = delta;
+    ownNext = tanhGrad(t, fromOut);
   }
   return { loss, dz, dh, grads };
 }

@@ -20,6 +20,10 @@ export const rnnTopic = defineTopic<RnnContract>({
     { mistake: 'dz-wrong-sign', file: 'fixtures/wrong/rnn/dz-wrong-sign.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-wrong-sign'] },
     { mistake: 'dz-no-onehot', file: 'fixtures/wrong/rnn/dz-no-onehot.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-no-onehot'] },
     { mistake: 'dz-shifted-target', file: 'fixtures/wrong/rnn/dz-shifted-target.ts', rejectedBy: ['rnn.delta-z', 'rnn.dh', ...gradClaims], named: RNN_MISTAKES['dz-shifted-target'] },
+    { mistake: 'truncated-bptt', file: 'fixtures/wrong/rnn/truncated-bptt.ts', rejectedBy: ['rnn.dh', ...gradClaims], named: RNN_MISTAKES['truncated-bptt'] },
+    { mistake: 'whh-not-transposed', file: 'fixtures/wrong/rnn/whh-not-transposed.ts', rejectedBy: ['rnn.dh', ...gradClaims], named: RNN_MISTAKES['whh-not-transposed'] },
+    // two mistakes: shrinking ends at H = 1, where the diagonal one is invisible; it must still be named
+    { mistake: 'diagonal-whh-and-last-step', file: 'fixtures/wrong/rnn/diagonal-whh-and-last-step.ts', rejectedBy: ['rnn.dh', ...gradClaims], named: RNN_MISTAKES['diagonal-whh'] },
     // the forward pass is graded on its own: a wrong forward with a correct BPTT loses only rnn.forward
     { mistake: 'forward-no-bh', file: 'fixtures/wrong/rnn/forward-no-bh.ts', rejectedBy: ['rnn.forward'], named: RNN_FORWARD_MISTAKES['forward-no-bh'] },
     { mistake: 'forward-sigmoid', file: 'fixtures/wrong/rnn/forward-sigmoid.ts', rejectedBy: ['rnn.forward'], named: RNN_FORWARD_MISTAKES['forward-sigmoid'] },
