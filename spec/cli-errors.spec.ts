@@ -25,7 +25,7 @@ writeFileSync(NOTES, 'not a module\n');
 const out = (name: string): string => path.join(root, 'out', name);
 
 const ids = topics.map((t) => t.id).join(', ');
-const COMMANDS = 'list, check, grade, key, grade-all, gradescope-bundle, help';
+const COMMANDS = 'list, check, grade, key, grade-all, gradescope-bundle, student-kit, help';
 const GRADE_OPTIONS = '--out, --course, --format, --seed, --student-id, --tags, --topic, --scale, --timeout-ms, --memory-mb, --parallel, --isolation, --verbose, --visibility';
 
 // [command line, exit code, the one line on stderr]
@@ -33,7 +33,7 @@ const BAD: [string[], number, string][] = [
   [['frobnicate'], 2, `dlspec: unknown command "frobnicate"; expected one of ${COMMANDS}`],
   [['frobnicate', '--help'], 2, `dlspec: unknown command "frobnicate"; expected one of ${COMMANDS}`],
   [['help', 'nope'], 2, `dlspec: unknown command "nope"; expected one of ${COMMANDS}`],
-  [['--cource', 'CSE891'], 2, 'dlspec: unknown option --cource; expected a command first: one of list, check, grade, key, grade-all, gradescope-bundle'],
+  [['--cource', 'CSE891'], 2, 'dlspec: unknown option --cource; expected a command first: one of list, check, grade, key, grade-all, gradescope-bundle, student-kit'],
   [['list', 'rnn'], 2, 'dlspec list: unexpected argument "rnn"; expected dlspec list [options]'],
   // grade
   [['grade'], 2, 'dlspec grade: missing <dir> (the submission: a folder (index.ts, …) or one module file); expected dlspec grade [options] <dir>'],
@@ -67,6 +67,11 @@ const BAD: [string[], number, string][] = [
   [['grade-all', CLASS, '--course', 'CS231n'], 2, 'dlspec grade-all: --course got "CS231n"; expected one of CIE6032, ELEG5491, CSE891, CSC421, all'],
   [['grade-all', CLASS, '--topic', 'rnnn', '--out-dir', out('topic')], 2, `dlspec grade-all: unknown topic 'rnnn'; expected some of ${ids}`],
   [['grade-all', CLASS, '--course', 'CSE891', '--topic', 'rnn'], 2, `dlspec grade-all: topic rnn has no items in CSE891; expected topics of CSE891: adder, lstm, cnnparams, resnet, pixelcnn`],
+  // student-kit: one course, into a new or empty folder (or over an earlier kit)
+  [['student-kit'], 2, 'dlspec student-kit: --course is required; expected --course <course>: the course, one of CIE6032, ELEG5491, CSE891, CSC421'],
+  [['student-kit', '--course', 'all'], 2, 'dlspec student-kit: --course got "all"; expected one course (a kit is one course\'s): one of CIE6032, ELEG5491, CSE891, CSC421'],
+  [['student-kit', '--course', 'CSE891', '--out', NOTES], 2, `dlspec student-kit: --out ${JSON.stringify(NOTES)} is a file; expected a folder for the kit`],
+  [['student-kit', '--course', 'CSE891', '--out', CLASS], 2, `dlspec student-kit: --out ${JSON.stringify(CLASS)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`],
   // gradescope-bundle: one assignment is one course
   [['gradescope-bundle', '--out', out('a.zip')], 2, "dlspec gradescope-bundle: --course is required; expected --course <course>: the assignment's course, one of CIE6032, ELEG5491, CSE891, CSC421 (one Gradescope assignment is one course)"],
   [['gradescope-bundle', '--course', 'all', '--out', out('a.zip')], 2, 'dlspec gradescope-bundle: --course got "all"; expected one course (one Gradescope assignment is one course): one of CIE6032, ELEG5491, CSE891, CSC421'],
@@ -108,7 +113,7 @@ describe('help: printed, exit 0, and nothing else done', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Usage: dlspec \[options\] \[command\]/);
-    for (const c of ['list', 'check', 'grade', 'key', 'grade-all', 'gradescope-bundle']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['list', 'check', 'grade', 'key', 'grade-all', 'gradescope-bundle', 'student-kit']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
   const HELP: [string, string[], string][] = [

@@ -22,7 +22,7 @@
  * (graded, but staff must review them); `--help` prints help and does nothing else.  `main`
  * returns the exit code and never exits the process: the specs call it in-process.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -295,7 +295,17 @@ async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?:
   return 0;
 }
 
+/** --course of a student kit: one real course. */
+const kitCourse = (v: string): Course => {
+  given('--course', v, COURSES.join('|'));
+  if (!COURSES.includes(v as Course)) throw new UsageError(`--course got ${q(v)}; expected one course (a kit is one course's): one of ${COURSES.join(', ')}`);
+  return v as Course;
+};
+
 async function studentKitCmd(o: { out: string; course: Course }): Promise<number> {
+  // the kit replaces the folder's contents: only an empty folder or an earlier kit
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`--out ${q(o.out)} is a file; expected a folder for the kit`);
+  if (existsSync(o.out) && readdirSync(o.out).length && !existsSync(path.join(o.out, 'check.mjs'))) throw new UsageError(`--out ${q(o.out)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`);
   const { buildStudentKit } = await import('./grading/student-kit.ts');
   const r = await buildStudentKit({ course: o.course, out: o.out, log: (l) => console.error(l) });
   console.log(`student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} items checked locally, ${r.leftOut.length} graded on submission only`);
@@ -503,7 +513,7 @@ function program(done: (code: number) => void): Command {
   command('student-kit')
     .description("what students download: README, contract.md, a starter submission and the local checker of the course's visible checks (no answers)")
     .addOption(option('--out <dir>', 'the folder to write (new, empty, or an earlier kit)', text('--out', '<dir>'), 'kit'))
-    .addOption(option('--course <course>', `the course, one of ${COURSES.join(', ')}`, oneCourse).makeOptionMandatory())
+    .addOption(option('--course <course>', `the course, one of ${COURSES.join(', ')}`, kitCourse).makeOptionMandatory())
     .action(async (o) => done(await studentKitCmd(o)));
 
   return prog;
