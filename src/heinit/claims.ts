@@ -237,7 +237,8 @@ export const heinitClaims: Claim<HeinitContract>[] = [
     points: 2,
     statement: 'eq. (4) E[x_l²] = ½ Var[y_{l−1}] holds for x = ReLU(y) with y symmetric about 0 (Monte-Carlo CI, joint level 1 − 1e-6); it fails for a skewed zero-mean y',
     answer:
-      'With $x_l=\\max(0,y_{l-1})$ and $y_{l-1}$ symmetric about 0 (it is, because $w_{l-1}$ is symmetric with zero mean): ' +
+      'With $x_l=\\max(0,y_{l-1})$ and $y_{l-1}$ symmetric about 0. It is under the two conditions of He et al. (2015, §2.2): $w_{l-1}$ symmetric about zero ' +
+      'and the bias $b_{l-1}=0$, so that $y_{l-1}=\\mathbf w_{l-1}\\cdot\\mathbf x_{l-1}$ has zero mean and a symmetric distribution (a nonzero bias shifts $y_{l-1}$ and breaks both; the initialization sets every bias to 0): ' +
       '$$E[x_l^2]=\\int_0^{\\infty}y^2p(y)\\,dy=\\tfrac12\\int_{-\\infty}^{\\infty}y^2p(y)\\,dy=\\tfrac12E[y_{l-1}^2]=\\tfrac12\\operatorname{Var}[y_{l-1}],$$ ' +
       'the last step because $E[y_{l-1}]=0$. Symmetry (not only zero mean) is needed: for $y=E-1$, $E\\sim\\mathrm{Exp}(1)$ (mean 0, variance 1) $E[\\mathrm{ReLU}(y)^2]=2/e\\approx0.736\\ne\\tfrac12$ — the key measures that too. ' +
       'Measured for Gaussian, Laplace, uniform $y$ and for $y$ = a previous layer’s output: every interval contains $\\tfrac12\\operatorname{Var}[y]$.',
