@@ -112,6 +112,7 @@ const cases: Record<string, Case> = {
     message: /ALL TESTS PASSED/,
     escaped: (_, r) => {
       const texts = [...Object.values(r.claims).map((c) => c.message), JSON.stringify(gradescopeResults(r))];
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       return texts.some((t) => /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/.test(t)) ? 'a control character reached the report' : undefined;
     },
   },
@@ -228,6 +229,7 @@ describe('adversarial submissions are contained in the Gradescope layout', () =>
       expect(got, results.tests.map((t) => `${t.name}: ${t.output}`).join('\n')).toEqual(c.items);
       expect(results.score).toBe(results.tests.reduce((a, t) => a + t.score, 0));
       if (c.message) expect(results.tests.filter((t) => t.status === 'failed').map((t) => t.output).join('\n')).toMatch(c.message);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       expect(JSON.stringify(results)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
       expect(readdirSync(path.join(ag, 'source')).filter((f) => /^node_trace\./.test(f))).toEqual([]); // nothing written into the grader's files
     }, 120_000);

@@ -4,7 +4,7 @@
  * (run in the sandbox, state copied back), the student's functions returned as handles, time
  * limits around callbacks, dead handles after a restart, and the scratch folder.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -8,7 +8,7 @@ import { writeSubmission } from '../src/grading/fixtures.ts';
 import { planGrade } from '../src/grading/grade.ts';
 import { decodeRunMessage, decodeRunnerMessage } from '../src/grading/protocol.ts';
 import { topicMeta } from '../src/grading/rubric.ts';
-import { gradeSynth, SYNTH_REF, tempFolders } from './grading-synth.ts';
+import { gradeSynth, tempFolders } from './grading-synth.ts';
 import { topics as synthTopics } from './grading-topics.ts';
 
 const temp = tempFolders();

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, vi } from 'vitest';
 import { main } from '../src/cli.ts';
-import { cleanup, writeSubmission } from '../src/grading/fixtures.ts';
+import { cleanup } from '../src/grading/fixtures.ts';
 import { gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 
 export const SYNTH = path.resolve('spec/grading-topics.ts');

@@ -123,7 +123,10 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     for (let i = 0; i < n; i += 5) data[i] = Number.NaN;
     for (let i = 2; i < n; i += 7) data[i] = Number.NEGATIVE_INFINITY;
     // the first window all NaN in channel 0 and all −∞ in channel 1
-    for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) (data[(i * shape[2] + j) * shape[3]] = Number.NaN), (data[(i * shape[2] + j) * shape[3] + 1] = Number.NEGATIVE_INFINITY);
+    for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) {
+      data[(i * shape[2] + j) * shape[3]] = Number.NaN;
+      data[(i * shape[2] + j) * shape[3] + 1] = Number.NEGATIVE_INFINITY;
+    }
     const x = { shape, data };
     const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], f, s ?? f, 1, 'valid');
     const oShape = [shape[0], info.outHeight, info.outWidth, shape[3]];

@@ -1,6 +1,6 @@
 /** Coverage of the Cox interval for the 30-layer variance ratio (He forward/backward): npx tsx scripts/studies/deep-cox-coverage.ts [seeds] */
 import { deepRun, depthWidths } from '../../src/heinit/simulate.ts';
-import { lognormalMeanCI, zScore, contains } from '../../src/heinit/statistics.ts';
+import { lognormalMeanCI, contains } from '../../src/heinit/statistics.ts';
 const widths = depthWidths(30, [64, 96, 128, 96]);
 const S = Number(process.argv[2] ?? 100);
 for (const dir of ['forward', 'backward'] as const) {

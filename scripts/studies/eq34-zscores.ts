@@ -1,8 +1,8 @@
 /** z-scores of the eq. (3)/(4) intervals over many seeds (should look N(0,1)): npx tsx scripts/studies/eq34-zscores.ts [seeds] */
 import { EQ3_CASES, EQ4_LAWS, measureEq3, measureEq4 } from '../../src/heinit/claims.ts';
-import { zScore, contains } from '../../src/heinit/statistics.ts';
+import { zScore, contains, type Interval } from '../../src/heinit/statistics.ts';
 const S = Number(process.argv[2] ?? 200);
-const report = (name: string, f: (s: number) => { iv: any; truth: number }) => {
+const report = (name: string, f: (s: number) => { iv: Interval; truth: number }) => {
   const zs: number[] = []; let miss = 0;
   for (let s = 1; s <= S; s++) { const { iv, truth } = f(s); zs.push(zScore(iv, truth)); if (!contains(iv, truth)) miss++; }
   const m = zs.reduce((a, b) => a + b) / S; const sd = Math.sqrt(zs.reduce((a, b) => a + (b - m) ** 2, 0) / S);

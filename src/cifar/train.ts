@@ -148,7 +148,7 @@ async function localEngine(data: Cifar10, cfg: ReplicaConfig, backend: TrainingB
   };
 }
 
-async function parallelEngine(data: Cifar10, cfg: ReplicaConfig, backend: TrainingBackend, workers: number, testN: number): Promise<Engine> {
+async function parallelEngine(data: Cifar10, cfg: ReplicaConfig, backend: TrainingBackend, workers: number, _testN: number): Promise<Engine> {
   const chans = Array.from({ length: workers }, () => {
     const w = spawnTsWorker(new URL('./worker.ts', import.meta.url), { train: data.train, test: data.test, cfg, backend });
     return new WorkerChannel(w);

@@ -203,7 +203,7 @@ export function summarizeEvidence(e: Evidence): string {
   return s.length > 320 ? `${s.slice(0, 317)}…` : s;
 }
 
-function outputOf(c: GradedClaim, tags: Tag[]): string {
+function outputOf(c: GradedClaim): string {
   if (c.status === 'skipped') return c.message;
   if (c.status === 'passed') {
     const ev = summarizeEvidence(c.evidence);
@@ -294,7 +294,7 @@ function itemOf(r: RubricItem, c: GradedClaim, config?: VisibilityConfig): Grade
     maxScore: r.ref.points,
     extraCredit: r.extraCredit,
     status: c.status,
-    output: outputOf(c, r.tags),
+    output: outputOf(c),
     visibility: visibilityOf(r, config),
     tags: r.tags,
   };

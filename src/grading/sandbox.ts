@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClaimResult } from '../claims/run.ts';
 import type { Outcome } from '../claims/types.ts';
-import { decodeRunnerMessage, type InitMessage, type RunMessage } from './protocol.ts';
+import { decodeRunnerMessage, type RunMessage } from './protocol.ts';
 import type { TopicMeta } from './rubric.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { setprivPath } from './launcher.ts';

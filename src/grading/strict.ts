@@ -291,6 +291,9 @@ async function prepareSandbox(entry: string, submissionDir: string, opts: Strict
   return { file, copy, scratch, execArgv, command: launch.command, confinement: launch.confinement, cleanup };
 }
 
+/** A function of the checks passed to the student's code (called back over the bridge). */
+type CheckFn = (...args: unknown[]) => unknown;
+
 /** The operations on a running sandbox that openStrict's result is made of. */
 interface Connection {
   callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown;
@@ -321,8 +324,8 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
   // NEXT sandbox, whose own callback would read that stale answer (measured: 6 of 20 restarts)
   let killed = 0;
   // the checks' functions passed to the student: id ↔ function (portable ones carry their state)
-  const fnIds = new Map<Function, number>();
-  const fnById = new Map<number, Function & { portable?: { source: string; state: Record<string, unknown> } }>();
+  const fnIds = new Map<CheckFn, number>();
+  const fnById = new Map<number, CheckFn & { portable?: { source: string; state: Record<string, unknown> } }>();
   let cbDepth = 0;
   const tmpRoots = [...new Set([tmpdir(), realpathSync(tmpdir())])];
   const originals = [...new Set([path.resolve(submissionDir), realpathSync(submissionDir)])];
@@ -346,11 +349,12 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
     const fns: unknown[] = [];
     const walk = (v: unknown, p: (string | number)[]): unknown => {
       if (typeof v === 'function') {
-        let id = fnIds.get(v);
+        const fn = v as CheckFn;
+        let id = fnIds.get(fn);
         if (id === undefined) {
           id = fnIds.size + 1;
-          fnIds.set(v, id);
-          fnById.set(id, v as Function);
+          fnIds.set(fn, id);
+          fnById.set(id, fn);
         }
         const portable = (v as { portable?: { source: unknown; state: unknown } }).portable;
         fns.push(portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state }] : [p, id]);

@@ -5,6 +5,7 @@
  */
 
 // C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `s` with every unsafe character replaced by U+FFFD (CRLF kept as a newline). */

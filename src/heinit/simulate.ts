@@ -11,7 +11,7 @@
  * only zero mean, independence and Var[w] = σ², and ±σ is the cheapest such law to draw
  * (one random bit per weight).
  */
-import { makeRng, type Rng } from '../verify/rng.ts';
+import { makeRng } from '../verify/rng.ts';
 
 /** Per network, the mean square at the start and at the end of the chain (forward: y_1, y_L; backward: Δx_L, Δx_1). */
 export interface DeepRun {

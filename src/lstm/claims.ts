@@ -12,7 +12,7 @@ import { fc, forAll } from '../verify/property.ts';
 import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
-import { toTensor, type Tensor64 } from '../verify/tensor.ts';
+import { toTensor } from '../verify/tensor.ts';
 import {
   LSTM_SIGNALS,
   LSTM_WEIGHT_NAMES,

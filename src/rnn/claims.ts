@@ -4,13 +4,13 @@
 import type { Claim, Evidence } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { autodiffGrad } from '../verify/autodiff.ts';
-import { compareSets, compareTensor, fmtNum, formatComparison, type TensorComparison } from '../verify/compare.ts';
+import { compareSets, compareTensor, formatComparison, type TensorComparison } from '../verify/compare.ts';
 import { centralDiff1, numericGrad, type ParamSet } from '../verify/finite-diff.ts';
 import { forAll } from '../verify/property.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { toNested, toTensor, type Tensor64 } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnContract, type RnnParams } from './contract.ts';
-import { makeRnnCase, rnnCaseArb, rnnExamples, showRnnCase, type RnnCaseSpec } from './cases.ts';
+import { makeRnnCase, rnnCaseArb, rnnExamples, showRnnCase } from './cases.ts';
 import { diagnoseBpttWithMistakes, forwardDistance, PARAM_LABEL, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
 import { recognise } from '../verify/diagnose.ts';
 import { rnnForward, softmaxXent } from './reference.ts';

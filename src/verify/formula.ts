@@ -646,7 +646,10 @@ export function freeVariables(e: Expr): Set<string> {
     if (x.kind === 'var') {
       if (!hidden.includes(x.name)) out.add(x.name);
     } else if (x.kind === 'neg') walk(x.a, hidden);
-    else if (x.kind === 'bin') (walk(x.a, hidden), walk(x.b, hidden));
+    else if (x.kind === 'bin') {
+      walk(x.a, hidden);
+      walk(x.b, hidden);
+    }
     else if (x.kind === 'call') x.args.forEach((a) => walk(a, hidden));
     else if (x.kind === 'sum') {
       walk(x.from, hidden);

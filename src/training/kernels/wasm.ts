@@ -336,10 +336,22 @@ function maxPoolGradTiling(x: Float32Array, g: Float32Array, dx: Float32Array, N
             dx[o2] = 0;
             dx[o3] = 0;
             let best = Number.NEGATIVE_INFINITY, at = -1;
-            if (v0 > best) (best = v0), (at = o0);
-            if (v1 > best) (best = v1), (at = o1);
-            if (v2 > best) (best = v2), (at = o2);
-            if (v3 > best) (best = v3), (at = o3);
+            if (v0 > best) {
+              best = v0;
+              at = o0;
+            }
+            if (v1 > best) {
+              best = v1;
+              at = o1;
+            }
+            if (v2 > best) {
+              best = v2;
+              at = o2;
+            }
+            if (v3 > best) {
+              best = v3;
+              at = o3;
+            }
             if (at >= 0) dx[at] = g[gBase + c]!;
           }
           continue;
