@@ -8,7 +8,7 @@
  * that throw KEY_NEEDED.  Where a student's answer leads a check to one of them (a case the build never
  * met), the item is reported as not checked here, never as a failure.
  */
-import { makeContext, REFERENCE_SEED, runClaim, type ClaimResult } from '../claims/run.ts';
+import { makeContext, missingExports, REFERENCE_SEED, runClaim, type ClaimResult } from '../claims/run.ts';
 import type { Claim, ContractSpec } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { KitLoadError, loadStudentModule } from './kit-loader.ts';
@@ -43,8 +43,8 @@ export interface KitMeta {
   title: string;
   runScale: number;
   items: KitItem[];
-  /** items graded on submission only: number and id */
-  leftOut: { number: string; id: string }[];
+  /** items graded on submission only: number, id, topic and the exports their check calls */
+  leftOut: { number: string; id: string; topicId: string; uses: string[] }[];
   entryNames: string[];
   /** the packages the grader lets a submission import */
   allowed: string[];
@@ -152,6 +152,14 @@ function claimsById(topics: KitTopic[]): Map<string, { topic: KitTopic; claim: C
   return m;
 }
 
+/** What is left of the starter in export `name` (its stub, an empty formula, NaN): nothing once it is answered. */
+function stubbed(name: string, v: unknown): string[] {
+  if (typeof v === 'function' && Function.prototype.toString.call(v).includes(`not implemented: ${name}`)) return [`\`${name}\` is still the starter's stub (it throws "not implemented")`];
+  if (v === '') return [`\`${name}\` is still empty: write your formula`];
+  if (typeof v === 'number' && Number.isNaN(v)) return [`\`${name}\` is still NaN: write your number`];
+  return [];
+}
+
 /** Run one item on `impl` at `seed`, as the grader's check runner does. */
 async function runItem(found: { topic: KitTopic; claim: Claim<unknown> }, impl: Record<string, unknown>, seed: number, item: KitItem, runScale: number): Promise<ClaimResult> {
   const ctx = makeContext({ seed, mode: 'submission', runScale });
@@ -222,10 +230,23 @@ export async function kitMain(argv: string[], topics: KitTopic[], meta: KitMeta,
     io.out(`    ${it.number.padEnd(7)} ${mark} ${p}  ${it.id}${it.part ? ` (part ${it.part})` : ''}${it.extraCredit ? ' [extra credit]' : ''}`);
     if (status !== 'passed') io.out(indent(output, '                     '));
   }
+  // the items graded on submission only: here, only whether the exports their check calls are there
+  // (the grader's own message when one is missing or of the wrong kind) and no longer the starter's stubs
+  let missing = 0;
+  if (meta.leftOut.length && !args.only && impl) {
+    io.out('');
+    io.out('  Graded on submission only (README.md says why); the exports they call:');
+    for (const l of meta.leftOut) {
+      const topic = topics.find((t) => t.id === l.topicId);
+      const problems = topic ? [...missingExports(impl, topic.contract, l.uses), ...l.uses.flatMap((u) => stubbed(u, impl![u]))] : [];
+      if (problems.length) missing++;
+      io.out(`    ${l.number.padEnd(7)} ${problems.length ? 'FAIL' : 'ok  '}  ${l.id}${problems.length ? '' : `: ${l.uses.map((u) => `\`${u}\``).join(', ') || 'none'}`}`);
+      if (problems.length) io.out(indent(plainText(problems.join('\n')), '                     '));
+    }
+  }
   io.out('');
-  io.out(`${passed} of ${items.length} checks passed${failed ? `, ${failed} failed` : ''}${notChecked ? `, ${notChecked} not checked here` : ''} · ${pts(earned)} / ${pts(possible)} points of the items checked here · ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  if (meta.leftOut.length && !args.only) io.out(`Graded on submission only (see README.md): ${meta.leftOut.map((l) => `${l.number} ${l.id}`).join(', ')}`);
-  return failed ? 1 : 0;
+  io.out(`${passed} of ${items.length} checks passed${failed ? `, ${failed} failed` : ''}${notChecked ? `, ${notChecked} not checked here` : ''} · ${pts(earned)} / ${pts(possible)} points of the items checked here${missing ? ` · ${missing} item(s) graded on submission miss an export` : ''} · ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return failed || missing ? 1 : 0;
 }
 
 /** What the kit's build measures of each check on one module. */
@@ -245,7 +266,7 @@ export interface ProbeRow {
 export async function kitProbe(
   topics: KitTopic[],
   inputs: { name: string; file: string; root: string; ids: string[] }[],
-  opts: { seed: number; runScale: number; packages: Record<string, string>; allowed: string[]; onStart(input: string, id: string): void; onRow(row: ProbeRow): void },
+  opts: { seed: number; runScale: number; packages: Record<string, string>; allowed: string[]; cacheDir?: string; onStart(input: string, id: string): void; onRow(row: ProbeRow): void },
 ): Promise<void> {
   const byId = claimsById(topics);
   for (const input of inputs) {
@@ -254,7 +275,7 @@ export async function kitProbe(
     let loadError = '';
     opts.onStart(input.name, '');
     try {
-      impl = await loadStudentModule(input.file, { packages: opts.packages, allowed: opts.allowed, root: input.root });
+      impl = await loadStudentModule(input.file, { packages: opts.packages, allowed: opts.allowed, root: input.root, cacheDir: opts.cacheDir });
     } catch (e) {
       loadError = `the module could not be loaded: ${(e as Error).message}`;
     }

@@ -8,12 +8,13 @@
  * built-in modules unchanged, and anything else to a module that throws the grader's refusal.
  * Reads relative to `import.meta.url` keep working: the copy holds every file of the folder.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { createHash } from 'node:crypto';
+import type * as TS from 'typescript';
 import { copySubmission } from './workspace.ts';
 
 /** A submission that cannot be loaded; the message is for the student. */
@@ -26,7 +27,15 @@ export interface KitLoadOptions {
   allowed: readonly string[];
   /** the folder imports must stay in (default: the entry's folder) */
   root?: string;
+  /** a folder kept between processes: a folder compiled there once is not compiled again (the kit's build) */
+  cacheDir?: string;
 }
+
+// TypeScript's compiler is most of the kit's code: loaded only when something is to be compiled
+let ts: typeof TS;
+const loadTs = async (): Promise<void> => {
+  ts ??= ((await import('typescript')) as unknown as { default: typeof TS }).default;
+};
 
 const CODE = /\.(ts|mts|cts|tsx|js|mjs|jsx)$/;
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.jsx', '.json'];
@@ -59,7 +68,7 @@ const thrower = (message: string, names: string[]): string => {
 };
 
 /** The names an import or export declaration takes from its module. */
-function importedNames(node: ts.ImportDeclaration | ts.ExportDeclaration): string[] {
+function importedNames(node: TS.ImportDeclaration | TS.ExportDeclaration): string[] {
   if (ts.isImportDeclaration(node)) {
     const c = node.importClause;
     const names = c?.name ? ['default'] : [];
@@ -84,16 +93,21 @@ const copies = new Map<string, string>();
 /** The exports of the student's module `entry`, loaded as described above. */
 export async function loadStudentModule(entry: string, opts: KitLoadOptions): Promise<Record<string, unknown>> {
   const root = path.resolve(opts.root ?? path.dirname(entry));
-  let copy = copies.get(root);
-  if (!copy) {
-    copy = path.join(mkdtempSync(path.join(scratchDir(), 'submission-')), 'files');
+  const hash = (x: string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
+  let copy = copies.get(root) ?? (opts.cacheDir ? path.join(opts.cacheDir, hash(root), 'files') : undefined);
+  const entryInCopy = (c: string): string => path.join(c, path.relative(root, path.resolve(entry)));
+  const marker = opts.cacheDir ? path.join(opts.cacheDir, hash(root), `${hash(entry)}.done`) : undefined;
+  if (copy && marker && existsSync(marker)) return { ...((await import(pathToFileURL(entryInCopy(copy) + OUT_SUFFIX).href)) as Record<string, unknown>) };
+  if (!copy || !existsSync(copy)) {
+    copy ??= path.join(mkdtempSync(path.join(scratchDir(), 'submission-')), 'files');
     try {
       copySubmission(root, copy);
     } catch (e) {
       throw new KitLoadError((e as Error).message);
     }
-    copies.set(root, copy);
   }
+  copies.set(root, copy);
+  await loadTs();
   const done = new Map<string, string>();
   const rel = (p: string): string => path.relative(copy!, p) || path.basename(p);
 
@@ -129,9 +143,9 @@ export async function loadStudentModule(entry: string, opts: KitLoadOptions): Pr
       if (opts.allowed.includes(name)) return thrower(`import of ${spec} (from ${from}): the local checker provides ${opts.packages[name] ? `only the main module of ${name} (import it as '${name}')` : `no copy of ${name}; the grader does`}`, names);
       return thrower(`import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder, Node's built-in modules and the packages ${opts.allowed.join(', ')}`, names);
     };
-    const specifiers: ts.TransformerFactory<ts.SourceFile> = (context) => {
+    const specifiers: TS.TransformerFactory<TS.SourceFile> = (context) => {
       const f = context.factory;
-      const visit = (node: ts.Node): ts.Node => {
+      const visit = (node: TS.Node): TS.Node => {
         if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
           return f.updateImportDeclaration(node, node.modifiers, node.importClause, f.createStringLiteral(rewrite(node.moduleSpecifier.text, importedNames(node))), node.attributes);
         }
@@ -143,7 +157,7 @@ export async function loadStudentModule(entry: string, opts: KitLoadOptions): Pr
         }
         return ts.visitEachChild(node, visit, context);
       };
-      return (sf) => ts.visitNode(sf, visit) as ts.SourceFile;
+      return (sf) => ts.visitNode(sf, visit) as TS.SourceFile;
     };
     const res = ts.transpileModule(source, {
       fileName: file,
@@ -161,15 +175,19 @@ export async function loadStudentModule(entry: string, opts: KitLoadOptions): Pr
     });
     const errors = (res.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
     if (errors.length) {
-      const where = (d: ts.Diagnostic): string => (d.file && d.start !== undefined ? `${from}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : `${from}: `);
+      const where = (d: TS.Diagnostic): string => (d.file && d.start !== undefined ? `${from}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : `${from}: `);
       throw new KitLoadError(`your code could not be compiled: ${errors.slice(0, 5).map((d) => where(d) + ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
     }
     writeFileSync(out, res.outputText);
     return out;
   };
 
-  const entryInCopy = path.join(copy, path.relative(root, path.resolve(entry)));
-  if (!within(entryInCopy, copy)) throw new KitLoadError(`${entry} is not inside ${root}`);
-  const out = compile(entryInCopy);
+  const entryCopy = entryInCopy(copy);
+  if (!within(entryCopy, copy)) throw new KitLoadError(`${entry} is not inside ${root}`);
+  const out = compile(entryCopy);
+  if (marker) {
+    mkdirSync(path.dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+  }
   return { ...((await import(pathToFileURL(out).href)) as Record<string, unknown>) };
 }

@@ -182,7 +182,10 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    minify,
+    // whitespace and syntax only: names stay as written, so the kit's code can be read (and searched
+    // for the key's code: spec/student-kit.spec.ts) and messages that print a name are the grader's
+    minifyWhitespace: minify,
+    minifySyntax: minify,
     keepNames: true,
     legalComments: 'none',
     logLevel: 'silent',
@@ -239,6 +242,13 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
       },
     ],
   });
+  // TypeScript's compiler (only the checker's loader uses it: none of dlspec's code) minified whole: 7 → 3.5 MB
+  if (minify) {
+    for (const f of readdirSync(path.join(outDir, 'chunks')).filter((n) => n.startsWith('typescript-'))) {
+      const file = path.join(outDir, 'chunks', f);
+      writeFileSync(file, (await esbuild.transform(readFileSync(file, 'utf8'), { minify: true, format: 'esm', target: 'node20', legalComments: 'none' })).code);
+    }
+  }
 }
 
 /** Export names of each key module (the stubs export the same). */
@@ -265,13 +275,37 @@ function declarationsOf(file: string, names: string[]): string[] {
   return out;
 }
 
+/** A doc comment without its sentences that point into this project (a source file, docs/): the kit has neither. */
+function forStudents(comment: string): string {
+  const body = comment.replace(/^\/\*\*|\*\/$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+  // paragraphs (blank-line separated; indented lines, e.g. formulas, kept as they are)
+  const paras: string[][] = [[]];
+  for (const l of body) {
+    if (l.trim()) paras[paras.length - 1].push(l);
+    else if (paras[paras.length - 1].length) paras.push([]);
+  }
+  const out = paras
+    .filter((p) => p.length)
+    .map((p) => {
+      if (p.some((l) => /^\s/.test(l)) || !p.join(' ').match(/\b[\w-]+\.(ts|md)\b|docs\//)) return p;
+      const sentences = p.map((l) => l.trim()).join(' ').split(/(?<=\.)\s+(?=[A-Z])/).filter((x) => !/\b[\w-]+\.(ts|md)\b|docs\//.test(x));
+      const lines: string[] = [];
+      for (const w of sentences.join(' ').split(' ')) {
+        if (lines.length && `${lines[lines.length - 1]} ${w}`.length <= 100) lines[lines.length - 1] += ` ${w}`;
+        else lines.push(w);
+      }
+      return lines;
+    });
+  return `/**\n${out.map((p) => p.map((l) => ` * ${l}`.trimEnd()).join('\n')).join('\n *\n')}\n */`;
+}
+
 /** starter/types/<topic>.ts: the topic's contract.ts without its ContractSpec (the contract's types only). */
 export function contractTypes(topicId: string): string {
   const file = path.join(SRC, topicId, 'contract.ts');
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const parts: string[] = [];
   const head = /^\s*\/\*\*[\s\S]*?\*\//.exec(sf.getFullText());
-  if (head) parts.push(head[0].trim());
+  if (head) parts.push(forStudents(head[0].trim()));
   const inlined: string[] = [];
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
@@ -393,7 +427,7 @@ async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => v
   for (let runs = 0; ; runs++) {
     const pending = inputs.map((i) => ({ ...i, ids: i.ids.filter((id) => !keyUse.has(id) && !done.has(pair(i.name, id))) })).filter((i) => i.ids.length);
     if (!pending.length) break;
-    writeFileSync(io, JSON.stringify({ inputs: pending, seed: REFERENCE_SEED, runScale: RUN_SCALE }));
+    writeFileSync(io, JSON.stringify({ inputs: pending, seed: REFERENCE_SEED, runScale: RUN_SCALE, cacheDir: path.join(dir, 'compiled') }));
     writeFileSync(out, '');
     let last: { input: string; id: string } | undefined;
     let read = 0;
@@ -510,7 +544,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
         'const io = JSON.parse(readFileSync(process.argv[2], "utf8"));',
         'const log = (x) => appendFileSync(process.argv[3], JSON.stringify(x) + "\\n");',
         "const now = globalThis[Symbol.for('dlspec.kit.now')];",
-        `await kitProbe(topics, io.inputs, { seed: io.seed, runScale: io.runScale, packages: PACKAGES, allowed: ${JSON.stringify(ALLOWED_PACKAGES)}, onStart: (input, id) => { Object.assign(now, { input, id }); log({ start: true, input, id }); }, onRow: (row) => log(row) });`,
+        `await kitProbe(topics, io.inputs, { seed: io.seed, runScale: io.runScale, cacheDir: io.cacheDir, packages: PACKAGES, allowed: ${JSON.stringify(ALLOWED_PACKAGES)}, onStart: (input, id) => { Object.assign(now, { input, id }); log({ start: true, input, id }); }, onRow: (row) => log(row) });`,
         'process.exit(0);',
         '',
       ].join('\n'),
@@ -558,7 +592,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     return `cannot run outside the grader (on the reference submission it reports: ${(ref?.message ?? 'no result').split('\n')[0].slice(0, 160)})`;
   };
   const leftOut = visible.filter((r) => !keep.includes(r.claim.id)).map((r) => ({ id: r.claim.id, number: r.number, reason: reason(r) }));
-  const meta: KitMeta = { course: opts.course, title, runScale: RUN_SCALE, items: kept, leftOut: leftOut.map(({ id, number }) => ({ id, number })), entryNames: SUBMISSION_ENTRY_NAMES, allowed: ALLOWED_PACKAGES };
+  const meta: KitMeta = { course: opts.course, title, runScale: RUN_SCALE, items: kept, leftOut: visible.filter((r) => !keep.includes(r.claim.id)).map((r) => ({ id: r.claim.id, number: r.number, topicId: r.topicId, uses: r.claim.uses ?? [] })), entryNames: SUBMISSION_ENTRY_NAMES, allowed: ALLOWED_PACKAGES };
   const build = mkdtempSync(path.join(tmpdir(), 'dlspec-kit-build-'));
   try {
     const entry = path.join(build, 'check-entry.mjs');
@@ -610,8 +644,9 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     'type-check (`npx tsc -p my-submission` if you have TypeScript).',
     '',
     'Options: `--student-id <your id>` gives the random variant the grader gives you (by default the checker uses',
-    'the key\'s seed); `--only <item>` runs some items (ids or numbers, comma-separated). Exit code 0: every item',
-    'checked here passed; 1: some failed; 2: the command line was wrong.',
+    'the key\'s seed); `--only <item>` runs some items (ids or numbers, comma-separated). For the items graded on',
+    'submission only it checks that the exports they call are there and are no longer the starter\'s stubs. Exit code',
+    '0: every item checked here passed and no export is missing; 1: something failed; 2: the command line was wrong.',
     '',
     'A check runs your code in the checker\'s own process: an endless loop stops it (press Ctrl-C); the grader',
     'stops it at the item\'s time limit.',

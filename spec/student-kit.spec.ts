@@ -1,0 +1,180 @@
+/**
+ * The student kit (`dlspec student-kit`): one course's kit is built, searched for every trace of the
+ * answer key (the reference.ts files' names and code, the claims' answers), type-checked (its
+ * starter), and its checker is run with plain Node from a folder outside the repository on the
+ * empty starter (every item fails, saying why: exit 1) and on a copy of the reference submission
+ * (every item passes: exit 0).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import ts from 'typescript';
+import { topics } from '../src/claims/registry.ts';
+import type { Evidence } from '../src/claims/types.ts';
+import { evidenceLine } from '../src/grading/kit-check.ts';
+import { summarizeEvidence } from '../src/grading/grade.ts';
+import { rubricFor, topicMeta } from '../src/grading/rubric.ts';
+import { buildStudentKit, keyModules, stripClaims, type KitReport } from '../src/grading/student-kit.ts';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const COURSE = 'CSE891';
+
+describe('stripClaims: what the kit bundles of a claims module', () => {
+  const source = `
+export const claims = [
+  { id: 't.kept', statement: 'kept statement with 12345', answer: 'the kept answer, $x^2$', uses: [], check: () => ({ kept: 1 }) },
+  { id: 't.hidden', statement: 'hidden statement', answer: 'hidden answer text', visibility: 'hidden', uses: [], check() { return { hiddenCheckBody: 1 }; } },
+  make('other'),
+];
+function make(n: string) {
+  return { id: \`t.\${n}\`, statement: 'made statement', answer: ANSWER, uses: [], check: () => ({}) };
+}
+const ANSWER = 'a made answer';
+`;
+  const { code, removed } = stripClaims(source, new Set(['t.kept', 't.other']));
+
+  test('a claim outside the kit is removed whole (its check code too)', () => {
+    expect(removed).toEqual(['t.hidden']);
+    expect(code).not.toMatch(/hidden/);
+  });
+  test('every answer and statement left is blanked; the checks stay', () => {
+    for (const s of ['the kept answer', 'kept statement', 'made statement', 'answer: ANSWER']) expect(code).not.toContain(s);
+    expect(code).toContain("answer: ''");
+    expect(code).toContain('check: () => ({ kept: 1 })');
+  });
+});
+
+test("the kit's evidence line is the grader's", () => {
+  const samples: Evidence[] = [{}, { cases: 3, worstRelErr: 3.1e-12 }, { a: { b: [1, 2, 3, 4, 5, 6, 7] }, ok: true, s: 'x' }, { long: 'y'.repeat(400) }];
+  for (const e of samples) {
+    expect(evidenceLine(e)).toBe(summarizeEvidence(e));
+  }
+});
+
+describe(`the ${COURSE} kit`, () => {
+  let dir = '';
+  let kit: KitReport;
+  const outside = mkdtempSync(path.join(tmpdir(), 'dlspec-kit-spec-'));
+  beforeAll(async () => {
+    dir = path.join(outside, 'kit');
+    kit = await buildStudentKit({ course: COURSE, out: dir });
+  }, 300_000);
+  afterAll(() => rmSync(outside, { recursive: true, force: true }));
+
+  const files = (): string[] => {
+    const out: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d, { withFileTypes: true })) {
+        if (n.isDirectory()) walk(path.join(d, n.name));
+        else out.push(path.join(d, n.name));
+      }
+    };
+    walk(dir);
+    return out;
+  };
+  const text = (): string => files().map((f) => readFileSync(f, 'utf8')).join('\n\u0000\n');
+
+  test('holds the README, contract.md, the starter and the checker', () => {
+    for (const f of ['README.md', 'contract.md', 'check.mjs', 'starter/index.ts', 'starter/tsconfig.json']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    const contract = readFileSync(path.join(dir, 'contract.md'), 'utf8');
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const rubric = rubricFor(topics.map(topicMeta), COURSE);
+    for (const t of topics.filter((x) => rubric.some((r) => r.topicId === x.id))) {
+      for (const name of Object.keys(t.contract)) expect(contract, name).toContain(`### \`${name}\``);
+    }
+    // every visible item is either checked here or listed as graded on submission only
+    for (const r of rubric.filter((x) => x.visibility === 'visible')) expect(readme, r.claim.id).toContain(`\`${r.claim.id}\``);
+    expect(readme).toMatch(/node check\.mjs my-submission/);
+    expect(kit.kept.length + new Set(kit.leftOut.map((l) => l.id)).size).toBeGreaterThan(0);
+  });
+
+  test('contains no module of the key (every reference.ts, and the modules of this course\'s key): not its name, not its code', async () => {
+    const all = text();
+    const esbuild = await import('esbuild');
+    const refs = readdirSync(path.join(REPO, 'src'))
+      .map((d) => path.join(REPO, 'src', d, 'reference.ts'))
+      .filter((f) => existsSync(f));
+    expect(refs.length).toBeGreaterThan(10);
+    const courseTopics = [...new Set(rubricFor(topics.map(topicMeta), COURSE).map((r) => r.topicId))];
+    const key = keyModules(courseTopics);
+    for (const f of refs) expect(key).toContain(f);
+    expect(all).not.toContain('reference.ts');
+    for (const f of key) {
+      const rel = path.relative(REPO, f);
+      expect(all, rel).not.toContain(rel.replace(/\.ts$/, ''));
+      const src = readFileSync(f, 'utf8');
+      // its code as the kit's bundler prints it (whitespace and syntax minified, names kept): statements
+      const printed = (await esbuild.transform(src, { loader: 'ts', format: 'esm', minifyWhitespace: true, minifySyntax: true })).code;
+      const statements = printed.split(/[;{}]/).filter((s) => s.length >= 40 && !/^(import|export)\b/.test(s));
+      // and its own words: string literals (sentences, not labels such as a mistake's name) and source lines of some length
+      const literals = [...src.matchAll(/'([^'\n]{16,})'|`([^`]{16,})`/g)].map((m) => m[1] ?? m[2]).filter((s) => !s.includes('${') && s.includes(' '));
+      const lines = src.split('\n').map((l) => l.trim()).filter((l) => l.length >= 40 && !/^(\*|\/\/|\/\*|import|export \{|export \*)/.test(l));
+      expect(statements.length + lines.length, rel).toBeGreaterThan(0);
+      for (const s of [...statements, ...literals, ...lines]) expect(all.includes(s), `${rel}: ${s}`).toBe(false);
+    }
+  });
+
+  test("contains no answer of the course's claims, and no fixture", () => {
+    const all = text();
+    const rubric = rubricFor(topics.map(topicMeta), COURSE);
+    const answers = [...new Set(rubric.map((r) => r.claim.answer))].filter((a) => a.length > 12);
+    expect(answers.length).toBeGreaterThan(5);
+    for (const a of answers) expect(all.includes(a), a.slice(0, 80)).toBe(false);
+    expect(all).not.toMatch(/fixtures\//);
+  });
+
+  test('its starter type-checks', () => {
+    const starter = path.join(dir, 'starter');
+    const cfg = ts.readConfigFile(path.join(starter, 'tsconfig.json'), ts.sys.readFile).config;
+    const parsed = ts.parseJsonConfigFileContent(cfg, ts.sys, starter);
+    const program = ts.createProgram(parsed.fileNames, { ...parsed.options, types: [] });
+    const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    expect(diags).toEqual([]);
+  });
+
+  // plain Node, from a folder outside the repository: no tsx, no node_modules of the project
+  const runKit = (args: string[]): { status: number | null; out: string } => {
+    const r = spawnSync(process.execPath, [path.join(dir, 'check.mjs'), ...args], { cwd: outside, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: outside }, timeout: 120_000 });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+
+  test('its checker fails every item of the empty starter, saying why, and exits 1', () => {
+    const copy = path.join(outside, 'starter-copy');
+    cpSync(path.join(dir, 'starter'), copy, { recursive: true });
+    const r = runKit([copy]);
+    expect(r.status, r.out).toBe(1);
+    for (const it of kit.kept) {
+      const line = new RegExp(`^ +${it.number.replace(/\./g, '\\.')} +FAIL .*${it.id}\\n {21}(.+)`, 'm').exec(r.out);
+      expect(line, `${it.id}\n${r.out}`).not.toBeNull();
+      expect(line![1]).toMatch(/not implemented|missing export|should be/);
+    }
+    expect(r.out).not.toMatch(/\bPASS\b/);
+    // the items graded on submission only: their exports are still the starter's stubs
+    for (const l of kit.leftOut) expect(r.out).toMatch(new RegExp(`^ +${l.number.replace(/\./g, '\\.')} +FAIL +${l.id}\\n {21}.*(starter's stub|still empty|still NaN|missing export)`, 'm'));
+  });
+
+  test('its checker passes every item of a copy of the reference submission and exits 0', () => {
+    const copy = path.join(outside, 'reference-copy');
+    cpSync(path.join(REPO, 'fixtures/submissions/reference'), copy, { recursive: true });
+    const r = runKit([copy]);
+    expect(r.status, r.out).toBe(0);
+    for (const it of kit.kept) expect(r.out).toMatch(new RegExp(`^ +${it.number.replace(/\./g, '\\.')} +PASS .*${it.id}`, 'm'));
+    for (const l of kit.leftOut) expect(r.out).toMatch(new RegExp(`^ +${l.number.replace(/\./g, '\\.')} +ok +${l.id}: `, 'm'));
+    expect(r.out).not.toMatch(/\bFAIL\b/);
+  });
+
+  test('its checker refuses a bad command line in one line, exit 2', () => {
+    for (const [args, line] of [
+      [[], 'check.mjs: no folder given; expected node check.mjs <folder>'],
+      [[path.join(outside, 'nope')], `check.mjs: "${path.join(outside, 'nope')}" not found; expected your submission folder`],
+      [[dir, '--frob'], 'check.mjs: unknown option "--frob"; expected --student-id, --seed, --only or --help'],
+    ] as [string[], string][]) {
+      const r = runKit(args);
+      expect(r.status).toBe(2);
+      expect(r.out.trim().split('\n')).toHaveLength(1);
+      expect(r.out).toContain(line);
+    }
+  });
+});
