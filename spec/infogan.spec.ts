@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { test } from 'vitest';
+import { expect, test } from 'vitest';
+import { makeContext, runClaim } from '../src/claims/run.ts';
 import { mnistMissing } from '../src/data/mnist.ts';
 import { NEEDS_MNIST } from '../src/infogan/claims.ts';
 import { infoganTopic } from '../src/infogan/topic.ts';
@@ -23,3 +24,14 @@ const knownWrong = infoganTopic.knownWrong.map((w) => ({ ...w, rejectedBy: w.rej
 specTopic({ ...infoganTopic, claims, knownWrong });
 if (noMnist) test.skip(`infogan claims that need MNIST are skipped: ${noMnist}`, () => {});
 if (noGpu) test.skip(`infogan.gpu.* skipped: ${noGpu}`, { tags: ['gpu'] }, () => {});
+
+// z's prior: the official code's U(−1, 1) is as right as N(0, 1) (the wrong U(0, 1) is a known-wrong fixture)
+test('infogan.latent accepts uniform U(−1, 1) noise as well as N(0, 1)', async () => {
+  const { make } = await import('../fixtures/wrong/infogan/_student.ts');
+  const latent = infoganTopic.claims.find((c) => c.id === 'infogan.latent')!;
+  for (const m of ['noise-uniform', 'none'] as const) {
+    const r = await runClaim(latent, make(m), infoganTopic.contract, makeContext({ seed: 7 }));
+    expect(r.passed, `${m}: ${r.message}`).toBe(true);
+    expect(r.evidence.noisePrior).toBe(m === 'none' ? 'N(0, 1)' : 'U(−1, 1)');
+  }
+});

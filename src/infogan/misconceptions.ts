@@ -7,6 +7,7 @@ export const INFOGAN_MISTAKES = {
   summed: 'summed over the batch instead of averaged (the loss then scales with the batch size)',
   'no-half': 'the Gaussian NLL of a unit-variance posterior is ½(c − μ)², the ½ is missing',
   'cont-0-1': 'continuous codes drawn from U(0, 1) instead of U(−1, 1)',
+  'noise-0-1': 'noise z drawn from U(0, 1) (not zero-mean): draw it from U(−1, 1), as the official code does, or from N(0, 1)',
   'not-one-hot': 'the categorical code must be fed to G as a one-hot vector',
   greedy: 'greedy assignment (largest entry first) is not the best permutation — solve the assignment problem exactly (Hungarian algorithm or all 10! permutations)',
   'not-permutation': 'two codes were mapped to the same digit (per-row argmax): the assignment must be one-to-one',

@@ -5,6 +5,12 @@
  * Latent layout (74 values per sample): [62 noise N(0,1) | 10-way one-hot categorical code c₁ |
  * 2 continuous codes c₂, c₃ ~ U(−1, 1)].
  *
+ * Where this differs from the paper and the official code (openai/InfoGAN): the noise z is N(0, 1) here,
+ * U(−1, 1) in the code (the paper does not say); the leaky-ReLU slope is 0.2 here (DCGAN's), 0.1 in the
+ * paper's appendix (leaky_rectify's default in the code is 0.01).  The trained checkpoints and the
+ * measurements in docs/measurements.md were made with these choices; the claims measure what the trained
+ * model does (MI, digit recovery, sweeps), not the prior or the slope, and infogan.latent accepts either prior.
+ *
  * - 'mlp'   (CPU, `slow` tests; the name is the contract's — the model is convolutional): the paper's
  *           architecture below with half its channels and a quarter of its FC width — G: FC 256 BN ReLU →
  *           FC 7·7·64 BN ReLU → 4×4 up-conv 32 stride 2 BN ReLU → 4×4 up-conv 1 stride 2 sigmoid; D: 4×4 conv
@@ -219,6 +225,7 @@ export class InfoGanNet {
 
   /** the shared body of D and Q: n × 784 → features */
   body(x: tf.Tensor2D, train: boolean): tf.Tensor2D {
+    // slope 0.2 (DCGAN's); the paper uses 0.1 — see the header for why the key keeps 0.2
     const lrelu = (t: tf.Tensor) => tf.leakyRelu(t, 0.2);
     const n = x.shape[0];
     let h: tf.Tensor = tf.reshape(x, [n, 28, 28, 1]);

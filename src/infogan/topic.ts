@@ -15,6 +15,7 @@ export const infoganTopic = defineTopic<InfoganContract>({
     { mistake: 'idx-accepts-wrong-magic', file: `${W}/idx-accepts-wrong-magic.ts`, rejectedBy: ['infogan.idx-reader'], named: 'wrong magic number' },
     { mistake: 'idx-no-length-check', file: `${W}/idx-no-length-check.ts`, rejectedBy: ['infogan.idx-reader'], named: 'truncated file' },
     { mistake: 'cont-0-1', file: `${W}/cont-0-1.ts`, rejectedBy: ['infogan.latent'], named: M['cont-0-1'] },
+    { mistake: 'noise-0-1', file: `${W}/noise-0-1.ts`, rejectedBy: ['infogan.latent'], named: M['noise-0-1'] },
     { mistake: 'not-one-hot', file: `${W}/not-one-hot.ts`, rejectedBy: ['infogan.latent'], named: M['not-one-hot'] },
     { mistake: 'mi-wrong-sign', file: `${W}/mi-wrong-sign.ts`, rejectedBy: ['infogan.info-loss'], named: 'wrong sign' },
     { mistake: 'info-loss-summed', file: `${W}/info-loss-summed.ts`, rejectedBy: ['infogan.info-loss'], named: M.summed },
