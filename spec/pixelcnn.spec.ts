@@ -43,3 +43,10 @@ describe('big-O answers checked by measurement (src/pixelcnn/bigo.ts)', () => {
     expect(zero.tight).toBe(false);
   });
 });
+
+// P4.1(b): O(d) is the forward (likelihood) pass; sampling is sequential in the pixels
+test('the steps answer tells the likelihood pass, O(d), from sampling, O(d·H·W)', () => {
+  const answer = pixelcnnTopic.claims.find((c) => c.id === 'pixelcnn.steps')!.answer;
+  expect(answer).toContain('forward (likelihood) pass');
+  expect(answer).toContain('O(d\\cdot H\\cdot W)');
+});

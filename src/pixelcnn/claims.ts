@@ -115,7 +115,9 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     statement: 'the PixelCNN needs d sequential steps (the graph\'s longest path), independent of H and W, over many sizes: Θ(d)',
     answer:
       'All pixels of a layer depend only on the layer below, so with unlimited parallel matrix–vector products each layer is one step: exactly $d$ steps, $$O(d),$$ independent of $k$, $H$ and $W$ ' +
-      '(at training time, when the whole image is given; sampling is still sequential in the pixels).',
+      '— for the forward (likelihood) pass, when the whole image is given: training, or evaluating $\\log p(x)$. ' +
+      'Sampling is different: pixel $(i,j)$ can be drawn only after every pixel before it is, and each draw needs a forward pass of the $d$ layers, ' +
+      'so generating an image takes $$O(d\\cdot H\\cdot W)$$ sequential steps ($HW$ passes one after another; times the number of channels when they are drawn one by one).',
     uses: ['pixelcnnStepsO'],
     check(impl, ctx) {
       const seen = new Set<string>();
@@ -181,7 +183,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
       '**PixelCNN:** context after $d$ layers of $k\\times k$ masks ($r=(k-1)/2$): rows $r\'=r-m$, $0\\le m\\le dr$, columns $c-dr\\dots c+r\\min(d,m)$ (row $r$ itself: left of $c$) — ' +
       'a field that grows linearly with depth but is bounded, with a **blind spot** above-right ($d(d-1)/2$ pixels for $k=3$) that no stack of these masks reaches. ' +
       '**MDRNN:** every pixel of the upper-left rectangle $r\'\\le r, c\'\\le c$ — unbounded context at any depth. ' +
-      '**Trade-off:** PixelCNN: $O(d)$ sequential steps, fully parallel training, $O(dk^2HW)$ connections, activations $O(dHW)$ all at once in memory, limited context with a blind spot. ' +
+      '**Trade-off:** PixelCNN: $O(d)$ sequential steps for the likelihood ($O(dHW)$ to sample), fully parallel training, $O(dk^2HW)$ connections, activations $O(dHW)$ all at once in memory, limited context with a blind spot. ' +
       'MDRNN: the same $O(dk^2HW)$ connections, but $H+W+d-2$ sequential steps (poor parallelism, slow on GPUs), state passed along the wavefront, and a large context. ' +
       'PixelCNN is preferred because training parallelises; its context is enlarged by depth, dilation or gated/two-stream masks (which remove the blind spot).',
     uses: ['pixelcnnContext', 'pixelcnnMdrnnContext'],
