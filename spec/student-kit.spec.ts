@@ -35,9 +35,10 @@ const ANSWER = 'a made answer';
 `;
   const { code, removed } = stripClaims(source, new Set(['t.kept', 't.other']));
 
-  test('a claim outside the kit is removed whole (its check code too)', () => {
+  test('a claim outside the kit is removed whole (its check code too), leaving an inert claim without id', () => {
     expect(removed).toEqual(['t.hidden']);
     expect(code).not.toMatch(/hidden/);
+    expect(code).toContain("({ id: '', uses: [] })");
   });
   test('every answer and statement left is blanked; the checks stay', () => {
     for (const s of ['the kept answer', 'kept statement', 'made statement', 'answer: ANSWER']) expect(code).not.toContain(s);

@@ -72,7 +72,7 @@ export function keyModules(topicIds: string[]): string[] {
 /**
  * `source` (a TypeScript module) with every claim's answer blanked and the claims not in `keep`
  * removed: a claim is an object literal with `statement`, `answer` and `check`; one whose `id` is
- * a string literal outside `keep` becomes `undefined`, every other keeps its code and gets
+ * a string literal outside `keep` becomes `{ id: '', uses: [] }`, every other keeps its code and gets
  * `answer: ''` and `statement: ''`.  Returns the new text and the ids removed.
  */
 export function stripClaims(source: string, keep: ReadonlySet<string>, fileName = 'claims.ts'): { code: string; removed: string[] } {
@@ -88,7 +88,8 @@ export function stripClaims(source: string, keep: ReadonlySet<string>, fileName 
         const idProp = props.get('id');
         const id = idProp && ts.isPropertyAssignment(idProp) && ts.isStringLiteralLike(idProp.initializer) ? idProp.initializer.text : undefined;
         if (id !== undefined && !keep.has(id)) {
-          edits.push({ start: node.getStart(sf), end: node.end, text: 'undefined' });
+          // an inert claim without id, text or check: code that lists the claims when it loads still runs
+          edits.push({ start: node.getStart(sf), end: node.end, text: "({ id: '', uses: [] })" });
           removed.push(id);
           return;
         }
@@ -142,14 +143,16 @@ async function locate(topics: Topic<unknown>[]): Promise<CourseTopic[]> {
 const ident = (s: string): string => s.replace(/[^A-Za-z0-9_$]/g, '_');
 
 /** The entry module's lines that import the course's topics (claims kept by `keep` only). */
-function topicsSource(cts: CourseTopic[], keep: string[]): string[] {
+function topicsSource(cts: CourseTopic[], keep: string[], without: ReadonlySet<string> = new Set()): string[] {
   const lines: string[] = [];
   for (const c of cts) {
-    lines.push(`import { ${c.claims[1]} as ${ident(c.topic.id)}_claims } from ${JSON.stringify(c.claims[0])};`);
+    // a topic whose claims read the key when they load: its contract only (the checker checks its exports)
+    if (!without.has(c.topic.id)) lines.push(`import { ${c.claims[1]} as ${ident(c.topic.id)}_claims } from ${JSON.stringify(c.claims[0])};`);
     lines.push(`import { ${c.contract[1]} as ${ident(c.topic.id)}_contract } from ${JSON.stringify(c.contract[0])};`);
   }
   lines.push(`const KEEP = new Set(${JSON.stringify(keep)});`);
-  lines.push(`const topics = [${cts.map((c) => `{ id: ${JSON.stringify(c.topic.id)}, contract: ${ident(c.topic.id)}_contract, claims: ${ident(c.topic.id)}_claims.filter((c) => c && KEEP.has(c.id)) }`).join(', ')}];`);
+  const claims = (c: CourseTopic): string => (without.has(c.topic.id) ? '[]' : `${ident(c.topic.id)}_claims.filter((c) => c && c.id && KEEP.has(c.id))`);
+  lines.push(`const topics = [${cts.map((c) => `{ id: ${JSON.stringify(c.topic.id)}, contract: ${ident(c.topic.id)}_contract, claims: ${claims(c)} }`).join(', ')}];`);
   return lines;
 }
 
@@ -401,6 +404,13 @@ export interface KitReport {
   seconds: number;
 }
 
+/** The probe's checks read the key while they load (a claims module computes with it at import). */
+class KeyAtLoad extends Error {
+  constructor(readonly key: string) {
+    super(`the kit's checks use the answer key when they load (${key}): a claims module reads the key at import`);
+  }
+}
+
 interface ProbeInput {
   name: string;
   file: string;
@@ -440,7 +450,8 @@ async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => v
         const x = JSON.parse(l) as ProbeRow & { start?: boolean; touched?: string };
         if (x.start) last = { input: x.input, id: x.id };
         else if (x.touched !== undefined) {
-          if (!x.id) throw new Error(`the kit's checks use the answer key ${x.input ? `while loading ${x.input}` : 'when they load'} (${x.touched}): a claims module reads the key at import`);
+          if (!x.id && !x.input) throw new KeyAtLoad(x.touched);
+          if (!x.id) throw new Error(`the kit's probe used the answer key while it loaded ${x.input} (${x.touched})`);
           keyUse.set(x.id, x.touched);
           keyUse.set(`${x.id}\0input`, x.input === 'reference' ? '' : x.input === 'starter' ? ' on the starter' : ' on a wrong answer');
           log(`  ${x.id}: uses the key (${x.touched.replace(/^.* key: /, '')}) on ${x.input}`);
@@ -517,8 +528,10 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
 
   // 1. the probe: every candidate check, its uses of the key recorded
   const work = mkdtempSync(path.join(tmpdir(), 'dlspec-kit-build-'));
-  let rows: ProbeRow[];
-  let keyUse: Map<string, string>;
+  let rows: ProbeRow[] = [];
+  let keyUse = new Map<string, string>();
+  const topicOf = new Map(rubric.map((r) => [r.claim.id, r.topicId]));
+  const atLoadTopics = new Set<string>();
   try {
     const probeEntry = path.join(work, 'probe-entry.mjs');
     // imported first, so that a claims module that uses the key while it loads is caught too:
@@ -533,35 +546,48 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
         '',
       ].join('\n'),
     );
-    writeFileSync(
-      probeEntry,
-      [
-        "import { appendFileSync, readFileSync } from 'node:fs';",
-        `import ${JSON.stringify(hook)};`,
-        `import { kitProbe } from ${JSON.stringify(KIT_CHECK)};`,
-        ...topicsSource(cts, candidates),
-        kitPackagesSource,
-        'const io = JSON.parse(readFileSync(process.argv[2], "utf8"));',
-        'const log = (x) => appendFileSync(process.argv[3], JSON.stringify(x) + "\\n");',
-        "const now = globalThis[Symbol.for('dlspec.kit.now')];",
-        `await kitProbe(topics, io.inputs, { seed: io.seed, runScale: io.runScale, cacheDir: io.cacheDir, packages: PACKAGES, allowed: ${JSON.stringify(ALLOWED_PACKAGES)}, onStart: (input, id) => { Object.assign(now, { input, id }); log({ start: true, input, id }); }, onRow: (row) => log(row) });`,
-        'process.exit(0);',
-        '',
-      ].join('\n'),
-    );
-    log(`bundling ${candidates.length} candidate checks of ${opts.course} with stubs of ${keyFiles.length} key modules`);
-    await bundle(probeEntry, path.join(work, 'out'), new Set(candidates), keyFiles, stubNames, true);
-    const inputs: ProbeInput[] = [
-      { name: 'reference', file: path.join(REPO, 'fixtures/submissions/reference/index.ts'), root: path.join(REPO, 'fixtures/submissions/reference'), ids: candidates },
-      { name: 'starter', file: path.join(dir, 'starter', 'index.ts'), root: path.join(dir, 'starter'), ids: candidates },
-      ...topics.flatMap((t) =>
-        t.knownWrong
-          .map((w) => ({ name: w.file, file: path.join(REPO, w.file), root: path.join(REPO, 'fixtures'), ids: w.rejectedBy.filter((id) => candidates.includes(id)) }))
-          .filter((w) => w.ids.length),
-      ),
-    ];
-    log(`measuring them on the reference submission, the starter and ${inputs.length - 2} known-wrong fixtures`);
-    ({ rows, keyUse } = await runProbe(work, inputs, log));
+    const atLoad = atLoadTopics;
+    const probed = (): string[] => candidates.filter((id) => !atLoad.has(topicOf.get(id)!));
+    for (;;) {
+      writeFileSync(
+        probeEntry,
+        [
+          "import { appendFileSync, readFileSync } from 'node:fs';",
+          `import ${JSON.stringify(hook)};`,
+          `import { kitProbe } from ${JSON.stringify(KIT_CHECK)};`,
+          ...topicsSource(cts, candidates, atLoad),
+          kitPackagesSource,
+          'const io = JSON.parse(readFileSync(process.argv[2], "utf8"));',
+          'const log = (x) => appendFileSync(process.argv[3], JSON.stringify(x) + "\\n");',
+          "const now = globalThis[Symbol.for('dlspec.kit.now')];",
+          `await kitProbe(topics, io.inputs, { seed: io.seed, runScale: io.runScale, cacheDir: io.cacheDir, packages: PACKAGES, allowed: ${JSON.stringify(ALLOWED_PACKAGES)}, onStart: (input, id) => { Object.assign(now, { input, id }); log({ start: true, input, id }); }, onRow: (row) => log(row) });`,
+          'process.exit(0);',
+          '',
+        ].join('\n'),
+      );
+      log(`bundling ${candidates.length} candidate checks of ${opts.course} with stubs of ${keyFiles.length} key modules`);
+      await bundle(probeEntry, path.join(work, 'out'), new Set(candidates), keyFiles, stubNames, true);
+      const inputs: ProbeInput[] = [
+        { name: 'reference', file: path.join(REPO, 'fixtures/submissions/reference/index.ts'), root: path.join(REPO, 'fixtures/submissions/reference'), ids: probed() },
+        { name: 'starter', file: path.join(dir, 'starter', 'index.ts'), root: path.join(dir, 'starter'), ids: probed() },
+        ...topics.flatMap((t) =>
+          t.knownWrong
+            .map((w) => ({ name: w.file, file: path.join(REPO, w.file), root: path.join(REPO, 'fixtures'), ids: w.rejectedBy.filter((id) => probed().includes(id)) }))
+            .filter((w) => w.ids.length),
+        ),
+      ];
+      log(`measuring them on the reference submission, the starter and ${inputs.length - 2} known-wrong fixtures`);
+      try {
+        ({ rows, keyUse } = await runProbe(work, inputs, log));
+        break;
+      } catch (e) {
+        // a topic whose claims compute with the key when they load is left out whole; the probe runs again without it
+        const topic = e instanceof KeyAtLoad ? /^(\S+) key:/.exec(e.key)?.[1] : undefined;
+        if (!topic || !cts.some((c) => c.topic.id === topic) || atLoad.has(topic)) throw e;
+        atLoad.add(topic);
+        log(`  ${topic}: its checks read the key when they load: all of them are graded on submission only`);
+      }
+    }
   } finally {
     // DLSPEC_DEBUG=1 keeps the probe's bundle to look into
     if (process.env.DLSPEC_DEBUG === '1') log(`probe kept in ${work}`);
@@ -586,6 +612,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     }));
   const reason = (r: RubricItem): string => {
     if (r.tags.length) return r.tags.includes('gpu') ? 'needs a GPU (tag gpu)' : 'trains for minutes (tag slow)';
+    if (atLoadTopics.has(r.topicId)) return 'its checks compute with the answer key when they load';
     const key = keyUse.get(r.claim.id);
     if (key) return `judges with the answer key (it uses the key's \`${key.replace(/^.* key: /, '')}\`${keyUse.get(`${r.claim.id}\0input`) ?? ''})`;
     const ref = onReference.get(r.claim.id);
@@ -600,7 +627,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
       entry,
       [
         `import { kitMain } from ${JSON.stringify(KIT_CHECK)};`,
-        ...topicsSource(cts, keep),
+        ...topicsSource(cts, keep, atLoadTopics),
         kitPackagesSource,
         `const META = ${JSON.stringify(meta)};`,
         'process.exitCode = await kitMain(process.argv.slice(2), topics, META, { out: (l) => console.log(l), err: (l) => console.error(l), packages: PACKAGES });',
@@ -613,6 +640,9 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     rmSync(build, { recursive: true, force: true });
   }
   writeFileSync(path.join(dir, 'README.md'), kitReadme(title, opts.course, kept, leftOut, rubric));
+  // the checker must load under plain Node, outside the repository
+  const smoke = (await import('node:child_process')).spawnSync(process.execPath, [path.join(dir, 'check.mjs'), '--help'], { cwd: tmpdir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  if (smoke.status !== 0) throw new Error(`the kit's checker does not start: ${`${smoke.stderr}${smoke.stdout}`.split('\n').filter((l) => /Error/.test(l)).slice(0, 2).join(' | ') || `exit ${smoke.status}`}`);
   const files = listFiles(dir);
   const bytes = files.reduce((s, f) => s + statSync(path.join(dir, f)).size, 0);
   return { dir, course: opts.course, kept, leftOut, files, bytes, checkBytes: files.filter((f) => f.endsWith('.mjs')).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0), seconds: (performance.now() - t0) / 1000 };
