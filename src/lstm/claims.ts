@@ -200,11 +200,16 @@ const CARRY_TOL = 1e-6;
 /** lstm.carry: |h̄(t)| before T stays below this multiple of |h̄(T)| (the key's is 7.7e-7) */
 const CARRY_HBAR_BOUND = 1e-4;
 
-/** Two intervals (or numbers) printed with the fewest significant digits (at least 6) that tell them apart. */
+/** Two intervals (or numbers) printed endpoint by endpoint with the fewest significant digits (at least 6) that tell unequal endpoints apart. */
 function fmtApart(a: number[], b: number[]): [string, string] {
-  const show = (xs: number[], p: number) => `[${xs.map((x) => (p <= 6 ? fmtNum(x) : Number.isFinite(x) ? x.toPrecision(p) : String(x))).join(', ')}]`;
-  for (let p = 6; p < 17; p++) if (show(a, p) !== show(b, p)) return [show(a, p), show(b, p)];
-  return [show(a, 17), show(b, 17)];
+  const one = (x: number, p: number) => (p <= 6 || !Number.isFinite(x) ? fmtNum(x) : String(+x.toPrecision(p)));
+  const pair = (x: number, y: number): [string, string] => {
+    let p = 6;
+    while (p < 17 && x !== y && one(x, p) === one(y, p)) p++;
+    return [one(x, p), one(y, p)];
+  };
+  const ps = a.map((x, i) => pair(x, b[i]));
+  return [`[${ps.map((q) => q[0]).join(', ')}]`, `[${ps.map((q) => q[1]).join(', ')}]`];
 }
 
 /** The extra-credit regime: x ≡ 1, w_fx = 10 (f ≈ 1 − 4.5e-5), w_ix = w_ox = −10 (i, o ≈ 4.5e-5), recurrent weights 0.5; a loss at t = T only. */
