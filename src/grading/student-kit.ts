@@ -271,7 +271,10 @@ function declarationsOf(file: string, names: string[]): string[] {
   const out: string[] = [];
   for (const st of sf.statements) {
     const name = (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text;
-    if (name && names.includes(name)) out.push(st.getFullText(sf).trim().replace(/^(?!export)/, 'export '));
+    if (!name || !names.includes(name)) continue;
+    const exported = ts.getCombinedModifierFlags(st as ts.Declaration) & ts.ModifierFlags.Export;
+    // its doc comment, then the declaration, exported
+    out.push(`${sf.text.slice(st.getFullStart(), st.getStart(sf)).trim()}\n${exported ? '' : 'export '}${st.getText(sf)}`.trim());
   }
   const missing = names.filter((n) => !out.some((d) => new RegExp(`\\b(interface|type) ${n}\\b`).test(d)));
   if (missing.length) throw new Error(`the types ${missing.join(', ')} of ${path.relative(REPO, file)} are not interfaces or type aliases: the starter cannot declare them`);
@@ -411,6 +414,12 @@ class KeyAtLoad extends Error {
   }
 }
 
+/** A check's first use of the key: the key's export, and on which module (a wrong answer: a known-wrong fixture). */
+interface KeyUse {
+  key: string;
+  on: 'reference' | 'starter' | 'wrong';
+}
+
 interface ProbeInput {
   name: string;
   file: string;
@@ -426,10 +435,10 @@ const PROBE_ROW_MS = 180_000;
  * (module, check) pair has a result or the check used the key: each use ends the run, and the
  * next run goes on without that check.  Returns the results and, per check, the key's export it used.
  */
-async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => void): Promise<{ rows: ProbeRow[]; keyUse: Map<string, string> }> {
+async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => void): Promise<{ rows: ProbeRow[]; keyUse: Map<string, KeyUse> }> {
   const { spawn } = await import('node:child_process');
   const rows: ProbeRow[] = [];
-  const keyUse = new Map<string, string>();
+  const keyUse = new Map<string, KeyUse>();
   const done = new Set<string>();
   const pair = (input: string, id: string): string => `${input}\0${id}`;
   const io = path.join(dir, 'probe-io.json');
@@ -452,8 +461,7 @@ async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => v
         else if (x.touched !== undefined) {
           if (!x.id && !x.input) throw new KeyAtLoad(x.touched);
           if (!x.id) throw new Error(`the kit's probe used the answer key while it loaded ${x.input} (${x.touched})`);
-          keyUse.set(x.id, x.touched);
-          keyUse.set(`${x.id}\0input`, x.input === 'reference' ? '' : x.input === 'starter' ? ' on the starter' : ' on a wrong answer');
+          keyUse.set(x.id, { key: x.touched.replace(/^.* key: /, ''), on: x.input === 'reference' ? 'reference' : x.input === 'starter' ? 'starter' : 'wrong' });
           log(`  ${x.id}: uses the key (${x.touched.replace(/^.* key: /, '')}) on ${x.input}`);
         } else {
           rows.push(x);
@@ -529,7 +537,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
   // 1. the probe: every candidate check, its uses of the key recorded
   const work = mkdtempSync(path.join(tmpdir(), 'dlspec-kit-build-'));
   let rows: ProbeRow[] = [];
-  let keyUse = new Map<string, string>();
+  let keyUse = new Map<string, KeyUse>();
   const topicOf = new Map(rubric.map((r) => [r.claim.id, r.topicId]));
   const atLoadTopics = new Set<string>();
   try {
@@ -613,8 +621,8 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
   const reason = (r: RubricItem): string => {
     if (r.tags.length) return r.tags.includes('gpu') ? 'needs a GPU (tag gpu)' : 'trains for minutes (tag slow)';
     if (atLoadTopics.has(r.topicId)) return 'its checks compute with the answer key when they load';
-    const key = keyUse.get(r.claim.id);
-    if (key) return `judges with the answer key (it uses the key's \`${key.replace(/^.* key: /, '')}\`${keyUse.get(`${r.claim.id}\0input`) ?? ''})`;
+    const use = keyUse.get(r.claim.id);
+    if (use) return `judges with the answer key (it uses the key's \`${use.key}\`${{ reference: '', starter: ' on the starter', wrong: ' on a wrong answer' }[use.on]})`;
     const ref = onReference.get(r.claim.id);
     return `cannot run outside the grader (on the reference submission it reports: ${(ref?.message ?? 'no result').split('\n')[0].slice(0, 160)})`;
   };

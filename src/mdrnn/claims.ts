@@ -136,7 +136,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
     alternatives: ['mdrnnOpCountOrder'],
     check(impl, ctx) {
       const formula = impl.mdrnnOpCountOrder;
-      if (formula !== undefined && typeof formula !== 'string') fail(`mdrnnOpCountOrder should be a string such as "O(G^2 H (D + H))", got ${describe(formula)}`);
+      if (formula !== undefined && typeof formula !== 'string') fail(`mdrnnOpCountOrder should be a string such as "O(G^3 D)", got ${describe(formula)}`);
       let formulaFeedback: string[] = [];
       if (formula !== undefined && formula.trim() !== '') {
         const g = gradeOrder(formula, { vars: MDRNN_OP_VARS, key: OP_ORDER, base: { G: 4, D: 4, H: 4 }, terms: OP_TERMS });

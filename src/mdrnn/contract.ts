@@ -19,7 +19,7 @@ export interface MdrnnContract {
   mdrnnWeightCount(D: number, H: number): number;
   /** arithmetic operations (multiplications + additions) for all hidden activations of a G×G grid, under the convention above */
   mdrnnOpCount(G: number, D: number, H: number): number;
-  /** the same answer as a formula in G, D, H: the homework says big-O is enough ("O(G^2 H (D + H))"); an exact count is accepted too */
+  /** the same answer as a formula in G, D, H (a string such as "O(G^3 D)"): the homework says big-O is enough; an exact count is accepted too */
   mdrnnOpCountOrder?: string;
   /** fewest sequential steps that compute every h(i,j) when any number of matrix–vector products may run in parallel */
   mdrnnSteps(G: number): number;
