@@ -127,6 +127,17 @@ describe(`the ${COURSE} kit`, () => {
     expect(answers.length).toBeGreaterThan(5);
     for (const a of answers) expect(all.includes(a), a.slice(0, 80)).toBe(false);
     expect(all).not.toMatch(/fixtures\//);
+    // the key's own formula answers (string exports of a topic's reference), short as they are; not a
+    // choice the contract itself offers ('pre-activation' | 'post-activation')
+    const formulas = topics
+      .filter((t) => rubric.some((r) => r.topicId === t.id))
+      .flatMap((t) =>
+        Object.entries(t.reference as Record<string, unknown>)
+          .filter(([name, v]) => typeof v === 'string' && !(t.contract as Record<string, { signature: string }>)[name]?.signature.includes(`'${v}'`))
+          .map(([, v]) => v as string),
+      )
+      .filter((v) => v.length >= 6);
+    for (const f of formulas) expect(all.includes(f), f).toBe(false);
   });
 
   test('its starter type-checks', () => {

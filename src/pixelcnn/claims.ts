@@ -39,11 +39,11 @@ const KNOWN_WRONG: Record<string, [string, string][]> = {
 };
 
 function readO(v: unknown, name: string): BigOAnswer {
-  if (typeof v !== 'string') fail(`\`${name}\` should be a string such as "O(d k^2 H W)", got ${describe(v)}`);
+  if (typeof v !== 'string') fail(`\`${name}\` should be a string such as "O(d^2 k)", got ${describe(v)}`);
   try {
     return readBigO(v, VARS);
   } catch (e) {
-    if (e instanceof BigOSyntaxError) fail(`\`${name}\`: ${e.message}; write it over d, k, H, W, e.g. "O(d k^2 H W)"`);
+    if (e instanceof BigOSyntaxError) fail(`\`${name}\`: ${e.message}; write it over d, k, H, W, e.g. "O(d^2 k)"`);
     throw e;
   }
 }

@@ -7,7 +7,7 @@
  * units; with C channels multiply by C²).  MDRNN: d layers, k channels each; layer l at (r, c) receives
  * layer l − 1 at (r, c) (the input for l = 1), and its own layer at the west (r, c − 1) and north (r − 1, c)
  * neighbours.  (The homework's equation (1) writes x(i−1,j), x(i,j−1) where h(i−1,j), h(i,j−1) is meant.)
- * The O(·) answers are strings over d, k, H, W, e.g. "O(d k^2 H W)".
+ * The O(·) answers are strings over d, k, H, W, e.g. "O(d^2 k)".
  */
 import type { ContractSpec } from '../claims/types.ts';
 
