@@ -384,7 +384,7 @@ function contractMarkdown(title: string, topics: Topic<unknown>[], rubric: Rubri
   for (const t of topics) {
     out.push(`## ${t.title} (\`${t.id}\`)`, '');
     for (const [name, spec] of Object.entries(t.contract as Record<string, ExportSpec>)) {
-      out.push(`### \`${name}\``, '', '```ts', `${name}: ${spec.signature}`, '```', '', `${spec.kind === 'function' ? 'A function: ' : `A ${spec.kind}: `}${spec.doc}`, '', `Used by: ${usedBy(rubric, t.id, name)}`, '');
+      out.push(`### \`${name}\``, '', '```ts', `${name}: ${spec.signature}`, '```', '', `${spec.kind === 'object' ? 'An object' : `A ${spec.kind}`}: ${spec.doc}`, '', `Used by: ${usedBy(rubric, t.id, name)}`, '');
     }
     out.push('<details><summary>The types of this contract</summary>', '', '```ts', contractTypes(t.id).trim(), '```', '', '</details>', '');
   }
