@@ -151,10 +151,10 @@ function internalError(where: string, e: unknown, verbose: boolean | undefined):
   return 3;
 }
 
-function writeFile(file: string, text: string | Uint8Array): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 /** Write `file` whole through a temporary file and a rename: whatever stood at that path (a partial
  *  file, a socket a submission planted) is replaced, never written into. */
+function writeFile(file: string, text: string | Uint8Array): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${path.resolve(file)}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
