@@ -1,5 +1,5 @@
 /** Time to check every default-suite claim against the reference, per topic. */
-import { topics } from '../src/claims/registry.ts';
+import { topics } from '../src/registry.ts';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { initBackend } from '../src/backend.ts';
 

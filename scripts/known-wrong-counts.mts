@@ -5,7 +5,7 @@
  *
  * Exits 1 when a default-suite claim (no tags) has fewer than 3, or a fixture names an unknown claim.
  */
-import { topics } from '../src/claims/registry.ts';
+import { topics } from '../src/registry.ts';
 
 let bad = 0;
 for (const t of topics) {

@@ -4,7 +4,7 @@
  * Runs each claim on the key in-process for N student ids at the grader's case scale:
  *   npx tsx scripts/seed-sweep.mts [N=20] [topic,…]
  */
-import { topics } from '../src/claims/registry.ts';
+import { topics } from '../src/registry.ts';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { GRADE_RUN_SCALE } from '../src/grading/grade.ts';
 import { seedFrom } from '../src/verify/rng.ts';

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { topics } from '../src/claims/registry.ts';
+import { topics } from '../src/registry.ts';
 import { tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
 import { cliInProcess, SYNTH, SYNTH_REF, tempFolders } from './grading-synth.ts';
 

@@ -1,7 +1,7 @@
 /** The dlspec command line: listing claims and checking an implementation in-process. */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../src/cli.ts';
-import { topicById, topics } from '../src/claims/registry.ts';
+import { topicById, topics } from '../src/registry.ts';
 
 describe('dlspec CLI', () => {
   afterEach(() => vi.restoreAllMocks());

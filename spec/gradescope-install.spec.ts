@@ -156,7 +156,7 @@ describe('Gradescope bundle, installed the way setup.sh installs it', () => {
 });
 
 describe('the registry loads no figure renderer', () => {
-  test('src/claims/registry.ts imports with @resvg/resvg-js, vega and vega-lite unresolvable; a chart asks for them when it is drawn', async () => {
+  test('src/registry.ts imports with @resvg/resvg-js, vega and vega-lite unresolvable; a chart asks for them when it is drawn', async () => {
     const dir = tempFolder('dlspec-no-figures-');
     temps.push(dir);
     // refuses the renderers by name, for ESM imports (a resolve hook, run before tsx's) and for
@@ -173,7 +173,7 @@ Module._resolveFilename = function (s, ...rest) { if (${BLOCKED}.test(s)) throw 
 `,
     );
     const script = `
-const { topics } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/claims/registry.ts'))});
+const { topics } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/registry.ts'))});
 console.log('topics', topics.length);
 const figures = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cifar/figures.ts'))});
 try { await figures.writeCurves([], ${JSON.stringify(path.join(dir, 'curves.png'))}); console.log('drawn'); } catch (e) { console.log(String(e.message)); }

@@ -81,7 +81,7 @@ describe('Gradescope bundle', () => {
     const { zip, files } = buildBundle({ course: 'CIE6032', gradeArgs: ['--topic', 'mlp'] });
     expect(files).toEqual(expect.arrayContaining(['setup.sh', 'install.sh', 'run_autograder', 'package.json', 'bin/dlspec.js', 'src/cli.ts', 'src/grading/host.mjs']));
     expect(files.some((f) => f.startsWith('spec/') || f.startsWith('fixtures/'))).toBe(false); // no hidden tests, no fixtures
-    expect(packageFiles()).toContain('src/claims/registry.ts');
+    expect(packageFiles()).toContain('src/registry.ts');
     const root = temp(tempFolder('dlspec-gs-'));
     const ag = path.join(root, 'autograder');
     for (const [name, data] of Object.entries(unzipSync(zip))) {

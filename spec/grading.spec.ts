@@ -5,7 +5,7 @@
  * grading-robustness.spec.ts, the command line and the key in grading-cli.spec.ts.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { topics as registryTopics } from '../src/claims/registry.ts';
+import { topics as registryTopics } from '../src/registry.ts';
 import type { KnownWrong, Topic } from '../src/claims/types.ts';
 import { EMPTY_SUBMISSION, knownWrongBundle, knownWrongSubmission, REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { defaultParallel, gradescopeResults, gradeSubmission, type GradeReport } from '../src/grading/grade.ts';

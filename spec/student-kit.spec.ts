@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import ts from 'typescript';
-import { topics } from '../src/claims/registry.ts';
+import { topics } from '../src/registry.ts';
 import type { Course, Evidence } from '../src/claims/types.ts';
 import { makeContext, REFERENCE_SEED, runClaim } from '../src/claims/run.ts';
 import { loadModule } from '../src/grading/subject.ts';

@@ -319,7 +319,7 @@ async function key(o: { out: string; course?: Course | 'all'; answersOnly?: bool
   // with its own topics module the registry (and tfjs) is not loaded (≈3 s of CPU)
   const topics: Topic<unknown>[] = o.topicsModule
     ? (await import(pathToFileURL(path.resolve(o.topicsModule)).href)).topics
-    : (await import('./claims/registry.ts')).topics;
+    : (await import('./registry.ts')).topics;
   await checkTopics(o.topic, 'all', async () => topics);
   const { buildKey, keyMarkdown } = await import('./grading/key.ts');
   const { initBackend } = await import('./backend.ts');
@@ -339,7 +339,7 @@ async function key(o: { out: string; course?: Course | 'all'; answersOnly?: bool
 }
 
 async function list(): Promise<number> {
-  const { topics } = await import('./claims/registry.ts');
+  const { topics } = await import('./registry.ts');
   for (const t of topics) {
     console.log(`${t.title}`);
     for (const c of t.claims) {
@@ -352,7 +352,7 @@ async function list(): Promise<number> {
 async function check(o: { submission?: string; seed?: string; topic?: string }): Promise<number> {
   if (o.submission !== undefined) checkSubmission('--submission', o.submission);
   // the claims run in this process: load them (and tfjs) only here
-  const { topics } = await import('./claims/registry.ts');
+  const { topics } = await import('./registry.ts');
   await checkTopics(o.topic === undefined ? undefined : [o.topic], 'all', async () => topics);
   const { makeContext, runClaim } = await import('./claims/run.ts');
   const { submissionEntry, SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');

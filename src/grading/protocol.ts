@@ -22,7 +22,7 @@ export interface InitMessage {
   entry: string;
   /** no module to load: why (the runner still sends the rubric's data) */
   entryError?: string;
-  /** module exporting `topics` (default src/claims/registry.ts) */
+  /** module exporting `topics` (default src/registry.ts) */
   topicsModule: string;
   seed: number;
   runScale: number;

@@ -31,7 +31,7 @@ import { tempRoot } from './workspace.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHILD_MAIN = path.join(REPO_ROOT, 'src/grading/child.ts');
-export const DEFAULT_TOPICS_MODULE = path.join(REPO_ROOT, 'src/claims/registry.ts');
+export const DEFAULT_TOPICS_MODULE = path.join(REPO_ROOT, 'src/registry.ts');
 
 export interface SandboxOptions {
   /** module exporting `topics` (default: the registry) */

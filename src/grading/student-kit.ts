@@ -511,7 +511,7 @@ function listFiles(dir: string, rel = ''): string[] {
 export async function buildStudentKit(opts: { course: Course; out: string; log?: (line: string) => void }): Promise<KitReport> {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
-  const { topics: all } = (await import('../claims/registry.ts')) as { topics: Topic<unknown>[] };
+  const { topics: all } = (await import('../registry.ts')) as { topics: Topic<unknown>[] };
   const metas = all.map(topicMeta);
   const rubric = rubricFor(metas, opts.course);
   const topics = all.filter((t) => rubric.some((r) => r.topicId === t.id));
