@@ -163,6 +163,8 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   send({ t: 'ready', ok: true, exports: objectKeys(impl), confinement: onReference ? 'the key (no student code)' : (strict?.confinement ?? 'the check runner process (process isolation)') });
   const ids = decodeRunMessage(await runMsg);
   const byId = new Map<string, { topic: Topic<unknown>; claim: Topic<unknown>['claims'][number] }>();
+  // a Python student reads the contract's names as they wrote them (rnnBptt → rnn_bptt)
+  const spell = !onReference && init.entry.endsWith('.py') ? await pythonSpelling(topics) : undefined;
   for (const topic of topics) for (const claim of topic.claims) byId.set(claim.id, { topic, claim });
   for (const id of ids) {
     const found = byId.get(id);
@@ -183,10 +185,20 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
         result = boundResult(await run.runClaim(found.claim, target, found.topic.contract, ctx, { timeoutMs: 0 }));
       }
     }
+    if (spell) result = { ...result, message: spell(result.message) };
     send({ t: 'result', id, result, ...(strict ? { sandboxStarts: strict.starts() } : {}) });
   }
   await strict?.close();
   send({ t: 'done' });
+}
+
+/** A function rewriting the contracts' export names in a message into their Python spelling. */
+async function pythonSpelling(topics: Topic<unknown>[]): Promise<(text: string) => string> {
+  const { pythonName } = await import('./python/sandbox.ts');
+  const names = topics.flatMap((t) => objectKeys(t.contract as object)).filter((n) => pythonName(n) !== n);
+  if (!names.length) return (text) => text;
+  const re = new RegExp(`\\b(${names.sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+  return (text) => text.replace(re, (n) => pythonName(n));
 }
 
 /** Topics modules bundled with this runner (runner-bundle.ts): path → its import. */

@@ -21,6 +21,7 @@ import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type Sandbo
 import { DEFAULT_BUDGET_MS } from './limits.ts';
 import { fmtNumber, plainText } from './text.ts';
 import { compileSubmission } from './strict.ts';
+import { isPythonEntry } from './python/sandbox.ts';
 import { submissionEntry } from './subject.ts';
 
 /**
@@ -359,8 +360,10 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     runScale,
   };
   const parallel = Math.max(1, Math.floor(opts.parallel ?? defaultParallel()));
-  // strict isolation: the submission is compiled once, here, for every check runner
-  const compiled = entry && !entryError && (sb.isolation ?? 'strict') === 'strict' ? await compileSubmission(entry, path.dirname(entry)) : undefined;
+  // a Python submission always runs in its sandbox (it cannot be imported beside the checks)
+  if (entry && isPythonEntry(entry)) sb.isolation = 'strict';
+  // strict isolation: a TypeScript submission is compiled once, here, for every check runner
+  const compiled = entry && !entryError && !isPythonEntry(entry) && (sb.isolation ?? 'strict') === 'strict' ? await compileSubmission(entry, path.dirname(entry)) : undefined;
   let run: SandboxRun;
   try {
     run = mergeRuns(

@@ -29,6 +29,7 @@ import { ClaimFailure } from '../claims/types.ts';
 import { fromWire, safeKey, setAtPath, WireError } from './wire.ts';
 import { launcher } from './launcher.ts';
 import { copySubmission, gradingTemp, SubmissionFilesError } from './workspace.ts';
+import { isPythonEntry, preparePython, PY_BRIDGE_FILE, pythonName } from './python/sandbox.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const HOST_FILE = path.join(HERE, 'host.mjs');
@@ -230,15 +231,15 @@ interface Reply {
   tail?: string;
 }
 
-function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number): string {
-  if (/heap out of memory|Allocation failed|Array buffer allocation failed|std::bad_alloc/i.test(exit.tail)) return `ran out of memory (limit ${memoryMb} MB)`;
+function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number, exitCall = 'process.exit'): string {
+  if (/heap out of memory|Allocation failed|Array buffer allocation failed|std::bad_alloc|MemoryError/i.test(exit.tail)) return `ran out of memory (limit ${memoryMb} MB)`;
   if (/ERR_ACCESS_DENIED/.test(exit.tail)) {
     const m = /permission: '(\w+)'[\s\S]*?resource: '([^']*)'/.exec(exit.tail);
     return `was stopped by the sandbox: access denied${m ? ` (${m[1]} ${m[2]})` : ''}`;
   }
   if (exit.signal) return `was killed by ${exit.signal}`;
   const last = exit.tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
-  return `exited with code ${exit.code} (did your code call process.exit?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
+  return `exited with code ${exit.code} (did your code call ${exitCall}?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
 }
 
 const unpack = (bytes: unknown): unknown => {
@@ -251,6 +252,12 @@ const exportName = (k: unknown): k is string => typeof k === 'string' && /^[A-Za
 
 /** What one sandbox runs and may touch: the bundle, its copy of the submission, its scratch folder. */
 interface Prepared {
+  /** the bridge worker that starts and speaks to the sandbox process, and its start-up data */
+  bridge: string;
+  workerData: Record<string, unknown>;
+  /** the student's spelling of a contract name (Python: snake_case), and how their code exits early */
+  displayName: (name: string) => string;
+  exitCall: string;
   file: string;
   copy: string;
   scratch: string;
@@ -288,7 +295,37 @@ async function prepareSandbox(entry: string, submissionDir: string, opts: Strict
   // one flag per path: Node 20.20 no longer accepts a comma-separated list
   const execArgv = [PERMISSION_FLAG, ...read.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${scratch}`, `--max-old-space-size=${opts.memoryMb}`, '--no-warnings'];
   const launch = launcher(scratch, opts.memoryMb, { network: opts.unshareNetwork !== false, mustRead: [HOST_FILE, copy, ...submissionPackageDirs()] });
-  return { file, copy, scratch, execArgv, command: launch.command, confinement: launch.confinement, cleanup };
+  return {
+    bridge: BRIDGE_FILE,
+    workerData: { hostFile: HOST_FILE, execArgv, command: launch.command.length ? launch.command : null, file, scratch },
+    displayName: (n) => n,
+    exitCall: 'process.exit',
+    file,
+    copy,
+    scratch,
+    execArgv,
+    command: launch.command,
+    confinement: ['own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)', ...launch.confinement, `heap ≤ ${opts.memoryMb} MB`],
+    cleanup,
+  };
+}
+
+/** Step 1 for a Python submission: its copy and the bubblewrap command (python/sandbox.ts). */
+function preparePythonSandbox(entry: string, submissionDir: string, opts: StrictOptions): Prepared {
+  const py = preparePython(entry, submissionDir, opts.memoryMb);
+  return {
+    bridge: PY_BRIDGE_FILE,
+    workerData: { command: py.command, file: py.file, isPackage: py.isPackage, env: py.env },
+    displayName: pythonName,
+    exitCall: 'sys.exit or os._exit',
+    file: py.file,
+    copy: py.copy,
+    scratch: py.copy,
+    execArgv: [],
+    command: py.command,
+    confinement: py.confinement,
+    cleanup: py.cleanup,
+  };
 }
 
 /** A function of the checks passed to the student's code (called back over the bridge). */
@@ -306,11 +343,11 @@ interface Connection {
 /** Step 2 — start the bridge worker (which starts the sandbox on demand) and speak to it: encode the
  *  checks' arguments, decode the student's replies (wire.ts), serve callbacks, enforce deadlines. */
 function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Connection {
-  const { file, copy, scratch, execArgv, command } = sb;
+  const { copy, scratch } = sb;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(BRIDGE_FILE, {
-    workerData: { port: port2, flag: flag.buffer, hostFile: HOST_FILE, execArgv, command: command.length ? command : null, file, scratch },
+  const worker = new Worker(sb.bridge, {
+    workerData: { port: port2, flag: flag.buffer, ...sb.workerData },
     transferList: [port2],
     execArgv: [],
   });
@@ -481,7 +518,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
       throw new ClaimFailure(`${label} could not be called with these arguments: ${(e as Error).message}`);
     }
     applyStates(r.states);
-    if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb)}`, {}, 'crashed');
+    if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb, sb.exitCall)}`, {}, 'crashed');
     if (r.dead || (!r.ok && /no longer valid/.test(r.error ?? ''))) {
       throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`, {}, 'crashed');
     }
@@ -529,7 +566,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
 
 /** Step 4 — the student's exports as the checks see them: data decoded as fresh plain data, functions
  *  as proxies calling into the sandbox; identifier names only, never a prototype's. */
-function proxyExports(load: Reply, conn: Connection): Record<string, unknown> {
+function proxyExports(load: Reply, conn: Connection, displayName: (n: string) => string): Record<string, unknown> {
   const impl: Record<string, unknown> = {};
   const values = load.values && typeof load.values === 'object' ? load.values : {};
   for (const k of Object.keys(values)) {
@@ -543,7 +580,7 @@ function proxyExports(load: Reply, conn: Connection): Record<string, unknown> {
   }
   for (const name of Array.isArray(load.functions) ? load.functions : []) {
     if (!exportName(name)) continue;
-    impl[name] = (...args: unknown[]): unknown => conn.callInto({ t: 'call', name }, args, `\`${name}\``);
+    impl[name] = (...args: unknown[]): unknown => conn.callInto({ t: 'call', name }, args, `\`${displayName(name)}\``);
   }
   return impl;
 }
@@ -551,7 +588,7 @@ function proxyExports(load: Reply, conn: Connection): Record<string, unknown> {
 /** Load a submission into a strict sandbox: prepare, connect, load (step 3), proxy.  Throws an Error
  *  whose message is for the student when the module cannot load. */
 export async function openStrict(entry: string, submissionDir: string, opts: StrictOptions): Promise<StrictModule> {
-  const sb = await prepareSandbox(entry, submissionDir, opts);
+  const sb = isPythonEntry(entry) ? preparePythonSandbox(entry, submissionDir, opts) : await prepareSandbox(entry, submissionDir, opts);
   const conn = connect(sb, submissionDir, opts);
   const fail = async (message: string): Promise<never> => {
     await conn.close();
@@ -566,12 +603,12 @@ export async function openStrict(entry: string, submissionDir: string, opts: Str
   } catch {
     return fail(`your module did not finish loading within ${opts.loadTimeoutMs / 1000} s (an endless loop at import time?)`);
   }
-  if (!load.ok) return fail(load.exit ? `your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb)}` : `your module could not be loaded: ${load.error}`);
+  if (!load.ok) return fail(load.exit ? `your module could not be loaded: the process ${exitText(load.exit, opts.memoryMb, sb.exitCall)}` : `your module could not be loaded: ${load.error}`);
   return {
-    impl: proxyExports(load, conn),
+    impl: proxyExports(load, conn, sb.displayName),
     setDeadline: conn.setDeadline,
     starts: conn.starts,
-    confinement: ['own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)', ...sb.confinement, `heap ≤ ${opts.memoryMb} MB`].join('; '),
+    confinement: sb.confinement.join('; '),
     close: async () => {
       await conn.close();
       sb.cleanup();

@@ -8,9 +8,11 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seedFrom } from '../verify/rng.ts';
+import { PYTHON_ENTRY_NAMES } from './python/sandbox.ts';
 import { REFERENCE_SEED } from '../claims/run.ts';
 
-export const SUBMISSION_ENTRY_NAMES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'submission.ts', 'submission.js'];
+/** The files that make a folder a submission, looked for in this order (Python: a package or submission.py). */
+export const SUBMISSION_ENTRY_NAMES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'submission.ts', 'submission.js', ...PYTHON_ENTRY_NAMES];
 
 export function submissionEntry(p: string): string {
   const abs = path.resolve(p);
