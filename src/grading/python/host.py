@@ -154,7 +154,8 @@ def _decode_in(args, fns):
 # ---------------------------------------------------------------- values: Python → JSON
 
 _handles = {}
-_next_handle = [1]
+# handles start at a random number: one from a process killed since cannot name a function of the next
+_next_handle = [_int.from_bytes(_os.urandom(5), "little") + 1]
 
 
 class SendError(Exception):
