@@ -312,6 +312,25 @@ async function studentKitCmd(o: { out: string; course: Course }): Promise<number
   return 0;
 }
 
+/** `dlspec contract`: the starter submission of one course, every export a stub, in the student's language. */
+async function contractCmd(o: { course: Course; lang: 'python' | 'typescript'; out?: string }): Promise<number> {
+  const { topics: all } = (await import('./registry.ts')) as { topics: Topic<unknown>[] };
+  const { rubricFor, topicMeta } = await import('./grading/rubric.ts');
+  const rubric = rubricFor(all.map(topicMeta), o.course);
+  const topics = all.filter((t) => rubric.some((r) => r.topicId === t.id));
+  const title = `${o.course} ${[...new Set(rubric.map((r) => r.ref.hw))].join(', ')}`;
+  const text =
+    o.lang === 'python'
+      ? (await import('./grading/python/starter.ts')).pythonStarter(topics, title)
+      : (await import('./grading/student-kit.ts')).starterIndex(topics, o.course, title);
+  if (!o.out || o.out === '-') process.stdout.write(text);
+  else {
+    writeFile(o.out, text);
+    console.error(`${o.lang === 'python' ? 'Python' : 'TypeScript'} starter for ${o.course} written to ${o.out}`);
+  }
+  return 0;
+}
+
 async function key(o: { out: string; course?: Course | 'all'; answersOnly?: boolean; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
   const course = o.course === 'all' ? undefined : o.course;
   if (o.answersOnly && !course) throw new UsageError('--answers-only needs --course; expected --course <course> (the hand-out is one course\'s)');
@@ -509,6 +528,13 @@ function program(done: (code: number) => void): Command {
     .addOption(option('--topic <ids>', 'one problem set: only these topics (e.g. rnn,lstm)', idList))
     .addOption(visibilityOption())
     .action(async (o) => done(await bundleCmd(o)));
+
+  command('contract')
+    .description("a starter submission for one course: every export the checks call, as a stub with its signature and doc")
+    .addOption(option('--course <course>', `the course, one of ${COURSES.join(', ')}`, oneCourse).makeOptionMandatory())
+    .addOption(option('--lang <lang>', 'python (submission.py) or typescript (index.ts)', oneOf('--lang', ['python', 'typescript'] as const), 'typescript'))
+    .addOption(option('--out <file>', 'the file to write (default: print it)', text('--out', '<file>')))
+    .action(async (o) => done(await contractCmd(o)));
 
   command('student-kit')
     .description("what students download: README, contract.md, a starter submission and the local checker of the course's visible checks (no answers)")

@@ -320,7 +320,8 @@ function preparePythonSandbox(entry: string, submissionDir: string, opts: Strict
     exitCall: 'sys.exit or os._exit',
     file: py.file,
     copy: py.copy,
-    scratch: py.copy,
+    // a temporary path of the checks' (a checkpoint folder) is the same path under the sandbox's own /tmp
+    scratch: '/tmp',
     execArgv: [],
     command: py.command,
     confinement: py.confinement,

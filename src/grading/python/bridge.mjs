@@ -49,6 +49,7 @@ function toJson(v, depth = 0) {
   }
   if (depth > 64) throw new Error('data nested too deep');
   if (v instanceof Uint8Array) return { $: 'bytes', v: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  if (v instanceof Float32Array) return { $: 'f32', v: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (ArrayBuffer.isView(v)) return Array.from(v, (x) => toJson(x, depth + 1));
   if (Array.isArray(v)) return v.map((x) => toJson(x, depth + 1));
   const out = {};
@@ -69,6 +70,11 @@ function fromJson(v) {
       if (tag === '-inf') return -Infinity;
       if (tag === 'int' && typeof x.v === 'string' && x.v.length <= MAX_INT_DIGITS && /^-?\d+$/.test(x.v)) return BigInt(x.v);
       if (tag === 'bytes' && typeof x.v === 'string') return new Uint8Array(Buffer.from(x.v, 'base64'));
+      if (tag === 'f32' && typeof x.v === 'string') {
+        const b = Buffer.from(x.v, 'base64');
+        if (b.length % 4) throw new Error('a malformed float32 vector');
+        return new Float32Array(new Uint8Array(b).buffer);
+      }
       if (tag === 'fn' && Number.isSafeInteger(x.h)) {
         if (p.length <= MAX_FN_DEPTH) handles.push([p, x.h]);
         return null;

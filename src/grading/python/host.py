@@ -3,7 +3,8 @@
 Started by bridge.mjs inside the sandbox (sandbox.ts) as `python3 -I -B host.py`.  Frames on fd 3,
 both ways: a 4-byte little-endian length, then UTF-8 JSON.  Values are JSON with tagged objects for
 what JSON lacks ({"$": "nan" | "inf" | "-inf"}, {"$": "int", "v": "<digits>"}, {"$": "bytes",
-"v": "<base64>"}, {"$": "fn", "h": <handle>} for a function the student returns, {"$": "obj", "v":
+"v": "<base64>"}, {"$": "f32", "v": "<base64>"} for a float32
+NumPy vector (a Float32Array), {"$": "fn", "h": <handle>} for a function the student returns, {"$": "obj", "v":
 {...}} for a dict that has a "$" key of its own).
 
   grader → host   {t:'load', file, package}                  → {t:'loaded', ok, values, functions, error}
@@ -128,6 +129,8 @@ def _untag(o):
         return _int(o["v"])
     if tag == "bytes":
         return _b64.b64decode(o["v"])
+    if tag == "f32":
+        return _np.frombuffer(_b64.b64decode(o["v"]), dtype="<f4").copy()
     if tag == "obj":
         return o["v"]
     return o
@@ -190,6 +193,8 @@ def _encode(v, depth=0):
         a = _np.asarray(v.view(_ndarray))  # the base class: a subclass's own methods never run
         if a.dtype.kind in "biu":
             return a.tolist() if a.size == 0 or (a.dtype.kind == "b" or _int(_np.abs(a).max()) < SAFE_INT) else _encode(a.tolist(), depth)
+        if a.dtype == _np.float32 and a.ndim == 1:  # a float32 vector is a Float32Array (generated images)
+            return {"$": "f32", "v": _b64.b64encode(a.astype("<f4").tobytes()).decode("ascii")}
         if a.dtype.kind == "f":
             a = a.astype(_np.float64)
             return a.tolist() if _np.isfinite(a).all() else _encode(a.tolist(), depth)
@@ -286,7 +291,7 @@ def _load(m):
     """Import the student's module; report its public functions and values under their contract names."""
     path = m["file"]
     if m.get("package"):
-        spec = _ilu.spec_from_file_location("submission", path, submission_search_locations=[_os.path.dirname(path)])
+        spec = _ilu.spec_from_file_location("submission", path, submodule_search_locations=[_os.path.dirname(path)])
     else:
         spec = _ilu.spec_from_file_location("submission", path)
     mod = _ilu.module_from_spec(spec)
