@@ -78,6 +78,28 @@ export async function knownWrongBundle(ws: KnownWrong[], dir = tempFolder()): Pr
   return dir;
 }
 
+export const PY_REFERENCE_SUBMISSION = path.join(REPO_ROOT, 'fixtures/submissions/reference-py');
+
+/** The Python twin of a known-wrong fixture (same mistake, written in Python), derived from its id. */
+export const pythonTwin = (topicId: string, w: KnownWrong): string => path.join(REPO_ROOT, 'fixtures/wrong-py', topicId, `${w.mistake}.py`);
+
+/**
+ * The Python reference package with Python twins overlaid: `reference/` is a copy of
+ * fixtures/submissions/reference-py, twin i is `wrong_i.py` (a twin may import the reference's
+ * helpers with `from .reference.<topic> import …`), and `__init__.py` exports the reference and
+ * then each twin, whose names replace the reference's.  Twins of different topics do not overlap.
+ */
+export function pythonWrongBundle(twins: string[], dir = tempFolder()): string {
+  cpSync(PY_REFERENCE_SUBMISSION, path.join(dir, 'reference'), { recursive: true });
+  const lines = ['from .reference import *  # noqa: F401,F403'];
+  twins.forEach((f, i) => {
+    cpSync(f, path.join(dir, `wrong_${i}.py`));
+    lines.push(`from .wrong_${i} import *  # noqa: F401,F403  (${path.relative(REPO_ROOT, f)})`);
+  });
+  writeFileSync(path.join(dir, '__init__.py'), `${lines.join('\n')}\n`);
+  return dir;
+}
+
 export const ADVERSARIAL_DIR = path.join(REPO_ROOT, 'fixtures/adversarial');
 
 /**
@@ -89,7 +111,7 @@ export function adversarialSubmission(name: string, values: Record<string, strin
   cpSync(path.join(ADVERSARIAL_DIR, name), dir, { recursive: true });
   const subs: Record<string, string> = { __REPO__: REPO_ROOT, ...values };
   for (const f of readdirSync(dir)) {
-    if (!/\.(m?[jt]s|json)$/.test(f)) continue;
+    if (!/\.(m?[jt]s|json|py)$/.test(f)) continue;
     const p = path.join(dir, f);
     let text = readFileSync(p, 'utf8');
     for (const [k, v] of Object.entries(subs)) text = text.split(k).join(v);
