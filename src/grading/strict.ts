@@ -394,8 +394,9 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
           fnIds.set(fn, id);
           fnById.set(id, fn);
         }
-        const portable = (v as { portable?: { source: unknown; state: unknown } }).portable;
-        fns.push(portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state }] : [p, id]);
+        const portable = (v as { portable?: { source: unknown; state: unknown; py?: unknown } }).portable;
+        const py = typeof portable?.py === 'string' ? { py: portable.py } : {};
+        fns.push(portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state, ...py }] : [p, id]);
         return null;
       }
       if (typeof v === 'string') return translate(v);

@@ -75,6 +75,12 @@ export function adderCell(): { F: Cell; out: (h: number[]) => number } {
       return (n.ge ? z >= 0 : z > 0) ? 1 : 0;
     })`,
     { Wxh: n.Wxh, Whh: n.Whh, bh: n.bh, ge: n.ge },
+    `
+def portable(n, h, x):
+    def z(j):
+        return n["Wxh"][j][0] * x[0] + n["Wxh"][j][1] * x[1] + n["Whh"][j][0] * h[0] + n["Whh"][j][1] * h[1] + n["Whh"][j][2] * h[2] + n["bh"][j]
+    return [1 if (z(j) >= 0 if n["ge"] else z(j) > 0) else 0 for j in range(3)]
+`,
   );
   return { F, out: (h) => (n.Why[0] * h[0] + n.Why[1] * h[1] + n.Why[2] * h[2] + n.by >= 0 ? 1 : 0) };
 }

@@ -42,12 +42,32 @@ const CELL_SOURCE = `(st, h, x) => {
   return h.map((hj, j) => z[j] * hj + (1 - z[j]) * cand[j]);
 }`;
 
+/** CELL_SOURCE in Python (for a Python submission's sandbox): the same sums in the same order. */
+const CELL_PY = `
+def portable(st, h, x):
+    def mv(W, v):
+        out = []
+        for r in W:
+            s = 0
+            for j, w in enumerate(r):
+                s = s + w * v[j]
+            out.append(s)
+        return out
+    wx = mv(st["Wx"], x)
+    cand = [math.tanh(v + wx[j] + st["b"][j]) for j, v in enumerate(mv(st["Wh"], h))]
+    if st["kind"] == "tanh":
+        return cand
+    vz = mv(st["Vz"], h)
+    z = [1 / (1 + math.exp(-(v + vz[j]))) for j, v in enumerate(mv(st["Uz"], x))]
+    return [z[j] * hj + (1 - z[j]) * cand[j] for j, hj in enumerate(h)]
+`;
+
 /** Random cells: a tanh RNN cell, and a gated (GRU-like) cell, neither symmetric in its history. */
 export function randomCell(rng: Rng, kind: 'tanh' | 'gated', D: number, H: number): Cell {
   const Wh = randnMatrix(rng, H, H, 1.2 / Math.sqrt(H)), Wx = randnMatrix(rng, H, D, 1 / Math.sqrt(D)), b = randnVector(rng, H, 0.3);
-  if (kind === 'tanh') return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b });
+  if (kind === 'tanh') return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b }, CELL_PY);
   const Uz = randnMatrix(rng, H, D, 1), Vz = randnMatrix(rng, H, H, 1);
-  return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b, Uz, Vz });
+  return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b, Uz, Vz }, CELL_PY);
 }
 
 /** Parameters of the built models, counted by allocating them (the table only up to t = 16, then 2^t·H by BigInt). */

@@ -47,6 +47,23 @@ const MUL_SOURCE = `(state, a, b, tag) => {
   return a * b;
 }`;
 
+/** MUL_SOURCE in Python, run beside a Python submission (its sandbox's host, src/grading/python/host.py). */
+const MUL_PY = `
+class MulArgumentError(Exception):
+    pass
+
+def portable(state, a, b, tag=None):
+    num = lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
+    if not num(a) or not num(b):
+        raise MulArgumentError(f"mul(a, b) takes two numbers, got {type(a).__name__} and {type(b).__name__}")
+    state["count"] += 1
+    if state["count"] > state["limit"]:
+        raise MulArgumentError(f"more than {state['limit']} multiplications: stopped counting (an infinite loop, or far more work than needed?)")
+    k = "untagged" if tag is None else tag
+    state["byTag"][k] = state["byTag"].get(k, 0) + 1
+    return float(a) * float(b)
+`;
+
 export function makeMulCounter(opts: { limit?: number } = {}): MulCounter {
   const state: MulState = { count: 0, byTag: {}, limit: opts.limit ?? Infinity };
   const mul = ((a: number, b: number, tag?: string) => {
@@ -60,7 +77,7 @@ export function makeMulCounter(opts: { limit?: number } = {}): MulCounter {
     return a * b;
   }) as Mul & { portable: { source: string; state: MulState } };
   // the strict sandbox's fast path: it runs MUL_SOURCE on a copy of `state` and assigns the result back here
-  Object.defineProperty(mul, 'portable', { value: { source: MUL_SOURCE, state }, enumerable: false });
+  Object.defineProperty(mul, 'portable', { value: { source: MUL_SOURCE, state, py: MUL_PY }, enumerable: false });
   return {
     mul,
     get count() {

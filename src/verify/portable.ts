@@ -15,12 +15,14 @@
 export interface PortableSpec<S extends object> {
   source: string;
   state: S;
+  /** the same function in Python, `def portable(state, *args)`, run beside a Python submission */
+  py?: string;
 }
 
 const compiled = new Map<string, (state: never, ...args: never[]) => unknown>();
 
 /** A function `(...args) => source(state, ...args)` that carries `{source, state}` as its non-enumerable `portable` property. */
-export function portable<F extends (...args: never[]) => unknown, S extends object = Record<string, unknown>>(source: string, state: S): F {
+export function portable<F extends (...args: never[]) => unknown, S extends object = Record<string, unknown>>(source: string, state: S, py?: string): F {
   let impl = compiled.get(source);
   if (!impl) {
     impl = new Function(`"use strict"; return (${source});`)() as (state: never, ...args: never[]) => unknown;
@@ -28,6 +30,6 @@ export function portable<F extends (...args: never[]) => unknown, S extends obje
   }
   const run = impl;
   const f = (...args: never[]): unknown => run(state as never, ...args);
-  Object.defineProperty(f, 'portable', { value: { source, state } satisfies PortableSpec<S>, enumerable: false });
+  Object.defineProperty(f, 'portable', { value: { source, state, ...(py ? { py } : {}) } satisfies PortableSpec<S>, enumerable: false });
   return f as unknown as F;
 }

@@ -89,12 +89,22 @@ function fromJson(v) {
   return { value: walk(v, []), handles };
 }
 
+/** The final states of the checks' portable functions that ran in the sandbox (copied back key by key in strict.ts). */
+function states(m) {
+  if (!m.states || typeof m.states !== 'object') return {};
+  try {
+    return { states: fromJson(m.states).value };
+  } catch {
+    return {};
+  }
+}
+
 /** A result as the check runner reads it: the value as v8 bytes, the functions as handles. */
 function result(m) {
-  if (!m.ok) return { ok: false, error: String(m.error ?? 'failed'), ...(m.dead ? { dead: true } : {}) };
+  if (!m.ok) return { ok: false, error: String(m.error ?? 'failed'), ...(m.dead ? { dead: true } : {}), ...states(m) };
   try {
     const { value, handles } = fromJson(m.value);
-    return { ok: true, value: new Uint8Array(v8.serialize(value)), handles };
+    return { ok: true, value: new Uint8Array(v8.serialize(value)), handles, ...states(m) };
   } catch (e) {
     return { ok: false, error: `returned a value that cannot be read: ${e.message}` };
   }

@@ -146,11 +146,34 @@ def _set_at(root, path, value):
     return root
 
 
+_compiled = {}
+# the states of the checks' portable functions running here during the current call: id → state
+_states = {}
+
+
+def _local(spec):
+    """A portable function of the checks' (its Python source, `def portable(state, *args)`), compiled once."""
+    fn = _compiled.get(spec["py"])
+    if fn is None:
+        ns = {"np": _np, "math": _math}
+        exec(compile(spec["py"], "<the grader's function>", "exec"), ns)
+        fn = _compiled[spec["py"]] = ns["portable"]
+    return fn
+
+
 def _decode_in(args, fns):
-    """The checks' arguments with a callable stub wherever the checks passed a function."""
+    """The checks' arguments with a stub wherever the checks passed a function: one that runs here when
+    the grader gave its Python source (a multiplication counter: no round trip per call), else a call back."""
     for entry in fns or ():
         path, fid = entry[0], entry[1]
-        args = _set_at(args, path, _remote(fid))
+        spec = entry[2] if _len(entry) > 2 and _type(entry[2]) is _dict else None
+        if spec is not None and _type(spec.get("py")) is _str and _type(spec.get("state")) is _dict:
+            fn, state = _local(spec), spec["state"]
+            _states[_str(fid)] = state
+            stub = (lambda fn, state: lambda *a: fn(state, *a))(fn, state)
+        else:
+            stub = _remote(fid)
+        args = _set_at(args, path, stub)
     return args
 
 
@@ -279,6 +302,12 @@ def _serve(m, nested=False):
             out = {"ok": False, "error": "MemoryError: ran out of memory (the sandbox's limit)"}
         except _BaseException as e:  # SystemExit and KeyboardInterrupt too: a call must answer
             out = {"ok": False, "error": _err_text(e)}
+    if _states:
+        try:
+            out["states"] = _encode(_dict(_states))
+        except (SendError, RecursionError):
+            pass
+        _states.clear()
     _send({"t": "ret", "id": m.get("id"), **out})
 
 
