@@ -20,7 +20,7 @@ student's code returned": the checks run in another process, which this one cann
 """
 import base64 as _b64
 import importlib.util as _ilu
-import json as _json
+import _json as _cjson
 import math as _math
 import os as _os
 import resource as _resource
@@ -37,8 +37,6 @@ SAFE_INT = 2**53
 
 _read = _os.read
 _write = _os.write
-_dumps = _json.dumps
-_loads = _json.loads
 _pack = _struct.pack
 _unpack = _struct.unpack
 _isfinite = _math.isfinite
@@ -58,6 +56,8 @@ _getattr = getattr
 _callable = callable
 _range = range
 _any = any
+_min = min
+_memoryview = memoryview
 _BaseException = BaseException
 
 try:  # NumPy is the one package every submission may use; loaded before the student's code
@@ -92,7 +92,7 @@ def _err_text(e):
 def _read_full(n):
     chunks = []
     while n > 0:
-        b = _read(FD, min(n, 1 << 20))
+        b = _read(FD, _min(n, 1 << 20))
         if not b:
             _os._exit(0)  # the grader went away
         chunks.append(b)
@@ -102,12 +102,12 @@ def _read_full(n):
 
 def _recv():
     (n,) = _unpack("<I", _read_full(4))
-    return _loads(_read_full(n).decode("utf-8"), object_hook=_untag)
+    return _loads(_read_full(n).decode("utf-8"))
 
 
 def _send(msg):
-    body = _dumps(msg, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    buf = memoryview(_pack("<I", _len(body)) + body)
+    body = _dumps(msg).encode("utf-8")
+    buf = _memoryview(_pack("<I", _len(body)) + body)
     while buf:
         buf = buf[_write(FD, buf):]
 
@@ -134,6 +134,34 @@ def _untag(o):
     if tag == "obj":
         return o["v"]
     return o
+
+
+class _ScanContext:
+    strict = True
+    object_hook = staticmethod(_untag)
+    object_pairs_hook = None
+    parse_float = _float
+    parse_int = _int
+    parse_constant = staticmethod({"NaN": _float("nan"), "Infinity": _float("inf"), "-Infinity": _float("-inf")}.__getitem__)
+    memo = {}
+
+
+# JSON through _json's C scanner and encoder, made once here: json's Python layer looks up builtins
+# (isinstance) and its own classes at each call, which the student's code may have replaced (measured:
+# builtins.isinstance = lambda *a: True broke every frame, so the module could not even load)
+_scan = _cjson.make_scanner(_ScanContext())
+_c_encode = _cjson.make_encoder(None, None, _cjson.encode_basestring_ascii, None, ":", ",", False, False, False)
+
+
+def _loads(text):
+    value, end = _scan(text, 0)
+    if end != _len(text):
+        raise ValueError("extra data after a frame's JSON")
+    return value
+
+
+def _dumps(value):
+    return "".join(_c_encode(value, 0))
 
 
 def _set_at(root, path, value):
@@ -243,11 +271,14 @@ def _packed(value):
     """{ok, value} for a result, or {ok: False, error} naming why it cannot be sent."""
     try:
         enc = _encode(value)
-        size = _len(_dumps(enc, allow_nan=False, separators=(",", ":")))
+        size = _len(_dumps(enc))
     except SendError as e:
         return {"ok": False, "error": f"returned a value that cannot be sent back: {e}"}
     except RecursionError:
         return {"ok": False, "error": "returned a value that cannot be sent back: it contains itself"}
+    except _BaseException as e:  # the value's own code failed (a lying __class__, an int too long to print):
+        # only this value fails; at load, one bad module value must not fail the whole module
+        return {"ok": False, "error": f"returned a value that cannot be sent back: {_err_text(e)}"}
     if size > MAX_BYTES:
         return {"ok": False, "error": f"returned {size / 2**20:.0f} MB of data (limit {MAX_BYTES // 2**20} MB)"}
     return {"ok": True, "value": enc}
@@ -328,12 +359,18 @@ def _load(m):
     spec.loader.exec_module(mod)
     values, functions = {}, []
     for k, v in _dict(_getattr(mod, "__dict__", {})).items():
-        if _type(k) is not _str or k.startswith("_") or _isinstance(v, (_types.ModuleType, _type)):
+        if _type(k) is not _str or k.startswith("_"):
+            continue
+        try:  # isinstance may run the value's own __class__: a value whose class raises is not an export
+            if _isinstance(v, (_types.ModuleType, _type)):
+                continue
+            is_fn = _type(v) in (_types.FunctionType, _types.BuiltinFunctionType) or (_callable(v) and not _isinstance(v, (_list, _dict, _str)))
+        except _BaseException:
             continue
         name = _camel(k)
         if name in _module:
             continue
-        if _type(v) in (_types.FunctionType, _types.BuiltinFunctionType) or (_callable(v) and not _isinstance(v, (_list, _dict, _str))):
+        if is_fn:
             _module[name] = v
             functions.append(name)
         else:

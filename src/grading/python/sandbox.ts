@@ -1,8 +1,8 @@
 /**
  * The Python sandbox: how a Python submission's process is laid out and started.
  *
- *   setpriv --pdeathsig KILL              dies with the grader
- *   prlimit --data --cpu --fsize           writable memory, CPU seconds, file size
+ *   setpriv --pdeathsig KILL [--reuid]    dies with the grader; never host root (as launcher.ts)
+ *   prlimit --data --as --cpu --fsize      memory (shared mappings too), CPU seconds, file size
  *   bwrap --unshare-all …                  own user/pid/network/ipc/uts/cgroup namespaces; sees only
  *                                          /usr (Python, NumPy), its copy of the submission (read-only,
  *                                          at /submission), host.py, and a size-limited /tmp
@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressSpaceMb, prlimitPath, SANDBOX_CPU_SECONDS, SCRATCH_MB, setprivPath } from '../launcher.ts';
+import { addressSpaceMb, prlimitPath, SANDBOX_CPU_SECONDS, SANDBOX_UID, SCRATCH_MB, setprivPath } from '../launcher.ts';
 import { copySubmission, gradingTemp, SubmissionFilesError } from '../workspace.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,8 @@ interface PythonRuntime {
   /** folders of the interpreter and its packages outside /usr, bound read-only into the sandbox */
   extraRoots: string[];
   version: string;
+  /** the grader is root and the sandbox still starts as SANDBOX_UID: bwrap runs as that user */
+  dropUid: boolean;
 }
 
 const firstExisting = (...ps: string[]): string | undefined => ps.find((p) => existsSync(p));
@@ -74,16 +76,32 @@ function probe(): PythonRuntime {
   }
   if (!info.numpy) throw new Error(`${python} has no NumPy: ${missing}`);
   const extraRoots = [...new Set([...info.prefixes, path.dirname(path.dirname(info.numpy))].map((p) => realpathSync(p)))].filter((p) => !(p === '/usr' || p.startsWith('/usr/')));
-  const rt: PythonRuntime = { python, bwrap, extraRoots, version: info.version };
+  const rt: PythonRuntime = { python, bwrap, extraRoots, version: info.version, dropUid: false };
   // the sandbox itself must start here: namespaces may be refused (a container without user namespaces)
+  const start = (drop: boolean): void => {
+    const cmd = [...dropUidArgs(drop), rt.bwrap, ...bwrapArgs(rt, HERE, HERE), python, '-I', '-c', 'import numpy'];
+    execFileSync(cmd[0], cmd.slice(1), { stdio: 'pipe', timeout: 30_000 });
+  };
+  // a root grader's sandbox must not be root outside its namespace: RLIMIT_NPROC (host.py) does not
+  // bind host root (measured: threads and fork_exec worked), and every file it can see is root's
+  if (process.getuid?.() === 0 && setprivPath()) {
+    try {
+      start(true);
+      rt.dropUid = true;
+    } catch {
+      /* user namespaces for root only: keep them (as launcher.ts does) */
+    }
+  }
   try {
-    execFileSync(rt.bwrap, [...bwrapArgs(rt, HERE, HERE), python, '-I', '-c', 'import numpy'], { stdio: 'pipe', timeout: 30_000 });
+    if (!rt.dropUid) start(false);
   } catch (e) {
     const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0] ?? (e as Error).message;
     throw new Error(`the Python sandbox (bubblewrap) cannot start on this machine: ${err} — it needs user namespaces (a container may need --privileged or a seccomp profile that allows them)`);
   }
   return rt;
 }
+
+const dropUidArgs = (drop: boolean): string[] => (drop ? [setprivPath()!, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups'] : []);
 
 /** bubblewrap's arguments: nothing shared with the host but the read-only folders named here. */
 function bwrapArgs(rt: PythonRuntime, copy: string, hostFile: string): string[] {
@@ -108,6 +126,9 @@ function bwrapArgs(rt: PythonRuntime, copy: string, hostFile: string): string[] 
     '--tmpfs', '/tmp',
     ...ro(copy, '/submission'),
     ...ro(hostFile, '/dlspec/host.py'),
+    // bwrap's own / and /dev are tmpfs without a size limit: read-only, /tmp is the one place to write
+    '--remount-ro', '/dev',
+    '--remount-ro', '/',
     '--chdir', '/tmp',
   ];
 }
@@ -144,8 +165,9 @@ export function preparePython(entry: string, submissionDir: string, memoryMb: nu
   const setpriv = setprivPath();
   const prlimit = prlimitPath();
   const command = [
-    ...(setpriv ? [setpriv, '--pdeathsig', 'KILL'] : []),
-    ...(prlimit ? [prlimit, `--data=${addressSpaceMb(memoryMb) * 2 ** 20}`, `--cpu=${SANDBOX_CPU_SECONDS}`, `--fsize=${SCRATCH_MB * 2 ** 20}`] : []),
+    ...(setpriv ? [setpriv, '--pdeathsig', 'KILL', ...dropUidArgs(rt.dropUid).slice(1)] : []),
+    // --as too: a shared mapping (mmap.mmap(-1, n)) is not writable private memory, so --data misses it
+    ...(prlimit ? [prlimit, `--data=${addressSpaceMb(memoryMb) * 2 ** 20}`, `--as=${addressSpaceMb(memoryMb) * 2 ** 20}`, `--cpu=${SANDBOX_CPU_SECONDS}`, `--fsize=${SCRATCH_MB * 2 ** 20}`] : []),
     rt.bwrap,
     ...bwrapArgs(rt, copy, PY_HOST_FILE),
     rt.python,
@@ -163,7 +185,8 @@ export function preparePython(entry: string, submissionDir: string, memoryMb: nu
     copy,
     confinement: [
       `own process, Python ${rt.version} inside bubblewrap: own user/pid/network namespaces (no network, no other process visible), sees only /usr, a read-only copy of its folder and a ${SCRATCH_MB} MB /tmp`,
-      'no new processes; programs, sockets, ctypes and writes outside /tmp refused',
+      rt.dropUid ? `runs as uid ${SANDBOX_UID}, not root; no new processes or threads` : process.getuid?.() === 0 ? 'runs as host root inside its namespaces (could not drop to an unprivileged user here)' : 'no new processes or threads',
+      'programs, sockets, ctypes and writes outside /tmp refused',
       prlimit ? `writable memory ≤ ${addressSpaceMb(memoryMb)} MB` : 'no memory cap (prlimit missing)',
     ],
     cleanup,
