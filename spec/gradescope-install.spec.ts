@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lstmTopic } from '../src/lstm/topic.ts';
 import { cnnParamsTopic } from '../src/cnnparams/topic.ts';
 import type { KnownWrong } from '../src/claims/types.ts';
-import { cleanup, EMPTY_SUBMISSION, knownWrongSubmission, REFERENCE_SUBMISSION, tempFolder } from '../src/grading/fixtures.ts';
+import { cleanup, EMPTY_SUBMISSION, knownWrongSubmission, PY_REFERENCE_SUBMISSION, REFERENCE_SUBMISSION, tempFolder } from '../src/grading/fixtures.ts';
+import { pythonRuntime } from '../src/grading/python/sandbox.ts';
 import { buildBundle } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 
@@ -114,6 +115,19 @@ describe('Gradescope bundle, installed the way setup.sh installs it', () => {
     expect(reference.tests.length).toBeGreaterThan(0);
     expect(reference.tests.filter((t) => t.status !== 'passed' || t.score !== t.max_score || !t.name.startsWith('CSE891')).map((t) => `${t.name}: ${t.output}`)).toEqual([]);
     expect(reference.tests.reduce((a, t) => a + t.max_score, 0)).toBe(FULL);
+  }, 120_000);
+
+  test('the Python reference submission: the same full marks, item for item', async () => {
+    let py: Results;
+    try {
+      pythonRuntime();
+    } catch (e) {
+      console.warn(`Python submissions not tested in the Gradescope layout: ${(e as Error).message}`);
+      return;
+    }
+    py = await grade(PY_REFERENCE_SUBMISSION, '1005');
+    expect(py.score).toBe(FULL);
+    expect(py.tests.map((t) => [t.name, t.score])).toEqual(reference?.tests.map((t) => [t.name, t.score]));
   }, 120_000);
 
   test('the empty submission: 0, every item failed with its message', async () => {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Course, Visibility } from '../claims/types.ts';
 import { REPO_ROOT } from './sandbox.ts';
+import { PYTHON_PACKAGES } from './python/sandbox.ts';
 
 export interface BundleOptions {
   /** the course whose rubric Gradescope grades (one assignment = one course) */
@@ -40,8 +41,8 @@ export function setupScript(opts: BundleOptions): string {
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-# util-linux: unshare, the sandbox's network and pid namespaces
-apt-get install -y --no-install-recommends curl ca-certificates gnupg util-linux
+# util-linux: unshare, the sandbox's network and pid namespaces; Python submissions: ${PYTHON_PACKAGES}
+apt-get install -y --no-install-recommends curl ca-certificates gnupg util-linux ${PYTHON_PACKAGES}
 curl -fsSL https://deb.nodesource.com/setup_${opts.nodeMajor ?? NODE_MAJOR}.x | bash -
 apt-get install -y nodejs
 bash "\${AUTOGRADER_ROOT:-/autograder}/source/install.sh"
