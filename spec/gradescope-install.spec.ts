@@ -118,14 +118,14 @@ describe('Gradescope bundle, installed the way setup.sh installs it', () => {
   }, 120_000);
 
   test('the Python reference submission: the same full marks, item for item', async () => {
-    let py: Results;
+
     try {
       pythonRuntime();
     } catch (e) {
       console.warn(`Python submissions not tested in the Gradescope layout: ${(e as Error).message}`);
       return;
     }
-    py = await grade(PY_REFERENCE_SUBMISSION, '1005');
+    const py = await grade(PY_REFERENCE_SUBMISSION, '1005');
     expect(py.score).toBe(FULL);
     expect(py.tests.map((t) => [t.name, t.score])).toEqual(reference?.tests.map((t) => [t.name, t.score]));
   }, 120_000);
