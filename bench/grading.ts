@@ -6,7 +6,9 @@
  * children, from /proc/self/stat), and the load average: on a shared machine wall time is
  * inflated by the other processes, CPU time much less so.  Target: ≤ 10 s wall on the 2-core
  * machine.  Then `grade-all` over 50 copies of the reference (DLSPEC_BENCH_COPIES; 0 skips it):
- * submissions per minute.  First, the per-call cost of functions across the strict sandbox.
+ * submissions per minute.  First, the per-call cost of functions across the strict sandbox and the
+ * Python sandbox; the Python reference (fixtures/submissions/reference-py) is timed beside the
+ * TypeScript one, alternating, with their ratio (target ≤ 1.5×).
  * `tsx bench/grading.ts [N]` runs it alone; bench/index.ts calls `bench()`.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,9 @@ import path from 'node:path';
 import { gradeAll } from '../src/grading/batch.ts';
 import { cleanup, tempFolder } from '../src/grading/fixtures.ts';
 import { pathToFileURL } from 'node:url';
-import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
-import { gradeSubmission } from '../src/grading/grade.ts';
+import { PY_REFERENCE_SUBMISSION, REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
+import { gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
+import { pythonRuntime } from '../src/grading/python/sandbox.ts';
 import { openStrict } from '../src/grading/strict.ts';
 import { makeMulCounter } from '../src/mlp/counters.ts';
 
@@ -80,32 +83,96 @@ export async function benchCalls(): Promise<void> {
   }
 }
 
+const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One grading of `dir` (all courses, default suite): wall and CPU seconds, and the report. */
+async function timeOne(dir: string): Promise<{ wall: number; cpu: number; report: GradeReport }> {
+  const c0 = cpuSeconds();
+  const t0 = performance.now();
+  const report = await gradeSubmission(dir, { course: 'all' });
+  const wall = (performance.now() - t0) / 1000;
+  const lost = Object.values(report.claims).filter((c) => c.status === 'failed');
+  if (lost.length) console.log(`  WARNING: ${path.basename(dir)} failed ${lost.map((c) => c.id).join(', ')}`);
+  return { wall, cpu: cpuSeconds() - c0, report };
+}
+
 export async function bench(runs = 3): Promise<void> {
   await benchCalls();
-  console.log(`grading: fixtures/submissions/reference, all courses, default suite, ${runs} runs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const c0 = cpuSeconds();
-    const t0 = performance.now();
-    last = await gradeSubmission(REFERENCE_SUBMISSION, { course: 'all' });
-    walls.push((performance.now() - t0) / 1000);
-    cpus.push(cpuSeconds() - c0);
-    const lost = Object.values(last.claims).filter((c) => c.status === 'failed');
-    if (lost.length) console.log(`  WARNING: the reference failed ${lost.map((c) => c.id).join(', ')}`);
+  await benchPythonCalls();
+  console.log(`grading: the reference in TypeScript and in Python, all courses, default suite, ${runs} runs each, alternating (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  const subjects = [
+    { label: 'TypeScript', dir: REFERENCE_SUBMISSION, walls: [] as number[], cpus: [] as number[], last: undefined as GradeReport | undefined },
+    { label: 'Python', dir: PY_REFERENCE_SUBMISSION, walls: [] as number[], cpus: [] as number[], last: undefined as GradeReport | undefined },
+  ];
+  let python = true;
+  try {
+    pythonRuntime();
+  } catch (e) {
+    python = false;
+    console.log(`  Python not timed: ${(e as Error).message}`);
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const claims = Object.values(last!.claims).filter((c) => c.status !== 'skipped');
-  const checks = claims.reduce((s, c) => s + c.durationMs, 0) / 1000;
-  console.log(`  ${claims.length} items graded, score ${last!.score} / ${last!.possible}, case scale ${last!.runScale}`);
-  console.log(`  seconds per submission (wall): median ${med(walls).toFixed(2)} (runs: ${walls.map((w) => w.toFixed(2)).join(', ')}) — target ≤ 10 s`);
-  console.log(`  CPU seconds per submission (grader + child): median ${med(cpus).toFixed(2)}`);
-  const lastWall = walls[walls.length - 1];
-  console.log(`  last run: ${lastWall.toFixed(2)} s wall, of which the checks themselves ${checks.toFixed(2)} s; start-up and the rest (check runner bundle, topics, tfjs backend, student bundle, sandbox) ≈ ${(lastWall - checks).toFixed(2)} s`);
-  const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
-  console.log(`  slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
-  if (copies() > 0) await benchBatch(copies(), last!.score);
+  for (let i = 0; i < runs; i++) {
+    for (const s of python ? subjects : subjects.slice(0, 1)) {
+      const r = await timeOne(s.dir);
+      s.walls.push(r.wall);
+      s.cpus.push(r.cpu);
+      s.last = r.report;
+    }
+  }
+  for (const s of subjects.filter((x) => x.last)) {
+    const last = s.last!;
+    const claims = Object.values(last.claims).filter((c) => c.status !== 'skipped');
+    const checks = claims.reduce((a, c) => a + c.durationMs, 0) / 1000;
+    console.log(`  ${s.label}: ${claims.length} items graded, score ${last.score} / ${last.possible}, case scale ${last.runScale}`);
+    console.log(`    seconds per submission (wall): median ${med(s.walls).toFixed(2)} (runs: ${s.walls.map((w) => w.toFixed(2)).join(', ')}) — target ≤ 10 s`);
+    console.log(`    CPU seconds per submission (grader + child): median ${med(s.cpus).toFixed(2)}`);
+    const lastWall = s.walls[s.walls.length - 1];
+    console.log(`    last run: ${lastWall.toFixed(2)} s wall, of which the checks themselves ${checks.toFixed(2)} s; start-up and the rest ≈ ${(lastWall - checks).toFixed(2)} s`);
+    const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+    console.log(`    slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
+  }
+  if (python) {
+    const [ts, py] = subjects;
+    console.log(`  Python / TypeScript: ${(med(py.walls) / med(ts.walls)).toFixed(2)}× wall, ${(med(py.cpus) / med(ts.cpus)).toFixed(2)}× CPU — target ≤ 1.5×`);
+  }
+  if (copies() > 0) await benchBatch(copies(), subjects[0].last!.score);
+}
+
+/** Per-call cost across the Python sandbox: a callback round trip, and a portable function run beside the student's code. */
+export async function benchPythonCalls(): Promise<void> {
+  try {
+    pythonRuntime();
+  } catch {
+    return;
+  }
+  const dir = tempFolder('dlspec-bench-pycalls-');
+  try {
+    writeFileSync(
+      path.join(dir, 'submission.py'),
+      'def many_calls(n, f):\n    return sum(f(i) for i in range(n))\n\ndef many_mul(n, mul):\n    return sum(mul(i, 2) for i in range(n))\n\ndef echo(x):\n    return x\n',
+    );
+    const m = await openStrict(path.join(dir, 'submission.py'), dir, { memoryMb: 512, loadTimeoutMs: 20_000 });
+    try {
+      m.setDeadline(performance.now() + 120_000, 120_000);
+      const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number; echo: (x: unknown) => unknown };
+      const n = 5_000, k = 200_000, e = 2_000;
+      let t = performance.now();
+      for (let i = 0; i < e; i++) impl.echo([[1.5, 2.5], [3.5, 4.5]]);
+      const call = ((performance.now() - t) * 1000) / e;
+      t = performance.now();
+      impl.manyCalls(n, (i) => i);
+      const roundTrip = ((performance.now() - t) * 1000) / n;
+      const c = makeMulCounter();
+      t = performance.now();
+      impl.manyMul(k, c.mul);
+      const portable = ((performance.now() - t) * 1000) / k;
+      console.log(`Python sandbox calls: a call into Python ${call.toFixed(1)} µs (${e} calls); callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls)`);
+    } finally {
+      await m.close();
+    }
+  } finally {
+    cleanup(dir);
+  }
 }
 
 const copies = (): number => Number(process.env.DLSPEC_BENCH_COPIES ?? 50);

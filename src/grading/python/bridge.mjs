@@ -221,7 +221,7 @@ port.on('message', async (m) => {
     if (!child) return;
     const f = v8.deserialize(m.bytes);
     if (f.t === 'cbr') write(child, f.ok ? { t: 'cbr', ok: true, value: toJson(f.value) } : { t: 'cbr', ok: false, error: f.error });
-    else if (f.t === 'nested') write(child, { t: 'nested', id: f.id, kind: f.kind, name: f.name, handle: f.handle, args: toJson(f.args), fns: f.fns });
+    else if (f.t === 'nested') write(child, { t: 'nested', id: f.id, kind: f.kind, name: f.name, handle: f.handle, args: toJson(f.args), fns: toJson(f.fns) });
     return;
   }
   if (!child) start();
@@ -235,7 +235,7 @@ port.on('message', async (m) => {
     return;
   }
   try {
-    write(c, { t: m.t, id: m.id, name: m.name, handle: m.handle, args: toJson(m.args), fns: m.fns });
+    write(c, { t: m.t, id: m.id, name: m.name, handle: m.handle, args: toJson(m.args), fns: toJson(m.fns) });
   } catch (e) {
     pending = null;
     reply({ id: m.id, ok: false, error: `could not send the call: ${e.message}`, starts });
