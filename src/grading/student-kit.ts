@@ -4,6 +4,7 @@
  *   README.md     how to run the checker and what to hand in; the items graded on submission only
  *   contract.md   every export of the course's topics: name, signature, doc, the items that use it
  *   starter/      index.ts with every export stubbed, types/<topic>.ts (the contracts' types), tsconfig.json
+ *   starter-py/   submission.py: the same stubs in Python (python/starter.ts)
  *   check.mjs     the local checker (+ lib/ and chunks/): the course's visible default-suite checks
  *                 that run without the answer key, bundled with their packages; Node alone runs it
  * and no answer: no reference implementation (the key's modules are stubs that throw), no fixture,
@@ -27,6 +28,7 @@ import { rubricFor, topicMeta, type RubricItem } from './rubric.ts';
 import { itemLimit } from './limits.ts';
 import { SUBMISSION_ENTRY_NAMES } from './subject.ts';
 import type { KitItem, KitMeta, ProbeRow } from './kit-check.ts';
+import { pythonStarter } from './python/starter.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SRC = path.resolve(HERE, '..');
@@ -532,6 +534,8 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
   writeFileSync(path.join(dir, 'starter', 'index.ts'), starterIndex(topics, opts.course, title));
   for (const t of topics) writeFileSync(path.join(dir, 'starter', 'types', `${t.id}.ts`), contractTypes(t.id));
   writeFileSync(path.join(dir, 'starter', 'tsconfig.json'), `${JSON.stringify(STARTER_TSCONFIG, null, 2)}\n`);
+  mkdirSync(path.join(dir, 'starter-py'), { recursive: true });
+  writeFileSync(path.join(dir, 'starter-py', 'submission.py'), pythonStarter(topics, title));
   writeFileSync(path.join(dir, 'contract.md'), contractMarkdown(title, topics, rubric));
 
   // 1. the probe: every candidate check, its uses of the key recorded
@@ -688,6 +692,13 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     '',
     'A check runs your code in the checker\'s own process: an endless loop stops it (press Ctrl-C); the grader',
     'stops it at the item\'s time limit.',
+    '',
+    '## Writing Python instead',
+    '',
+    '`starter-py/submission.py` is the same starter in Python: the same exports in Python\'s spelling (`rnnBptt` is',
+    '`rnn_bptt`), arguments as lists, numbers and dicts, NumPy available. Hand in a folder with that `submission.py`',
+    '(or a package with `__init__.py`). The checker here runs TypeScript and JavaScript only: a Python submission is',
+    'checked when it is graded, with the same checks and feedback.',
     '',
     '## What to hand in',
     '',
