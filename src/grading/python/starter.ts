@@ -1,0 +1,119 @@
+/**
+ * The Python starter: a `submission.py` with every export of a course's contracts as a stub, in
+ * the Python spelling (rnnBptt → rnn_bptt), with type hints read off the contract's signature and
+ * the contract's doc as the docstring.  The contract's own types (the dict keys of arguments and
+ * results) follow each topic as comments, in the TypeScript notation the contract is written in.
+ */
+import type { ExportSpec, Topic } from '../../claims/types.ts';
+import { contractTypes } from '../student-kit.ts';
+import { pythonName } from './sandbox.ts';
+
+/** Split `s` at top-level occurrences of `sep` (outside (), [], {}, <>). */
+function splitTop(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if ('([{<'.includes(c)) depth++;
+    else if (')]}>'.includes(c) && !(c === '>' && s[i - 1] === '=')) depth--;
+    if (depth === 0 && s.startsWith(sep, i)) {
+      out.push(cur);
+      cur = '';
+      i += sep.length - 1;
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((x) => x.trim());
+}
+
+/** The Python hint for a TypeScript type as the contracts write it. */
+export function pythonHint(ts: string | undefined): string {
+  const t = (ts ?? '').trim().replace(/^Promise<(.*)>$/, '$1');
+  if (!t) return '';
+  if (/=>/.test(t)) return 'Callable';
+  if (/\[\]$/.test(t) || t.startsWith('[')) return 'list';
+  if (t === 'number' || t === 'number | bigint') return 'float';
+  if (t === 'string' || /^'[^']*'(\s*\|\s*'[^']*')*$/.test(t) || /^"[^"]*"(\s*\|\s*"[^"]*")*$/.test(t)) return 'str';
+  if (t === 'boolean') return 'bool';
+  if (t === 'Uint8Array') return 'bytes';
+  if (t.startsWith('{') || /^[A-Z]\w*$/.test(t)) return 'dict';
+  const alts = splitTop(t, '|');
+  return alts.length > 1 ? [...new Set(alts.map(pythonHint))].join(' | ') : '';
+}
+
+/** The parameters `(name: type, …)` and the result type of a contract signature. */
+export function parseSignature(sig: string): { params: { name: string; type?: string }[]; result?: string } {
+  const s = sig.trim();
+  if (!s.startsWith('(')) return { params: [] };
+  let depth = 0;
+  let end = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  const inner = s.slice(1, end).trim();
+  const rest = s.slice(end + 1).trim();
+  const params = inner ? splitTop(inner, ',').map((p) => {
+    const [name, ...type] = splitTop(p, ':');
+    return { name: name.replace(/\?$/, ''), type: type.length ? type.join(':') : undefined };
+  }) : [];
+  // `(H, W, d: number)`: a type written once for several names applies to the ones before it too
+  for (let i = params.length - 2; i >= 0; i--) if (!params[i].type && params[i + 1].type && !/[[{(]/.test(params[i + 1].type!)) params[i].type = params[i + 1].type;
+  return { params, result: rest.startsWith('=>') ? rest.slice(2).trim() : undefined };
+}
+
+const pyIdent = (n: string): string => {
+  const snake = n.replace(/[^\w]/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  const x = /^[A-Z]\w*$/.test(n) ? n : snake.toLowerCase();
+  return ['lambda', 'def', 'class', 'from', 'in', 'is', 'not', 'or', 'and', 'pass', 'return', 'global'].includes(x) ? `${x}_` : x;
+};
+
+function stub(name: string, spec: ExportSpec): string[] {
+  const py = pythonName(name);
+  const doc = spec.doc.replace(/"""/g, "'''");
+  if (spec.kind !== 'function') {
+    const value = spec.kind === 'string' ? '""' : 'None';
+    return [`# ${doc}`, `# (${spec.kind === 'object' ? 'a dict or list' : `a ${spec.kind === 'number' ? 'number' : 'string'}`}; contract: ${spec.signature})`, `${py} = ${value}`];
+  }
+  const { params, result } = parseSignature(spec.signature);
+  const args = params.map((p) => {
+    const hint = pythonHint(p.type);
+    return hint ? `${pyIdent(p.name)}: ${hint}` : pyIdent(p.name);
+  });
+  const ret = pythonHint(result);
+  return [
+    `def ${py}(${args.join(', ')})${ret ? ` -> ${ret}` : ''}:`,
+    `    """${doc[0]?.toUpperCase() ?? ''}${doc.slice(1)}.`,
+    '',
+    `    contract (TypeScript notation): ${spec.signature}`,
+    '    """',
+    `    raise NotImplementedError("${py}")`,
+  ];
+}
+
+/** `submission.py` for the topics of one course. */
+export function pythonStarter(topics: Topic<unknown>[], title: string): string {
+  const lines = [
+    `"""Your submission for ${title}: replace each stub with your answer (keep the names).`,
+    '',
+    'Arguments arrive as plain Python values: numbers (int when whole, else float), lists (nested for',
+    'matrices; write np.asarray(W, dtype=float) to compute with NumPy), dicts with the contract\'s keys,',
+    'bytes.  Return numbers, strings, lists, dicts, or NumPy arrays.  Formula answers are strings.',
+    'NumPy and the standard library are available.  Helper names must start with "_" (public names are',
+    'read as your answers).',
+    '"""',
+    'from typing import Callable  # noqa: F401',
+    '',
+    'import numpy as np  # noqa: F401',
+  ];
+  for (const t of topics) {
+    lines.push('', '', `# ---- ${t.title}`);
+    lines.push(...contractTypes(t.id).trim().split('\n').map((l) => `# ${l}`.trimEnd()));
+    for (const [name, spec] of Object.entries(t.contract as Record<string, ExportSpec>)) lines.push('', '', ...stub(name, spec));
+  }
+  return `${lines.join('\n')}\n`;
+}
