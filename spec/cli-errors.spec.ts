@@ -25,7 +25,7 @@ writeFileSync(NOTES, 'not a module\n');
 const out = (name: string): string => path.join(root, 'out', name);
 
 const ids = topics.map((t) => t.id).join(', ');
-const COMMANDS = 'list, check, grade, key, grade-all, gradescope-bundle, student-kit, help';
+const COMMANDS = 'list, check, grade, key, grade-all, gradescope-bundle, contract, student-kit, help';
 const GRADE_OPTIONS = '--out, --course, --format, --seed, --student-id, --tags, --topic, --scale, --timeout-ms, --memory-mb, --parallel, --isolation, --verbose, --visibility';
 
 // [command line, exit code, the one line on stderr]
@@ -33,7 +33,7 @@ const BAD: [string[], number, string][] = [
   [['frobnicate'], 2, `dlspec: unknown command "frobnicate"; expected one of ${COMMANDS}`],
   [['frobnicate', '--help'], 2, `dlspec: unknown command "frobnicate"; expected one of ${COMMANDS}`],
   [['help', 'nope'], 2, `dlspec: unknown command "nope"; expected one of ${COMMANDS}`],
-  [['--cource', 'CSE891'], 2, 'dlspec: unknown option --cource; expected a command first: one of list, check, grade, key, grade-all, gradescope-bundle, student-kit'],
+  [['--cource', 'CSE891'], 2, 'dlspec: unknown option --cource; expected a command first: one of list, check, grade, key, grade-all, gradescope-bundle, contract, student-kit'],
   [['list', 'rnn'], 2, 'dlspec list: unexpected argument "rnn"; expected dlspec list [options]'],
   // grade
   [['grade'], 2, 'dlspec grade: missing <dir> (the submission: a folder (index.ts, …) or one module file); expected dlspec grade [options] <dir>'],
@@ -82,7 +82,7 @@ const BAD: [string[], number, string][] = [
   [['key', '--tags', 'fast', '--out', out('key.md')], 2, 'dlspec key: --tags got "fast"; expected a comma-separated list of slow, gpu'],
   [['check', '--topic', 'rnnn'], 2, `dlspec check: unknown topic 'rnnn'; expected some of ${ids}`],
   [['check', '--submission', 'nope'], 2, 'dlspec check: --submission "nope" not found; expected a submission folder or module file'],
-  [['check', '--submission', NO_MODULE], 2, `dlspec check: --submission ${JSON.stringify(NO_MODULE)} has no module; expected a folder with one of index.ts, index.mts, index.js, index.mjs, submission.ts, submission.js, or a module file`],
+  [['check', '--submission', NO_MODULE], 2, `dlspec check: --submission ${JSON.stringify(NO_MODULE)} has no module; expected a folder with one of index.ts, index.mts, index.js, index.mjs, submission.ts, submission.js, __init__.py, submission.py, or a module file`],
   [['check', '--seed'], 2, 'dlspec check: --seed has no value; expected --seed <s>'],
 ];
 

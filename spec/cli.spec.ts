@@ -31,7 +31,7 @@ describe('dlspec CLI', () => {
     expect(await main(['help'])).toBe(0);
     expect(await main([])).toBe(0);
     expect(await main(['frobnicate'])).toBe(2);
-    expect(err).toEqual(['dlspec: unknown command "frobnicate"; expected one of list, check, grade, key, grade-all, gradescope-bundle, student-kit, help']);
+    expect(err).toEqual(['dlspec: unknown command "frobnicate"; expected one of list, check, grade, key, grade-all, gradescope-bundle, contract, student-kit, help']);
   });
   test('the registry finds topics by id and names the known ones otherwise', () => {
     expect(topicById('rnn').claims.length).toBeGreaterThan(0);

@@ -384,6 +384,7 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
       throw new UsageError(`--submission ${q(o.submission)} has no module; expected a folder with one of ${SUBMISSION_ENTRY_NAMES.join(', ')}, or a module file`);
     }
   }
+  if (entry?.endsWith('.py')) throw new UsageError(`--submission ${q(o.submission!)} is a Python submission; \`dlspec check\` loads TypeScript or JavaScript into its own process — expected \`dlspec grade ${o.submission}\`, which runs Python in its sandbox`);
   // compiled as the grader compiles it: importing a .ts file outside this repository directly fails (load-submission.ts)
   const { importSubmission, SubmissionLoadError } = await import('./grading/load-submission.ts');
   let mod: Record<string, unknown> | undefined;
