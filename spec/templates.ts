@@ -4,8 +4,9 @@
  * with DLSPEC_SUBMISSION set, against a student's module.  Against the reference it also proves
  * the key can fail: every known-wrong fixture must be rejected by its claims, the mistake named.
  */
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runClaim, makeContext } from '../src/claims/run.ts';
+import { KEY_FILES_DIR, runClaim, makeContext } from '../src/claims/run.ts';
 import type { Evidence, Topic } from '../src/claims/types.ts';
 import { loadModule, subjectFromEnv } from '../src/grading/subject.ts';
 
@@ -66,7 +67,7 @@ export function specTopic<C>(topic: Topic<C>): void {
           },
         },
         async ({ task }) => {
-          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale }));
+          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale, filesRoot: choice.entry && path.dirname(choice.entry) }));
           task.meta.evidence = r.evidence;
           if (!r.passed) expect.fail(`${claim.id} failed:\n${r.message}`);
         },
@@ -80,9 +81,11 @@ export function specTopic<C>(topic: Topic<C>): void {
           // tagged (slow/gpu) rejecting claims train for real: each runs under its own tags, unless the
           // fixture makes them fail at once (stand-in models) and asks for the default suite
           const deferred = w.taggedRejections === 'default' ? [] : w.rejectedBy.filter((id) => claimOf(id).tags?.length);
+          // a fixture's files (a trained network) are read from its own folder, then from the key's
+          const fixtureFiles = [path.resolve(path.dirname(w.file)), KEY_FILES_DIR];
           const now = w.rejectedBy.filter((id) => !deferred.includes(id));
           const rejects = async (mod: Partial<C>, id: string): Promise<string> => {
-            const r = await runClaim(claimOf(id), mod, topic.contract, makeContext({ seed: choice.seed }));
+            const r = await runClaim(claimOf(id), mod, topic.contract, makeContext({ seed: choice.seed, filesRoot: fixtureFiles }));
             expect(r.passed, `${id} must reject ${w.mistake}`).toBe(false);
             expect(r.message, `${id}'s message must name the mistake`).toContain(w.named);
             return r.message;
@@ -93,7 +96,7 @@ export function specTopic<C>(topic: Topic<C>): void {
             for (const claim of topic.claims) {
               if (w.rejectedBy.includes(claim.id) || claim.tags?.length) continue;
               if (!claim.uses.every((u) => u in (mod as object))) continue;
-              const r = await runClaim(claim, mod, topic.contract, makeContext({ seed: choice.seed, runScale: 0.1, thorough: false }));
+              const r = await runClaim(claim, mod, topic.contract, makeContext({ seed: choice.seed, runScale: 0.1, thorough: false, filesRoot: fixtureFiles }));
               expect(r.passed, `${w.mistake} should lose only ${w.rejectedBy.join(', ')}, but ${claim.id} failed too:\n${r.message}`).toBe(true);
             }
           };

@@ -20,6 +20,7 @@ import {
   type AdamVariant, type BnVariant, type RmspropVariant, type SgdVariant,
 } from './reference.ts';
 import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
+import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
@@ -316,5 +317,6 @@ export const cifarClaims: Claim<CifarContract>[] = [
       return optimizerTrajectory('cifarRmspropStep', ctx.seed, student, mk('correct'), wrongs, CIFAR_MISTAKES.rmsprop, () => tf.train.rmsprop(hp.lr, hp.decay, hp.momentum, hp.epsilon));
     },
   },
+  ...runClaims,
   ...slowClaims,
 ];

@@ -32,6 +32,21 @@ export interface RmspropState {
   v: number[];
 }
 
+/** The files of one trained network, relative to the submission's folder (see src/cifar/artifacts.ts). */
+export interface RunFiles {
+  /** a TF.js LayersModel's model.json (its weight files beside it), or a PyTorch state_dict saved with np.savez (.npz) */
+  model: string;
+  /** the per-epoch log: JSON [{ epoch, trainLoss, testAccuracy }] or CSV epoch,train_loss,test_accuracy */
+  log: string;
+}
+
+/** The networks the student trained: P5.1 (σ = 0.01), P5.2 (He init), P5.3 (batch norm). */
+export interface CifarTrainedRuns {
+  std001: RunFiles;
+  he: RunFiles;
+  bn: RunFiles;
+}
+
 export interface CifarContract {
   /** learnable parameters of the P5.1 network (weights + biases, no BN) */
   cifarParamCount: number;
@@ -45,6 +60,8 @@ export interface CifarContract {
   cifarAdamStep(w: number[], g: number[], state: AdamState, hp: AdamHyper): { w: number[]; state: AdamState };
   /** own RMSProp (P5.4), tfjs's form: s ← ρs + (1−ρ)g², v ← μv + η g/√(s+ε), w ← w − v */
   cifarRmspropStep(w: number[], g: number[], state: RmspropState, hp: RmspropHyper): { w: number[]; state: RmspropState };
+  /** the trained networks and their logs (files handed in with the code) */
+  cifarTrainedRuns: CifarTrainedRuns;
 }
 
 export const cifarContract: ContractSpec<CifarContract> = {
@@ -64,6 +81,12 @@ export const cifarContract: ContractSpec<CifarContract> = {
     kind: 'function',
     signature: '(w, g, state: { m; s; t }, hp: { lr; beta1; beta2; epsilon }) => { w; state }',
     doc: 'Adam with bias correction: m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ), w ← w − η m̂/(√ŝ + ε)',
+  },
+  cifarTrainedRuns: {
+    kind: 'object',
+    signature: '{ std001: { model: string; log: string }; he: { model: string; log: string }; bn: { model: string; log: string } }',
+    doc:
+      "the networks you trained for P5.1 (σ = 0.01), P5.2 (He init) and P5.3 (batch norm), as paths inside your submission's folder: model = a TF.js model.json (what model.save() writes, weight files beside it) or a PyTorch state_dict saved with np.savez (.npz); log = one row per epoch, JSON [{ epoch, trainLoss, testAccuracy }] or CSV epoch,train_loss,test_accuracy. The grader feeds the 10,000 test images as x = pixel/127.5 − 1 (TF.js: NHWC [N, 32, 32, 3]; PyTorch: NCHW)",
   },
   cifarRmspropStep: {
     kind: 'function',

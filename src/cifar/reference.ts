@@ -3,7 +3,7 @@
  * diagnosis recognises.
  */
 import { fanIn } from '../init/he.ts';
-import type { AdamHyper, AdamState, CifarContract, RmspropHyper, RmspropState, SgdHyper } from './contract.ts';
+import type { AdamHyper, AdamState, CifarContract, CifarTrainedRuns, RmspropHyper, RmspropState, SgdHyper } from './contract.ts';
 import { LENET_PARAM_COUNT } from './lenet.ts';
 
 export type SgdVariant = 'correct' | 'no-weight-decay' | 'weight-decay-sign' | 'decay-outside-momentum';
@@ -51,6 +51,13 @@ export function rmspropVariant(w: number[], g: number[], st: RmspropState, hp: R
   return { w: w.map((wi, i) => wi - v[i]), state: { s, v } };
 }
 
+/** The key's trained networks (scripts/make-cifar-runs.mts), in the reference submission's folder. */
+export const KEY_RUNS: CifarTrainedRuns = {
+  std001: { model: 'cifar-runs/std001/model.json', log: 'cifar-runs/std001/log.json' },
+  he: { model: 'cifar-runs/he/model.json', log: 'cifar-runs/he/log.json' },
+  bn: { model: 'cifar-runs/bn/model.json', log: 'cifar-runs/bn/log.json' },
+};
+
 export const cifarReference: CifarContract = {
   cifarParamCount: LENET_PARAM_COUNT,
   cifarHeStd: (shape) => Math.sqrt(2 / fanIn(shape)),
@@ -58,6 +65,7 @@ export const cifarReference: CifarContract = {
   cifarBatchNorm: (x, gamma, beta, eps) => batchNormVariant(x, gamma, beta, eps),
   cifarAdamStep: (w, g, st, hp) => adamVariant(w, g, st, hp),
   cifarRmspropStep: (w, g, st, hp) => rmspropVariant(w, g, st, hp),
+  cifarTrainedRuns: KEY_RUNS,
 };
 
 /** Per-layer parameter counts of the P5.1 network and of common wrong readings of the text. */

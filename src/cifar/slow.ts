@@ -1,5 +1,7 @@
 /**
- * The training claims of ELEG5491 HW2 P5 (tagged `slow`: CPU, wasm; `gpu`: tfjs-node-gpu).  Every
+ * The key's own training runs for ELEG5491 HW2 P5 (tagged `slow`: CPU, wasm; `gpu`: tfjs-node-gpu): the
+ * answer key's evidence that the recipes work, worth no points — a student's runs are graded from the
+ * networks they trained (run-claims.ts).  Every
  * variant is trained once per process (memoised) for 5 epochs on all 50,000 images, batch 32, LR ×0.1
  * after epoch 4.  On CPU each run trains in its own worker thread (one wasm backend; the claim's
  * thread only orchestrates), and up to CIFAR_CONCURRENT runs go at once (default 2, one per core;
@@ -117,7 +119,7 @@ const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
 
 export const slowClaims: Claim<CifarContract>[] = [
   {
-    ...base, id: 'cifar.train-curves', part: '1', points: 4, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base, id: 'cifar.training.curves', part: '1', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
     statement: 'the P5.1 recipe (σ = 0.01, SGD) trained 5 epochs on CIFAR-10 stalls at chance, explained by the measured variance collapse; curves of all variants and the conv1 filters are drawn',
     answer:
       'With σ = 0.01 the loss stays at $\\ln 10 \\approx 2.3026$ and test accuracy at 10%: the measured pre-activation variance falls by ~$10^{-8}$ from conv1 to the logits (eq. 5), so logits are constant and the gradients reaching the early layers vanish. Softmax loss + weight decay with He init learn (≈ 55% after 5 epochs); the curves (train loss, test accuracy per epoch) of all variants are in `out/cifar-slow/curves.png`, the learned conv1 filters in `conv1-<variant>.png` (edge and colour-blob detectors after He-init training; near-noise for σ = 0.01).',
@@ -148,7 +150,7 @@ export const slowClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.he-accuracy', part: '2(b)', points: 2, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base, id: 'cifar.training.he', part: '2(b)', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
     statement: `He init (the student's σ) trains the LeNet to ≥ ${100 * FLOORS.he}% test accuracy in 5 epochs, where σ = 0.01 stays at 10%`,
     answer: 'He init: ≈ 55% after 5 epochs (PyTorch 1.13: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
     uses: ['cifarHeStd'],
@@ -157,7 +159,7 @@ export const slowClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.bn-accuracy', part: '3', points: 7, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base, id: 'cifar.training.bn', part: '3', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
     statement: `batch norm after every conv and FC layer but the last reaches ≥ ${100 * FLOORS.bn}% test accuracy in 5 epochs`,
     answer: 'He init + BN: ≈ 56% after 5 epochs (PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.',
     uses: [],

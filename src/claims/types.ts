@@ -5,6 +5,7 @@
  * implementation of the topic's contract — the reference, or a student's submission.
  */
 import type { Evidence } from '../verify/failure.ts';
+import type { SubmissionFiles } from '../verify/files.ts';
 export { ClaimFailure, fail, type Evidence, type EvidenceValue, type Outcome } from '../verify/failure.ts';
 
 /** The courses whose homework the claims cover (the command line checks --course against this). */
@@ -41,6 +42,8 @@ export interface CheckContext {
   thorough: boolean;
   /** a note for the answer key or the feedback (kept with the result) */
   note(line: string): void;
+  /** the files of the folder the implementation came from (trained networks, logs); for the key, the reference submission's */
+  files: SubmissionFiles;
 }
 
 /** What one export of a topic's contract must be. */

@@ -82,6 +82,13 @@ function readFiles(dir: string, files: string[]): Cifar10Split {
   return { images, labels, n };
 }
 
+/** The 10,000 test images only (what grading a trained network needs), validated. */
+export function loadCifar10Test(dir: string | undefined = cifar10Dir()): Cifar10Split {
+  if (!dir) throw new Error(CIFAR10_HOW_TO_GET);
+  if (!existsSync(path.join(dir, CIFAR10_TEST_FILE))) throw new Error(`${dir} does not hold ${CIFAR10_TEST_FILE}.\n${CIFAR10_HOW_TO_GET}`);
+  return readFiles(dir, [CIFAR10_TEST_FILE]);
+}
+
 /** Read the whole data set (50,000 train + 10,000 test), validated. */
 export function loadCifar10(dir: string | undefined = cifar10Dir()): Cifar10 {
   if (!dir) throw new Error(CIFAR10_HOW_TO_GET);

@@ -10,7 +10,7 @@
  * (An explicit `export { a } from …` takes precedence over `export * from …` in ES modules and in
  * esbuild's CommonJS output alike.)
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KnownWrong } from '../claims/types.ts';
@@ -44,6 +44,13 @@ export async function knownWrongSubmission(w: KnownWrong, dir = tempFolder()): P
   return knownWrongBundle([w], dir);
 }
 
+/** Copy the sub-folders of `src` (data such as trained networks, not modules) to `dir`, unless there already. */
+function copyDataFolders(src: string, dir: string): void {
+  for (const e of readdirSync(src, { withFileTypes: true })) {
+    if (e.isDirectory() && !existsSync(path.join(dir, e.name))) cpSync(path.join(src, e.name), path.join(dir, e.name), { recursive: true });
+  }
+}
+
 /**
  * The reference submission with several known-wrong modules overlaid at once — one per topic,
  * whose exports must not overlap — so that a single grading run checks them all: each must cost
@@ -75,6 +82,9 @@ export async function knownWrongBundle(ws: KnownWrong[], dir = tempFolder()): Pr
     lines.push(`export { ${names.join(', ')} } from './${sub}/${path.basename(file)}';`);
   }
   writeFileSync(path.join(dir, 'index.ts'), [...header, ...lines, ''].join('\n'));
+  // files the modules name by paths relative to the submission's folder (trained networks): the
+  // reference's and each fixture's folders of data, at the bundle's top
+  for (const src of [REFERENCE_SUBMISSION, ...ws.map((w) => path.dirname(path.resolve(REPO_ROOT, w.file)))]) copyDataFolders(src, dir);
   return dir;
 }
 
@@ -97,6 +107,7 @@ export function pythonWrongBundle(twins: string[], dir = tempFolder()): string {
     lines.push(`from .wrong_${i} import *  # noqa: F401,F403  (${path.relative(REPO_ROOT, f)})`);
   });
   writeFileSync(path.join(dir, '__init__.py'), `${lines.join('\n')}\n`);
+  copyDataFolders(PY_REFERENCE_SUBMISSION, dir);
   return dir;
 }
 
