@@ -2,6 +2,7 @@
 import { topics } from '../src/registry.ts';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { initBackend } from '../src/backend.ts';
+import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 
 export async function bench(): Promise<void> {
   const info = await initBackend();
@@ -12,7 +13,7 @@ export async function bench(): Promise<void> {
     let n = 0;
     for (const c of t.claims) {
       if (c.tags?.length) continue;
-      const r = await runClaim(c, t.reference, t.contract, makeContext());
+      const r = await runClaim(c, t.reference, t.contract, makeContext({ filesRoot: REFERENCE_SUBMISSION }));
       if (!r.passed) console.log(`  ! ${c.id} failed: ${r.message.split('\n')[0]}`);
       n++;
     }

@@ -22,6 +22,7 @@ import { gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 import { pythonRuntime } from '../src/grading/python/sandbox.ts';
 import { openStrict } from '../src/grading/strict.ts';
 import { makeMulCounter } from '../src/mlp/counters.ts';
+import { RUN_CLAIM_IDS } from '../src/cifar/run-claims.ts';
 
 /** user+system CPU seconds of this process and of its children that have exited (Linux). */
 function cpuSeconds(): number {
@@ -130,6 +131,8 @@ export async function bench(runs = 3): Promise<void> {
     console.log(`    last run: ${lastWall.toFixed(2)} s wall, of which the checks themselves ${checks.toFixed(2)} s; start-up and the rest ≈ ${(lastWall - checks).toFixed(2)} s`);
     const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     console.log(`    slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
+    const runs = claims.filter((c) => RUN_CLAIM_IDS.includes(c.id));
+    if (runs.length) console.log(`    the trained CIFAR-10 networks (P5.1–P5.3, ${runs.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}): ${(runs.reduce((a, c) => a + c.durationMs, 0) / 1000).toFixed(2)} s — target ≤ 15 s`);
   }
   if (python) {
     const [ts, py] = subjects;

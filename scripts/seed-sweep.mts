@@ -7,6 +7,7 @@
 import { topics } from '../src/registry.ts';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { GRADE_RUN_SCALE } from '../src/grading/grade.ts';
+import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { seedFrom } from '../src/verify/rng.ts';
 
 const n = Number(process.argv[2] ?? 20);
@@ -18,7 +19,7 @@ for (let i = 0; i < n; i++) {
   for (const t of topics.filter((x) => !only || only.includes(x.id))) {
     for (const c of t.claims) {
       if (c.tags?.length) continue;
-      const r = await runClaim(c, t.reference, t.contract, makeContext({ seed, mode: 'reference', runScale: GRADE_RUN_SCALE }));
+      const r = await runClaim(c, t.reference, t.contract, makeContext({ seed, mode: 'reference', runScale: GRADE_RUN_SCALE, filesRoot: REFERENCE_SUBMISSION }));
       if (!r.passed) {
         bad.push(`${c.id} @ ${id} (seed ${seed}): ${r.message.split('\n')[0].slice(0, 200)}`);
         console.error(bad[bad.length - 1]);

@@ -13,7 +13,9 @@ import { initBackend } from '../src/backend.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
 import { architectureDifference, evaluateRun, layersOfTopology, lenetFrom, lenetOps, loadTorchLeNet, readLog, type Op } from '../src/cifar/artifacts.ts';
 import { initLeNetParams, type ParamArrays } from '../src/cifar/lenet.ts';
-import { tempFolder } from '../src/grading/fixtures.ts';
+import { cifar10Dir } from '../src/data/cifar10.ts';
+import { REFERENCE_SUBMISSION, tempFolder } from '../src/grading/fixtures.ts';
+import { gradescopeResults, gradeSubmission } from '../src/grading/grade.ts';
 import { submissionFiles } from '../src/verify/files.ts';
 import { tempFolders } from './grading-synth.ts';
 
@@ -238,6 +240,13 @@ describe('a PyTorch state_dict (.npz) is the key\'s LeNet', () => {
     expect(failure(() => loadTorchLeNet(f, 'junk.npz', 'the network', false))).toMatch(/is not a \.npz archive/);
     expect(failure(() => loadTorchLeNet(f, 'cut.npz', 'the network', false))).toMatch(/truncated/);
   });
+
+  test('an archive that unpacks to far more than it holds (a zip bomb) is refused before it is inflated', () => {
+    const bomb = zipSync({ 'conv1.weight.npy': new Uint8Array(60 * 2 ** 20) }, { level: 9 });
+    expect(bomb.length).toBeLessThan(2 ** 20);
+    const f = submissionFiles(folder({ 'bomb.npz': bomb }));
+    expect(failure(() => loadTorchLeNet(f, 'bomb.npz', 'the network', false))).toMatch(/unpacks to over 40 MB/);
+  });
 });
 
 describe('bad TF.js artifacts cost only their item, with one message', () => {
@@ -265,4 +274,14 @@ describe('bad TF.js artifacts cost only their item, with one message', () => {
     const ok = await run('ok/model.json');
     expect(ok.params).toBe(62006);
   });
+});
+
+describe.skipIf(!cifar10Dir())('the graded runs in results.json', () => {
+  test('the reference\'s three networks pass; the He and BN test accuracies are leaderboard entries', async () => {
+    const r = await gradeSubmission(REFERENCE_SUBMISSION, { course: 'ELEG5491', topicIds: ['cifar'] });
+    for (const id of ['cifar.train-curves', 'cifar.he-accuracy', 'cifar.bn-accuracy']) expect(r.claims[id].status, r.claims[id].message).toBe('passed');
+    const board = gradescopeResults(r).leaderboard as { name: string; value: number; order: string }[];
+    expect(board.map((e) => e.name)).toEqual(['P5.2 He init: test accuracy (%)', 'P5.3 batch norm: test accuracy (%)']);
+    for (const e of board) expect(e.value).toBeGreaterThan(50);
+  }, 120_000);
 });

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { KEY_FILES_DIR, runClaim, makeContext } from '../src/claims/run.ts';
+import { runClaim, makeContext } from '../src/claims/run.ts';
+import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import type { Evidence, Topic } from '../src/claims/types.ts';
 import { loadModule, subjectFromEnv } from '../src/grading/subject.ts';
 
@@ -67,7 +68,7 @@ export function specTopic<C>(topic: Topic<C>): void {
           },
         },
         async ({ task }) => {
-          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale, filesRoot: choice.entry && path.dirname(choice.entry) }));
+          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale, filesRoot: choice.entry ? path.dirname(choice.entry) : REFERENCE_SUBMISSION }));
           task.meta.evidence = r.evidence;
           if (!r.passed) expect.fail(`${claim.id} failed:\n${r.message}`);
         },
@@ -82,7 +83,7 @@ export function specTopic<C>(topic: Topic<C>): void {
           // fixture makes them fail at once (stand-in models) and asks for the default suite
           const deferred = w.taggedRejections === 'default' ? [] : w.rejectedBy.filter((id) => claimOf(id).tags?.length);
           // a fixture's files (a trained network) are read from its own folder, then from the key's
-          const fixtureFiles = [path.resolve(path.dirname(w.file)), KEY_FILES_DIR];
+          const fixtureFiles = [path.resolve(path.dirname(w.file)), REFERENCE_SUBMISSION];
           const now = w.rejectedBy.filter((id) => !deferred.includes(id));
           const rejects = async (mod: Partial<C>, id: string): Promise<string> => {
             const r = await runClaim(claimOf(id), mod, topic.contract, makeContext({ seed: choice.seed, filesRoot: fixtureFiles }));

@@ -375,6 +375,7 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
   await checkTopics(o.topic === undefined ? undefined : [o.topic], 'all', async () => topics);
   const { makeContext, runClaim } = await import('./claims/run.ts');
   const { submissionEntry, SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');
+  const { REFERENCE_SUBMISSION } = await import('./grading/fixtures.ts');
   const { seedFrom } = await import('./verify/rng.ts');
   let entry: string | undefined;
   if (o.submission !== undefined) {
@@ -398,7 +399,7 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
   for (const t of topics.filter((x) => !o.topic || x.id === o.topic)) {
     for (const c of t.claims) {
       if (c.tags?.length) continue;
-      const ctx = makeContext({ seed: o.seed ? seedFrom(o.seed) : undefined, mode: entry ? 'submission' : 'reference' });
+      const ctx = makeContext({ seed: o.seed ? seedFrom(o.seed) : undefined, mode: entry ? 'submission' : 'reference', filesRoot: entry ? path.dirname(entry) : REFERENCE_SUBMISSION });
       const r = await runClaim(c, mod ?? t.reference, t.contract, ctx);
       earned += r.points;
       possible += r.maxPoints;

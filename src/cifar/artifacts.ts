@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
-import { fail } from '../claims/types.ts';
+import { ClaimFailure, fail } from '../claims/types.ts';
 import type { SubmissionFiles } from '../verify/files.ts';
 import { LeNet, LENET_PARAM_COUNT, type ParamArrays } from './lenet.ts';
 import { normalizePixel } from './replica.ts';
@@ -385,9 +385,17 @@ function denseToKey(w: Npy, chw?: [number, number, number]): Float32Array {
 export function loadTorchLeNet(files: SubmissionFiles, rel: string, what: string, bn: boolean): { params: ParamArrays; ops: Op[]; count: number } {
   let zip: Record<string, Uint8Array>;
   try {
-    zip = unzipSync(files.read(rel, what, MAX_MODEL_BYTES));
+    // entries' sizes as the archive declares them, checked before anything is inflated (a zip bomb)
+    let inflated = 0;
+    zip = unzipSync(files.read(rel, what, MAX_MODEL_BYTES), {
+      filter: (f) => {
+        inflated += f.originalSize;
+        if (f.originalSize > MAX_MODEL_BYTES || inflated > 2 * MAX_MODEL_BYTES) fail(`${what}: "${rel}" unpacks to over ${(2 * MAX_MODEL_BYTES) / 2 ** 20} MB; a LeNet's state_dict is 0.25 MB`);
+        return f.name.endsWith('.npy');
+      },
+    });
   } catch (e) {
-    if ((e as { name?: string }).name === 'ClaimFailure') throw e;
+    if (e instanceof ClaimFailure) throw e;
     fail(`${what}: "${rel}" is not a .npz archive (${(e as Error).message}); expected np.savez(path, **state_dict_as_numpy)`);
   }
   const entries: [string, Npy][] = [];

@@ -50,6 +50,7 @@ async function gradeRun(impl: CifarContract, ctx: CheckContext, id: RunId): Prom
 
 const evidenceOf = (ev: Evaluated, log: EpochLog[]) => ({
   testAccuracy: ev.accuracy,
+  leaderboardValue: Math.round(10_000 * ev.accuracy) / 100,
   format: ev.format,
   parameters: ev.params,
   perEpoch: log.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testAccuracy: e.testAccuracy })),
@@ -78,6 +79,7 @@ export const runClaims: Claim<CifarContract>[] = [
     id: 'cifar.he-accuracy',
     part: '2(b)',
     points: 2,
+    leaderboard: { name: 'P5.2 He init: test accuracy (%)', order: 'desc' },
     statement: `the P5.2 network (He init) as trained by the student: the text's LeNet, ≥ ${100 * RUN_FLOORS.he}% on the 10,000 test images, as its log says`,
     answer: 'He init: ≈ 57% after 5 epochs (the key\'s run; PyTorch 1.13, same recipe: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
     async check(impl, ctx) {
@@ -91,6 +93,7 @@ export const runClaims: Claim<CifarContract>[] = [
     id: 'cifar.bn-accuracy',
     part: '3',
     points: 7,
+    leaderboard: { name: 'P5.3 batch norm: test accuracy (%)', order: 'desc' },
     statement: `the P5.3 network as trained by the student: batch norm after every conv and FC layer but the last, ≥ ${100 * RUN_FLOORS.bn}% on the 10,000 test images, as its log says`,
     answer: 'He init + BN: ≈ 57% after 5 epochs (the key\'s run; PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.',
     async check(impl, ctx) {

@@ -5,8 +5,7 @@
  * grader all read.  (A synchronous infinite loop cannot be interrupted in-process; the grader
  * runs submissions in a child process with its own limit.)
  */
-import { fileURLToPath } from 'node:url';
-import { submissionFiles } from '../verify/files.ts';
+import { NO_FILES, submissionFiles } from '../verify/files.ts';
 import { describe as describeValue } from '../verify/tensor.ts';
 import { ClaimFailure, type Claim, type CheckContext, type ContractSpec, type Evidence, type Outcome } from './types.ts';
 
@@ -25,16 +24,13 @@ export interface ClaimResult {
 
 export const REFERENCE_SEED = 20260611;
 
-/** The key's own submission folder: where the reference's trained networks and logs are. */
-export const KEY_FILES_DIR = fileURLToPath(new URL('../../fixtures/submissions/reference', import.meta.url));
-
 export function makeContext(
   opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough'>> & { runScale?: number; filesRoot?: string | string[] } = {},
 ): CheckContext & { notes: string[] } {
   const notes: string[] = [];
   const scale = opts.runScale ?? 1;
   return {
-    files: submissionFiles(opts.filesRoot ?? KEY_FILES_DIR),
+    files: opts.filesRoot ? submissionFiles(opts.filesRoot) : NO_FILES,
     seed: opts.seed ?? REFERENCE_SEED,
     mode: opts.mode ?? 'reference',
     runs: (n) => Math.max(1, Math.round(n * scale)),

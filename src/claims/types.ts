@@ -80,6 +80,8 @@ export interface Claim<C> {
    *  counting function): the check runs when every export of `uses` or every one of these is given */
   alternatives?: (keyof C & string)[];
   check(impl: C, ctx: CheckContext): Evidence | Promise<Evidence>;
+  /** a Gradescope leaderboard column this claim fills when it passes: its evidence's `leaderboardValue` */
+  leaderboard?: { name: string; order: 'asc' | 'desc' };
 }
 
 /** A known-wrong implementation kept in fixtures: its claims must reject it, naming the mistake. */

@@ -173,7 +173,7 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
     if (!found) {
       result = { id, passed: false, points: 0, maxPoints: 0, message: `unknown claim ${id}`, evidence: {}, notes: [], durationMs: 0, outcome: 'grader-fault' };
     } else {
-      const ctx = run.makeContext({ seed: init.seed, mode: onReference ? 'reference' : 'submission', runScale: init.runScale, filesRoot: onReference ? undefined : init.submissionDir });
+      const ctx = run.makeContext({ seed: init.seed, mode: onReference ? 'reference' : 'submission', runScale: init.runScale, filesRoot: onReference ? init.keyFilesDir : init.submissionDir });
       const left = init.budgetEnd === undefined ? Infinity : init.budgetEnd - Date.now();
       const limit = Math.min(itemLimit(id, found.claim.timeoutMs, init), left);
       if (limit <= 0) {

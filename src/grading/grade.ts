@@ -174,6 +174,8 @@ export interface GradeReport {
   confinement?: string;
   rejectedMessages: number;
   outputTail: string;
+  /** Gradescope leaderboard entries: the passed items that measure a number (a test accuracy) */
+  leaderboard?: { name: string; value: number; order: 'asc' | 'desc' }[];
 }
 
 export async function loadTopics(topicsModule?: string): Promise<Topic<unknown>[]> {
@@ -434,7 +436,11 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   const testItems = graded(tests).filter((t) => t.status !== 'skipped');
   const score = testItems.reduce((s, t) => s + t.score, 0);
   const possible = testItems.filter((t) => !t.extraCredit).reduce((s, t) => s + t.maxScore, 0);
+  const leaderboard = tests
+    .filter((t) => t.claim.leaderboard && claims[t.claim.id]?.status === 'passed' && typeof claims[t.claim.id].evidence.leaderboardValue === 'number')
+    .map((t) => ({ ...t.claim.leaderboard!, value: claims[t.claim.id].evidence.leaderboardValue as number }));
   return {
+    ...(leaderboard.length ? { leaderboard } : {}),
     submission: path.resolve(dir),
     entry,
     seed,
@@ -487,6 +493,7 @@ export function gradescopeResults(r: GradeReport): Record<string, unknown> {
     test_output_format: 'text',
     visibility: 'visible',
     stdout_visibility: 'hidden',
+    ...(r.leaderboard?.length ? { leaderboard: r.leaderboard } : {}),
     tests: r.tests.map((t) => ({
       name: t.name,
       number: t.number,

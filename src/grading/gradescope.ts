@@ -187,7 +187,8 @@ export function packageFiles(root = REPO_ROOT): string[] {
     } else out.push(rel);
   };
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, f))) out.push(f);
-  for (const d of ['bin', 'src']) walk(d);
+  // the key's own submission folder too: its trained networks are what the grader checks a failed item against
+  for (const d of ['bin', 'src', path.join('fixtures', 'submissions', 'reference')]) walk(d);
   return out.sort();
 }
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { makeContext, REFERENCE_SEED, runClaim, type ClaimResult } from '../claims/run.ts';
 import type { Claim, Course, EvidenceValue, Tag, Topic } from '../claims/types.ts';
 import { fmtPts } from './format.ts';
+import { REFERENCE_SUBMISSION } from './fixtures.ts';
 import { refsOf, rubricFor, topicMeta } from './rubric.ts';
 import { fmtNumber } from './text.ts';
 
@@ -86,7 +87,7 @@ export async function buildKey(topics: Topic<unknown>[], opts: KeyOptions = {}):
       if (excluded.length) {
         skipped = `not run in this key (${excluded.join(', ')}: run \`npm run test:${excluded[0]}\` or \`dlspec key --tags ${excluded.join(',')}\`)`;
       } else {
-        result = await runClaim(claim, t.reference as Partial<unknown>, t.contract, makeContext({ seed: opts.seed ?? REFERENCE_SEED, mode: 'reference' }));
+        result = await runClaim(claim, t.reference as Partial<unknown>, t.contract, makeContext({ filesRoot: REFERENCE_SUBMISSION, seed: opts.seed ?? REFERENCE_SEED, mode: 'reference' }));
       }
       opts.onClaim?.(claim.id, result);
       entries.push({ topicId: t.id, claim, result, skipped, figures: figuresFor(t.id, claim, result, outDir) });

@@ -29,6 +29,8 @@ export interface InitMessage {
   /** 'process': the module is imported in the runner, beside the checks; 'strict': in a sandbox process (strict.ts) */
   isolation: 'process' | 'strict';
   submissionDir: string;
+  /** the key's own submission folder (its trained networks), for the claims run on the key */
+  keyFilesDir?: string;
   memoryMb: number;
   loadTimeoutMs: number;
   defaultTimeoutMs: number;

@@ -312,6 +312,7 @@ function runOnce(
       runScale: opts.runScale,
       isolation: opts.isolation ?? 'strict',
       submissionDir,
+      keyFilesDir: path.join(REPO_ROOT, 'fixtures/submissions/reference'),
       memoryMb: opts.memoryMb,
       loadTimeoutMs: opts.loadTimeoutMs,
       defaultTimeoutMs: opts.defaultTimeoutMs,

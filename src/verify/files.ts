@@ -14,6 +14,14 @@ export interface SubmissionFiles {
   read(rel: unknown, what: string, maxBytes: number): Uint8Array;
 }
 
+/** No folder: a check that reads files says so (a context made without one). */
+export const NO_FILES: SubmissionFiles = {
+  root: '',
+  read(_rel, what) {
+    fail(`${what}: this check reads files handed in with the code, and no submission folder was given to read them from`);
+  },
+};
+
 const MB = (n: number): string => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 0)} MB`;
 
 /** The files of `folder`; with several folders (a known-wrong fixture's own, then the key's), a path is
