@@ -276,6 +276,52 @@ describe('bad TF.js artifacts cost only their item, with one message', () => {
   });
 });
 
+describe('the layer list checked is the one tfjs builds', () => {
+  const test1 = { images: new Uint8Array(3072 * 2), labels: new Uint8Array(2), n: 2 };
+  const layer0 = (topo: { config: { layers: { config: Record<string, unknown> }[] } }, extra: Record<string, unknown>) =>
+    ({ ...topo, config: { ...topo.config, layers: topo.config.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, ...extra } } : l)) } });
+
+  test('a model_config, a camelCase twin of a key, a second className or a "__proto__" key cannot hide a 3×3 first conv or another layer', async () => {
+    const good = await saved(sequentialLeNet(false)), k3 = await saved(sequentialLeNet(false, { firstKernel: 3 }));
+    const topo = JSON.parse(good.json).modelTopology, topo3 = JSON.parse(k3.json).modelTopology;
+    const specs = JSON.parse(good.json).weightsManifest[0].weights as { name: string }[];
+    // the 3×3 network's weights under the 5×5 network's names, so tfjs would load them into the model it builds
+    const weights3 = (JSON.parse(k3.json).weightsManifest[0].weights as { name: string }[]).map((w, i) => ({ ...w, name: specs[i].name }));
+    const model = (t: unknown) => JSON.stringify({ modelTopology: t, weightsManifest: [{ paths: ['w.bin'], weights: weights3 }] });
+    const twin = layer0(topo, { kernelSize: [3, 3] });
+    const dir = folder({
+      'mc/model.json': JSON.stringify({ modelTopology: { ...topo, model_config: topo3 }, weightsManifest: [{ paths: ['w.bin'], weights: JSON.parse(k3.json).weightsManifest[0].weights }] }),
+      'mc/w.bin': k3.bin,
+      'twin/model.json': model(twin),
+      'twin/w.bin': k3.bin,
+      'twin2/model.json': model(layer0(topo, { kernel__size: [3, 3] })),
+      'twin2/w.bin': k3.bin,
+      'cls/model.json': JSON.stringify({ modelTopology: { ...topo, config: { ...topo.config, layers: topo.config.layers.map((l: object, i: number) => (i === 1 ? { ...l, className: 'LeakyReLU' } : l)) } }, weightsManifest: JSON.parse(good.json).weightsManifest }),
+      'cls/weights.bin': good.bin,
+      // tfjs sets a "__proto__" key as the config's prototype: conv1 would read its activation from it
+      'proto/model.json': good.json.replace('"activation":"linear"', '"__proto__":{"activation":"tanh"}'),
+      'proto/weights.bin': good.bin,
+    });
+    const f = submissionFiles(dir);
+    const run = (m: string) => evaluateRun(f, { model: m, log: 'x' }, 'the network', false, test1);
+    expect(architectureDifference(layersOfTopology({ ...topo, model_config: topo3 }, 'the network'), false)).toMatch(/^layer 1 is a 3×3 convolution/);
+    expect(architectureDifference(layersOfTopology(twin, 'the network'), false)).toMatch(/^layer 1 is a 3×3 convolution/);
+    for (const m of ['mc', 'twin', 'twin2']) expect(await failureAsync(() => run(`${m}/model.json`)), m).toMatch(/layer 1 is a 3×3 convolution/);
+    expect(await failureAsync(() => run('cls/model.json'))).toMatch(/layer 2 is a LeakyReLU layer/);
+    expect(await failureAsync(() => run('proto/model.json'))).toMatch(/"__proto__" key/);
+  });
+
+  test('an input other than 32×32×3 is refused before tfjs builds (and allocates) the network; a converter\'s model_config around a LeNet is read', async () => {
+    const good = await saved(sequentialLeNet(false));
+    const topo = JSON.parse(good.json).modelTopology;
+    expect(failure(() => layersOfTopology(layer0(topo, { batch_input_shape: [null, 2500, 2500, 3] }), 'the network'))).toMatch(/layer 1 takes inputs of shape \[2500,2500,3\]/);
+    expect(failure(() => layersOfTopology(layer0(topo, { batch_input_shape: undefined, input_shape: [64, 64, 3] }), 'the network'))).toMatch(/takes inputs of shape \[64,64,3\]/);
+    expect(failure(() => layersOfTopology(layer0(topo, { padding: JSON.parse('['.repeat(5000) + ']'.repeat(5000)) }), 'the network'))).toMatch(/nested more than 32 levels/);
+    const f = submissionFiles(folder({ 'model.json': JSON.stringify({ modelTopology: { keras_version: 'tfjs-layers 4.22.0', model_config: topo }, weightsManifest: JSON.parse(good.json).weightsManifest }), 'weights.bin': good.bin }));
+    expect((await evaluateRun(f, { model: 'model.json', log: 'x' }, 'the network', false, test1)).params).toBe(62006);
+  });
+});
+
 describe.skipIf(!cifar10Dir())('the graded runs in results.json', () => {
   test('the reference\'s three networks pass; the He and BN test accuracies are leaderboard entries', async () => {
     const r = await gradeSubmission(REFERENCE_SUBMISSION, { course: 'ELEG5491', topicIds: ['cifar'] });

@@ -155,7 +155,7 @@ export function architectureDifference(got: Op[], bn: boolean): string {
 /* ---------------------------------------------------------------- a TF.js LayersModel */
 
 interface LayerJson {
-  class_name?: unknown;
+  className?: unknown;
   config?: Record<string, unknown>;
 }
 
@@ -163,26 +163,49 @@ const ACCEPTED_LAYERS = new Set(['InputLayer', 'Conv2D', 'BatchNormalization', '
 
 const pair = (v: unknown, d: number): number[] => (Array.isArray(v) ? v.map(Number) : typeof v === 'number' ? [v, v] : [d, d]);
 
-/** The layer list of a model.json's topology, as ops; refuses a layer a LeNet does not use. */
+const camel = (k: string): string => (k.length <= 1 || !k.includes('_') ? k : k.replace(/[_]+(\w|$)/g, (_m, c: string) => c.toUpperCase()));
+const camelKeys = (v: unknown, what: string, depth = 0): unknown => {
+  if (depth > 32) fail(`${what}: model.json is nested more than 32 levels deep; model.save() writes a few`);
+  if (Array.isArray(v)) return v.map((x) => camelKeys(x, what, depth + 1));
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => (k === '__proto__' ? fail(`${what}: model.json has a "__proto__" key; model.save() writes none`) : [camel(k), camelKeys(x, what, depth + 1)])),
+  );
+};
+
+/** A model.json's topology as tfjs reads it: the one inside `model_config` when there is one, every key
+ *  camel-cased (kernel_size, kernelSize and kernel__size are one key; the last written wins). */
+export function tfjsTopology(topology: unknown, what: string): unknown {
+  // checked and built from this one object: tfjs builds model_config over the outer topology, and reads a camelCase key over its snake_case twin
+  const t = (topology as { model_config?: unknown } | null)?.model_config ?? topology;
+  return camelKeys(t, what);
+}
+
+const INPUT = '[32,32,3]';
+
+/** The layer list of a model.json's topology (as tfjsTopology reads it), as ops; refuses a layer a LeNet does not use. */
 export function layersOfTopology(topology: unknown, what: string): Op[] {
-  const t = topology as { class_name?: unknown; config?: { layers?: unknown } | unknown[] };
+  const t = tfjsTopology(topology, what) as { className?: unknown; config?: { layers?: unknown } | unknown[] };
   const layers = (Array.isArray(t?.config) ? t.config : (t?.config as { layers?: unknown })?.layers) as LayerJson[] | undefined;
   if (!Array.isArray(layers)) fail(`${what}: model.json has no layer list (expected a TF.js LayersModel, as model.save() writes it)`);
-  if (t.class_name !== 'Sequential') fail(`${what}: model.json holds a ${String(t.class_name).slice(0, 40)} model; the grader reads a tf.sequential LeNet (build it with tf.sequential and save it with model.save())`);
+  if (t.className !== 'Sequential') fail(`${what}: model.json holds a ${String(t.className).slice(0, 40)} model; the grader reads a tf.sequential LeNet (build it with tf.sequential and save it with model.save())`);
   if (layers.length > 64) fail(`${what}: ${layers.length} layers; the homework's LeNet has about 16`);
   const ops: Op[] = [];
   for (const [i, l] of layers.entries()) {
-    const cls = String(l?.class_name);
+    const cls = String(l?.className);
     const c = (l?.config ?? {}) as Record<string, unknown>;
     if (!ACCEPTED_LAYERS.has(cls)) fail(`${what}: layer ${i + 1} is a ${cls.slice(0, 40)} layer; a LeNet uses Conv2D, BatchNormalization, ReLU/Activation, MaxPooling2D, Flatten, Dense (and Dropout)`);
-    if (c.data_format !== undefined && c.data_format !== 'channels_last') fail(`${what}: layer ${i + 1} is ${String(c.data_format)}; the grader feeds NHWC images [N, 32, 32, 3] (channels_last)`);
-    const act = c.activation === undefined || c.activation === 'linear' ? [] : c.activation === 'relu' ? [{ op: 'relu' } as Op] : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation)}; the homework's LeNet uses ReLU`);
+    if (c.dataFormat !== undefined && c.dataFormat !== 'channels_last') fail(`${what}: layer ${i + 1} is ${String(c.dataFormat).slice(0, 40)}; the grader feeds NHWC images [N, 32, 32, 3] (channels_last)`);
+    // the input shape before tfjs builds the model: its weights' sizes follow from it
+    const input = c.batchInputShape != null ? (Array.isArray(c.batchInputShape) ? c.batchInputShape.slice(1) : c.batchInputShape) : c.inputShape ?? undefined;
+    if (input !== undefined && JSON.stringify(input) !== INPUT) fail(`${what}: layer ${i + 1} takes inputs of shape ${String(JSON.stringify(input)).slice(0, 60)}; the grader feeds CIFAR-10 images as [N, 32, 32, 3] (NHWC)`);
+    const act = c.activation === undefined || c.activation === 'linear' ? [] : c.activation === 'relu' ? [{ op: 'relu' } as Op] : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation).slice(0, 40)}; the homework's LeNet uses ReLU`);
     switch (cls) {
       case 'InputLayer':
       case 'Dropout':
         break;
       case 'Conv2D':
-        ops.push({ op: 'conv', kernel: pair(c.kernel_size, 1), filters: Number(c.filters), stride: pair(c.strides, 1)[0], padding: String(c.padding ?? 'valid') }, ...act);
+        ops.push({ op: 'conv', kernel: pair(c.kernelSize, 1), filters: Number(c.filters), stride: pair(c.strides, 1)[0], padding: String(c.padding ?? 'valid').slice(0, 40) }, ...act);
         break;
       case 'BatchNormalization':
         ops.push({ op: 'bn' });
@@ -195,7 +218,7 @@ export function layersOfTopology(topology: unknown, what: string): Op[] {
         break;
       case 'MaxPooling2D':
       case 'MaxPool2D': {
-        const size = pair(c.pool_size, 2)[0];
+        const size = pair(c.poolSize, 2)[0];
         ops.push({ op: 'pool', size, stride: c.strides === null || c.strides === undefined ? size : pair(c.strides, size)[0] });
         break;
       }
@@ -219,7 +242,8 @@ export async function loadLayersModel(files: SubmissionFiles, rel: string, what:
     if (e instanceof SyntaxError) fail(`${what}: "${rel}" is not valid JSON (${e.message}); expected the model.json that model.save() writes`);
     throw e;
   }
-  const ops = layersOfTopology(json.modelTopology, what);
+  const topology = tfjsTopology(json.modelTopology, what);
+  const ops = layersOfTopology(topology, what);
   // the layer list first: a wrong network is named before its weights are read or tfjs builds it
   const early = architectureDifference(ops, bn);
   if (early) fail(`${what}: ${early}`, { format: 'tfjs' });
@@ -248,7 +272,7 @@ export async function loadLayersModel(files: SubmissionFiles, rel: string, what:
   if (!(expected === total)) fail(`${what}: the weight files hold ${total} bytes, but the manifest describes ${Number.isFinite(expected) ? `${expected} bytes` : 'weights of unknown size'} (truncated or mismatched files?)`);
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: data.buffer }));
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: data.buffer }));
   } catch (e) {
     fail(`${what}: TF.js could not build the model: ${(e as Error).message.slice(0, 300)}`);
   }
