@@ -146,6 +146,9 @@ describe('the architecture check: the text\'s LeNet, with BN or without', () => 
     expect(failure(() => layersOfTopology(seq([{ class_name: 'Conv2D', config: { data_format: 'channels_first' } }]), 'the network'))).toMatch(/channels_first/);
     expect(failure(() => layersOfTopology({ class_name: 'Model', config: { layers: [] } }, 'the network'))).toMatch(/tf\.sequential/);
     expect(failure(() => layersOfTopology(seq([{ class_name: 'Dense', config: { units: 10, activation: 'tanh' } }]), 'the network'))).toMatch(/activation tanh/);
+    // a softmax on the last layer is accepted (argmax unchanged); anywhere else it is not ReLU
+    expect(layersOfTopology(seq([{ class_name: 'Dense', config: { units: 84, activation: 'relu' } }, { class_name: 'Dense', config: { units: 10, activation: 'softmax' } }]), 'the network')).toEqual([{ op: 'dense', units: 84 }, { op: 'relu' }, { op: 'dense', units: 10 }]);
+    expect(failure(() => layersOfTopology(seq([{ class_name: 'Dense', config: { units: 84, activation: 'softmax' } }, { class_name: 'Dense', config: { units: 10 } }]), 'the network'))).toMatch(/layer 1 uses the activation softmax/);
   });
 });
 

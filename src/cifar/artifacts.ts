@@ -49,6 +49,14 @@ export interface EpochLog {
 
 const decode = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 
+const showRow = (r: unknown): string => {
+  try {
+    return String(JSON.stringify(r)).slice(0, 200);
+  } catch {
+    return 'a row nested too deep to show';
+  }
+};
+
 /** The per-epoch log, checked: at least one epoch, finite numbers, accuracies as fractions. */
 export function readLog(files: SubmissionFiles, rel: unknown, what: string): EpochLog[] {
   const text = decode(files.read(rel, what, MAX_JSON_BYTES)).trim();
@@ -79,7 +87,7 @@ export function readLog(files: SubmissionFiles, rel: unknown, what: string): Epo
   }));
   if (!log.length) fail(`${what}: no epochs in the log; expected one row per epoch (epoch, train loss, test accuracy)`);
   const bad = log.findIndex((e) => !Number.isFinite(e.epoch) || !Number.isFinite(e.trainLoss) || !Number.isFinite(e.testAccuracy));
-  if (bad >= 0) fail(`${what}: row ${bad + 1} does not have three finite numbers epoch, train loss, test accuracy (got ${JSON.stringify(rows[bad]).slice(0, 200)})`);
+  if (bad >= 0) fail(`${what}: row ${bad + 1} does not have three finite numbers epoch, train loss, test accuracy (got ${showRow(rows[bad])})`);
   // percentages (a chance-level run logs 10, not 0.1)
   if (log.some((e) => e.testAccuracy > 1)) for (const e of log) e.testAccuracy /= 100;
   return log;
@@ -199,7 +207,9 @@ export function layersOfTopology(topology: unknown, what: string): Op[] {
     // the input shape before tfjs builds the model: its weights' sizes follow from it
     const input = c.batchInputShape != null ? (Array.isArray(c.batchInputShape) ? c.batchInputShape.slice(1) : c.batchInputShape) : c.inputShape ?? undefined;
     if (input !== undefined && JSON.stringify(input) !== INPUT) fail(`${what}: layer ${i + 1} takes inputs of shape ${String(JSON.stringify(input)).slice(0, 60)}; the grader feeds CIFAR-10 images as [N, 32, 32, 3] (NHWC)`);
-    const act = c.activation === undefined || c.activation === 'linear' ? [] : c.activation === 'relu' ? [{ op: 'relu' } as Op] : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation).slice(0, 40)}; the homework's LeNet uses ReLU`);
+    // a softmax on the last layer (the tutorials' habit) does not change which class is predicted
+    const lastLayer = layers.slice(i + 1).every((x) => ['Dropout', 'InputLayer'].includes(String(x?.className)));
+    const act = c.activation === undefined || c.activation === 'linear' || (c.activation === 'softmax' && lastLayer) ? [] : c.activation === 'relu' ? [{ op: 'relu' } as Op] : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation).slice(0, 40)}; the homework's LeNet uses ReLU (and a softmax, if any, only on its last layer)`);
     switch (cls) {
       case 'InputLayer':
       case 'Dropout':
