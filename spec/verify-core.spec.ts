@@ -291,7 +291,9 @@ describe('running a claim', () => {
     expect(defineTopic({ ...base, claims: [toyClaim()] }).id).toBe('toy');
     expect(() => defineTopic({ ...base, claims: [toyClaim({ id: 'other.x' })] })).toThrow(/must start with its topic id/);
     expect(() => defineTopic({ ...base, claims: [toyClaim(), toyClaim()] })).toThrow(/duplicate claim id toy.twice/);
-    expect(() => defineTopic({ ...base, claims: [toyClaim()], knownWrong: [{ mistake: 'm', file: 'f', rejectedBy: ['toy.none'], named: 'x' }] })).toThrow(/unknown claim toy.none/);
+    expect(() => defineTopic({ ...base, claims: [toyClaim()], knownWrong: [{ mistake: 'm', rejectedBy: ['toy.none'], named: 'x' }] })).toThrow(/unknown claim toy.none/);
+    // a fixture's file is derived from the topic and the mistake
+    expect(defineTopic({ ...base, claims: [toyClaim()], knownWrong: [{ mistake: 'm', rejectedBy: ['toy.twice'], named: 'x' }] }).knownWrong[0].file).toBe('fixtures/wrong/toy/m.ts');
   });
 });
 

@@ -12,9 +12,9 @@ export const adderTopic = defineTopic<AdderContract>({
   reference: adderReference,
   claims: adderClaims,
   knownWrong: [
-    { mistake: 'no-1-1-carry', file: 'fixtures/wrong/adder/no-1-1-carry.ts', rejectedBy: both, named: ADDER_MISTAKES['no-1-1-carry'] },
-    { mistake: 'carry-lost-in-chain', file: 'fixtures/wrong/adder/carry-lost-in-chain.ts', rejectedBy: both, named: ADDER_MISTAKES['carry-lost-in-chain'] },
-    { mistake: 'threshold-tie', file: 'fixtures/wrong/adder/threshold-tie.ts', rejectedBy: both, named: ADDER_MISTAKES['threshold-tie'] },
-    { mistake: 'wrong-shape', file: 'fixtures/wrong/adder/wrong-shape.ts', rejectedBy: both, named: 'adderWeights.Whh: wrong shape: expected 3×3, got 3×2' },
+    { mistake: 'no-1-1-carry', rejectedBy: both, named: ADDER_MISTAKES['no-1-1-carry'] },
+    { mistake: 'carry-lost-in-chain', rejectedBy: both, named: ADDER_MISTAKES['carry-lost-in-chain'] },
+    { mistake: 'threshold-tie', rejectedBy: both, named: ADDER_MISTAKES['threshold-tie'] },
+    { mistake: 'wrong-shape', rejectedBy: both, named: 'adderWeights.Whh: wrong shape: expected 3×3, got 3×2' },
   ],
 });

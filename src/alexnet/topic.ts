@@ -3,7 +3,7 @@ import { ALEXNET_COUNT_MISTAKES, alexnetClaims } from './claims.ts';
 import { alexnetContract, type AlexnetContract } from './contract.ts';
 import { ALEXNET_GRAPH, graphParamCount, syncStages } from './graph.ts';
 
-const w = (mistake: string, rejectedBy: string[], named: string) => ({ mistake, file: `fixtures/wrong/alexnet/${mistake}.ts`, rejectedBy, named });
+const w = (mistake: string, rejectedBy: string[], named: string) => ({ mistake, rejectedBy, named });
 
 export const alexnetTopic = defineTopic<AlexnetContract>({
   id: 'alexnet',

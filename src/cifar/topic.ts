@@ -1,4 +1,4 @@
-import { defineTopic, type KnownWrong } from '../claims/types.ts';
+import { defineTopic, type KnownWrongSpec } from '../claims/types.ts';
 import { CIFAR_MISTAKES, cifarClaims } from './claims.ts';
 import { cifarContract, type CifarContract } from './contract.ts';
 import { HE_STD_MISTAKES } from './he-mistakes.ts';
@@ -12,7 +12,7 @@ const HE = {
   'std-fixed-0.01': HE_STD_MISTAKES.fixed001,
 };
 
-const w = (mistake: string, rejectedBy: string[], named: string): KnownWrong => ({ mistake, file: `fixtures/wrong/cifar/${mistake}.ts`, rejectedBy, named });
+const w = (mistake: string, rejectedBy: string[], named: string): KnownWrongSpec => ({ mistake, rejectedBy, named });
 
 export const cifarTopic = defineTopic<CifarContract>({
   id: 'cifar',

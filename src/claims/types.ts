@@ -88,7 +88,7 @@ export interface Claim<C> {
 export interface KnownWrong {
   /** misconception id, also the fixture's file name */
   mistake: string;
-  /** path of the fixture module, relative to the repository root */
+  /** path of the fixture module, relative to the repository root (knownWrongFile: derived, never written out) */
   file: string;
   /** the claims that must reject it */
   rejectedBy: string[];
@@ -103,6 +103,12 @@ export interface KnownWrong {
   taggedRejections?: 'own-tags' | 'default';
 }
 
+/** A known-wrong fixture as a topic declares it: its file is derived from the topic and the mistake. */
+export type KnownWrongSpec = Omit<KnownWrong, 'file'>;
+
+/** Where the fixture of `mistake` lives: one module per mistake, named after it. */
+export const knownWrongFile = (topicId: string, mistake: string): string => `fixtures/wrong/${topicId}/${mistake}.ts`;
+
 export interface Topic<C> {
   id: string;
   title: string;
@@ -113,7 +119,8 @@ export interface Topic<C> {
   knownWrong: KnownWrong[];
 }
 
-export function defineTopic<C>(t: Topic<C>): Topic<C> {
+export function defineTopic<C>(spec: Omit<Topic<C>, 'knownWrong'> & { knownWrong: KnownWrongSpec[] }): Topic<C> {
+  const t: Topic<C> = { ...spec, knownWrong: spec.knownWrong.map((w) => ({ ...w, file: knownWrongFile(spec.id, w.mistake) })) };
   const ids = new Set<string>();
   for (const c of t.claims) {
     if (!c.id.startsWith(`${t.id}.`)) throw new Error(`claim ${c.id} must start with its topic id "${t.id}."`);

@@ -5,7 +5,7 @@ import { CNN_MISTAKES } from './misconceptions.ts';
 import { cnnParamsReference } from './reference.ts';
 
 const both = ['cnnparams.counter', 'cnnparams.total'];
-const w = (mistake: keyof typeof CNN_MISTAKES) => ({ mistake, file: `fixtures/wrong/cnnparams/${mistake}.ts`, rejectedBy: both, named: CNN_MISTAKES[mistake] });
+const w = (mistake: keyof typeof CNN_MISTAKES) => ({ mistake, rejectedBy: both, named: CNN_MISTAKES[mistake] });
 
 export const cnnParamsTopic = defineTopic<CnnParamsContract>({
   id: 'cnnparams',

@@ -3,7 +3,7 @@ import { mlpClaims } from './claims.ts';
 import { mlpContract, type MlpContract } from './contract.ts';
 import { mlpReference } from './reference.ts';
 
-const w = (mistake: string, rejectedBy: string[], named: string) => ({ mistake, file: `fixtures/wrong/mlp/${mistake}.ts`, rejectedBy, named });
+const w = (mistake: string, rejectedBy: string[], named: string) => ({ mistake, rejectedBy, named });
 
 export const mlpTopic = defineTopic<MlpContract>({
   id: 'mlp',

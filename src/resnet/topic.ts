@@ -10,11 +10,11 @@ export const resnetTopic = defineTopic<ResnetContract>({
   reference: resnetReference,
   claims: resnetClaims,
   knownWrong: [
-    { mistake: 'answer-post', file: 'fixtures/wrong/resnet/answer-post.ts', rejectedBy: ['resnet.gradient-ratio'], named: 'disagrees with post-activation' },
-    { mistake: 'answer-no-difference', file: 'fixtures/wrong/resnet/answer-no-difference.ts', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.noDifference },
-    { mistake: 'answer-original', file: 'fixtures/wrong/resnet/answer-original.ts', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.original },
-    { mistake: 'pre-relu-after-add', file: 'fixtures/wrong/resnet/pre-relu-after-add.ts', rejectedBy: ['resnet.identity-jacobian'], named: 'a ReLU after the addition' },
-    { mistake: 'post-no-final-relu', file: 'fixtures/wrong/resnet/post-no-final-relu.ts', rejectedBy: ['resnet.identity-jacobian'], named: 'the final ReLU after the addition is missing' },
-    { mistake: 'bn-unbiased-variance', file: 'fixtures/wrong/resnet/bn-unbiased-variance.ts', rejectedBy: ['resnet.identity-jacobian'], named: 'unbiased variance' },
+    { mistake: 'answer-post', rejectedBy: ['resnet.gradient-ratio'], named: 'disagrees with post-activation' },
+    { mistake: 'answer-no-difference', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.noDifference },
+    { mistake: 'answer-original', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.original },
+    { mistake: 'pre-relu-after-add', rejectedBy: ['resnet.identity-jacobian'], named: 'a ReLU after the addition' },
+    { mistake: 'post-no-final-relu', rejectedBy: ['resnet.identity-jacobian'], named: 'the final ReLU after the addition is missing' },
+    { mistake: 'bn-unbiased-variance', rejectedBy: ['resnet.identity-jacobian'], named: 'unbiased variance' },
   ],
 });
