@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ClaimFailure, defineTopic, fail, type Claim } from '../src/claims/types.ts';
-import { guard, makeContext, missingExports, runClaim } from '../src/claims/run.ts';
+import { guard, makeContext, missingExports, nearMiss, runClaim } from '../src/claims/run.ts';
 import { autodiffGrad } from '../src/verify/autodiff.ts';
 import { compareSets, compareTensor, fmtIndex, fmtNum, formatComparison, relErr } from '../src/verify/compare.ts';
 import { recognise } from '../src/verify/diagnose.ts';
@@ -217,8 +217,11 @@ describe('misconception recognition', () => {
 
 describe('reading an implementation’s output', () => {
   test('missing fields, wrong types, shapes and NaN get named', () => {
-    expect(() => field(5, 'x', 'f()')).toThrow(/f\(\): expected an object with a field `x`, got the number 5/);
-    expect(() => field({}, 'x', 'f()')).toThrow(/f\(\): the field `x` is missing/);
+    expect(() => field(5, 'x', 'f()')).toThrow(/f\(\): expected an object \(Python: a dict\) with a field `x`, got the number 5/);
+    expect(() => field({}, 'x', 'f()')).toThrow(/f\(\): the field `x` is missing \(an empty object\)/);
+    // a tuple returned where a dict is expected, a key spelled differently: said as such
+    expect(() => field([1, 2], 'x', 'f()')).toThrow(/got an array \(Python: a list or tuple\) of 2 values/);
+    expect(() => field({ c_bar: 1, hbar: 2 }, 'cbar', 'f()')).toThrow(/the field `cbar` is missing \(the fields given: `c_bar`, `hbar`\)/);
     expect(field({ x: 1 }, 'x', 'f()')).toBe(1);
     expect(() => readTensor([[1, 2]], 'f().W', [2, 2])).toThrow(/f\(\)\.W: wrong shape: expected 2×2, got 1×2/);
     expect(() => readTensor([[1, NaN]], 'f().W', [1, 2])).toThrow(/f\(\)\.W contains NaN at \[0,1\]/);
@@ -285,6 +288,11 @@ describe('running a claim', () => {
     expect(makeContext({ thorough: false }).thorough).toBe(false);
     ctx.note('hello');
     expect(ctx.notes).toEqual(['hello']);
+  });
+  test('a missing export names the near miss among the exports given', () => {
+    expect(nearMiss('lstmBptt', ['lstmBpt', 'other'])).toBe('lstmBpt');
+    expect(nearMiss('lstmBptt', ['lstm_bptt2'])).toBe('lstm_bptt2');
+    expect(nearMiss('lstmBptt', ['rnnForward'])).toBeUndefined();
   });
   test('topics are validated when declared', () => {
     const base = { id: 'toy', title: 'Toy', contract: toyContract, reference: { twice: (x: number) => 2 * x, answer: '2x' }, knownWrong: [] };

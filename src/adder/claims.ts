@@ -21,6 +21,7 @@ import {
   type Net,
   type Situation,
 } from './engine.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const ADDER_MISTAKES = {
   'no-1-1-carry': 'fails only on 1+1+carry: the sum bit of 1 + 1 + carry-in must be 1 (and the carry out 1)',
@@ -76,7 +77,7 @@ export const adderClaims: Claim<AdderContract>[] = [
             `The adder is wrong on ${r.wrong.toLocaleString('en')} of ${r.pairs.toLocaleString('en')} pairs of 10-bit numbers (threshold φ(z) = 1 iff z ${n.ge ? '≥' : '>'} 0).`,
             `  ${r.first ? showFailure(r.first) : ''}`,
             `  wrong pairs by the situation at their first wrong bit: ${Object.entries(r.bySituation).map(([k, v]) => `${k}: ${v}`).join('; ')}`,
-            ...(m ? [`  Recognised mistake: ${m}.`] : []),
+            ...(m ? [`  ${recognised(m)}.`] : []),
           ].join('\n'),
           { wrong: r.wrong, pairs: r.pairs, bySituation: r.bySituation },
         );
@@ -131,7 +132,7 @@ export const adderClaims: Claim<AdderContract>[] = [
             `The adder is wrong on long inputs: ${wrong} of ${pairs.length} 64-bit pairs (random, and carry chains of every length 1–64) give a wrong sum.`,
             ...(first ? [`  ${showFailure(first)}`] : []),
             ...(proof.proved ? [] : [`  a shortest input (x1 x2 per step, least significant first) on which the state machine of your network outputs a wrong bit: ${proof.counterexample}`]),
-            ...(m ? [`  Recognised mistake: ${m}.`] : []),
+            ...(m ? [`  ${recognised(m)}.`] : []),
           ].join('\n'),
           { wrong, pairs: pairs.length },
         );

@@ -21,6 +21,7 @@ import { toNested } from '../verify/tensor.ts';
 import type { AeParams, AutoencoderContract } from './contract.ts';
 import { makeAeData, type AeData } from './data.ts';
 import { aeLoss, pca } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const OPT_TOL = 1e-10;
 export const ANGLE_TOL = 1e-2;
@@ -67,11 +68,11 @@ export function nameSubspace(D: number[][], X: number[][], k: number, tol: numbe
   const c = pca(X);
   const d = X[0].length;
   const bottom = c.vectors.subMatrix(0, d - 1, d - k, d - 1);
-  if ((angleOrNull(D, bottom) ?? Infinity) <= tol) return 'Recognised mistake: the bottom-k eigenvectors (smallest eigenvalues) — the reconstruction error is the variance left out, so keep the k largest.';
+  if ((angleOrNull(D, bottom) ?? Infinity) <= tol) return recognised('the bottom-k eigenvectors (smallest eigenvalues) — the reconstruction error is the variance left out, so keep the k largest.');
   const hasMean = Math.hypot(...c.mean) > 1e-8;
   if (hasMean) {
     const u = pca(X, false);
-    if ((angleOrNull(D, firstColumns(u.vectors, k)) ?? Infinity) <= tol) return 'Recognised mistake: the top-k eigenvectors of the uncentered second moment (1/N)XᵀX — with a data mean, PCA diagonalises the covariance of the centred data.';
+    if ((angleOrNull(D, firstColumns(u.vectors, k)) ?? Infinity) <= tol) return recognised('the top-k eigenvectors of the uncentered second moment (1/N)XᵀX — with a data mean, PCA diagonalises the covariance of the centred data.');
   }
   let angles: number[] = [];
   try {
@@ -80,7 +81,7 @@ export function nameSubspace(D: number[][], X: number[][], k: number, tol: numbe
     return '';
   }
   const u1in = (angleOrNull(D, firstColumns(c.vectors, 1)) ?? Infinity) <= tol;
-  if (k > 1 && u1in && Math.max(...angles) > tol) return 'Recognised mistake: the basis contains only the first principal component; the other directions are not the next eigenvectors (the whole top-k span is needed).';
+  if (k > 1 && u1in && Math.max(...angles) > tol) return recognised('the basis contains only the first principal component; the other directions are not the next eigenvectors (the whole top-k span is needed).');
   return '';
 }
 
@@ -243,8 +244,8 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           fail(
             [
               `aeLoss(X, p) = ${fmtNum(base)} but (1/N) Σ_n ‖x_n − x̂_n‖² = ${fmtNum(want)} (d = ${c.d}, k = ${c.k}).`,
-              perDim ? 'Recognised mistake: the squared error is averaged over the d coordinates as well (tfjs meanSquaredError); the loss sums over coordinates and averages over samples.' : '',
-              summed ? `Recognised mistake: ${AE_LOSS_MISTAKES.summed}` : '',
+              perDim ? recognised('the squared error is averaged over the d coordinates as well (tfjs meanSquaredError); the loss sums over coordinates and averages over samples.') : '',
+              summed ? `${recognised(AE_LOSS_MISTAKES.summed)}` : '',
             ]
               .filter(Boolean)
               .join('\n  '),
@@ -270,7 +271,7 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           const tied = Math.abs(after - aeLoss(data.X, tiedQ)) <= 1e-9 * Math.max(after, 1e-12);
           fail(
             `aeLoss changes by ${fmtNum(lossChange)} (relative) under (E, D, b_e) → (AE, DA⁻¹, A b_e), which computes the same function — aeLoss must depend only on the reconstruction` +
-              (tied ? `\n  Recognised mistake: ${AE_LOSS_MISTAKES.tied}` : ''),
+              (tied ? `\n  ${recognised(AE_LOSS_MISTAKES.tied)}` : ''),
             { rows },
           );
         }
@@ -360,7 +361,7 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           [
             `Training with biases on data with mean μ = [${mu.map(fmtNum).join(', ')}] (${caseText(c)}):`,
             `  ‖μ − x̂(μ)‖² = ${fmtNum(resid2)} (bound 1 % of Σ_{i>k} λ_i = ${fmtNum(LOSS_REL_TOL * t.tail)}); largest principal angle to the centred top-${c.k} subspace ${angle === null ? '— D has dependent columns' : `${fmtNum(angle)} rad`}.`,
-            noBias ? '  Recognised mistake: the biases stayed 0 — without biases the network cannot learn the data mean, and fits the uncentered second moment instead of the covariance.' : '',
+            noBias ? `  ${recognised('the biases stayed 0 — without biases the network cannot learn the data mean, and fits the uncentered second moment instead of the covariance.')}` : '',
             `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL) || (!noBias && aeLoss(t.data.X, t.p) > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
           ]
             .filter((l) => l.trim())

@@ -22,6 +22,7 @@ import {
 import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
 import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';
+import { recognised } from '../verify/failure.ts';
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
 
@@ -109,7 +110,7 @@ async function optimizerTrajectory(
       if (!c.pass) {
         const mistake = recogniseVariant(Array.from(got.data), wrongState, labels);
         fail(
-          [`${name}: the weights after step ${t + 1} (of ${STEPS}, 64 weights, gradients ~N(0,1)) differ from the key:`, `  ${formatComparison(c, `w after step ${t + 1}`)}`, ...(mistake ? [`  recognised mistake: ${mistake}`] : [])].join('\n'),
+          [`${name}: the weights after step ${t + 1} (of ${STEPS}, 64 weights, gradients ~N(0,1)) differ from the key:`, `  ${formatComparison(c, `w after step ${t + 1}`)}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'),
           { step: t + 1, relErr: c.relErr, mistake: mistake ?? null },
         );
       }
@@ -147,7 +148,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
       })();
       if (got !== LENET_PARAM_COUNT) {
         const m = Object.values(PARAM_COUNT_MISTAKES).find((x) => x.count === got);
-        fail(`cifarParamCount: expected ${LENET_PARAM_COUNT} (456 + 2,416 + 48,120 + 10,164 + 850), got ${got}${m ? `\n  recognised mistake: ${m.label}` : ''}`, { got, want: LENET_PARAM_COUNT });
+        fail(`cifarParamCount: expected ${LENET_PARAM_COUNT} (456 + 2,416 + 48,120 + 10,164 + 850), got ${got}${m ? `\n  ${recognised(m.label)}` : ''}`, { got, want: LENET_PARAM_COUNT });
       }
       return { paramCount: got, countedInTfjsModel: tfCount, perLayer: Object.fromEntries(Object.entries(LENET_SHAPES).map(([k, s]) => [k, s.reduce((a, b) => a * b, 1)])) };
     },
@@ -203,7 +204,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
         const [name, shape] = bad;
         const want = Math.sqrt(2 / fans(shape).fin);
         const named = recogniseHeMistake(out);
-        fail(`cifarHeStd([${shape}]) (${name}): expected √(2/${fans(shape).fin}) = ${fmtNum(want)}, got ${fmtNum(out[name])}${named ? `\n  recognised mistake: ${named}` : ''}`, { layer: name, got: out[name], want });
+        fail(`cifarHeStd([${shape}]) (${name}): expected √(2/${fans(shape).fin}) = ${fmtNum(want)}, got ${fmtNum(out[name])}${named ? `\n  ${recognised(named)}` : ''}`, { layer: name, got: out[name], want });
       }
       return { std: out };
     },
@@ -235,7 +236,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
       if (!(ratioSmall < 1e-6)) fail(`σ = 0.01: Var[y_5]/Var[y_1] = ${fmtNum(ratioSmall)}, expected a collapse (< 1e-6; eq. 5 predicts ${fmtNum(predicted)})`);
       if (!(ratioHe > HE_RATIO[0] && ratioHe < HE_RATIO[1])) {
         const named = recogniseHeMistake(Object.fromEntries(HE_LAYERS.map(([n, sh]) => [n, impl.cifarHeStd([...sh])])));
-        fail(`with cifarHeStd as init, Var[y_5]/Var[y_1] = ${fmtNum(ratioHe)}: He init must keep the signal's variance of order 1 (eq. 5 with ½n_l Var[w_l] = 1 predicts 1; max pooling makes the measured ratio ≈ 3; accepted ${HE_RATIO[0]}–${HE_RATIO[1]}); Var[y_l] per layer: ${he.map(fmtNum).join(', ')}${named ? `\n  recognised mistake: ${named}` : ''}`, { ratioHe });
+        fail(`with cifarHeStd as init, Var[y_5]/Var[y_1] = ${fmtNum(ratioHe)}: He init must keep the signal's variance of order 1 (eq. 5 with ½n_l Var[w_l] = 1 predicts 1; max pooling makes the measured ratio ≈ 3; accepted ${HE_RATIO[0]}–${HE_RATIO[1]}); Var[y_l] per layer: ${he.map(fmtNum).join(', ')}${named ? `\n  ${recognised(named)}` : ''}`, { ratioHe });
       }
       return { varStd001: small, varHe: he, ratioStd001: ratioSmall, ratioHe, predictedStd001: predicted };
     },
@@ -259,7 +260,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
         if (!c.pass) {
           const variants = Object.fromEntries((Object.keys(CIFAR_MISTAKES.bn) as BnVariant[]).map((v) => [v, batchNormVariant(x, gamma, beta, eps, v).flat()]));
           const mistake = recogniseVariant(Array.from(got.data), variants, CIFAR_MISTAKES.bn);
-          fail([`cifarBatchNorm on x ${M}×${C} (ε = ${fmtNum(eps)}):`, `  ${formatComparison(c, 'y')}`, ...(mistake ? [`  recognised mistake: ${mistake}`] : [])].join('\n'), { relErr: c.relErr, mistake: mistake ?? null });
+          fail([`cifarBatchNorm on x ${M}×${C} (ε = ${fmtNum(eps)}):`, `  ${formatComparison(c, 'y')}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'), { relErr: c.relErr, mistake: mistake ?? null });
         }
       }
       return { cases: ctx.runs(6), maxRelErr: worst };

@@ -65,7 +65,7 @@ export interface CifarContract {
 }
 
 export const cifarContract: ContractSpec<CifarContract> = {
-  cifarParamCount: { kind: 'number', signature: 'number', doc: 'the number of learnable parameters of the P5.1 LeNet (62,006)' },
+  cifarParamCount: { kind: 'number', signature: 'number', doc: 'the number of learnable parameters (weights and biases) of the P5.1 LeNet' },
   cifarHeStd: { kind: 'function', signature: '(shape: number[]) => number', doc: 'He init σ = √(2/n_l), n_l = fan-in (k·k·c_in for conv [k,k,c_in,c_out], in for dense [in,out])' },
   cifarSgdStep: {
     kind: 'function',

@@ -40,6 +40,27 @@ export function makeContext(
   };
 }
 
+/** The name among `others` a typo away from `name` (case and underscores ignored; at most 2 edits), if any. */
+export function nearMiss(name: string, others: string[]): string | undefined {
+  const norm = (s: string): string => s.toLowerCase().replace(/_/g, '');
+  const a = norm(name);
+  const dist = (b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length];
+  };
+  let best: string | undefined, bestD = 3;
+  for (const o of others) {
+    const d = dist(norm(o));
+    if (d < bestD) [best, bestD] = [o, d];
+  }
+  return best;
+}
+
 /** Is `impl` missing anything `claim` uses?  Returns a message per problem. */
 export function missingExports<C>(impl: Partial<C>, contract: ContractSpec<C>, uses: (keyof C & string)[]): string[] {
   const problems: string[] = [];
@@ -47,7 +68,8 @@ export function missingExports<C>(impl: Partial<C>, contract: ContractSpec<C>, u
     const spec = contract[name];
     const v = (impl as Record<string, unknown>)[name];
     if (v === undefined) {
-      problems.push(`missing export \`${name}\`: expected ${spec.kind === 'function' ? 'a function ' : ''}${spec.signature} — ${spec.doc}`);
+      const near = nearMiss(name, Object.keys(impl as object).filter((k) => !(k in contract)));
+      problems.push(`missing export \`${name}\`${near ? ` (did you mean \`${near}\`?)` : ''}: expected ${spec.kind === 'function' ? 'a function ' : ''}${spec.signature} — ${spec.doc}`);
     } else if (spec.kind === 'function' ? typeof v !== 'function' : spec.kind === 'object' ? typeof v !== 'object' || v === null : typeof v !== spec.kind) {
       problems.push(`export \`${name}\` should be ${spec.kind === 'object' ? 'an object' : `a ${spec.kind}`} (${spec.signature}), got ${describeValue(v)}`);
     }

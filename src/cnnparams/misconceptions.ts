@@ -1,5 +1,6 @@
 /** Named mistakes of a parameter count, as alternative counters: a wrong answer equal to one is named. */
 import type { CnnArch } from './contract.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const CNN_MISTAKES = {
   'no-bias': 'the biases are left out (each conv filter and each dense unit has one)',
@@ -40,5 +41,5 @@ export function diagnoseCount(arch: CnnArch, got: number, truth: number): string
   return (Object.keys(CNN_MISTAKES) as CnnMistake[]).filter((m) => {
     const v = variantCount(arch, m);
     return v !== undefined && v !== truth && v === got;
-  }).map((m) => `recognised mistake: ${CNN_MISTAKES[m]}`);
+  }).map((m) => `${recognised(CNN_MISTAKES[m])}`);
 }

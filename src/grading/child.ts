@@ -196,9 +196,13 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
 async function pythonSpelling(topics: Topic<unknown>[]): Promise<(text: string) => string> {
   const { pythonName } = await import('./python/sandbox.ts');
   const names = topics.flatMap((t) => objectKeys(t.contract as object)).filter((n) => pythonName(n) !== n);
-  if (!names.length) return (text) => text;
-  const re = new RegExp(`\\b(${names.sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
-  return (text) => text.replace(re, (n) => pythonName(n));
+  const re = names.length ? new RegExp(`\\b(${names.sort((a, b) => b.length - a.length).join('|')})\\b`, 'g') : undefined;
+  // a missing export, in Python's words: the signature is the starter's, not TypeScript's
+  const missing = /^missing export `(\w+)`( \(did you mean `(\w+)`\?\))?: expected (a function )?.*? — (.*)$/gm;
+  return (text) =>
+    (re ? text.replace(re, (n) => pythonName(n)) : text).replace(missing, (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
+      `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
+    );
 }
 
 /** Topics modules bundled with this runner (runner-bundle.ts): path → its import. */

@@ -14,6 +14,7 @@ import { readWeights } from '../adder/engine.ts';
 import { portable } from '../verify/portable.ts';
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { builtParamCount, expressionVariant, foldVariant, randomCell, unrolled, type GtVariant } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const GT_MISTAKES: Record<Exclude<GtVariant, 'correct'>, string> = {
   reversed: 'the inputs are folded in reverse order: G_t must apply F_θ to x_1 first (innermost) and to x_t last (outermost)',
@@ -115,7 +116,7 @@ export const gtClaims: Claim<GtContract>[] = [
         if (normaliseExpr(got) !== normaliseExpr(want)) {
           const m = variants.find((v) => normaliseExpr(expressionVariant(t, v)) === normaliseExpr(got));
           fail(
-            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.`] : [])].join('\n'),
+            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'),
           );
         }
         shown[`G${t}`] = got;
@@ -148,7 +149,7 @@ export const gtClaims: Claim<GtContract>[] = [
             const cmp = compareTensor(`h_${t}`, got, toTensor(hs[t - 1]), 1e-12);
             if (!cmp.pass) {
               const m = variants.find((v) => compareTensor('v', got, toTensor(foldVariant(F, h0, xs.slice(0, t), v)), 1e-12).pass && !compareTensor('v', toTensor(foldVariant(F, h0, xs.slice(0, t), v)), toTensor(hs[t - 1]), 1e-12).pass);
-              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.`] : [])].join('\n'));
+              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'));
             }
             worst = Math.max(worst, cmp.relErr);
           }
@@ -194,7 +195,7 @@ export const gtClaims: Claim<GtContract>[] = [
             else fail(`gtParamCount('${model}', ${t}, ${D}, ${H}) should return an integer (number or bigint), got ${describeValue(raw)}`);
             if (got !== want) {
               const m = recogniseCount(model, got, want, t, D, H);
-              const hint = m ? `\n  Recognised mistake: ${m}` : '';
+              const hint = m ? `\n  ${recognised(m)}` : '';
               fail(`gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`);
             }
             counted.push(`${t}:${want.toString().length > 12 ? `≈2^${(want.toString(2).length - 1)}` : want}`);
@@ -283,5 +284,5 @@ function hint(impl: GtContract): string {
     return '';
   }
   const m = variants.find((v) => compareTensor('v', toTensor(got), toTensor(foldVariant(F, [0.1, -0.2, 0.3], xs, v)), 1e-12).pass);
-  return m ? `\n  Recognised mistake: ${GT_MISTAKES[m as Exclude<GtVariant, 'correct'>]}.` : '';
+  return m ? `\n  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.` : '';
 }

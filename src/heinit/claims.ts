@@ -22,6 +22,7 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import { batchMeansCI, contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from './statistics.ts';
 import type { HeinitContract, XMoments } from './contract.ts';
 import { deepRun, depthWidths, eq5Prediction } from './simulate.ts';
+import { recognised } from '../verify/failure.ts';
 
 const FAMILY = 1 - 1e-6;
 const refs = { course: 'ELEG5491', hw: 'HW2', problem: 5, part: '2(a)' } as const;
@@ -135,19 +136,19 @@ function nameEq3(got: number, c: Eq3Case): string {
   const { n, varW } = c;
   const x = c.x.m;
   if (close(got, n * varW * x.meanSq)) return '';
-  if (close(got, n * varW * x.var)) return 'Recognised mistake: Var[x_l] used instead of E[x_l²] — x_l = ReLU(y_{l−1}) is not zero-mean, so Var[w x] = Var[w]·E[x²] (E[w] = 0), not Var[w]·Var[x].';
-  if (close(got, varW * x.meanSq)) return 'Recognised mistake: the factor n_l is missing — y_l sums n_l independent terms w x, so their variances add.';
-  if (close(got, n * varW * x.mean ** 2)) return 'Recognised mistake: E[x_l]² used instead of E[x_l²].';
-  if (close(got, n * n * varW * x.meanSq)) return 'Recognised mistake: n_l² instead of n_l — independent terms add variances, not standard deviations.';
+  if (close(got, n * varW * x.var)) return recognised('Var[x_l] used instead of E[x_l²] — x_l = ReLU(y_{l−1}) is not zero-mean, so Var[w x] = Var[w]·E[x²] (E[w] = 0), not Var[w]·Var[x].');
+  if (close(got, varW * x.meanSq)) return recognised('the factor n_l is missing — y_l sums n_l independent terms w x, so their variances add.');
+  if (close(got, n * varW * x.mean ** 2)) return recognised('E[x_l]² used instead of E[x_l²].');
+  if (close(got, n * n * varW * x.meanSq)) return recognised('n_l² instead of n_l — independent terms add variances, not standard deviations.');
   return '';
 }
 
 function nameEq4(got: number, v: number): string {
   if (close(got, v / 2)) return '';
-  if (close(got, v)) return 'Recognised mistake: the factor ½ is missing — ReLU zeroes the negative half of a symmetric y, so E[x²] = ½E[y²] = ½Var[y].';
-  if (close(got, v * (0.5 - 1 / (2 * Math.PI)))) return 'Recognised mistake: this is Var[x_l] for Gaussian y (E[x²] − E[x]²); eq. (4) is about E[x_l²].';
-  if (close(got, v / 4)) return 'Recognised mistake: ¼Var[y] — the ½ applies to E[y²], it is not squared.';
-  if (close(got, Math.sqrt(v) / 2)) return 'Recognised mistake: ½·std instead of ½·Var.';
+  if (close(got, v)) return recognised('the factor ½ is missing — ReLU zeroes the negative half of a symmetric y, so E[x²] = ½E[y²] = ½Var[y].');
+  if (close(got, v * (0.5 - 1 / (2 * Math.PI)))) return recognised('this is Var[x_l] for Gaussian y (E[x²] − E[x]²); eq. (4) is about E[x_l²].');
+  if (close(got, v / 4)) return recognised('¼Var[y] — the ½ applies to E[y²], it is not squared.');
+  if (close(got, Math.sqrt(v) / 2)) return recognised('½·std instead of ½·Var.');
   return '';
 }
 
@@ -161,10 +162,10 @@ export function nameStd(impl: Pick<HeinitContract, 'heInitStd'>): string {
     return '';
   }
   const all = (f: (n: number) => number) => fans.every((n, i) => close(got[i], f(n)));
-  if (all((n) => Math.sqrt(1 / n))) return 'Recognised mistake: Xavier/LeCun std √(1/n_l) — ReLU halves E[x²] (eq. 4), so each layer multiplies the variance by ½; He init needs √(2/n_l).';
-  if (all((n) => 2 / n)) return 'Recognised mistake: heInitStd returns the variance 2/n_l, not the standard deviation √(2/n_l).';
-  if (all(() => 0.01)) return 'Recognised mistake: a fixed std 0.01 (the starter code’s default) — ½ n_l·10⁻⁴ ≪ 1, so the signal collapses geometrically with depth.';
-  if (all((n) => Math.sqrt(2) / n)) return 'Recognised mistake: √2/n_l — the square root must cover 2/n_l.';
+  if (all((n) => Math.sqrt(1 / n))) return recognised('Xavier/LeCun std √(1/n_l) — ReLU halves E[x²] (eq. 4), so each layer multiplies the variance by ½; He init needs √(2/n_l).');
+  if (all((n) => 2 / n)) return recognised('heInitStd returns the variance 2/n_l, not the standard deviation √(2/n_l).');
+  if (all(() => 0.01)) return recognised('a fixed std 0.01 (the starter code’s default) — ½ n_l·10⁻⁴ ≪ 1, so the signal collapses geometrically with depth.');
+  if (all((n) => Math.sqrt(2) / n)) return recognised('√2/n_l — the square root must cover 2/n_l.');
   return '';
 }
 
@@ -299,11 +300,11 @@ export const heinitClaims: Claim<HeinitContract>[] = [
         if (!contains(vv, 2 / fanIn) || !contains(mv, 0)) {
           const fanOut = shape.length === 2 ? shape[1] : shape[0] * shape[1] * shape[3];
           const named = nameStd(impl) || (contains(vv, 2 / fanOut)
-            ? 'Recognised mistake: the weights use fan-out; the forward pass (eq. 6) needs n_l = fan-in (= k²·c_in for a conv).'
+            ? recognised('the weights use fan-out; the forward pass (eq. 6) needs n_l = fan-in (= k²·c_in for a conv).')
             : contains(vv, 1 / fanIn)
-              ? 'Recognised mistake: Xavier/LeCun variance 1/n_l, He init needs 2/n_l.'
+              ? recognised('Xavier/LeCun variance 1/n_l, He init needs 2/n_l.')
               : contains(vv, 1e-4)
-                ? 'Recognised mistake: a fixed std 0.01.'
+                ? recognised('a fixed std 0.01.')
                 : '');
           fail(
             [`heInitWeights([${shape.join(',')}]) (fan-in ${fanIn}) does not have He's moments: sample variance ${fmtIv(vv)} must contain 2/n_l = ${fmtNum(2 / fanIn)}; sample mean ${fmtIv(mv)} must contain 0.`, named]
@@ -342,7 +343,7 @@ export const heinitClaims: Claim<HeinitContract>[] = [
           );
         }
         if (!contains(iv, studentEq5)) {
-          const named = close(studentEq5, eq5 * 2 ** (L - 1)) ? 'Recognised mistake: the factor ½ of eq. (4) is missing from the product.' : close(studentEq5, 1 / eq5) ? 'Recognised mistake: the product is inverted.' : '';
+          const named = close(studentEq5, eq5 * 2 ** (L - 1)) ? recognised('the factor ½ of eq. (4) is missing from the product.') : close(studentEq5, 1 / eq5) ? recognised('the product is inverted.') : '';
           fail(
             [`heEq5Ratio predicts ${fmtNum(studentEq5)} for ${s.name} over ${L} layers, but the measured Var[y_30]/Var[y_1] is ${fmtIv(iv)} (eq. 5 gives ${fmtNum(eq5)}).`, named].filter(Boolean).join('\n  '),
             { rows },

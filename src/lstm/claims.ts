@@ -23,6 +23,7 @@ import {
 } from './contract.ts';
 import { bpttVariant, lstmForward, SIGNAL_OF, vanillaCarry, type LstmVariant } from './reference.ts';
 import { lstmLossTf } from './tfjs.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const FD_TOL = 1e-7;
 export const AUTODIFF_TOL = 1e-4;
@@ -110,7 +111,7 @@ function failure(title: string, cmp: TensorComparison[], got: LstmBpttResult, c:
   } catch {
     m = undefined;
   }
-  if (m) lines.push(`  Recognised mistake: ${m.label}.`);
+  if (m) lines.push(`  ${recognised(m.label)}.`);
   fail(lines.join('\n'), { mistakes: m ? [m.label] : [], wrong: cmp.filter((x) => !x.pass).map((x) => x.name), relErr: Object.fromEntries(cmp.map((x) => [x.name, x.relErr])) });
 }
 
@@ -397,7 +398,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
         }
         if (!(hMax <= hBound)) lines.push(`  |h̄(t)| before T reaches ${fmtNum(hMax)}; expected at most ${fmtNum(hBound)} (h̄(t) ≈ ∂ℓ/∂h(t) = 0 before T: every recurrent path carries a factor ≈ 0)`);
         const m = recognise(bank, c, got, distance, 1e-10, want);
-        if (m) lines.push(`  Recognised mistake: ${m.label}.`);
+        if (m) lines.push(`  ${recognised(m.label)}.`);
         fail(lines.join('\n'), { cbarRatioMin: rMin, cbarRatioMax: rMax, cbarRatioMaxDeviation: dev, hbarBeforeT_maxAbs: hMax });
       }
       // vanilla scalar tanh RNN at its fixed point h = 0 (x ≡ 0): ∂h(T)/∂h(t) = w^(T−t) exactly

@@ -13,6 +13,7 @@ import { diffCells, diffMessage, readCells } from './cells.ts';
 import { MDRNN_OP_VARS, type MdrnnContract } from './contract.ts';
 import { cnnGraph, contextOf, mdrnnGraph, stepsOf } from './graphs.ts';
 import { buildModel, countWeights, instrumentedForward, opCountFormula } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 const refs = { course: 'CSC421', hw: 'HW3', problem: 2 } as const;
 
@@ -85,7 +86,7 @@ function exactOpCount(impl: MdrnnContract): Evidence {
       const got = int(impl.mdrnnOpCount(G, D, H), `mdrnnOpCount(${G}, ${D}, ${H})`);
       if (got !== want) {
         const named = recogniseFn(impl.mdrnnOpCount, OP_MISTAKES, OP_PROBES);
-        const hint = named ? `\n  Recognised mistake: ${named}.` : '';
+        const hint = named ? `\n  ${recognised(named)}.` : '';
         fail(`mdrnnOpCount(G = ${G}, D = ${D}, H = ${H}) = ${got}, but the instrumented forward pass does ${r.mults} multiplications + ${r.adds} additions = ${want}.${hint}`);
       }
       ratios.push(want / (G * G * H * (D + H)));
@@ -112,7 +113,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
           const got = int(impl.mdrnnWeightCount(D, H), `mdrnnWeightCount(${D}, ${H})`);
           if (got !== want) {
             const named = recogniseFn(impl.mdrnnWeightCount, WEIGHT_MISTAKES, WEIGHT_PROBES);
-            const m = named ? `\n  Recognised mistake: ${named}.` : '';
+            const m = named ? `\n  ${recognised(named)}.` : '';
             fail(`mdrnnWeightCount(D = ${D}, H = ${H}) = ${got}, but the built model (W_in ${D}×${H}, W_W and W_N ${H}×${H}) has ${want} weights.${m}`);
           }
           n++;
@@ -183,7 +184,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         const got = int(impl.mdrnnSteps(G), `mdrnnSteps(${G})`);
         if (got !== want) {
           const m = got === G * G ? MDRNN_MISTAKES.raster : got === G ? MDRNN_MISTAKES.sameStep : got === want - 1 ? MDRNN_MISTAKES.pathEdges : '';
-          fail(`mdrnnSteps(${G}) = ${got}, but the longest path of the dependency graph has ${want} cells (x(1,1) → h(1,1) → … → h(${G},${G})).${m ? `\n  Recognised mistake: ${m}.` : ''}`);
+          fail(`mdrnnSteps(${G}) = ${got}, but the longest path of the dependency graph has ${want} cells (x(1,1) → h(1,1) → … → h(${G},${G})).${m ? `\n  ${recognised(m)}.` : ''}`);
         }
         measured.push(want);
       }
@@ -216,11 +217,11 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
           for (const [pi, pj, dir] of [[i - 1, j, 'west'], [i, j - 1, 'north']] as const) {
             if (pi < 1 || pj < 1) continue;
             const ps = stepOf.get(`${pi},${pj}`)!;
-            if (ps >= s) fail(`mdrnnOrder(${G}): cell (${i},${j}) is computed at step ${s + 1} but its ${dir} neighbour (${pi},${pj}) only at step ${ps + 1}.\n  Recognised mistake: ${MDRNN_MISTAKES.sameStep}.`);
+            if (ps >= s) fail(`mdrnnOrder(${G}): cell (${i},${j}) is computed at step ${s + 1} but its ${dir} neighbour (${pi},${pj}) only at step ${ps + 1}.\n  ${recognised(MDRNN_MISTAKES.sameStep)}.`);
           }
         }
         const best = stepsOf(mdrnnGraph(G, G));
-        if (raw.length !== best) fail(`mdrnnOrder(${G}) is valid but takes ${raw.length} steps; the dependency graph allows ${best}.${raw.length === G * G ? `\n  Recognised mistake: ${MDRNN_MISTAKES.raster}.` : ''}`);
+        if (raw.length !== best) fail(`mdrnnOrder(${G}) is valid but takes ${raw.length} steps; the dependency graph allows ${best}.${raw.length === G * G ? `\n  ${recognised(MDRNN_MISTAKES.raster)}.` : ''}`);
       }
       return { G: '1–12', valid: true, optimal: true };
     },
@@ -248,7 +249,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
             const cross = d.missing.every(([a, b]) => a !== i && b !== j) && !d.extra.length;
             const beyond = !d.missing.length && d.extra.every(([a, b]) => a > i || b > j);
             const named = cross ? MDRNN_MISTAKES.cross : beyond ? MDRNN_MISTAKES.wholeGrid : '';
-            fail(`mdrnnContext(G = ${G}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${named ? `\n  Recognised mistake: ${named}.` : ''}`);
+            fail(`mdrnnContext(G = ${G}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${named ? `\n  ${recognised(named)}.` : ''}`);
           }
         }
         evidence[`mdrnnSteps_G${G}`] = stepsOf(g);
@@ -259,7 +260,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         for (const [i, j] of [[1, 1], [Math.ceil(G / 2), Math.ceil(G / 2)], [G, 2]]) {
           const want = contextOf(g, g.node(L, i, j));
           const d = diffCells(readCells(impl.mdrnnCnnContext(G, L, k, i, j), `mdrnnCnnContext(${G}, ${L}, ${k}, ${i}, ${j})`), want);
-          if (!d.equal) fail(`mdrnnCnnContext(G = ${G}, L = ${L}, k = ${k}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${d.extra.length && !d.missing.length ? `\n  Recognised mistake: ${MDRNN_MISTAKES.cnnWidth}.` : ''}`);
+          if (!d.equal) fail(`mdrnnCnnContext(G = ${G}, L = ${L}, k = ${k}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${d.extra.length && !d.missing.length ? `\n  ${recognised(MDRNN_MISTAKES.cnnWidth)}.` : ''}`);
         }
         evidence[`cnnSteps_G${G}_L${L}_k${k}`] = stepsOf(g);
         evidence[`cnnCentreField_G${G}_L${L}_k${k}`] = contextOf(g, g.node(L, Math.ceil(G / 2), Math.ceil(G / 2))).length;

@@ -14,6 +14,7 @@ import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { MomentumContract } from './contract.ts';
 import { det, inverseVariant, jacobian, logcoshQuartic, quadratic, stepForward, type Cost, type InverseVariant, type State } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 export const MOMENTUM_MISTAKES: Record<Exclude<InverseVariant, 'correct'>, string> = {
   'theta-uses-p_k': 'θ(k) = θ(k+1) − p(k): θ(k+1) = θ(k) + p(k+1), so θ(k) = θ(k+1) − p(k+1) (and ∇J must then be taken at that θ(k))',
@@ -171,7 +172,7 @@ export const momentumClaims: Claim<MomentumContract>[] = [
             fail(
               [`One step forward then momentumInverse does not return the start state (relative error ${fmtNum(e)}, tolerance 1e-10):`,
                 ...[ct, cp].filter((x) => !x.pass).map((x) => `  ${formatComparison(x, x.name === 'theta' ? 'θ(k)' : 'p(k)')}`),
-                ...(m ? [`  Recognised mistake: ${m}.`] : [])].join('\n'),
+                ...(m ? [`  ${recognised(m)}.`] : [])].join('\n'),
             );
           }
           return { relErr: e };
@@ -248,7 +249,7 @@ export const momentumClaims: Claim<MomentumContract>[] = [
               const w = jacobianVariant(J, D, s.alpha, c.hess(s0.theta), v);
               return !compareTensor('v', toTensor(w), toTensor(J), 1e-9).pass && compareTensor('v', got, toTensor(w), 1e-9).pass;
             });
-            fail(`The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  Recognised mistake: ${JACOBIAN_MISTAKES[m]}` : ''}`);
+            fail(`The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  ${recognised(JACOBIAN_MISTAKES[m])}` : ''}`);
           }
           return { relErr: cmp.relErr };
         },
@@ -289,11 +290,11 @@ export const momentumClaims: Claim<MomentumContract>[] = [
             if (!(e <= 1e-10)) {
               const named =
                 got === 0
-                  ? '\n  Recognised mistake: det = 0 / "rank D": the Jacobian has full rank 2D — the step is invertible (part a) — so its determinant is not 0.'
+                  ? `\n  ${recognised('det = 0 / "rank D": the Jacobian has full rank 2D — the step is invertible (part a) — so its determinant is not 0.')}`
                   : Math.abs(got - beta) <= 1e-12 && D > 1
-                    ? '\n  Recognised mistake: det = β: the β block is D×D, so the determinant is β^D.'
+                    ? `\n  ${recognised('det = β: the β block is D×D, so the determinant is β^D.')}`
                     : Math.abs(got - beta ** (2 * D)) <= 1e-12 * beta ** (2 * D)
-                      ? '\n  Recognised mistake: det = β^{2D}: only the p block contributes β per coordinate; the θ block contributes 1 after elimination.'
+                      ? `\n  ${recognised('det = β^{2D}: only the p block contributes β per coordinate; the θ block contributes 1 after elimination.')}`
                       : '';
               fail(`momentumJacobianDet(D = ${D}, α = ${alpha.toPrecision(3)}, β = ${beta}) = ${fmtNum(got)}, but the determinant of the Jacobian measured by LU (${quad ? 'quadratic' : 'log-cosh + quartic'} cost) is ${fmtNum(measured)} (relative error ${fmtNum(e)}, tolerance 1e-10).${named}`);
             }

@@ -13,6 +13,7 @@ import { diffCells, diffMessage, readCells, type CellPair } from '../mdrnn/cells
 import { contextOf, mdrnnGraph, pixelcnnGraph, stepsOf } from '../mdrnn/graphs.ts';
 import type { PixelcnnContract } from './contract.ts';
 import { causalWindow, mdrnnConnections, mdrnnContextFormula, mdrnnSteps, pixelcnnConnections, pixelcnnContextFormula, pixelcnnSteps } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 const VARS = ['d', 'k', 'H', 'W'];
 const base = { course: 'CSE891', hw: 'HW3', problem: 4 } as const;
@@ -62,7 +63,7 @@ function checkO(got: string, name: string, what: string, count: (v: Vars) => num
       [
         `${name} = "${got}" is not a tight bound for ${what}: the measured count divided by your expression ranges over [${rep.ratioMin.toPrecision(3)}, ${rep.ratioMax.toPrecision(3)}] (a factor ${rep.spread.toPrecision(3)}; a Θ answer stays within 4) over ${rep.points} sizes.`,
         ...(v ? [`  Measured along ${v} (${sweep[v][0]} → ${sweep[v][sweep[v].length - 1]}): the count grows like ${v}^${fmt(rep.slopes[v][0])}, your expression like ${v}^${fmt(rep.slopes[v][1])}.`] : []),
-        ...(m ? [`  Recognised mistake: ${m[1]}.`] : []),
+        ...(m ? [`  ${recognised(m[1])}.`] : []),
         ...(readingLine(read) ? [`  ${readingLine(read)}`] : []),
       ].join('\n'),
       { spread: rep.spread },
@@ -206,7 +207,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
           const noBlind = !same(want, window) && same(got, window);
           const self = diff.extra.some(([a, b]) => a === r && b === c);
           const named = noBlind ? PIXELCNN_MISTAKES.blindSpot : self ? PIXELCNN_MISTAKES.selfInContext : '';
-          fail(`pixelcnnContext(H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${named ? `\n  Recognised mistake: ${named}.` : ''}`);
+          fail(`pixelcnnContext(H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${named ? `\n  ${recognised(named)}.` : ''}`);
         }
         const blindSpot = causalWindow(H, W, d, k, r, c).length - want.length;
         ev[`pixelcnn_d${d}_k${k}_at${r},${c}_context`] = want.length;
@@ -224,7 +225,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         const diff = diffCells(got, want);
         if (!diff.equal) {
           const causal = diff.extra.every(([a, b]) => a < r || (a === r && b < c)) && !diff.missing.length;
-          fail(`pixelcnnMdrnnContext(H=${H}, W=${W}, d=${d}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${causal ? `\n  Recognised mistake: ${PIXELCNN_MISTAKES.mdrnnRegion}.` : ''}`);
+          fail(`pixelcnnMdrnnContext(H=${H}, W=${W}, d=${d}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${causal ? `\n  ${recognised(PIXELCNN_MISTAKES.mdrnnRegion)}.` : ''}`);
         }
         ev[`mdrnn_d${d}_at${r},${c}_context`] = want.length;
       }

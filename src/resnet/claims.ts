@@ -19,6 +19,7 @@ import { makeRng, randnMatrix, type Rng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import { stackForward, stackGradNorms, type BlockFlags, type ResBlockParams, type Variant } from './blocks.ts';
 import type { ResnetContract } from './contract.ts';
+import { recognised } from '../verify/failure.ts';
 
 /** Wrong answers to "which is easier to train" that the gradient-ratio claim names. */
 export const RESNET_ANSWER_MISTAKES = {
@@ -63,9 +64,9 @@ const NAMES: Record<Variant, 'resnetPostActBlock' | 'resnetPreActBlock'> = { pos
 
 function nameBlockMistake(v: Variant, got: number[][], x: number[][], p: ResBlockParams): string {
   const near = (flags: BlockFlags) => compareTensor('out', toTensor(got), toTensor(stackForward(v, x, [p], flags)), 1e-9).pass;
-  if (v === 'post' && near({ reluAfterAdd: false })) return 'Recognised mistake: the final ReLU after the addition is missing (post-activation: add, then ReLU).';
-  if (v === 'pre' && near({ reluAfterAdd: true })) return 'Recognised mistake: a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.';
-  if (near({ unbiasedVar: true })) return 'Recognised mistake: BN uses the unbiased variance (1/(N−1)); training-mode BN normalises with the biased batch variance (1/N).';
+  if (v === 'post' && near({ reluAfterAdd: false })) return recognised('the final ReLU after the addition is missing (post-activation: add, then ReLU).');
+  if (v === 'pre' && near({ reluAfterAdd: true })) return recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.');
+  if (near({ unbiasedVar: true })) return recognised('BN uses the unbiased variance (1/(N−1)); training-mode BN normalises with the biased batch variance (1/N).');
   return '';
 }
 
@@ -152,7 +153,7 @@ export const resnetClaims: Claim<ResnetContract>[] = [
           const maxDiff = Math.max(...pre.flat().map((v, i) => Math.abs(v - x.flat()[i])));
           fail(
             `With W₂ = 0 in every block, a stack of ${depth} pre-activation blocks must return its input exactly (x + 0 = x; Jacobian I), but it differs by up to ${fmtNum(maxDiff)}.` +
-              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c]))) ? '\n  Recognised mistake: a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.' : ''),
+              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c]))) ? `\n  ${recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.')}` : ''),
             { rows },
           );
         }

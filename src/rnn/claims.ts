@@ -15,6 +15,7 @@ import { diagnoseBpttWithMistakes, forwardDistance, PARAM_LABEL, recogniseDz, rn
 import { recognise } from '../verify/diagnose.ts';
 import { rnnForward, softmaxXent } from './reference.ts';
 import { rnnLossTf } from './tfjs.ts';
+import { recognised } from '../verify/failure.ts';
 
 /** Tolerances.  FD: the 4th-order stencil's own error is ~1e-12 relative (finite-diff.ts), so 1e-7
  *  leaves 5 orders of margin.  Autodiff: tfjs is float32 (ε ≈ 6e-8); accumulated rounding over
@@ -128,7 +129,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           const bad = [h, z, l].filter((x) => !x.pass);
           if (bad.length) {
             const m = recognise(rnnForwardBank, c, { h: toNested(h.got) as number[][], z: toNested(z.got) as number[][], loss }, forwardDistance, 1e-9, want);
-            fail(['The forward pass is wrong:', ...bad.map((x) => `  ${formatComparison(x)}`), ...(m ? [`  Recognised mistake: ${m.label}.`] : [])].join('\n'));
+            fail(['The forward pass is wrong:', ...bad.map((x) => `  ${formatComparison(x)}`), ...(m ? [`  ${recognised(m.label)}.`] : [])].join('\n'));
           }
           return { relErr: Math.max(h.relErr, z.relErr, l.relErr) };
         },
@@ -164,7 +165,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           if (!cmp.pass) {
             const t = 1 + want.findIndex((row, i) => !compareTensor('row', toTensor(Array.from(got.dz.data.slice(i * row.length, (i + 1) * row.length))), toTensor(row), FD_TOL).pass);
             const m = recogniseDz(c, got.dz, toTensor(exact));
-            fail(`δ^z_t is wrong from t = ${t}: ${formatComparison(cmp, 'δ^z')}` + (m ? `\n  Recognised mistake: ${m.label}.` : ''));
+            fail(`δ^z_t is wrong from t = ${t}: ${formatComparison(cmp, 'δ^z')}` + (m ? `\n  ${recognised(m.label)}.` : ''));
           }
           return { relErr: cmp.relErr };
         },

@@ -8,6 +8,7 @@ import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { toTensor, type Tensor64 } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnForwardResult, type RnnParamName, type RnnParams } from './contract.ts';
 import { bpttVariant, forwardVariant, type RnnForwardVariant, type RnnVariant } from './reference.ts';
+import { recognised } from '../verify/failure.ts';
 
 export interface RnnCase {
   params: RnnParams;
@@ -169,6 +170,6 @@ export function diagnoseBpttWithMistakes(impl: Pick<RnnContract, 'rnnBptt'>, c: 
     }
   }
   const mistakes = recogniseBptt(c, student, ref);
-  for (const label of mistakes) lines.push(`Recognised mistake: ${label}.`);
+  for (const label of mistakes) lines.push(`${recognised(label)}.`);
   return { lines, mistakes };
 }

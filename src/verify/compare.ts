@@ -100,5 +100,7 @@ export function formatComparison(c: TensorComparison, label = c.name, gotShape?:
     return `${label}: wrong shape${gotShape && wantShape ? `: expected ${fmtShape(wantShape)}, got ${fmtShape(gotShape)}` : ''}`;
   }
   const w = c.worst ? `; worst element ${fmtIndex(c.worst.index)}: got ${fmtNum(c.worst.got)}, expected ${fmtNum(c.worst.want)}` : '';
-  return `${label}: relative error ${fmtNum(c.relErr)} (tolerance ${fmtNum(c.tol)})${w}`;
+  // just over a float64 tolerance, at the size of float32 rounding (≈ 6e-8 a step): say so
+  const f32 = c.tol <= 1e-6 && c.relErr >= 3e-8 && c.relErr <= 1e-5 ? ' — an error of the size float32 rounding makes: compute in float64 (NumPy: dtype=np.float64, not float32)' : '';
+  return `${label}: relative error ${fmtNum(c.relErr)} (tolerance ${fmtNum(c.tol)})${w}${f32}`;
 }

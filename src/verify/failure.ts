@@ -26,3 +26,5 @@ export function fail(message: string, details: Evidence = {}): never {
   throw new ClaimFailure(message, details);
 }
 
+/** How every check names a mistake it recognised in the student's answer (one wording for all feedback). */
+export const recognised = (mistake: string): string => `Recognised mistake: ${mistake}`;

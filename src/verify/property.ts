@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { ClaimFailure, type Evidence } from './failure.ts';
+import { recognised } from './failure.ts';
 
 export interface PropertyOptions<T> {
   numRuns: number;
@@ -62,7 +63,7 @@ export async function forAll<T>(
       const more = e instanceof ClaimFailure ? mistakesOf(e.details).filter((m) => !named.includes(m)) : [];
       if (!more.length) return;
       named.push(...more);
-      also.push(`\n  Also recognised on ${unshrunk ? 'the first failing case, before it was shrunk' : 'a fixed case'} (${showIt(where)}):`, ...more.map((m) => `\n    Recognised mistake: ${m}.`));
+      also.push(`\n  Also recognised on ${unshrunk ? 'the first failing case, before it was shrunk' : 'a fixed case'} (${showIt(where)}):`, ...more.map((m) => `\n    ${recognised(m)}.`));
     };
     if (first) await seen(first.input, true, first.err);
     for (const ex of opts.examples ?? []) {

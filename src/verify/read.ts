@@ -8,9 +8,13 @@ import { describe, firstNonFinite, fmtShape, ShapeError, toTensor, type Tensor64
 import { fmtIndex } from './compare.ts';
 
 export function field(obj: unknown, key: string, where: string): unknown {
-  if (obj === null || typeof obj !== 'object') fail(`${where}: expected an object with a field \`${key}\`, got ${describe(obj)}`);
+  if (obj === null || typeof obj !== 'object') fail(`${where}: expected an object (Python: a dict) with a field \`${key}\`, got ${describe(obj)}`);
+  if (Array.isArray(obj)) fail(`${where}: expected an object (Python: a dict) with a field \`${key}\`, got an array (Python: a list or tuple) of ${obj.length} values`);
   const v = (obj as Record<string, unknown>)[key];
-  if (v === undefined) fail(`${where}: the field \`${key}\` is missing`);
+  if (v === undefined) {
+    const has = Object.keys(obj);
+    fail(`${where}: the field \`${key}\` is missing${has.length ? ` (the fields given: ${has.slice(0, 12).map((k) => `\`${k}\``).join(', ')}${has.length > 12 ? ', …' : ''})` : ' (an empty object)'}`);
+  }
   return v;
 }
 
