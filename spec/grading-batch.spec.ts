@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { gradeAll, listSubmissions, progressLine, scoresCsv } from '../src/grading/batch.ts';
 import { REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
-import { buildBundle, installScript, packageFiles, runScript, setupScript } from '../src/grading/gradescope.ts';
+import { buildBundle, BUNDLED_CIFAR_DIR, installScript, packageFiles, runScript, setupScript } from '../src/grading/gradescope.ts';
 import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { mlpTopic } from '../src/mlp/topic.ts';
 import { SYNTH, tempFolders } from './grading-synth.ts';
@@ -75,6 +75,15 @@ describe('grade-all', () => {
 });
 
 describe('Gradescope bundle', () => {
+  test('an assignment that grades trained networks carries the CIFAR-10 test set, and run_autograder points CIFAR10_DIR at it', () => {
+    const file = path.join(temp(tempFolder('dlspec-cifar-')), 'test_batch.bin');
+    writeFileSync(file, 'stand-in');
+    const { files } = buildBundle({ course: 'ELEG5491', cifarTestFile: file });
+    expect(files).toContain(`${BUNDLED_CIFAR_DIR}/test_batch.bin`);
+    expect(runScript({ course: 'ELEG5491' })).toContain(`export CIFAR10_DIR="$PWD/${BUNDLED_CIFAR_DIR}"`);
+    expect(buildBundle({ course: 'CSE891' }).files.some((f) => f.startsWith('data/'))).toBe(false);
+  });
+
   test('the zip holds setup.sh, run_autograder and the package; run_autograder grades a fake /autograder', async () => {
     // one problem set's assignment (dlspec gradescope-bundle --course CIE6032 --topic mlp): the
     // whole course would grade the same way, ~4× longer

@@ -288,10 +288,17 @@ async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?:
   const visibility = await visibilityFrom(o.visibility);
   await checkVisibility(visibility, () => loadTopics(undefined));
   const { buildBundle } = await import('./grading/gradescope.ts');
+  // an assignment that grades trained networks carries the CIFAR-10 test set they are evaluated on
+  const { runClaims } = await import('./cifar/run-claims.ts');
+  const { cifar10Dir, CIFAR10_TEST_FILE } = await import('./data/cifar10.ts');
+  const needsCifar = runClaims.some((c) => c.course === o.course || c.alsoIn?.some((r) => r.course === o.course)) && (!o.topic || o.topic.includes('cifar'));
+  const testFile = cifar10Dir() && path.join(cifar10Dir()!, CIFAR10_TEST_FILE);
+  const cifarTestFile = needsCifar && testFile && existsSync(testFile) ? testFile : undefined;
   // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
-  const { zip, files } = buildBundle({ course: o.course, visibility, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
+  const { zip, files } = buildBundle({ course: o.course, visibility, cifarTestFile, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
   writeFile(o.out, zip);
-  console.log(`Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})`);
+  console.log(`Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})${cifarTestFile ? `, with the CIFAR-10 test set (${cifarTestFile})` : ''}`);
+  if (needsCifar && !cifarTestFile) console.error(`warning: the CIFAR-10 test set is not in this bundle (set CIFAR10_DIR to a cifar-10-batches-bin folder and build again): without it the trained networks of P5 cannot be evaluated and those items go to staff review`);
   return 0;
 }
 

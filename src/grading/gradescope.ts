@@ -27,7 +27,12 @@ export interface BundleOptions {
   nodeMajor?: number;
   /** the instructor's visibility settings: carried in the zip as visibility.json and passed to every grade */
   visibility?: Record<string, Visibility>;
+  /** CIFAR-10's test_batch.bin, carried when the assignment grades trained networks on it (30 MB) */
+  cifarTestFile?: string;
 }
+
+/** Where the bundle carries CIFAR-10's test set (run_autograder points CIFAR10_DIR at it). */
+export const BUNDLED_CIFAR_DIR = 'data/cifar-10-batches-bin';
 
 /**
  * Node 22 LTS: Node 20 is past its end of life, and Node 24 no longer accepts the
@@ -73,6 +78,8 @@ ROOT="\${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source"
 mkdir -p "$ROOT/results"
 rm -f "$ROOT/results/results.json"
+# the trained networks of a training problem are evaluated on the test set the bundle carries
+if [ -f ${BUNDLED_CIFAR_DIR}/test_batch.bin ]; then export CIFAR10_DIR="$PWD/${BUNDLED_CIFAR_DIR}"; fi
 # the student's Gradescope user id seeds their randomized variant
 SID=$(node -e 'try { const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(String((m.users && m.users[0] && (m.users[0].id || m.users[0].email)) || "")); } catch { console.log(""); }' "$ROOT/submission_metadata.json")
 node bin/dlspec.js grade "$ROOT/submission" --course ${opts.course} --out "$ROOT/results/results.json" \${SID:+--student-id "$SID"} ${extra}
@@ -208,6 +215,7 @@ export function buildBundle(opts: BundleOptions, root = REPO_ROOT): { zip: Uint8
   add('install.sh', enc.encode(installScript()), true);
   add('run_autograder', enc.encode(runScript(opts)), true);
   if (opts.visibility) add('visibility.json', enc.encode(`${JSON.stringify(opts.visibility, null, 2)}\n`));
+  if (opts.cifarTestFile) add(`${BUNDLED_CIFAR_DIR}/test_batch.bin`, readFileSync(opts.cifarTestFile));
   const { packageJson, packageLock } = prunedManifests(root);
   const pruned: Record<string, string> = { 'package.json': packageJson, 'package-lock.json': packageLock };
   for (const f of packageFiles(root)) {
