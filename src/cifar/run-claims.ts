@@ -33,6 +33,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 /** One run: its log, its network evaluated, and the two agreeing. */
 async function gradeRun(impl: CifarContract, ctx: CheckContext, id: RunId): Promise<{ ev: Evaluated; log: EpochLog[] }> {
+  if (Array.isArray(impl.cifarTrainedRuns)) fail(`cifarTrainedRuns must be an object (Python: a dict) with the keys std001, he and bn, each { model, log }; got an array (Python: a list) of ${impl.cifarTrainedRuns.length}`);
   const run = (impl.cifarTrainedRuns as Partial<CifarTrainedRuns> | undefined)?.[id];
   if (!run || typeof run !== 'object') fail(`cifarTrainedRuns.${id} is missing: expected { model: "<path>", log: "<path>" } naming the files of your ${LABEL[id]} run, inside your submission's folder`);
   const test = cifarTestSet();

@@ -327,6 +327,8 @@ export function contractTypes(topicId: string): string {
     // `export type { X }` of a type inlined above
     if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause) && st.exportClause.elements.every((e) => inlined.includes(e.name.text))) continue;
     if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => d.type && /\bContractSpec\b/.test(d.type.getText(sf)))) continue;
+    // a module's own helpers (not exported) are not the contract's types
+    if (ts.isVariableStatement(st) && !(ts.getCombinedModifierFlags(st.declarationList.declarations[0]) & ts.ModifierFlags.Export)) continue;
     const text = st.getFullText(sf).replace(/^\s*\n/, '');
     parts.push(text.replace(/^\s+/, ''));
   }

@@ -77,7 +77,8 @@ function stub(name: string, spec: ExportSpec): string[] {
   const doc = spec.doc.replace(/"""/g, "'''");
   if (spec.kind !== 'function') {
     const value = spec.kind === 'string' ? '""' : 'None';
-    return [`# ${doc}`, `# (${spec.kind === 'object' ? 'a dict or list' : `a ${spec.kind === 'number' ? 'number' : 'string'}`}; contract: ${spec.signature})`, `${py} = ${value}`];
+    const what = spec.kind === 'object' ? (/^\s*(\[|\w+\[\])/.test(spec.signature) ? 'a list' : 'a dict') : `a ${spec.kind === 'number' ? 'number' : 'string'}`;
+    return [`# ${doc}`, `# (${what}; contract: ${spec.signature})`, `${py} = ${value}`];
   }
   const { params, result } = parseSignature(spec.signature);
   const args = params.map((p) => {
