@@ -19,6 +19,6 @@ export const lstmTopic = defineTopic<LstmContract>({
     { mistake: 'fbar-uses-c_t', rejectedBy: all, named: LSTM_MISTAKES['fbar-uses-c_t'] },
     { mistake: 'ibar-uses-g_prev', rejectedBy: all, named: LSTM_MISTAKES['ibar-uses-g_prev'] },
     { mistake: 'grads-from-t2', rejectedBy: ['lstm.grads.fd', 'lstm.grads.autodiff'], named: LSTM_MISTAKES['grads-from-t2'] },
-    { mistake: 'returns-null', rejectedBy: [...all, 'lstm.carry'], named: 'lstmBptt(…): expected an object with a field `loss`, got null' },
+    { mistake: 'returns-null', rejectedBy: [...all, 'lstm.carry'], named: 'lstmBptt(…): expected an object (Python: a dict) with a field `loss`, got null' },
   ],
 });
