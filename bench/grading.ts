@@ -46,8 +46,14 @@ export async function benchBatch(copies = Number(process.env.DLSPEC_BENCH_COPIES
     const cpu = cpuSeconds() - c0;
     // full marks = what the reference earns (extra credit included: the score exceeds `possible`)
     const full = res.rows.filter((r) => !r.error && (fullScore === undefined ? r.score >= r.possible : Math.abs(r.score - fullScore) < 1e-9)).length;
-    console.log(`grade-all: ${copies} copies of the reference, ${availableParallelism()} parallel jobs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
-    console.log(`  ${(copies / (res.seconds / 60)).toFixed(1)} submissions per minute (${res.seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} CPU s, ${(cpu / copies).toFixed(2)} CPU s per submission); ${full}/${copies} full marks`);
+    console.log(
+      `grade-all: ${copies} copies of the reference, ${availableParallelism()} parallel jobs (load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
+    console.log(
+      `  ${(copies / (res.seconds / 60)).toFixed(1)} submissions per minute (${res.seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} CPU s, ${(cpu / copies).toFixed(2)} CPU s per submission); ${full}/${copies} full marks`,
+    );
   } finally {
     cleanup(root);
   }
@@ -67,7 +73,8 @@ export async function benchCalls(): Promise<void> {
     try {
       m.setDeadline(performance.now() + 120_000, 120_000);
       const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number };
-      const n = 20_000, k = 200_000;
+      const n = 20_000,
+        k = 200_000;
       let t = performance.now();
       impl.manyCalls(n, (i) => i);
       const roundTrip = ((performance.now() - t) * 1000) / n;
@@ -75,7 +82,9 @@ export async function benchCalls(): Promise<void> {
       t = performance.now();
       impl.manyMul(k, c.mul);
       const portable = ((performance.now() - t) * 1000) / k;
-      console.log(`sandbox calls: callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls): ${(roundTrip / portable).toFixed(0)}× cheaper`);
+      console.log(
+        `sandbox calls: callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls): ${(roundTrip / portable).toFixed(0)}× cheaper`,
+      );
     } finally {
       await m.close();
     }
@@ -100,7 +109,11 @@ async function timeOne(dir: string): Promise<{ wall: number; cpu: number; report
 export async function bench(runs = 3): Promise<void> {
   await benchCalls();
   await benchPythonCalls();
-  console.log(`grading: the reference in TypeScript and in Python, all courses, default suite, ${runs} runs each, alternating (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  console.log(
+    `grading: the reference in TypeScript and in Python, all courses, default suite, ${runs} runs each, alternating (load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')})`,
+  );
   const subjects = [
     { label: 'TypeScript', dir: REFERENCE_SUBMISSION, walls: [] as number[], cpus: [] as number[], last: undefined as GradeReport | undefined },
     { label: 'Python', dir: PY_REFERENCE_SUBMISSION, walls: [] as number[], cpus: [] as number[], last: undefined as GradeReport | undefined },
@@ -132,7 +145,10 @@ export async function bench(runs = 3): Promise<void> {
     const slowest = [...claims].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     console.log(`    slowest items: ${slowest.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}`);
     const runs = claims.filter((c) => RUN_CLAIM_IDS.includes(c.id));
-    if (runs.length) console.log(`    the trained CIFAR-10 networks (P5.1–P5.3, ${runs.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}): ${(runs.reduce((a, c) => a + c.durationMs, 0) / 1000).toFixed(2)} s — target ≤ 15 s`);
+    if (runs.length)
+      console.log(
+        `    the trained CIFAR-10 networks (P5.1–P5.3, ${runs.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)} s`).join(', ')}): ${(runs.reduce((a, c) => a + c.durationMs, 0) / 1000).toFixed(2)} s — target ≤ 15 s`,
+      );
   }
   if (python) {
     const [ts, py] = subjects;
@@ -158,9 +174,15 @@ export async function benchPythonCalls(): Promise<void> {
     try {
       m.setDeadline(performance.now() + 120_000, 120_000);
       const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number; echo: (x: unknown) => unknown };
-      const n = 5_000, k = 200_000, e = 2_000;
+      const n = 5_000,
+        k = 200_000,
+        e = 2_000;
       let t = performance.now();
-      for (let i = 0; i < e; i++) impl.echo([[1.5, 2.5], [3.5, 4.5]]);
+      for (let i = 0; i < e; i++)
+        impl.echo([
+          [1.5, 2.5],
+          [3.5, 4.5],
+        ]);
       const call = ((performance.now() - t) * 1000) / e;
       t = performance.now();
       impl.manyCalls(n, (i) => i);
@@ -169,7 +191,9 @@ export async function benchPythonCalls(): Promise<void> {
       t = performance.now();
       impl.manyMul(k, c.mul);
       const portable = ((performance.now() - t) * 1000) / k;
-      console.log(`Python sandbox calls: a call into Python ${call.toFixed(1)} µs (${e} calls); callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls)`);
+      console.log(
+        `Python sandbox calls: a call into Python ${call.toFixed(1)} µs (${e} calls); callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls)`,
+      );
     } finally {
       await m.close();
     }

@@ -27,18 +27,28 @@ export async function bench(): Promise<void> {
   const info = await initBackend({ quiet: true });
   registerTrainingKernels(info.name); // the CPU model's G is convolutional (weight gradients need them on wasm)
   const miss = mnistMissing();
-  const images = miss ? new Float32Array(1000 * 784).map((_, i) => (i * 7919) % 256 / 255) : mnistFloat(loadMnist('train'), 5000);
+  const images = miss ? new Float32Array(1000 * 784).map((_, i) => ((i * 7919) % 256) / 255) : mnistFloat(loadMnist('train'), 5000);
   const run = infoganReference.infoganRunConfig;
   const b = run.mlp.batchSize;
-  const plan: [string, number][] = info.name === 'tensorflow' ? [['tensorflow', 50]] : [['wasm', 20], ['cpu', 1]];
-  console.log(`InfoGAN (MNIST, CPU model: the paper's architecture with half its channels and FC 256, Q reading the code under style warps), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`);
+  const plan: [string, number][] =
+    info.name === 'tensorflow'
+      ? [['tensorflow', 50]]
+      : [
+          ['wasm', 20],
+          ['cpu', 1],
+        ];
+  console.log(
+    `InfoGAN (MNIST, CPU model: the paper's architecture with half its channels and FC 256, Q reading the code under style warps), batch ${b}${miss ? ' (synthetic images: MNIST absent)' : ''}`,
+  );
   for (const [name, steps] of plan) {
     if (!tf.findBackend(name) && !(name === 'wasm' && info.name === 'wasm')) {
       console.log(`  ${name.padEnd(10)} not available`);
       continue;
     }
     const ips = await measure(name, steps, b, images);
-    console.log(`  ${name.padEnd(10)} ${ips.toFixed(0).padStart(6)} img/s  (${steps} steps, one D/Q + one G step each): ${((run.mlp.steps * b) / ips / 60).toFixed(1)} min for the slow claims' ${run.mlp.steps} steps`);
+    console.log(
+      `  ${name.padEnd(10)} ${ips.toFixed(0).padStart(6)} img/s  (${steps} steps, one D/Q + one G step each): ${((run.mlp.steps * b) / ips / 60).toFixed(1)} min for the slow claims' ${run.mlp.steps} steps`,
+    );
   }
   if (info.name === 'tensorflow') {
     console.log(`  paper conv architecture (tensorflow) ${(await measure('tensorflow', 20, run.paper.batchSize, images, 'paper')).toFixed(0).padStart(6)} img/s  (20 steps)`);
@@ -46,7 +56,9 @@ export async function bench(): Promise<void> {
     await setupTrainingBackend('wasm');
     const bp = run.paper.batchSize;
     const ips = await measure('wasm', 3, bp, images, 'paper');
-    console.log(`  paper conv architecture (wasm + dlspec's training kernels), batch ${bp}: ${ips.toFixed(1)} img/s  (3 steps): ${((run.paper.steps * bp) / ips / 3600).toFixed(0)} h for the gpu claims' ${run.paper.steps} steps`);
+    console.log(
+      `  paper conv architecture (wasm + dlspec's training kernels), batch ${bp}: ${ips.toFixed(1)} img/s  (3 steps): ${((run.paper.steps * bp) / ips / 3600).toFixed(0)} h for the gpu claims' ${run.paper.steps} steps`,
+    );
   }
   await tf.setBackend(info.name);
 }

@@ -20,7 +20,8 @@ const PY = '/usr/bin/python3';
 
 function randomData(n: number): Cifar10 {
   const rng = makeRng(1);
-  const images = new Uint8Array(new SharedArrayBuffer(n * 3072)), labels = new Uint8Array(new SharedArrayBuffer(n));
+  const images = new Uint8Array(new SharedArrayBuffer(n * 3072)),
+    labels = new Uint8Array(new SharedArrayBuffer(n));
   for (let i = 0; i < images.length; i++) images[i] = rng.int(0, 255);
   for (let i = 0; i < n; i++) labels[i] = rng.int(0, 9);
   return { train: { images, labels, n }, test: { images, labels, n }, dir: 'random' };
@@ -109,9 +110,11 @@ export async function bench(): Promise<void> {
       line(`batch ${batch}: PyTorch not available (${PY} -c 'import torch' fails; apt-get install -y python3-torch) — no ratio`);
       continue;
     }
-    const t1 = torchSpeed(batch, 1)!, t2 = torchSpeed(batch, 2)!;
+    const t1 = torchSpeed(batch, 1)!,
+      t2 = torchSpeed(batch, 2)!;
     line(`batch ${batch}: PyTorch ${t2.version} CPU, 1 thread: ${fmt(t1)}; 2 threads: ${fmt(t2)}  [load ${load()}]`);
-    const best = Math.max(w1.imgPerSec, w2.imgPerSec, wt.imgPerSec), tbest = Math.max(t1.imgPerSec, t2.imgPerSec);
+    const best = Math.max(w1.imgPerSec, w2.imgPerSec, wt.imgPerSec),
+      tbest = Math.max(t1.imgPerSec, t2.imgPerSec);
     line(`batch ${batch}: ratio dlspec/PyTorch — wall clock, best of each: ${(best / tbest).toFixed(2)}×; per CPU-second, 1 thread each: ${(w1.imgPerCpuSec / t1.imgPerCpuSec).toFixed(2)}×`);
   }
   const cpu = await dlspecSpeed('cpu', 0, 32, 64);

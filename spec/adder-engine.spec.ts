@@ -18,7 +18,8 @@ function brute(n: Net, bits: number) {
   const pairs: [number, number][] = [];
   for (let a = 0; a < 1 << bits; a++) for (let b = 0; b < 1 << bits; b++) pairs.push([a, b]);
   pairs.sort((p, q) => p[0] + p[1] - (q[0] + q[1]) || p[0] - q[0]);
-  let wrong = 0, ties = 0;
+  let wrong = 0,
+    ties = 0;
   let first: [number, number, number] | undefined;
   const by: Record<string, number> = {};
   for (const [a, b] of pairs) {
@@ -30,7 +31,8 @@ function brute(n: Net, bits: number) {
     wrong++;
     first ??= [a, b, t];
     // the situation at bit t, recounted: true carry in and how far it has travelled
-    let carry = 0, chain = 0;
+    let carry = 0,
+      chain = 0;
     for (let i = 0; i < t; i++) {
       const cout = ((a >> i) & 1) + ((b >> i) & 1) + carry >= 2 ? 1 : 0;
       chain = cout ? (carry ? chain + 1 : 1) : 0;
@@ -63,7 +65,8 @@ describe('adder engine = brute force', () => {
     expect(Object.keys(nets).length).toBeGreaterThanOrEqual(4);
     for (const [name, n] of Object.entries(nets)) {
       const bits = 6;
-      const e = exhaustive(n, bits), b = brute(n, bits);
+      const e = exhaustive(n, bits),
+        b = brute(n, bits);
       expect([e.pairs, e.wrong, e.tiesUsed], name).toEqual([b.pairs, b.wrong, b.ties]);
       expect(e.bySituation, name).toEqual(b.by);
       expect(e.situations.map(situationKey).sort(), name).toEqual(Object.keys(b.by).sort());
@@ -82,7 +85,8 @@ describe('adder engine = brute force', () => {
       const p = provedAllLengths(n);
       expect(p.proved, name).toBe(false);
       const steps = p.counterexample!.split(' ');
-      let A = 0n, B = 0n;
+      let A = 0n,
+        B = 0n;
       steps.forEach((xy, i) => {
         A |= BigInt(Number(xy[0])) << BigInt(i);
         B |= BigInt(Number(xy[1])) << BigInt(i);
@@ -116,13 +120,14 @@ describe('adder network simulation = an independent one', () => {
     let s = 12345;
     const ri = (lo: number, hi: number) => lo + ((s = (s * 48271) % 2147483647) % (hi - lo + 1));
     const sim = (n: Net, h: number[], x: number[]) => {
-      const th = (z: number) => (n.ge ? z >= 0 : z > 0) ? 1 : 0;
+      const th = (z: number) => ((n.ge ? z >= 0 : z > 0) ? 1 : 0);
       const zh = n.Wxh.map((row, j) => row[0] * x[0] + row[1] * x[1] + n.Whh[j].reduce((acc, w, k) => acc + w * h[k], 0) + n.bh[j]);
       const hn = zh.map(th);
       const zy = n.Why.reduce((acc, w, k) => acc + w * hn[k], 0) + n.by;
       return { h: hn, y: th(zy), tie: zh.includes(0) || zy === 0 };
     };
-    let ties = 0, gtNets = 0;
+    let ties = 0,
+      gtNets = 0;
     for (let k = 0; k < 60; k++) {
       const n: Net = {
         Wxh: [0, 1, 2].map(() => [ri(-2, 2), ri(-2, 2)]),
@@ -136,15 +141,18 @@ describe('adder network simulation = an independent one', () => {
       const table = transitionTable(n);
       for (let st = 0; st < 8; st++) {
         for (let x = 0; x < 4; x++) {
-          const h = [st & 1, (st >> 1) & 1, (st >> 2) & 1], xs = [x & 1, x >> 1];
+          const h = [st & 1, (st >> 1) & 1, (st >> 2) & 1],
+            xs = [x & 1, x >> 1];
           const want = sim(n, h, xs);
           if (want.tie) ties++;
           expect(step(n, h, xs[0], xs[1])).toEqual(want);
           expect([table.next[st * 4 + x], table.out[st * 4 + x], table.tie[st * 4 + x]]).toEqual([want.h[0] | (want.h[1] << 1) | (want.h[2] << 2), want.y, want.tie ? 1 : 0]);
         }
       }
-      const a = BigInt(ri(0, 1023)), b = BigInt(ri(0, 1023));
-      let h = [0, 0, 0], tie = false;
+      const a = BigInt(ri(0, 1023)),
+        b = BigInt(ri(0, 1023));
+      let h = [0, 0, 0],
+        tie = false;
       const y: number[] = [];
       for (let t = 0; t < 11; t++) {
         const r = sim(n, h, [Number((a >> BigInt(t)) & 1n), Number((b >> BigInt(t)) & 1n)]);

@@ -52,13 +52,18 @@ describe('cifar export: the key LeNet as a LayersModel', () => {
         expect(model.outputs[0].shape).toEqual([null, 10]);
         const rng = makeRng(99);
         const N = 16;
-        const x = tf.tensor4d(Float32Array.from({ length: N * 3072 }, () => 2 * rng.next() - 1), [N, 32, 32, 3]);
+        const x = tf.tensor4d(
+          Float32Array.from({ length: N * 3072 }, () => 2 * rng.next() - 1),
+          [N, 32, 32, 3],
+        );
         const want = tf.tidy(() => net.forward(x, false));
         const got = model.predict(x) as tf.Tensor;
-        const w = want.dataSync(), g = got.dataSync();
+        const w = want.dataSync(),
+          g = got.dataSync();
         tf.dispose([x, want, got]);
         expect(g.length).toBe(N * 10);
-        let maxErr = 0, scale = 0;
+        let maxErr = 0,
+          scale = 0;
         for (let i = 0; i < w.length; i++) {
           maxErr = Math.max(maxErr, Math.abs(w[i] - g[i]));
           scale = Math.max(scale, Math.abs(w[i]));

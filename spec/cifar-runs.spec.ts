@@ -67,7 +67,8 @@ describe('the files seam: inside the folder, no links, bounded', () => {
   });
 
   test('with two folders, a path is looked for in each in turn', () => {
-    const a = folder({ 'x.txt': 'A' }), b = folder({ 'y.txt': 'B' });
+    const a = folder({ 'x.txt': 'A' }),
+      b = folder({ 'y.txt': 'B' });
     const f = submissionFiles([a, b]);
     expect(new TextDecoder().decode(f.read('y.txt', 'y', 10))).toBe('B');
   });
@@ -76,7 +77,10 @@ describe('the files seam: inside the folder, no links, bounded', () => {
 describe('the per-epoch log', () => {
   test('JSON and CSV, fractions and percentages', () => {
     const dir = folder({
-      'a.json': JSON.stringify([{ epoch: 1, trainLoss: 2, testAccuracy: 0.4 }, { epoch: 2, trainLoss: 1.5, testAccuracy: 0.5 }]),
+      'a.json': JSON.stringify([
+        { epoch: 1, trainLoss: 2, testAccuracy: 0.4 },
+        { epoch: 2, trainLoss: 1.5, testAccuracy: 0.5 },
+      ]),
       'b.csv': 'epoch,train_loss,test_accuracy\n1,2.0,40\n2,1.5,50\n',
       'c.json': JSON.stringify({ epochs: [{ epoch: 1, train_loss: 2, test_accuracy: 0.4 }] }),
     });
@@ -129,7 +133,7 @@ async function saved(m: tf.LayersModel): Promise<{ json: string; bin: Uint8Array
 
 const topologyOps = async (m: tf.LayersModel): Promise<Op[]> => layersOfTopology(JSON.parse((await saved(m)).json).modelTopology, 'the network');
 
-describe('the architecture check: the text\'s LeNet, with BN or without', () => {
+describe("the architecture check: the text's LeNet, with BN or without", () => {
   test('the LeNet passes, BN before or after ReLU; a 3×3 first conv, a missing BN and a BN where none belongs are named', async () => {
     expect(architectureDifference(await topologyOps(sequentialLeNet(false)), false)).toBe('');
     expect(architectureDifference(await topologyOps(sequentialLeNet(true)), true)).toBe('');
@@ -147,8 +151,26 @@ describe('the architecture check: the text\'s LeNet, with BN or without', () => 
     expect(failure(() => layersOfTopology({ class_name: 'Model', config: { layers: [] } }, 'the network'))).toMatch(/tf\.sequential/);
     expect(failure(() => layersOfTopology(seq([{ class_name: 'Dense', config: { units: 10, activation: 'tanh' } }]), 'the network'))).toMatch(/activation tanh/);
     // a softmax on the last layer is accepted (argmax unchanged); anywhere else it is not ReLU
-    expect(layersOfTopology(seq([{ class_name: 'Dense', config: { units: 84, activation: 'relu' } }, { class_name: 'Dense', config: { units: 10, activation: 'softmax' } }]), 'the network')).toEqual([{ op: 'dense', units: 84 }, { op: 'relu' }, { op: 'dense', units: 10 }]);
-    expect(failure(() => layersOfTopology(seq([{ class_name: 'Dense', config: { units: 84, activation: 'softmax' } }, { class_name: 'Dense', config: { units: 10 } }]), 'the network'))).toMatch(/layer 1 uses the activation softmax/);
+    expect(
+      layersOfTopology(
+        seq([
+          { class_name: 'Dense', config: { units: 84, activation: 'relu' } },
+          { class_name: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ]),
+        'the network',
+      ),
+    ).toEqual([{ op: 'dense', units: 84 }, { op: 'relu' }, { op: 'dense', units: 10 }]);
+    expect(
+      failure(() =>
+        layersOfTopology(
+          seq([
+            { class_name: 'Dense', config: { units: 84, activation: 'softmax' } },
+            { class_name: 'Dense', config: { units: 10 } },
+          ]),
+          'the network',
+        ),
+      ),
+    ).toMatch(/layer 1 uses the activation softmax/);
   });
 });
 
@@ -212,21 +234,28 @@ function torchStateDict(p: ParamArrays, bn: boolean): Record<string, Uint8Array>
   return sd;
 }
 
-describe('a PyTorch state_dict (.npz) is the key\'s LeNet', () => {
+describe("a PyTorch state_dict (.npz) is the key's LeNet", () => {
   for (const bn of [false, true]) {
     test(`${bn ? 'with' : 'without'} batch norm: the same parameters, the same logits`, async () => {
       const p = initLeNetParams({ init: 'he', batchNorm: bn, seed: 7 });
       for (const k of Object.keys(p)) if (/b$|Beta$/.test(k)) p[k] = p[k].map((_, i) => 0.01 * ((i % 7) - 3));
-      if (bn) for (const [k, c] of [[1, 6], [2, 16], [3, 120], [4, 84]]) {
-        p[`running:bn${k}Mean`] = Float32Array.from({ length: c }, (_, i) => 0.1 * Math.sin(i));
-        p[`running:bn${k}Var`] = Float32Array.from({ length: c }, (_, i) => 1 + 0.5 * Math.cos(i));
-      }
+      if (bn)
+        for (const [k, c] of [
+          [1, 6],
+          [2, 16],
+          [3, 120],
+          [4, 84],
+        ]) {
+          p[`running:bn${k}Mean`] = Float32Array.from({ length: c }, (_, i) => 0.1 * Math.sin(i));
+          p[`running:bn${k}Var`] = Float32Array.from({ length: c }, (_, i) => 1 + 0.5 * Math.cos(i));
+        }
       const f = submissionFiles(folder({ 'model.npz': zipSync(torchStateDict(p, bn)) }));
       const t = loadTorchLeNet(f, 'model.npz', 'the network', bn);
       expect(architectureDifference(t.ops, bn)).toBe('');
       for (const k of Object.keys(p)) expect(Array.from(t.params[k]), k).toEqual(Array.from(p[k]));
       const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-      const a = lenetFrom(p, bn), b = lenetFrom(t.params, bn);
+      const a = lenetFrom(p, bn),
+        b = lenetFrom(t.params, bn);
       expect(Array.from(await b.forward(x, false).data())).toEqual(Array.from(await a.forward(x, false).data()));
       a.dispose();
       b.dispose();
@@ -264,7 +293,18 @@ describe('bad TF.js artifacts cost only their item, with one message', () => {
       'cut/weights.bin': good.bin.subarray(0, 1000),
       'ok/model.json': good.json,
       'ok/weights.bin': good.bin,
-      'shape/model.json': JSON.stringify({ ...manifest, modelTopology: { ...manifest.modelTopology, config: { ...manifest.modelTopology.config, layers: manifest.modelTopology.config.layers.map((l: { config: Record<string, unknown> }, i: number) => (i === 0 ? { ...l, config: { ...l.config, batch_input_shape: [null, 28, 28, 3] } } : l)) } } }),
+      'shape/model.json': JSON.stringify({
+        ...manifest,
+        modelTopology: {
+          ...manifest.modelTopology,
+          config: {
+            ...manifest.modelTopology.config,
+            layers: manifest.modelTopology.config.layers.map((l: { config: Record<string, unknown> }, i: number) =>
+              i === 0 ? { ...l, config: { ...l.config, batch_input_shape: [null, 28, 28, 3] } } : l,
+            ),
+          },
+        },
+      }),
       'shape/weights.bin': good.bin,
     });
     const f = submissionFiles(dir);
@@ -281,12 +321,16 @@ describe('bad TF.js artifacts cost only their item, with one message', () => {
 
 describe('the layer list checked is the one tfjs builds', () => {
   const test1 = { images: new Uint8Array(3072 * 2), labels: new Uint8Array(2), n: 2 };
-  const layer0 = (topo: { config: { layers: { config: Record<string, unknown> }[] } }, extra: Record<string, unknown>) =>
-    ({ ...topo, config: { ...topo.config, layers: topo.config.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, ...extra } } : l)) } });
+  const layer0 = (topo: { config: { layers: { config: Record<string, unknown> }[] } }, extra: Record<string, unknown>) => ({
+    ...topo,
+    config: { ...topo.config, layers: topo.config.layers.map((l, i) => (i === 0 ? { ...l, config: { ...l.config, ...extra } } : l)) },
+  });
 
   test('a model_config, a camelCase twin of a key, a second className or a "__proto__" key cannot hide a 3×3 first conv or another layer', async () => {
-    const good = await saved(sequentialLeNet(false)), k3 = await saved(sequentialLeNet(false, { firstKernel: 3 }));
-    const topo = JSON.parse(good.json).modelTopology, topo3 = JSON.parse(k3.json).modelTopology;
+    const good = await saved(sequentialLeNet(false)),
+      k3 = await saved(sequentialLeNet(false, { firstKernel: 3 }));
+    const topo = JSON.parse(good.json).modelTopology,
+      topo3 = JSON.parse(k3.json).modelTopology;
     const specs = JSON.parse(good.json).weightsManifest[0].weights as { name: string }[];
     // the 3×3 network's weights under the 5×5 network's names, so tfjs would load them into the model it builds
     const weights3 = (JSON.parse(k3.json).weightsManifest[0].weights as { name: string }[]).map((w, i) => ({ ...w, name: specs[i].name }));
@@ -299,7 +343,10 @@ describe('the layer list checked is the one tfjs builds', () => {
       'twin/w.bin': k3.bin,
       'twin2/model.json': model(layer0(topo, { kernel__size: [3, 3] })),
       'twin2/w.bin': k3.bin,
-      'cls/model.json': JSON.stringify({ modelTopology: { ...topo, config: { ...topo.config, layers: topo.config.layers.map((l: object, i: number) => (i === 1 ? { ...l, className: 'LeakyReLU' } : l)) } }, weightsManifest: JSON.parse(good.json).weightsManifest }),
+      'cls/model.json': JSON.stringify({
+        modelTopology: { ...topo, config: { ...topo.config, layers: topo.config.layers.map((l: object, i: number) => (i === 1 ? { ...l, className: 'LeakyReLU' } : l)) } },
+        weightsManifest: JSON.parse(good.json).weightsManifest,
+      }),
       'cls/weights.bin': good.bin,
       // tfjs sets a "__proto__" key as the config's prototype: conv1 would read its activation from it
       'proto/model.json': good.json.replace('"activation":"linear"', '"__proto__":{"activation":"tanh"}'),
@@ -314,19 +361,24 @@ describe('the layer list checked is the one tfjs builds', () => {
     expect(await failureAsync(() => run('proto/model.json'))).toMatch(/"__proto__" key/);
   });
 
-  test('an input other than 32×32×3 is refused before tfjs builds (and allocates) the network; a converter\'s model_config around a LeNet is read', async () => {
+  test("an input other than 32×32×3 is refused before tfjs builds (and allocates) the network; a converter's model_config around a LeNet is read", async () => {
     const good = await saved(sequentialLeNet(false));
     const topo = JSON.parse(good.json).modelTopology;
     expect(failure(() => layersOfTopology(layer0(topo, { batch_input_shape: [null, 2500, 2500, 3] }), 'the network'))).toMatch(/layer 1 takes inputs of shape \[2500,2500,3\]/);
     expect(failure(() => layersOfTopology(layer0(topo, { batch_input_shape: undefined, input_shape: [64, 64, 3] }), 'the network'))).toMatch(/takes inputs of shape \[64,64,3\]/);
     expect(failure(() => layersOfTopology(layer0(topo, { padding: JSON.parse('['.repeat(5000) + ']'.repeat(5000)) }), 'the network'))).toMatch(/nested more than 32 levels/);
-    const f = submissionFiles(folder({ 'model.json': JSON.stringify({ modelTopology: { keras_version: 'tfjs-layers 4.22.0', model_config: topo }, weightsManifest: JSON.parse(good.json).weightsManifest }), 'weights.bin': good.bin }));
+    const f = submissionFiles(
+      folder({
+        'model.json': JSON.stringify({ modelTopology: { keras_version: 'tfjs-layers 4.22.0', model_config: topo }, weightsManifest: JSON.parse(good.json).weightsManifest }),
+        'weights.bin': good.bin,
+      }),
+    );
     expect((await evaluateRun(f, { model: 'model.json', log: 'x' }, 'the network', false, test1)).params).toBe(62006);
   });
 });
 
 describe.skipIf(!cifar10Dir())('the graded runs in results.json', () => {
-  test('the reference\'s three networks pass; the He and BN test accuracies are leaderboard entries', async () => {
+  test("the reference's three networks pass; the He and BN test accuracies are leaderboard entries", async () => {
     const r = await gradeSubmission(REFERENCE_SUBMISSION, { course: 'ELEG5491', topicIds: ['cifar'] });
     for (const id of ['cifar.train-curves', 'cifar.he-accuracy', 'cifar.bn-accuracy']) expect(r.claims[id].status, r.claims[id].message).toBe('passed');
     const board = gradescopeResults(r).leaderboard as { name: string; value: number; order: string }[];

@@ -16,9 +16,7 @@ import { concurrencyLimit } from '../src/cifar/slow.ts';
 import { resultsMarkdown, runCifarExperiment, writeReport } from '../src/cifar/experiment.ts';
 import { Replica } from '../src/cifar/replica.ts';
 import { writeConv1Filters } from '../src/cifar/figures.ts';
-import {
-  CIFAR10_FILE_BYTES, CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10, parseCifar10Batch, type Cifar10,
-} from '../src/data/cifar10.ts';
+import { CIFAR10_FILE_BYTES, CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10, parseCifar10Batch, type Cifar10 } from '../src/data/cifar10.ts';
 import { setupTrainingBackend } from '../src/training/setup.ts';
 import { relErr } from '../src/verify/compare.ts';
 import { makeRng } from '../src/verify/rng.ts';
@@ -40,10 +38,14 @@ describe('own optimizers (src/cifar/optim.ts) equal tfjs built-ins step by step'
     const w0 = Float32Array.from({ length: 300 }, () => rng.normal());
     const mine = { w: tf.variable(tf.tensor(w0, [20, 15])) };
     const theirs = tf.variable(tf.tensor(w0, [20, 15]));
-    const opt = makeOptimizer(cfg), ref = builtin();
+    const opt = makeOptimizer(cfg),
+      ref = builtin();
     let worst = 0;
     for (let t = 0; t < 10; t++) {
-      const g = tf.tensor(Float32Array.from({ length: 300 }, () => rng.normal()), [20, 15]);
+      const g = tf.tensor(
+        Float32Array.from({ length: 300 }, () => rng.normal()),
+        [20, 15],
+      );
       opt.step(mine, { w: g });
       ref.applyGradients({ [theirs.name]: g });
       g.dispose();
@@ -54,7 +56,8 @@ describe('own optimizers (src/cifar/optim.ts) equal tfjs built-ins step by step'
     const st = opt.getState();
     const opt2 = makeOptimizer(cfg);
     opt2.setState(st);
-    const a = { w: tf.variable(mine.w.clone()) }, b = { w: tf.variable(mine.w.clone()) };
+    const a = { w: tf.variable(mine.w.clone()) },
+      b = { w: tf.variable(mine.w.clone()) };
     const g = tf.ones([20, 15]);
     opt.step(a, { w: g });
     opt2.step(b, { w: g });
@@ -75,16 +78,26 @@ describe('own optimizers (src/cifar/optim.ts) equal tfjs built-ins step by step'
 describe('batch norm with the hand-written gradient (src/cifar/lenet.ts)', () => {
   test('forward and all three gradients equal tfjs autodiff of moments + batchNorm', () => {
     const rng = makeRng(5);
-    const z = tf.tensor2d(Float32Array.from({ length: 24 * 5 }, () => 2 * rng.normal() + 1), [24, 5]);
+    const z = tf.tensor2d(
+      Float32Array.from({ length: 24 * 5 }, () => 2 * rng.normal() + 1),
+      [24, 5],
+    );
     const g = tf.tensor1d(Float32Array.from({ length: 5 }, () => rng.normal()));
     const b = tf.tensor1d(Float32Array.from({ length: 5 }, () => rng.normal()));
-    const dy = tf.tensor2d(Float32Array.from({ length: 24 * 5 }, () => rng.normal()), [24, 5]);
+    const dy = tf.tensor2d(
+      Float32Array.from({ length: 24 * 5 }, () => rng.normal()),
+      [24, 5],
+    );
     const ref = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
       const m = tf.moments(zz, 0);
       return tf.batchNorm(zz, m.mean, m.variance, bb, gg, 1e-5).mul(dy).sum();
     };
-    const mine = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => batchNormTrain(zz as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D).mul(dy).sum();
-    const gr = tf.grads(ref)([z, g, b]), gm = tf.grads(mine)([z, g, b]);
+    const mine = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+      batchNormTrain(zz as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D)
+        .mul(dy)
+        .sum();
+    const gr = tf.grads(ref)([z, g, b]),
+      gm = tf.grads(mine)([z, g, b]);
     for (let i = 0; i < 3; i++) expect(relErr(gm[i].dataSync(), gr[i].dataSync())).toBeLessThan(1e-5);
     expect(relErr(batchNormTrain(z, g, b).dataSync(), tf.batchNorm(z, tf.moments(z, 0).mean, tf.moments(z, 0).variance, b, g, 1e-5).dataSync())).toBeLessThan(1e-6);
   });
@@ -98,11 +111,14 @@ describe('batch norm with the hand-written gradient (src/cifar/lenet.ts)', () =>
 /** a small synthetic CIFAR-format data set: class k images are bright in channel k % 3 */
 function synthetic(n: number, seed: number): Cifar10['train'] {
   const rng = makeRng(seed);
-  const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
+  const images = new Uint8Array(n * 3072),
+    labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const y = rng.int(0, 9);
     labels[i] = y;
-    for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) images[i * 3072 + p * 3 + c] = Math.max(0, Math.min(255, Math.round(128 + 40 * rng.normal() + (c === y % 3 ? 20 * (y + 1) - 100 : 0) + (p < 512 === y < 5 ? 30 : -30))));
+    for (let p = 0; p < 1024; p++)
+      for (let c = 0; c < 3; c++)
+        images[i * 3072 + p * 3 + c] = Math.max(0, Math.min(255, Math.round(128 + 40 * rng.normal() + (c === y % 3 ? 20 * (y + 1) - 100 : 0) + (p < 512 === y < 5 ? 30 : -30))));
   }
   return { images, labels, n };
 }
@@ -124,7 +140,8 @@ describe('CIFAR-10 reader validates its input', () => {
     writeBatch(dir, 'data_batch_1.bin', badLabel);
     expect(() => loadCifar10(dir)).toThrow(/record 7 has label 42, expected 0–9/);
     expect(() => parseCifar10Batch(new Uint8Array(CIFAR10_FILE_BYTES + 10), 'x.bin', new Uint8Array(1), new Uint8Array(1), 0)).toThrow(/not a CIFAR-10 binary batch/);
-    const images = new Uint8Array(10_000 * 3072), labels = new Uint8Array(10_000);
+    const images = new Uint8Array(10_000 * 3072),
+      labels = new Uint8Array(10_000);
     good[1] = 7; // red of pixel 0 of record 0
     good[1 + 1024 + 1] = 9; // green of pixel 1
     parseCifar10Batch(good, 'ok.bin', images, labels, 0);
@@ -139,7 +156,8 @@ describe('CIFAR-10 reader validates its input', () => {
   test.runIf(cifar10Dir() !== undefined)('the real test batch: 10,000 images, 1,000 per class, NHWC', () => {
     const file = path.join(cifar10Dir()!, 'test_batch.bin');
     const raw = readFileSync(file);
-    const images = new Uint8Array(10_000 * 3072), labels = new Uint8Array(10_000);
+    const images = new Uint8Array(10_000 * 3072),
+      labels = new Uint8Array(10_000);
     parseCifar10Batch(raw, file, images, labels, 0);
     const counts = new Array(10).fill(0);
     for (const l of labels) counts[l]++;
@@ -212,7 +230,8 @@ describe('experiment driver and replica', () => {
   }, 30_000);
   test('a replica: flattened gradient + apply equals one in-process step; variances and state round-trip', () => {
     const cfg = { batchNorm: false, params: initLeNetParams({ init: 'he', batchNorm: false, seed: 9 }), optimizer: { name: 'sgd' as const, lr: 0.01, momentum: 0.9 }, augment: false };
-    const a = new Replica(data.train, data.test, cfg), b = new Replica(data.train, data.test, cfg);
+    const a = new Replica(data.train, data.test, cfg),
+      b = new Replica(data.train, data.test, cfg);
     const idx = Int32Array.from([0, 1, 2, 3]);
     const g = a.grads(idx, 1);
     expect(g.flat.length).toBe(LENET_PARAM_COUNT);
@@ -240,7 +259,8 @@ describe('the network on the forward pass', () => {
       net.dispose();
       return out;
     };
-    const s = v('std0.01'), h = v('he');
+    const s = v('std0.01'),
+      h = v('he');
     expect(s[4] / s[0]).toBeLessThan(1e-6);
     expect(h[4] / h[0]).toBeGreaterThan(0.5);
     x.dispose();
@@ -250,16 +270,18 @@ describe('the network on the forward pass', () => {
 describe('CIFAR trainings share the cores through a gate (src/cifar/slow.ts concurrencyLimit, CIFAR_CONCURRENT)', () => {
   test('at most max() run together, the rest start in order as slots free, results and errors pass through', async () => {
     const gate = concurrencyLimit(() => 2);
-    let running = 0, peak = 0;
+    let running = 0,
+      peak = 0;
     const started: number[] = [];
-    const job = (k: number, ms: number, bad = false) => gate(async () => {
-      started.push(k);
-      peak = Math.max(peak, ++running);
-      await new Promise((r) => setTimeout(r, ms));
-      running--;
-      if (bad) throw new Error(`job ${k} failed`);
-      return k * 10;
-    });
+    const job = (k: number, ms: number, bad = false) =>
+      gate(async () => {
+        started.push(k);
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, ms));
+        running--;
+        if (bad) throw new Error(`job ${k} failed`);
+        return k * 10;
+      });
     const all = [job(0, 30), job(1, 5, true), job(2, 5), job(3, 5)];
     await expect(all[1]).rejects.toThrow('job 1 failed');
     expect(await Promise.all([all[0], all[2], all[3]])).toEqual([0, 20, 30]);
@@ -267,7 +289,11 @@ describe('CIFAR trainings share the cores through a gate (src/cifar/slow.ts conc
     expect(started).toEqual([0, 1, 2, 3]);
     // a failed job frees its slot: a one-slot gate still runs the next
     const one = concurrencyLimit(() => 1);
-    await expect(one(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      one(async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     expect(await one(async () => 7)).toBe(7);
   });
 });

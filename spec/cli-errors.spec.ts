@@ -71,10 +71,22 @@ const BAD: [string[], number, string][] = [
   [['student-kit'], 2, 'dlspec student-kit: --course is required; expected --course <course>: the course, one of CIE6032, ELEG5491, CSE891, CSC421'],
   [['student-kit', '--course', 'all'], 2, 'dlspec student-kit: --course got "all"; expected one course (a kit is one course\'s): one of CIE6032, ELEG5491, CSE891, CSC421'],
   [['student-kit', '--course', 'CSE891', '--out', NOTES], 2, `dlspec student-kit: --out ${JSON.stringify(NOTES)} is a file; expected a folder for the kit`],
-  [['student-kit', '--course', 'CSE891', '--out', CLASS], 2, `dlspec student-kit: --out ${JSON.stringify(CLASS)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`],
+  [
+    ['student-kit', '--course', 'CSE891', '--out', CLASS],
+    2,
+    `dlspec student-kit: --out ${JSON.stringify(CLASS)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`,
+  ],
   // gradescope-bundle: one assignment is one course
-  [['gradescope-bundle', '--out', out('a.zip')], 2, "dlspec gradescope-bundle: --course is required; expected --course <course>: the assignment's course, one of CIE6032, ELEG5491, CSE891, CSC421 (one Gradescope assignment is one course)"],
-  [['gradescope-bundle', '--course', 'all', '--out', out('a.zip')], 2, 'dlspec gradescope-bundle: --course got "all"; expected one course (one Gradescope assignment is one course): one of CIE6032, ELEG5491, CSE891, CSC421'],
+  [
+    ['gradescope-bundle', '--out', out('a.zip')],
+    2,
+    "dlspec gradescope-bundle: --course is required; expected --course <course>: the assignment's course, one of CIE6032, ELEG5491, CSE891, CSC421 (one Gradescope assignment is one course)",
+  ],
+  [
+    ['gradescope-bundle', '--course', 'all', '--out', out('a.zip')],
+    2,
+    'dlspec gradescope-bundle: --course got "all"; expected one course (one Gradescope assignment is one course): one of CIE6032, ELEG5491, CSE891, CSC421',
+  ],
   [['gradescope-bundle', '--course', 'CIE6032', '--topic', 'rnnn', '--out', out('a.zip')], 2, `dlspec gradescope-bundle: unknown topic 'rnnn'; expected some of ${ids}`],
   [['gradescope-bundle', '--course', 'CIE6032', '--tags', 'fast', '--out', out('a.zip')], 2, 'dlspec gradescope-bundle: --tags got "fast"; expected a comma-separated list of slow, gpu'],
   // key and check
@@ -82,7 +94,11 @@ const BAD: [string[], number, string][] = [
   [['key', '--tags', 'fast', '--out', out('key.md')], 2, 'dlspec key: --tags got "fast"; expected a comma-separated list of slow, gpu'],
   [['check', '--topic', 'rnnn'], 2, `dlspec check: unknown topic 'rnnn'; expected some of ${ids}`],
   [['check', '--submission', 'nope'], 2, 'dlspec check: --submission "nope" not found; expected a submission folder or module file'],
-  [['check', '--submission', NO_MODULE], 2, `dlspec check: --submission ${JSON.stringify(NO_MODULE)} has no module; expected a folder with one of index.ts, index.mts, index.js, index.mjs, submission.ts, submission.js, __init__.py, submission.py, or a module file`],
+  [
+    ['check', '--submission', NO_MODULE],
+    2,
+    `dlspec check: --submission ${JSON.stringify(NO_MODULE)} has no module; expected a folder with one of index.ts, index.mts, index.js, index.mjs, submission.ts, submission.js, __init__.py, submission.py, or a module file`,
+  ],
   [['check', '--seed'], 2, 'dlspec check: --seed has no value; expected --seed <s>'],
 ];
 
@@ -145,14 +161,18 @@ describe('help: printed, exit 0, and nothing else done', () => {
 describe('a failure of the grader itself: one line, exit 3, results.json still written', () => {
   const dir = temp(writeSubmission({ 'broken-topics.ts': "throw new Error('broken registry');\nexport const topics = [];\n", 'index.ts': SYNTH_REF }));
   const topicsModule = path.join(dir, 'broken-topics.ts');
-  test.each([[[]], [['--verbose']]])('dlspec grade with a topics module that throws %j', async (extra) => {
-    const results = path.join(dir, `results${extra.length}.json`);
-    const r = await cliInProcess(['grade', dir, '--out', results, '--topics-module', topicsModule, ...extra]);
-    expect(r.code).toBe(3);
-    const lines = r.stderr.split('\n');
-    expect(lines[0]).toBe('dlspec grade: internal error: broken registry');
-    if (extra.length) expect(lines.slice(1).join('\n')).toMatch(/^Error: broken registry\n +at /);
-    else if (process.env.DLSPEC_DEBUG !== '1') expect(lines).toHaveLength(1);
-    expect(JSON.parse(readFileSync(results, 'utf8'))).toMatchObject({ score: 0, tests: [], output: expect.stringMatching(/^The autograder failed before grading: .*broken registry/) });
-  }, 60_000);
+  test.each([[[]], [['--verbose']]])(
+    'dlspec grade with a topics module that throws %j',
+    async (extra) => {
+      const results = path.join(dir, `results${extra.length}.json`);
+      const r = await cliInProcess(['grade', dir, '--out', results, '--topics-module', topicsModule, ...extra]);
+      expect(r.code).toBe(3);
+      const lines = r.stderr.split('\n');
+      expect(lines[0]).toBe('dlspec grade: internal error: broken registry');
+      if (extra.length) expect(lines.slice(1).join('\n')).toMatch(/^Error: broken registry\n +at /);
+      else if (process.env.DLSPEC_DEBUG !== '1') expect(lines).toHaveLength(1);
+      expect(JSON.parse(readFileSync(results, 'utf8'))).toMatchObject({ score: 0, tests: [], output: expect.stringMatching(/^The autograder failed before grading: .*broken registry/) });
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,5 @@
-import { cnnParamsTopic } from "../src/cnnparams/topic.ts";
-import { specTopic } from "./templates.ts";
+import { cnnParamsTopic } from '../src/cnnparams/topic.ts';
+import { specTopic } from './templates.ts';
 
 // CSE891 HW3 P3.1: parameter count of a 4-conv-layer CNN (assumed architecture: the diagram is missing).
 specTopic(cnnParamsTopic);

@@ -40,7 +40,7 @@ describe('PNG image grid', () => {
     expect(png.width).toBe(2 * (2 * 3 + 1) + 1);
     expect(png.height).toBe(2 * 3 + 2);
     // top-left pixel of tile 0 is its minimum → black; the constant tile maps to 0 as well
-    expect(Array.from(png.data.subarray(((1 * png.width) + 1) * 4, ((1 * png.width) + 1) * 4 + 3))).toEqual([0, 0, 0]);
+    expect(Array.from(png.data.subarray((1 * png.width + 1) * 4, (1 * png.width + 1) * 4 + 3))).toEqual([0, 0, 0]);
     const g = renderGrid([tile([0, 0.5, 1, 1]), tile([0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1], 3)], { cols: 1, normalize: 'global', scale: 1, pad: 0 });
     expect(g.height).toBe(4);
     const n = renderGrid([tile([0, 0.5, 1, 1])], { cols: 4, normalize: 'none', scale: 1, pad: 0 });

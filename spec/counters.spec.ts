@@ -26,6 +26,13 @@ describe('multiplication counters', () => {
     c.mul(1, 1);
     c.mul(1, 1);
     expect(() => c.mul(1, 1)).toThrow(/more than 2 multiplications/);
-    expect(() => countMultiplications((mul) => { for (;;) mul(1, 1); }, { limit: 100 })).toThrow(/stopped counting/);
+    expect(() =>
+      countMultiplications(
+        (mul) => {
+          for (;;) mul(1, 1);
+        },
+        { limit: 100 },
+      ),
+    ).toThrow(/stopped counting/);
   });
 });

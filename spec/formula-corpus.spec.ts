@@ -80,7 +80,10 @@ describe('one parser for counting and big-O answers', () => {
   test('the parser is the engine floor: it imports no claim and no topic', () => {
     const src = readFileSync(new URL('../src/verify/formula.ts', import.meta.url), 'utf8');
     expect([...src.matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1])).toEqual([]);
-    for (const [f, from] of [['verify/symbolic.ts', './formula.ts'], ['pixelcnn/bigo.ts', '../verify/formula.ts']]) {
+    for (const [f, from] of [
+      ['verify/symbolic.ts', './formula.ts'],
+      ['pixelcnn/bigo.ts', '../verify/formula.ts'],
+    ]) {
       const text = readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8');
       expect(text, f).toContain(`from '${from}'`);
       expect(text, f).not.toMatch(/function (tokenize|primary|power)\b/);
@@ -116,7 +119,13 @@ describe('one parser for counting and big-O answers', () => {
   test('sums: exact integers for the sampled sizes, long ranges to 1e-9, read back from their text', () => {
     const f = parseFormula('c sum_{m=1}^{L} m n^m', FORMULA_VARS.mlp);
     // Σ m n^m = n(1 − (L+1)n^L + L n^(L+1))/(n−1)²
-    for (const [L, n] of [[1, 2], [5, 3], [8, 9], [12, 7]]) expect(f.evaluate({ L, n, c: 3, d: 1 })).toBe((3 * n * (1 - (L + 1) * n ** L + L * n ** (L + 1))) / (n - 1) ** 2);
+    for (const [L, n] of [
+      [1, 2],
+      [5, 3],
+      [8, 9],
+      [12, 7],
+    ])
+      expect(f.evaluate({ L, n, c: 3, d: 1 })).toBe((3 * n * (1 - (L + 1) * n ** L + L * n ** (L + 1))) / (n - 1) ** 2);
     expect(parseFormula(f.text, FORMULA_VARS.mlp).text).toBe(f.text);
     const big = parseFormula('sum_{i=1}^{n} i^2 + sum(i, 1, n, i)', FORMULA_VARS.mlp);
     const n = 3_000_001;
@@ -160,7 +169,12 @@ describe('mdrnn.ops: big-O is enough, an exact count is still accepted', () => {
     const r = await run({ ...multsOnly, mdrnnOpCountOrder: 'O(G^2 H (D + H))' });
     expect(r.passed, r.message).toBe(true);
     expect(r.notes.join('\n')).toContain('mdrnnOpCount is not right');
-    const stub = await run({ mdrnnOpCount: () => { throw new Error('not implemented'); }, mdrnnOpCountOrder: 'O(G^2 H (D + H))' });
+    const stub = await run({
+      mdrnnOpCount: () => {
+        throw new Error('not implemented');
+      },
+      mdrnnOpCountOrder: 'O(G^2 H (D + H))',
+    });
     expect(stub.passed, stub.message).toBe(true);
   });
   test('a wrong order beside a right counting function passes; beside a wrong one both are named', async () => {

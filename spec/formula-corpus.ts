@@ -34,8 +34,13 @@ export const FORMULA_VARS: Record<string, string[]> = {
   mdrnn: ['G', 'D', 'H'],
 };
 
-const P = 'mlp.param-count', SGD = 'mlp.sgd-order', PATH = 'mlp.path-enum-cost';
-const CONN = 'pixelcnn.connections', STEPS = 'pixelcnn.steps', MCONN = 'pixelcnn.mdrnn-connections', MSTEPS = 'pixelcnn.mdrnn-steps';
+const P = 'mlp.param-count',
+  SGD = 'mlp.sgd-order',
+  PATH = 'mlp.path-enum-cost';
+const CONN = 'pixelcnn.connections',
+  STEPS = 'pixelcnn.steps',
+  MCONN = 'pixelcnn.mdrnn-connections',
+  MSTEPS = 'pixelcnn.mdrnn-steps';
 const OPS = 'mdrnn.ops';
 
 export const CORPUS: CorpusEntry[] = [

@@ -118,7 +118,6 @@ describe('Gradescope bundle, installed the way setup.sh installs it', () => {
   }, 120_000);
 
   test('the Python reference submission: the same full marks, item for item', async () => {
-
     try {
       pythonRuntime();
     } catch (e) {

@@ -34,7 +34,8 @@ else {
 if (unavailable) console.warn(`Python adversarial corpus not run: ${unavailable} (apt-get install ${PYTHON_PACKAGES})`);
 const pyDescribe = unavailable ? describe.skip : describe;
 
-const P = 'passed', F = 'failed';
+const P = 'passed',
+  F = 'failed';
 type St = typeof P | typeof F;
 interface Case {
   items: [square: St, formula: St, hidden: St, spin: St];
@@ -111,7 +112,8 @@ const cases: Record<string, Case> = {
   signals: { items: [F, P, F, F], message: /killed by|exited|KeyboardInterrupt|returned 41/ },
   'forge-frames': {
     items: [F, P, F, F],
-    escaped: (_, r) => ((Object.prototype as Record<string, unknown>).polluted !== undefined ? 'polluted Object.prototype' : r.claims['synth.formula'].status !== P ? 'the formula was lost' : undefined),
+    escaped: (_, r) =>
+      (Object.prototype as Record<string, unknown>).polluted !== undefined ? 'polluted Object.prototype' : r.claims['synth.formula'].status !== P ? 'the formula was lost' : undefined,
   },
   'host-takeover': { items: [F, P, F, F], message: /is wrong|should be 9|threw ok/ },
   'terminal-escapes': {
@@ -163,58 +165,73 @@ pyDescribe('adversarial Python submissions are contained (bubblewrap sandbox)', 
   });
 
   for (const [name, c] of Object.entries(cases)) {
-    test(name, async () => {
-      const mark = tempFolder('dlspec-mark-');
-      const seen: Seen = { mark, connections: 0, before: watched.map(mtime), marker: '' };
-      const count = (s: net.Socket): void => {
-        seen.connections++;
-        s.destroy();
-      };
-      const tcp = net.createServer(count);
-      await listen(tcp, 0);
-      const port = (tcp.address() as net.AddressInfo).port;
-      seen.marker = `1000.${port}`;
-      // a Unix socket the host serves, by path and by abstract name: the sandbox must reach neither
-      const unix = net.createServer(count);
-      await listen(unix, path.join(mark, 'host.sock'));
-      const abstract = net.createServer(count);
-      await listen(abstract, `\0dlspec-adv-${port}`);
-      // a secret in the grader's environment: no file or variable in the sandbox may show it
-      process.env.DLSPEC_ADV_SECRET = 'n^2 + n';
-      const dir = pySubmission(name, { __MARK__: mark, __PORT__: String(port) });
-      c.setup?.(dir);
-      const out = path.join(tempFolder(), 'results.json');
-      try {
-        tally.tried++;
-        const r = await gradeSubmission(dir, {
-          topicsModule: SYNTH,
-          topicIds: ['synth'],
-          course: 'CSE891',
-          sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}), ...(c.timeouts ? { timeouts: c.timeouts } : {}) },
-        });
-        writeFileSync(out, JSON.stringify(gradescopeResults(r)));
-        const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
-        const problems: string[] = [];
-        if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
-        const esc = c.escaped?.(seen, r);
-        if (esc) problems.push(esc);
-        if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
-        expect(existsSync(out)).toBe(true);
-        expect(got, Object.values(r.claims).map((x) => `${x.id}: ${x.message.slice(0, 600)}`).join('\n')).toEqual(c.items);
-        expect(esc).toBeUndefined();
-        if (c.message) expect(Object.values(r.claims).filter((x) => x.status === 'failed').map((x) => x.message).join('\n')).toMatch(c.message);
-        expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
-        // nothing of the attack outside: no marked process, no connection, no file in the mark folder
-        expect(processesWith(seen.marker)).toEqual([]);
-        expect(seen.connections).toBe(0);
-        expect(readdirSync(mark)).toEqual(['host.sock']);
-      } finally {
-        delete process.env.DLSPEC_ADV_SECRET;
-        await Promise.all([tcp, unix, abstract].map((s) => new Promise((r) => s.close(r))));
-        cleanup(dir);
-        cleanup(mark);
-        cleanup(path.dirname(out));
-      }
-    }, 120_000);
+    test(
+      name,
+      async () => {
+        const mark = tempFolder('dlspec-mark-');
+        const seen: Seen = { mark, connections: 0, before: watched.map(mtime), marker: '' };
+        const count = (s: net.Socket): void => {
+          seen.connections++;
+          s.destroy();
+        };
+        const tcp = net.createServer(count);
+        await listen(tcp, 0);
+        const port = (tcp.address() as net.AddressInfo).port;
+        seen.marker = `1000.${port}`;
+        // a Unix socket the host serves, by path and by abstract name: the sandbox must reach neither
+        const unix = net.createServer(count);
+        await listen(unix, path.join(mark, 'host.sock'));
+        const abstract = net.createServer(count);
+        await listen(abstract, `\0dlspec-adv-${port}`);
+        // a secret in the grader's environment: no file or variable in the sandbox may show it
+        process.env.DLSPEC_ADV_SECRET = 'n^2 + n';
+        const dir = pySubmission(name, { __MARK__: mark, __PORT__: String(port) });
+        c.setup?.(dir);
+        const out = path.join(tempFolder(), 'results.json');
+        try {
+          tally.tried++;
+          const r = await gradeSubmission(dir, {
+            topicsModule: SYNTH,
+            topicIds: ['synth'],
+            course: 'CSE891',
+            sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}), ...(c.timeouts ? { timeouts: c.timeouts } : {}) },
+          });
+          writeFileSync(out, JSON.stringify(gradescopeResults(r)));
+          const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
+          const problems: string[] = [];
+          if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
+          const esc = c.escaped?.(seen, r);
+          if (esc) problems.push(esc);
+          if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
+          expect(existsSync(out)).toBe(true);
+          expect(
+            got,
+            Object.values(r.claims)
+              .map((x) => `${x.id}: ${x.message.slice(0, 600)}`)
+              .join('\n'),
+          ).toEqual(c.items);
+          expect(esc).toBeUndefined();
+          if (c.message)
+            expect(
+              Object.values(r.claims)
+                .filter((x) => x.status === 'failed')
+                .map((x) => x.message)
+                .join('\n'),
+            ).toMatch(c.message);
+          expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
+          // nothing of the attack outside: no marked process, no connection, no file in the mark folder
+          expect(processesWith(seen.marker)).toEqual([]);
+          expect(seen.connections).toBe(0);
+          expect(readdirSync(mark)).toEqual(['host.sock']);
+        } finally {
+          delete process.env.DLSPEC_ADV_SECRET;
+          await Promise.all([tcp, unix, abstract].map((s) => new Promise((r) => s.close(r))));
+          cleanup(dir);
+          cleanup(mark);
+          cleanup(path.dirname(out));
+        }
+      },
+      120_000,
+    );
   }
 });

@@ -20,7 +20,8 @@ import { REPO_ROOT } from '../src/grading/sandbox.ts';
 import { unsharePath } from '../src/grading/launcher.ts';
 import { SYNTH } from './grading-synth.ts';
 
-const P = 'passed', F = 'failed';
+const P = 'passed',
+  F = 'failed';
 type St = typeof P | typeof F;
 interface Case {
   items: [square: St, formula: St, hidden: St, spin: St];
@@ -102,7 +103,11 @@ const cases: Record<string, Case> = {
   'trace-events': {
     items: [P, P, P, P],
     escaped: (_, r) => {
-      const found = [REPO_ROOT, process.cwd()].flatMap((d) => readdirSync(d).filter((f) => /^node_trace\./.test(f)).map((f) => path.join(d, f)));
+      const found = [REPO_ROOT, process.cwd()].flatMap((d) =>
+        readdirSync(d)
+          .filter((f) => /^node_trace\./.test(f))
+          .map((f) => path.join(d, f)),
+      );
       return found.length ? `wrote ${found.join(', ')}` : r.score === 0 ? 'not graded' : undefined;
     },
   },
@@ -137,57 +142,68 @@ describe('adversarial submissions are contained (strict isolation)', () => {
   });
 
   for (const [name, c] of Object.entries(cases)) {
-    test(name, async () => {
-      const seen: Seen = { mark: tempFolder('dlspec-mark-'), connections: 0, before: watched.map(mtime) };
-      const { mark } = seen;
-      const server = net.createServer((s) => {
-        seen.connections++;
-        s.destroy();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      // a Unix socket the host serves: a sandbox must not reach it
-      const hostSocket = net.createServer((s) => {
-        seen.connections++;
-        s.destroy();
-      });
-      await new Promise<void>((r) => hostSocket.listen(path.join(mark, 'host.sock'), () => r()));
-      const port = (server.address() as net.AddressInfo).port;
-      const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
-      c.setup?.(dir);
-      const out = path.join(tempFolder(), 'results.json');
-      try {
-        tally.tried++;
-        const r = await gradeSubmission(dir, {
-          topicsModule: SYNTH,
-          topicIds: ['synth'],
-          course: 'CSE891',
-          sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}), ...(c.timeouts ? { timeouts: c.timeouts } : {}) },
+    test(
+      name,
+      async () => {
+        const seen: Seen = { mark: tempFolder('dlspec-mark-'), connections: 0, before: watched.map(mtime) };
+        const { mark } = seen;
+        const server = net.createServer((s) => {
+          seen.connections++;
+          s.destroy();
         });
-        reports[name] = r;
-        writeFileSync(out, JSON.stringify(gradescopeResults(r)));
-        const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
-        const problems: string[] = [];
-        if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
-        const esc = c.escaped?.(seen, r);
-        if (esc) problems.push(esc);
-        if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
-        expect(existsSync(out)).toBe(true);
-        expect(got, Object.values(r.claims).map((x) => `${x.id}: ${x.message}`).join('\n')).toEqual(c.items);
-        expect(esc).toBeUndefined();
-        if (c.message) {
-          const failedMessages = Object.values(r.claims).filter((x) => x.status === 'failed').map((x) => x.message);
-          for (const m of failedMessages) expect(m).toMatch(c.message.source.includes('formula') ? /./ : c.message);
-          expect(failedMessages.join('\n')).toMatch(c.message);
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+        // a Unix socket the host serves: a sandbox must not reach it
+        const hostSocket = net.createServer((s) => {
+          seen.connections++;
+          s.destroy();
+        });
+        await new Promise<void>((r) => hostSocket.listen(path.join(mark, 'host.sock'), () => r()));
+        const port = (server.address() as net.AddressInfo).port;
+        const dir = adversarialSubmission(name, { __MARK__: mark, __PORT__: String(port) });
+        c.setup?.(dir);
+        const out = path.join(tempFolder(), 'results.json');
+        try {
+          tally.tried++;
+          const r = await gradeSubmission(dir, {
+            topicsModule: SYNTH,
+            topicIds: ['synth'],
+            course: 'CSE891',
+            sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000, ...(c.memoryMb ? { memoryMb: c.memoryMb } : {}), ...(c.timeouts ? { timeouts: c.timeouts } : {}) },
+          });
+          reports[name] = r;
+          writeFileSync(out, JSON.stringify(gradescopeResults(r)));
+          const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map((id) => r.claims[id].status);
+          const problems: string[] = [];
+          if (JSON.stringify(got) !== JSON.stringify(c.items)) problems.push(`items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
+          const esc = c.escaped?.(seen, r);
+          if (esc) problems.push(esc);
+          if (problems.length) tally.escapes.push(`${name}: ${problems.join('; ')}`);
+          expect(existsSync(out)).toBe(true);
+          expect(
+            got,
+            Object.values(r.claims)
+              .map((x) => `${x.id}: ${x.message}`)
+              .join('\n'),
+          ).toEqual(c.items);
+          expect(esc).toBeUndefined();
+          if (c.message) {
+            const failedMessages = Object.values(r.claims)
+              .filter((x) => x.status === 'failed')
+              .map((x) => x.message);
+            for (const m of failedMessages) expect(m).toMatch(c.message.source.includes('formula') ? /./ : c.message);
+            expect(failedMessages.join('\n')).toMatch(c.message);
+          }
+          expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
+        } finally {
+          server.close();
+          hostSocket.close();
+          cleanup(dir);
+          cleanup(mark);
+          cleanup(path.dirname(out));
         }
-        expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
-      } finally {
-        server.close();
-        hostSocket.close();
-        cleanup(dir);
-        cleanup(mark);
-        cleanup(path.dirname(out));
-      }
-    }, 90_000);
+      },
+      90_000,
+    );
   }
 });
 
@@ -196,7 +212,20 @@ describe('adversarial submissions are contained (strict isolation)', () => {
 // installs them for real), the student's files in <root>/submission, run_autograder writing
 // <root>/results/results.json.  The attacks aim at the bundle's own files (its src/, its spec/).
 describe('adversarial submissions are contained in the Gradescope layout', () => {
-  const GRADESCOPE_CASES = ['proto-pollution', 'link-traversal', 'tsconfig-paths', 'package-imports', 'symlinks', 'huge-messages', 'terminal-escapes', 'read-reference', 'import-reference', 'unix-socket', 'disk-fill', 'trace-events'];
+  const GRADESCOPE_CASES = [
+    'proto-pollution',
+    'link-traversal',
+    'tsconfig-paths',
+    'package-imports',
+    'symlinks',
+    'huge-messages',
+    'terminal-escapes',
+    'read-reference',
+    'import-reference',
+    'unix-socket',
+    'disk-fill',
+    'trace-events',
+  ];
   let ag = '';
   beforeAll(() => {
     ag = path.join(tempFolder('dlspec-gs-adv-'), 'autograder');
@@ -214,24 +243,38 @@ describe('adversarial submissions are contained in the Gradescope layout', () =>
   afterAll(() => cleanup(path.dirname(ag)));
 
   for (const name of GRADESCOPE_CASES) {
-    test(name, async () => {
-      const c = cases[name];
-      const sub = path.join(ag, 'submission');
-      cleanup(sub);
-      adversarialSubmission(name, { __REPO__: path.join(ag, 'source'), __MARK__: path.join(ag, 'mark'), __PORT__: '9' }, sub);
-      c.setup?.(sub);
-      await run('bash', [path.join(ag, 'run_autograder')], { env: { ...process.env, AUTOGRADER_ROOT: ag } });
-      const results = JSON.parse(readFileSync(path.join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string; tests: { name: string; status: string; score: number; output: string }[] };
-      const statusOf = (id: string): string | undefined => results.tests.find((t) => t.name.includes(`— ${id}:`))?.status;
-      const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map(statusOf);
-      tally.tried++;
-      if (JSON.stringify(got) !== JSON.stringify(c.items)) tally.escapes.push(`${name} (Gradescope layout): items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
-      expect(got, results.tests.map((t) => `${t.name}: ${t.output}`).join('\n')).toEqual(c.items);
-      expect(results.score).toBe(results.tests.reduce((a, t) => a + t.score, 0));
-      if (c.message) expect(results.tests.filter((t) => t.status === 'failed').map((t) => t.output).join('\n')).toMatch(c.message);
-      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
-      expect(JSON.stringify(results)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
-      expect(readdirSync(path.join(ag, 'source')).filter((f) => /^node_trace\./.test(f))).toEqual([]); // nothing written into the grader's files
-    }, 120_000);
+    test(
+      name,
+      async () => {
+        const c = cases[name];
+        const sub = path.join(ag, 'submission');
+        cleanup(sub);
+        adversarialSubmission(name, { __REPO__: path.join(ag, 'source'), __MARK__: path.join(ag, 'mark'), __PORT__: '9' }, sub);
+        c.setup?.(sub);
+        await run('bash', [path.join(ag, 'run_autograder')], { env: { ...process.env, AUTOGRADER_ROOT: ag } });
+        const results = JSON.parse(readFileSync(path.join(ag, 'results', 'results.json'), 'utf8')) as {
+          score: number;
+          output: string;
+          tests: { name: string; status: string; score: number; output: string }[];
+        };
+        const statusOf = (id: string): string | undefined => results.tests.find((t) => t.name.includes(`— ${id}:`))?.status;
+        const got = ['synth.square', 'synth.formula', 'synth.hidden', 'synth.spin'].map(statusOf);
+        tally.tried++;
+        if (JSON.stringify(got) !== JSON.stringify(c.items)) tally.escapes.push(`${name} (Gradescope layout): items ${got.join(',')} ≠ expected ${c.items.join(',')}`);
+        expect(got, results.tests.map((t) => `${t.name}: ${t.output}`).join('\n')).toEqual(c.items);
+        expect(results.score).toBe(results.tests.reduce((a, t) => a + t.score, 0));
+        if (c.message)
+          expect(
+            results.tests
+              .filter((t) => t.status === 'failed')
+              .map((t) => t.output)
+              .join('\n'),
+          ).toMatch(c.message);
+        // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+        expect(JSON.stringify(results)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+        expect(readdirSync(path.join(ag, 'source')).filter((f) => /^node_trace\./.test(f))).toEqual([]); // nothing written into the grader's files
+      },
+      120_000,
+    );
   }
 });

@@ -29,12 +29,16 @@ describe('scores.csv cannot be forged', () => {
     expect(lines[2]).toBe(`'-2+3,0,2,0,1.0,,'\ttab`);
   });
 
-  test('a student folder named scores.csv (or results) cannot take the CSV or another student\'s results', async () => {
+  test("a student folder named scores.csv (or results) cannot take the CSV or another student's results", async () => {
     const root = temp(tempFolder());
     const subs = path.join(root, 'subs');
     for (const s of ['scores.csv', 'results', 'ann']) writeSubmission({ 'index.ts': SYNTH_REF }, path.join(subs, s));
     const res = await gradeAll(subs, { ...synthOpts, outDir: path.join(root, 'g') });
-    expect(res.rows.map((r) => [r.student, r.score])).toEqual([['ann', 4], ['results', 4], ['scores.csv', 4]]);
+    expect(res.rows.map((r) => [r.student, r.score])).toEqual([
+      ['ann', 4],
+      ['results', 4],
+      ['scores.csv', 4],
+    ]);
     expect(readFileSync(res.csv, 'utf8').trim().split('\n')).toHaveLength(5);
     for (const s of ['scores.csv', 'results', 'ann']) expect(existsSync(path.join(root, 'g', 'results', s, 'results.json'))).toBe(true);
   }, 120_000);
@@ -53,7 +57,11 @@ describe('a batch that stops keeps what it finished', () => {
     const res = await gradeAll(subs, { ...synthOpts, outDir: out, resume: true, onProgress: (_d, _t, r) => void graded.push(r.student) });
     expect(graded).toEqual(['cat']);
     expect(res.resumed).toBe(2);
-    expect(res.rows.map((r) => [r.student, r.score])).toEqual([['ann', 4], ['ben', 2], ['cat', 4]]);
+    expect(res.rows.map((r) => [r.student, r.score])).toEqual([
+      ['ann', 4],
+      ['ben', 2],
+      ['cat', 4],
+    ]);
     expect(readFileSync(res.csv, 'utf8').trim().split('\n')).toHaveLength(5);
   }, 120_000);
 
@@ -64,7 +72,10 @@ describe('a batch that stops keeps what it finished', () => {
     const slow = SYNTH_REF.replace('return 42;', 'const t = Date.now(); while (Date.now() - t < 1200) {} return 42;');
     for (const s of ['a1', 'a2', 'a3', 'a4', 'a5']) writeSubmission({ 'index.ts': slow }, path.join(subs, s));
     const out = path.join(root, 'g');
-    const child = spawn(process.execPath, ['bin/dlspec.js', 'grade-all', subs, '--out-dir', out, '--course', 'CSE891', '--topics-module', SYNTH, '--topic', 'synth', '--jobs', '1'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/dlspec.js', 'grade-all', subs, '--out-dir', out, '--course', 'CSE891', '--topics-module', SYNTH, '--topic', 'synth', '--jobs', '1'], {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+    });
     const ownTemps = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`dlspec-grade-${child.pid}-`) || n.startsWith(`dlspec-runner-${child.pid}-`));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // wait for the first finished student, then stop the batch

@@ -59,7 +59,9 @@ describe('grade-all', () => {
   }, 120_000);
 
   test('CSV quoting and the progress line', () => {
-    expect(scoresCsv([{ student: 'a,"b"', score: 1, possible: 2, courses: {}, items: { x: 1 }, seconds: 1, error: 'e1\ne2' }])).toBe('student,score,possible,x,seconds,review,error\n"a,""b""",1,2,1,1.0,,e1\n');
+    expect(scoresCsv([{ student: 'a,"b"', score: 1, possible: 2, courses: {}, items: { x: 1 }, seconds: 1, error: 'e1\ne2' }])).toBe(
+      'student,score,possible,x,seconds,review,error\n"a,""b""",1,2,1,1.0,,e1\n',
+    );
     expect(progressLine(6, 24, 1, 12)).toBe('[██████··················] 6/24  ok 5  errors 1  eta 36 s');
     expect(progressLine(2, 2, 0, 3)).toMatch(/2\/2 .* 3\.0 s$/);
   });
@@ -67,7 +69,21 @@ describe('grade-all', () => {
   test('dlspec grade-all prints the rate and writes scores.csv', async () => {
     const root = temp(tempFolder());
     writeSubmission({ 'index.ts': SYNTH_REF }, path.join(root, 'subs', 'ann'));
-    const r = await run(process.execPath, ['bin/dlspec.js', 'grade-all', path.join(root, 'subs'), '--out-dir', path.join(root, 'g'), '--course', 'CSE891', '--topics-module', SYNTH, '--topic', 'synth', '--jobs', '1']);
+    const r = await run(process.execPath, [
+      'bin/dlspec.js',
+      'grade-all',
+      path.join(root, 'subs'),
+      '--out-dir',
+      path.join(root, 'g'),
+      '--course',
+      'CSE891',
+      '--topics-module',
+      SYNTH,
+      '--topic',
+      'synth',
+      '--jobs',
+      '1',
+    ]);
     expect(r.stdout).toMatch(/1 submissions graded in [\d.]+ s \([\d.]+ per minute\)/);
     expect(r.stderr).toMatch(/1\/1 +ok 1 +errors 0/);
     expect(existsSync(path.join(root, 'g', 'scores.csv'))).toBe(true);

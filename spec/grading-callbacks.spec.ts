@@ -49,11 +49,13 @@ describe('strict sandbox: functions', () => {
     expect(impl().nested({ inner: { g: (y: number) => y + 100 }, arr: [(x: number) => x * 3] })).toBe(106);
   });
   test('an error thrown by a callback reaches the student as an exception', () => {
-    expect(impl().tryCall(() => {
-      const e = new Error('bad argument');
-      e.name = 'MulArgumentError';
-      throw e;
-    })).toBe('MulArgumentError: bad argument');
+    expect(
+      impl().tryCall(() => {
+        const e = new Error('bad argument');
+        e.name = 'MulArgumentError';
+        throw e;
+      }),
+    ).toBe('MulArgumentError: bad argument');
   });
   test('portable mul: counts, tags and the limit behave as in-process', () => {
     const c = makeMulCounter();
@@ -112,7 +114,10 @@ describe('strict sandbox: functions', () => {
       m.setDeadline(performance.now() + 150, 150);
       expect(() => impl().spinWith(() => n++)).toThrow(/time limit/);
       m.setDeadline(performance.now() + 60_000, 60_000);
-      expect(impl().apply((x: number) => x, 1), `restart ${i + 1}, after ${n} callbacks`).toBe(2);
+      expect(
+        impl().apply((x: number) => x, 1),
+        `restart ${i + 1}, after ${n} callbacks`,
+      ).toBe(2);
     }
   }, 30_000);
 });

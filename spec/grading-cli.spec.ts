@@ -22,12 +22,28 @@ const run = promisify(execFile);
 const temp = tempFolders();
 const synth = (src: string) => temp(writeSubmission({ 'index.ts': src }));
 
-
 describe('command line and reports', () => {
-  test('dlspec grade prints the table and writes results.json (text, json; md is formatReport\'s, below)', async () => {
+  test("dlspec grade prints the table and writes results.json (text, json; md is formatReport's, below)", async () => {
     const dir = synth(SYNTH_REF.replace('x * x', 'x * x + 1'));
     const out = path.join(temp(tempFolder()), 'r', 'results.json');
-    const cli = (fmt: string) => run(process.execPath, ['bin/dlspec.js', 'grade', dir, '--out', out, '--course', 'CSE891', '--format', fmt, '--topics-module', path.relative(process.cwd(), SYNTH), '--topic', 'synth', '--student-id', 's1']); // a relative path, as typed
+    const cli = (fmt: string) =>
+      run(process.execPath, [
+        'bin/dlspec.js',
+        'grade',
+        dir,
+        '--out',
+        out,
+        '--course',
+        'CSE891',
+        '--format',
+        fmt,
+        '--topics-module',
+        path.relative(process.cwd(), SYNTH),
+        '--topic',
+        'synth',
+        '--student-id',
+        's1',
+      ]); // a relative path, as typed
     const text = await cli('text');
     expect(text.stdout).toMatch(/CSE891 HW3: 1\.5 \/ 3\.5 \+ extra credit 0\.5 \/ 0\.5/);
     expect(text.stdout).toMatch(/1\.1 +FAIL +0\/1 +synth\.square/);
@@ -37,7 +53,9 @@ describe('command line and reports', () => {
     expect(results.tests[0].output).toMatch(/expected \d+, received \d+/);
     expect(typeof results.execution_time).toBe('number');
     // the rest through cli.ts's main in this process (bin/dlspec.js is the one run above)
-    const json = JSON.parse((await cliInProcess(['grade', dir, '--out', out, '--course', 'CSE891', '--format', 'json', '--topics-module', SYNTH, '--topic', 'synth', '--student-id', 's1'])).stdout) as GradeReport;
+    const json = JSON.parse(
+      (await cliInProcess(['grade', dir, '--out', out, '--course', 'CSE891', '--format', 'json', '--topics-module', SYNTH, '--topic', 'synth', '--student-id', 's1'])).stdout,
+    ) as GradeReport;
     expect(json.score).toBe(2);
     // a folder that does not exist is a mistake in the command line: one line, exit 2, results.json left as it was
     const missing = await cliInProcess(['grade', path.join(dir, 'missing'), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
@@ -54,8 +72,21 @@ describe('command line and reports', () => {
 
   test('formats and helpers', () => {
     const r = {
-      submission: '/s', seed: 1, runScale: 0.5, course: 'all' as const, executionTime: 1, claims: {}, courses: [], tests: [], score: 0, possible: 0,
-      processes: 1, isolation: 'strict' as const, rejectedMessages: 0, outputTail: '', loadError: 'boom',
+      submission: '/s',
+      seed: 1,
+      runScale: 0.5,
+      course: 'all' as const,
+      executionTime: 1,
+      claims: {},
+      courses: [],
+      tests: [],
+      score: 0,
+      possible: 0,
+      processes: 1,
+      isolation: 'strict' as const,
+      rejectedMessages: 0,
+      outputTail: '',
+      loadError: 'boom',
     };
     expect(formatText(r)).toContain('Your module could not be graded: boom');
     expect(formatMarkdown(r)).toContain('# Grade report');
@@ -83,7 +114,11 @@ describe('command line and reports', () => {
     const [a, a2] = await Promise.all([runnerBundle(topicsFile), runnerBundle(topicsFile)]); // one build for both
     expect(a2).toBe(a);
     expect(await runnerBundle(topicsFile)).toBe(a);
-    const code = readFileSync(a, 'utf8') + readdirSync(path.dirname(a)).map((f) => readFileSync(path.join(path.dirname(a), f), 'utf8')).join('\n');
+    const code =
+      readFileSync(a, 'utf8') +
+      readdirSync(path.dirname(a))
+        .map((f) => readFileSync(path.join(path.dirname(a), f), 'utf8'))
+        .join('\n');
     // each source keeps its own import.meta.url (paths computed from it stay right), and packages stay external
     expect(code).toContain(JSON.stringify(pathToFileURL(helper).href));
     expect(code).toContain(JSON.stringify(pathToFileURL(path.resolve('src/grading/strict.ts')).href));
@@ -91,7 +126,11 @@ describe('command line and reports', () => {
     utimesSync(helper, new Date(), new Date(Date.now() + 5000));
     const b = await runnerBundle(topicsFile);
     expect(b).not.toBe(a);
-    expect(readdirSync(path.dirname(b)).map((f) => readFileSync(path.join(path.dirname(b), f), 'utf8')).join('\n')).toContain('edited ');
+    expect(
+      readdirSync(path.dirname(b))
+        .map((f) => readFileSync(path.join(path.dirname(b), f), 'utf8'))
+        .join('\n'),
+    ).toContain('edited ');
     // a grading run uses it: the synthetic topics, graded by a runner started as runner.mjs …
     const sub = synth(SYNTH_REF);
     const r = await gradeSynth(sub);
@@ -135,4 +174,3 @@ describe('command line and reports', () => {
     for (const c of synthTopic.claims) expect(md).toContain(`\`${c.id}\``);
   }, 120_000);
 });
-

@@ -16,7 +16,7 @@ const N = 'nonce-1';
 const msg = (m: Record<string, unknown>): string => JSON.stringify({ nonce: N, ...m });
 
 describe('decodeRunnerMessage', () => {
-  test('each shape with this run\'s nonce is accepted', () => {
+  test("each shape with this run's nonce is accepted", () => {
     expect(decodeRunnerMessage(msg({ t: 'meta', topics: [] }), N)).toEqual({ t: 'meta', nonce: N, topics: [] });
     expect(decodeRunnerMessage(msg({ t: 'ready', ok: true, exports: ['a', 1], confinement: 'c' }), N)).toEqual({ t: 'ready', nonce: N, ok: true, exports: ['a'], confinement: 'c' });
     expect(decodeRunnerMessage(msg({ t: 'ready', ok: false, error: 'e' }), N)).toEqual({ t: 'ready', nonce: N, ok: false, error: 'e' });
@@ -38,7 +38,8 @@ describe('decodeRunnerMessage', () => {
       '{not json',
       { nonce: N, t: 'done' },
       undefined,
-    ]) expect(decodeRunnerMessage(raw, N), String(raw)).toBeUndefined();
+    ])
+      expect(decodeRunnerMessage(raw, N), String(raw)).toBeUndefined();
   });
 
   test('the run message must name its ids', () => {
@@ -73,6 +74,12 @@ export function synthSpin(): number { for (;;) {} }
     expect(missing.claims['synth.spin'].outcome).toBe('missing-export');
     expect(missing.claims['synth.square'].outcome).toBe('crashed');
     const broken = await gradeSynth(temp(writeSubmission({ 'index.ts': 'throw new Error("at import");\n' })));
-    expect(new Set(Object.values(broken.claims).filter((c) => c.status !== 'skipped').map((c) => c.outcome))).toEqual(new Set(['load-error']));
+    expect(
+      new Set(
+        Object.values(broken.claims)
+          .filter((c) => c.status !== 'skipped')
+          .map((c) => c.outcome),
+      ),
+    ).toEqual(new Set(['load-error']));
   }, 90_000);
 });

@@ -43,7 +43,9 @@ pyDescribe('the Python reference scores what the TypeScript reference scores', (
 
   test('item for item', () => {
     expect(py.loadError).toBeUndefined();
-    const failed = Object.values(py.claims).filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.message}`);
+    const failed = Object.values(py.claims)
+      .filter((c) => c.status === 'failed')
+      .map((c) => `${c.id}: ${c.message}`);
     expect(byItem(py), failed.join('\n')).toEqual(byItem(ts));
   });
 
@@ -96,31 +98,72 @@ def synth_spin():
 
 pyDescribe('bad input: one clear message each, the other items intact', () => {
   const cases: { name: string; files: Record<string, string | Buffer>; expect: Record<string, string>; message: RegExp }[] = [
-    { name: 'a syntax error', files: { 'submission.py': 'def synth_square(x)\n    return x * x\n' }, expect: { 'synth.square': 'failed', 'synth.spin': 'failed' }, message: /SyntaxError: .*submission\.py line 1/ },
+    {
+      name: 'a syntax error',
+      files: { 'submission.py': 'def synth_square(x)\n    return x * x\n' },
+      expect: { 'synth.square': 'failed', 'synth.spin': 'failed' },
+      message: /SyntaxError: .*submission\.py line 1/,
+    },
     { name: 'a Python 2 file', files: { 'submission.py': 'print "hello"\ndef synth_square(x):\n    return x * x\n' }, expect: { 'synth.square': 'failed' }, message: /SyntaxError.*Python 3/ },
     { name: 'an import of a missing package', files: { 'submission.py': `import tensorflow\n${SYNTH_PY}` }, expect: { 'synth.square': 'failed' }, message: /No module named 'tensorflow'/ },
-    { name: 'a function with the wrong arity', files: { 'submission.py': `${SYNTH_PY}\ndef synth_square():\n    return 9\n` }, expect: { 'synth.square': 'failed', 'synth.spin': 'passed', 'synth.formula': 'passed' }, message: /`synth_square` threw TypeError: synth_square\(\) takes 0 positional arguments but 1 was given/ },
-    { name: 'a file that is not UTF-8', files: { 'submission.py': Buffer.concat([Buffer.from(`${SYNTH_PY}\nname = "caf`), Buffer.from([0xe9]), Buffer.from('"\n')]) }, expect: { 'synth.square': 'failed' }, message: /UTF-8|utf-8/ },
-    { name: 'a function that raises', files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return x / 0\n` }, expect: { 'synth.square': 'failed', 'synth.spin': 'passed' }, message: /ZeroDivisionError: division by zero \(at submission\.py line \d+\)/ },
-    { name: 'a result that cannot be sent', files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return object()\n` }, expect: { 'synth.square': 'failed', 'synth.spin': 'passed' }, message: /a object cannot be sent back/ },
-    { name: 'a dict key that is not a string', files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return {1: 2}\n` }, expect: { 'synth.square': 'failed', 'synth.spin': 'passed' }, message: /dict keys must be strings/ },
+    {
+      name: 'a function with the wrong arity',
+      files: { 'submission.py': `${SYNTH_PY}\ndef synth_square():\n    return 9\n` },
+      expect: { 'synth.square': 'failed', 'synth.spin': 'passed', 'synth.formula': 'passed' },
+      message: /`synth_square` threw TypeError: synth_square\(\) takes 0 positional arguments but 1 was given/,
+    },
+    {
+      name: 'a file that is not UTF-8',
+      files: { 'submission.py': Buffer.concat([Buffer.from(`${SYNTH_PY}\nname = "caf`), Buffer.from([0xe9]), Buffer.from('"\n')]) },
+      expect: { 'synth.square': 'failed' },
+      message: /UTF-8|utf-8/,
+    },
+    {
+      name: 'a function that raises',
+      files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return x / 0\n` },
+      expect: { 'synth.square': 'failed', 'synth.spin': 'passed' },
+      message: /ZeroDivisionError: division by zero \(at submission\.py line \d+\)/,
+    },
+    {
+      name: 'a result that cannot be sent',
+      files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return object()\n` },
+      expect: { 'synth.square': 'failed', 'synth.spin': 'passed' },
+      message: /a object cannot be sent back/,
+    },
+    {
+      name: 'a dict key that is not a string',
+      files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return {1: 2}\n` },
+      expect: { 'synth.square': 'failed', 'synth.spin': 'passed' },
+      message: /dict keys must be strings/,
+    },
     { name: 'NaN', files: { 'submission.py': `${SYNTH_PY}\ndef synth_square(x):\n    return float("nan")\n` }, expect: { 'synth.square': 'failed', 'synth.spin': 'passed' }, message: /NaN/ },
   ];
   for (const c of cases) {
-    test(c.name, async () => {
-      const dir = temp(writeSubmission(c.files as Record<string, string>, tempFolder()));
-      const r = await gradeSynth(dir, { sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000 } });
-      const st = status(r);
-      for (const [id, s] of Object.entries(c.expect)) expect(st[id], `${id}: ${r.claims[id].message}`).toBe(s);
-      const messages = Object.values(r.claims).filter((x) => x.status === 'failed').map((x) => x.message);
-      expect(messages.join('\n')).toMatch(c.message);
-      // one line: no Python traceback reaches the student
-      for (const m of messages) expect(m).not.toMatch(/Traceback \(most recent call last\)/);
-    }, 60_000);
+    test(
+      c.name,
+      async () => {
+        const dir = temp(writeSubmission(c.files as Record<string, string>, tempFolder()));
+        const r = await gradeSynth(dir, { sandbox: { loadTimeoutMs: 20_000, defaultTimeoutMs: 8000 } });
+        const st = status(r);
+        for (const [id, s] of Object.entries(c.expect)) expect(st[id], `${id}: ${r.claims[id].message}`).toBe(s);
+        const messages = Object.values(r.claims)
+          .filter((x) => x.status === 'failed')
+          .map((x) => x.message);
+        expect(messages.join('\n')).toMatch(c.message);
+        // one line: no Python traceback reaches the student
+        for (const m of messages) expect(m).not.toMatch(/Traceback \(most recent call last\)/);
+      },
+      60_000,
+    );
   }
 
   test('a package (__init__.py) with its own modules, and the snake_case names', async () => {
-    const dir = temp(writeSubmission({ '__init__.py': 'from .square import synth_square\nfrom .rest import *\n', 'square.py': 'def synth_square(x):\n    return x * x\n', 'rest.py': SYNTH_PY.replace(/synth_square = .*\n/, '') }, tempFolder()));
+    const dir = temp(
+      writeSubmission(
+        { '__init__.py': 'from .square import synth_square\nfrom .rest import *\n', 'square.py': 'def synth_square(x):\n    return x * x\n', 'rest.py': SYNTH_PY.replace(/synth_square = .*\n/, '') },
+        tempFolder(),
+      ),
+    );
     const r = await gradeSynth(dir);
     expect(r.loadError).toBeUndefined();
     expect(status(r)).toMatchObject({ 'synth.square': 'passed', 'synth.formula': 'passed', 'synth.spin': 'passed' });
@@ -128,19 +171,33 @@ pyDescribe('bad input: one clear message each, the other items intact', () => {
 });
 
 describe('the Python starter (dlspec contract --lang python)', () => {
-  test('type hints from the contracts\' signatures', () => {
+  test("type hints from the contracts' signatures", () => {
     expect(parseSignature('(params: RnnParams, xs: number[][], ys: number[]) => { h: number[][]; loss: number }')).toEqual({
-      params: [{ name: 'params', type: 'RnnParams' }, { name: 'xs', type: 'number[][]' }, { name: 'ys', type: 'number[]' }],
+      params: [
+        { name: 'params', type: 'RnnParams' },
+        { name: 'xs', type: 'number[][]' },
+        { name: 'ys', type: 'number[]' },
+      ],
       result: '{ h: number[][]; loss: number }',
     });
     expect(parseSignature('(H, W, d, k, r, c: number) => [number, number][]').params.map((p) => p.type)).toEqual(Array(6).fill('number'));
-    expect(['number[][]', 'number', 'string', "'rnn' | 'dense'", 'Uint8Array', '(a: number, b: number) => number', 'RnnParams', '{ w: number[] }', 'Promise<AeParams>'].map(pythonHint)).toEqual(['list', 'float', 'str', 'str', 'bytes', 'Callable', 'dict', 'dict', 'dict']);
+    expect(['number[][]', 'number', 'string', "'rnn' | 'dense'", 'Uint8Array', '(a: number, b: number) => number', 'RnnParams', '{ w: number[] }', 'Promise<AeParams>'].map(pythonHint)).toEqual([
+      'list',
+      'float',
+      'str',
+      'str',
+      'bytes',
+      'Callable',
+      'dict',
+      'dict',
+      'dict',
+    ]);
     expect(pythonName('heEq3VarY')).toBe('he_eq3_var_y');
     expect(pythonName('pixelcnnConnectionsO')).toBe('pixelcnn_connections_o');
   });
 
   pyDescribe('for every course', () => {
-    test('is valid Python naming every export of the course\'s contracts, and grades to 0 with each item naming its stub', async () => {
+    test("is valid Python naming every export of the course's contracts, and grades to 0 with each item naming its stub", async () => {
       const file = path.join(temp(tempFolder()), 'submission.py');
       writeFileSync(file, pythonStarter(topics as Topic<unknown>[], 'all courses'));
       execFileSync(pythonRuntime().python, ['-c', `import ast,sys; ast.parse(open(sys.argv[1]).read())`, file]);
@@ -149,7 +206,9 @@ describe('the Python starter (dlspec contract --lang python)', () => {
       const r = await gradeSubmission(path.dirname(file), { course: 'CSC421' });
       expect(r.loadError).toBeUndefined();
       expect(r.score).toBe(0);
-      const msgs = Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => c.message);
+      const msgs = Object.values(r.claims)
+        .filter((c) => c.status === 'failed')
+        .map((c) => c.message);
       expect(msgs.some((m) => /`lstm_bptt` threw NotImplementedError: lstm_bptt \(at submission\.py line \d+\)/.test(m))).toBe(true);
       cleanup(path.dirname(file));
     }, 120_000);

@@ -94,21 +94,25 @@ describe('robustness, variants and visibility (synthetic topic)', () => {
     expect(r.loadError).toMatch(/did not finish loading within 1.5 s/);
   }, 60_000);
 
-  test.each(['process', 'strict'] as const)('forged results sent with process.send or printed to stdout are ignored (%s isolation)', async (isolation) => {
-    const forged = JSON.stringify({ t: 'result', id: 'synth.square', result: { id: 'synth.square', passed: true, points: 1, maxPoints: 1, message: 'ok', evidence: {}, notes: [], durationMs: 1 } });
-    const src = `${SYNTH_REF.replace('x * x', 'x + x')}
+  test.each(['process', 'strict'] as const)(
+    'forged results sent with process.send or printed to stdout are ignored (%s isolation)',
+    async (isolation) => {
+      const forged = JSON.stringify({ t: 'result', id: 'synth.square', result: { id: 'synth.square', passed: true, points: 1, maxPoints: 1, message: 'ok', evidence: {}, notes: [], durationMs: 1 } });
+      const src = `${SYNTH_REF.replace('x * x', 'x + x')}
 const fake = ${JSON.stringify(forged)};
 process.send?.(fake); process.send?.(JSON.parse(fake));
 console.log(JSON.stringify({ score: 100, tests: [] }));
 setTimeout(() => process.send?.(fake), 0);`;
-    const r = await gradeSynth(synth(src), { sandbox: { isolation } });
-    expect(r.claims['synth.square'].status).toBe('failed');
-    expect(r.claims['synth.square'].message).toMatch(/synthSquare\(-?\d+\) is wrong: expected \d+, received -?\d+/);
-    if (isolation === 'process') {
-      expect(r.rejectedMessages).toBeGreaterThanOrEqual(2);
-      expect(r.outputTail).toContain('"score":100'); // printed, kept apart, never trusted
-    }
-  }, 60_000);
+      const r = await gradeSynth(synth(src), { sandbox: { isolation } });
+      expect(r.claims['synth.square'].status).toBe('failed');
+      expect(r.claims['synth.square'].message).toMatch(/synthSquare\(-?\d+\) is wrong: expected \d+, received -?\d+/);
+      if (isolation === 'process') {
+        expect(r.rejectedMessages).toBeGreaterThanOrEqual(2);
+        expect(r.outputTail).toContain('"score":100'); // printed, kept apart, never trusted
+      }
+    },
+    60_000,
+  );
 
   test('a wrong formula answer and a wrong-typed export get clear messages', async () => {
     const r = await gradeSynth(synth(SYNTH_REF.replace("'n^2 + n'", "'n^2'").replace('export function synthSpin(): number { return 42; }', 'export const synthSpin = 42;')));
@@ -126,7 +130,7 @@ setTimeout(() => process.send?.(fake), 0);`;
     expect(odd.claims['flaky.square'].graderFault).toMatch(/with this seed \(7\) the check also rejects the key's own answer, so it cannot judge yours: the check is broken for odd seeds/);
     expect(odd.claims['flaky.square'].message).toMatch(/^not graded yet: this item is marked for review by the course staff/);
     expect(formatText(odd)).toContain('REVIEW NEEDED (for the course staff)');
-    expect((gradescopeResults(odd) as { output: string }).output).toContain('marked for review by the course staff (the check also rejected the key\'s own answer): flaky.square');
+    expect((gradescopeResults(odd) as { output: string }).output).toContain("marked for review by the course staff (the check also rejected the key's own answer): flaky.square");
     const even = await gradeSynth(wrong, { topicIds: ['flaky'], seed: 8 });
     expect(even.claims['flaky.square'].status).toBe('failed');
     expect(even.claims['flaky.square'].graderFault).toBeUndefined();
@@ -150,7 +154,9 @@ setTimeout(() => process.send?.(fake), 0);`;
     const seen: Record<number, number> = {};
     const ctx = makeContext({ seed: resolveSeed({ studentId: 'alice' }), mode: 'submission', runScale: a1.runScale });
     synthTopic.claims[0].check({ ...synthTopic.reference, synthSquare: (x: number) => ((seen[x] = x * x), x * x) }, ctx);
-    const table = synth(`const t: Record<number, number> = ${JSON.stringify(seen)};\nexport const synthSquare = (x: number) => t[x] ?? 0;\nexport const synthParamCount = 'n^2+n';\nexport const synthSpin = () => 42;`);
+    const table = synth(
+      `const t: Record<number, number> = ${JSON.stringify(seen)};\nexport const synthSquare = (x: number) => t[x] ?? 0;\nexport const synthParamCount = 'n^2+n';\nexport const synthSpin = () => 42;`,
+    );
     expect((await gradeSynth(table, { studentId: 'alice', claimIds: ['synth.square'] })).claims['synth.square'].status).toBe('passed');
     expect((await gradeSynth(table, { studentId: 'bob', claimIds: ['synth.square'] })).claims['synth.square'].status).toBe('failed');
     expect(resolveSeed({ seed: '17' })).toBe(17);
@@ -158,8 +164,8 @@ setTimeout(() => process.send?.(fake), 0);`;
   }, 120_000);
 });
 
-describe('time limits from the key\'s measured times, and a budget per submission', () => {
-  test('an item\'s limit: the caller\'s, the claim\'s own, else 10 × the key\'s time + 3 s, at most the default', () => {
+describe("time limits from the key's measured times, and a budget per submission", () => {
+  test("an item's limit: the caller's, the claim's own, else 10 × the key's time + 3 s, at most the default", () => {
     const ref = referenceMs();
     expect(Object.keys(ref).length).toBeGreaterThan(50); // limits.json covers the registry's default-suite claims
     const id = 'rnn.forward';
@@ -178,14 +184,17 @@ describe('time limits from the key\'s measured times, and a budget per submissio
     const r = await gradeSynth(synth(stall), { sandbox: { budgetMs: 6000, defaultTimeoutMs: 20_000 } });
     const took = (performance.now() - t0) / 1000;
     // (on a busy machine the budget may run out between two of its calls: either time-limit message)
-    expect(r.claims['synth.square'].message).toMatch(/^time limit: (`synthSquare` did not return within the item's limit of [\d.]+ s|the item's time limit was reached before `synthSquare` was called)/);
-    for (const id of ['synth.formula', 'synth.hidden', 'synth.spin']) expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(6 s in all\) ran out before this item/);
+    expect(r.claims['synth.square'].message).toMatch(
+      /^time limit: (`synthSquare` did not return within the item's limit of [\d.]+ s|the item's time limit was reached before `synthSquare` was called)/,
+    );
+    for (const id of ['synth.formula', 'synth.hidden', 'synth.spin'])
+      expect(r.claims[id].message).toMatch(/^time limit: the grading budget of this submission \(6 s in all\) ran out before this item/);
     expect(r.score).toBe(0);
     expect(took).toBeLessThan(25);
   }, 60_000);
 });
 
-describe('a broken grading machine is the grader\'s fault, never the student\'s, never points', () => {
+describe("a broken grading machine is the grader's fault, never the student's, never points", () => {
   const ENV_TOPICS = path.resolve('spec/grading-env-topics.ts');
   const right = () => synth('export const synthMean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;\n');
   const wrong = () => synth('export const synthMean = (xs: number[]) => xs[0];\n');

@@ -23,14 +23,14 @@ export const synthParamCount = 'n^2 + n';
 export function synthSpin(): number { return 42; }
 `;
 // one check runner unless a test asks for more: the process counts in the specs are those of one runner
-export const gradeSynth = (dir: string, opts: Parameters<typeof gradeSubmission>[1] = {}) =>
-  gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], parallel: 1, ...opts });
+export const gradeSynth = (dir: string, opts: Parameters<typeof gradeSubmission>[1] = {}) => gradeSubmission(dir, { topicsModule: SYNTH, course: 'CSE891', topicIds: ['synth'], parallel: 1, ...opts });
 export const status = (r: GradeReport) => Object.fromEntries(Object.values(r.claims).map((c) => [c.id, c.status]));
 
 /** `dlspec …` in this process (cli.ts's main; a spawned dlspec pays node + tsx + its imports again):
  *  exit code and what it printed */
 export async function cliInProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {

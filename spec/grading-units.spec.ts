@@ -39,12 +39,26 @@ describe('safeStringify', () => {
 
 describe('runChecks (the check runner), strict isolation, in-process', () => {
   const init = (dir: string, over: Partial<InitMessage> = {}): InitMessage => ({
-    t: 'init', nonce: 'n0', entry: path.join(dir, 'index.ts'), topicsModule: SYNTH, seed: 3, runScale: 0.5,
-    isolation: 'strict', submissionDir: dir, memoryMb: 256, loadTimeoutMs: 20_000, defaultTimeoutMs: 5000, ...over,
+    t: 'init',
+    nonce: 'n0',
+    entry: path.join(dir, 'index.ts'),
+    topicsModule: SYNTH,
+    seed: 3,
+    runScale: 0.5,
+    isolation: 'strict',
+    submissionDir: dir,
+    memoryMb: 256,
+    loadTimeoutMs: 20_000,
+    defaultTimeoutMs: 5000,
+    ...over,
   });
   const drive = async (i: InitMessage, ids: string[]) => {
     const msgs: Record<string, unknown>[] = [];
-    await runChecks(i, (t) => msgs.push(JSON.parse(t)), async () => JSON.stringify({ t: 'run', ids }));
+    await runChecks(
+      i,
+      (t) => msgs.push(JSON.parse(t)),
+      async () => JSON.stringify({ t: 'run', ids }),
+    );
     return msgs;
   };
 
@@ -102,7 +116,7 @@ export const synthBig = () => new Float64Array(2 ** 26);
       expect(() => f.synthUnsendable()).toThrow(/`synthUnsendable` returned a value that cannot be sent back/);
       expect(() => f.synthThrow()).toThrow(/`synthThrow` threw TypeError: bad input/);
       expect(() => f.synthThrowValue()).toThrow(/threw a thrown number: 42/);
-      expect(() => f.synthSquare(Symbol("not cloneable"))).toThrow(/could not be called with these arguments/);
+      expect(() => f.synthSquare(Symbol('not cloneable'))).toThrow(/could not be called with these arguments/);
       expect(() => f.synthExit()).toThrow(/the process running your code exited with code 5/);
       expect(f.synthSquare(3)).toBe(9); // a fresh sandbox, module reloaded
       expect(m.starts()).toBe(2);
@@ -178,7 +192,8 @@ describe('the grader itself failing, and the report formats', () => {
   }, 60_000);
 
   test('a selection that grades nothing it names is a staff error, said before any grade: unknown topic or item, a topic of another course', async () => {
-    const meta = (id: string, course: string, claims: string[]) => ({ id, title: id, claims: claims.map((c) => ({ id: c, course, hw: 'HW1', problem: 1, part: '1', points: 1, statement: c, answer: '', uses: [] })) }) as unknown as TopicMeta;
+    const meta = (id: string, course: string, claims: string[]) =>
+      ({ id, title: id, claims: claims.map((c) => ({ id: c, course, hw: 'HW1', problem: 1, part: '1', points: 1, statement: c, answer: '', uses: [] })) }) as unknown as TopicMeta;
     const all = [meta('rnn', 'CIE6032', ['rnn.a', 'rnn.b']), meta('adder', 'CSE891', ['adder.x'])];
     expect(badSelection(all, ['rnn'], undefined, 'CIE6032')).toBeUndefined();
     expect(badSelection(all, undefined, ['adder.x'], 'all')).toBeUndefined();
@@ -194,21 +209,59 @@ describe('the grader itself failing, and the report formats', () => {
 
   test('text (verbose) and Markdown show parts, extra credit, visibility, skipped items and staff warnings', () => {
     const item = (over: Partial<GradedItem>): GradedItem => ({
-      claimId: 'synth.square', topicId: 'synth', course: 'CSE891', hw: 'HW3', problem: 1, part: '1', number: '1.1', name: 'n', statement: 's',
-      score: 1, maxScore: 1, extraCredit: false, status: 'passed', output: 'passed — measured: cases 3', visibility: 'visible', tags: [], ...over,
+      claimId: 'synth.square',
+      topicId: 'synth',
+      course: 'CSE891',
+      hw: 'HW3',
+      problem: 1,
+      part: '1',
+      number: '1.1',
+      name: 'n',
+      statement: 's',
+      score: 1,
+      maxScore: 1,
+      extraCredit: false,
+      status: 'passed',
+      output: 'passed — measured: cases 3',
+      visibility: 'visible',
+      tags: [],
+      ...over,
     });
     const items = [
       item({}),
-      item({ claimId: 'synth.spin', number: '1.3', part: '3 (extra credit)', extraCredit: true, score: 0, maxScore: 0.5, status: 'failed', output: 'synthSpin() returned 41 | expected 42\nsecond line' }),
+      item({
+        claimId: 'synth.spin',
+        number: '1.3',
+        part: '3 (extra credit)',
+        extraCredit: true,
+        score: 0,
+        maxScore: 0.5,
+        status: 'failed',
+        output: 'synthSpin() returned 41 | expected 42\nsecond line',
+      }),
       item({ claimId: 'synth.hidden', problem: 2, number: '2.1', visibility: 'after_due_date' }),
     ];
     const r: GradeReport = {
-      submission: '/s', entry: '/s/index.ts', seed: 5, studentId: 'ann', runScale: 0.5, course: 'CSE891', executionTime: 2, isolation: 'strict', confinement: 'a box',
+      submission: '/s',
+      entry: '/s/index.ts',
+      seed: 5,
+      studentId: 'ann',
+      runScale: 0.5,
+      course: 'CSE891',
+      executionTime: 2,
+      isolation: 'strict',
+      confinement: 'a box',
       claims: {
         'synth.square': { id: 'synth.square', topicId: 'synth', status: 'passed', message: 'ok', evidence: {}, durationMs: 1, graderFault: 'the check is wrong for seed 5' },
         'synth.trained': { id: 'synth.trained', topicId: 'synth', status: 'skipped', message: 'not graded in this run: slow', evidence: {}, durationMs: 0 },
       },
-      courses: courseGrades(items), tests: items, score: 2, possible: 2, processes: 1, rejectedMessages: 0, outputTail: '',
+      courses: courseGrades(items),
+      tests: items,
+      score: 2,
+      possible: 2,
+      processes: 1,
+      rejectedMessages: 0,
+      outputTail: '',
     };
     const text = formatText(r, { verbose: true });
     expect(text).toContain('CSE891 HW3: 2 / 2 + extra credit 0 / 0.5');
@@ -226,8 +279,19 @@ describe('the grader itself failing, and the report formats', () => {
     expect(md).toContain('**Total (CSE891): 2 / 2**');
     // exact, never rounded to a wrong number (toPrecision(3) once printed 129.5 as "13" and 99.95 as "1")
     expect(fmtPts(1 / 3)).toBe('0.333333');
-    for (const [x, s] of [[129.5, '129.5'], [99.95, '99.95'], [0.25, '0.25'], [1e-9, '1e-9'], [11.5, '11.5'], [128, '128'], [0.1 + 0.2, '0.3']] as const) expect(fmtPts(x)).toBe(s);
-    expect((gradescopeResults({ ...r, score: 129.5, possible: 128, tests: r.tests.map((t) => ({ ...t, visibility: 'visible' as const })) }) as { output: string }).output).toContain('score 129.5 / 128');
+    for (const [x, s] of [
+      [129.5, '129.5'],
+      [99.95, '99.95'],
+      [0.25, '0.25'],
+      [1e-9, '1e-9'],
+      [11.5, '11.5'],
+      [128, '128'],
+      [0.1 + 0.2, '0.3'],
+    ] as const)
+      expect(fmtPts(x)).toBe(s);
+    expect((gradescopeResults({ ...r, score: 129.5, possible: 128, tests: r.tests.map((t) => ({ ...t, visibility: 'visible' as const })) }) as { output: string }).output).toContain(
+      'score 129.5 / 128',
+    );
     expect(summarizeEvidence({ acc: 99.95, err: 1e-9, w: [129.5, 0.25] })).toBe('acc 99.95 · err 1e-9 · w [129.5, 0.25]');
   });
 });

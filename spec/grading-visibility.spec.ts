@@ -43,7 +43,7 @@ describe('visibility set by the instructor', () => {
     expect(beforeDueDate(plain)).toMatch(/your formula \\"n\^2\\" gives/);
   }, 60_000);
 
-  test('per topic, for every item, and a claim\'s own setting over its topic\'s', async () => {
+  test("per topic, for every item, and a claim's own setting over its topic's", async () => {
     const r = await gradeSynth(wrongFormula(), { visibility: { synth: 'hidden', 'synth.spin': 'visible' } });
     const vis = Object.fromEntries(r.tests.map((t) => [t.claimId, t.visibility]));
     expect(vis).toEqual({ 'synth.square': 'hidden', 'synth.formula': 'hidden', 'synth.spin': 'visible', 'synth.hidden': 'hidden' });
@@ -62,10 +62,16 @@ describe('visibility set by the instructor', () => {
     const ok = await cliInProcess(args(file('ok.json', '{"synth.formula": "hidden"}')));
     expect(ok.code).toBe(0);
     for (const [f, msg] of [
-      [file('bad.json', '{"synth.formula": "later"}'), /^dlspec grade: --visibility ".*bad\.json": "synth\.formula" is set to "later"; expected a JSON object of claim ids, topic ids or "\*" to one of visible, hidden, after_due_date, after_published$/],
+      [
+        file('bad.json', '{"synth.formula": "later"}'),
+        /^dlspec grade: --visibility ".*bad\.json": "synth\.formula" is set to "later"; expected a JSON object of claim ids, topic ids or "\*" to one of visible, hidden, after_due_date, after_published$/,
+      ],
       [file('notjson.json', 'synth.formula: hidden'), /^dlspec grade: --visibility ".*notjson\.json" could not be read \(.*\); expected a JSON object/],
       [file('list.json', '["synth.formula"]'), /^dlspec grade: --visibility ".*list\.json" is not a JSON object; expected/],
-      [file('typo.json', '{"synth.formla": "hidden"}'), /^dlspec grade: the visibility settings name 'synth\.formla', which is no topic or item; expected topic ids \(synth, flaky\), claim ids \(dlspec list\) or "\*"$/],
+      [
+        file('typo.json', '{"synth.formla": "hidden"}'),
+        /^dlspec grade: the visibility settings name 'synth\.formla', which is no topic or item; expected topic ids \(synth, flaky\), claim ids \(dlspec list\) or "\*"$/,
+      ],
       [path.join(dir, 'missing.json'), /^dlspec grade: --visibility ".*missing\.json" could not be read/],
     ] as const) {
       const r = await cliInProcess(args(f));

@@ -68,7 +68,10 @@ describe('grading the example submissions (registry topics)', () => {
     const extra = ref.tests.filter((t) => t.extraCredit).reduce((s, t) => s + t.maxScore, 0);
     expect(extra).toBeGreaterThan(0);
     expect(ref.score).toBeCloseTo(ref.possible + extra, 9);
-    expect(ref.possible + extra).toBeCloseTo(defaultClaims.reduce((s, c) => s + c.points, 0), 9);
+    expect(ref.possible + extra).toBeCloseTo(
+      defaultClaims.reduce((s, c) => s + c.points, 0),
+      9,
+    );
     expect(ref.courses.map((c) => c.course)).toEqual(coursesWithClaims(metas));
     for (const c of ref.courses) {
       expect(c.score).toBe(c.possible);
@@ -93,16 +96,29 @@ describe('grading the example submissions (registry topics)', () => {
 
   /** the claims a fixture must fail (its rejectedBy, default-suite ones) and the per-course points that costs */
   const expectLosses = (r: GradeReport, ws: KnownWrong[]): void => {
-    const failedIds = Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => c.id).sort();
+    const failedIds = Object.values(r.claims)
+      .filter((c) => c.status === 'failed')
+      .map((c) => c.id)
+      .sort();
     const expected = [...new Set(ws.flatMap((w) => w.rejectedBy.filter((id) => defaultClaims.some((c) => c.id === id))))].sort();
-    expect(failedIds, Object.values(r.claims).filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.message}`).join('\n')).toEqual(expected);
+    expect(
+      failedIds,
+      Object.values(r.claims)
+        .filter((c) => c.status === 'failed')
+        .map((c) => `${c.id}: ${c.message}`)
+        .join('\n'),
+    ).toEqual(expected);
     for (const w of ws) for (const id of w.rejectedBy) if (expected.includes(id)) expect(r.claims[id].message, `${w.file} → ${id}`).toContain(w.named);
     // per course: the points lost are those of the rejecting claims in that course, extra credit apart
     for (const cg of r.courses) {
       const lost = (extra: boolean): number =>
         defaultClaims
           .filter((c) => expected.includes(c.id))
-          .flatMap((c) => refsOf(c as never).filter((x) => x.ref.course === cg.course && isExtraCredit(x.ref) === extra).map((x) => x.ref.points))
+          .flatMap((c) =>
+            refsOf(c as never)
+              .filter((x) => x.ref.course === cg.course && isExtraCredit(x.ref) === extra)
+              .map((x) => x.ref.points),
+          )
           .reduce((s, p) => s + p, 0);
       expect(cg.possible - cg.score, cg.course).toBeCloseTo(lost(false), 9);
       expect(cg.extraPossible - cg.extraScore, `${cg.course} extra credit`).toBeCloseTo(lost(true), 9);
@@ -116,7 +132,7 @@ describe('grading the example submissions (registry topics)', () => {
   // topic's spec (rejected, mistake named, nothing else lost), the grader's loss arithmetic and
   // messages on the synthetic topic, and the reference's full grade above (every claim through
   // the sandbox) — the bundle run repeated those for 10 s of the suite's 60.
-  test('every topic\'s first known-wrong fixture, graded together in one run, loses exactly the points of the claims it breaks, the mistake named', { tags: ['slow'], timeout: 300_000 }, async () => {
+  test("every topic's first known-wrong fixture, graded together in one run, loses exactly the points of the claims it breaks, the mistake named", { tags: ['slow'], timeout: 300_000 }, async () => {
     const ws = registry.filter((t) => t.knownWrong.length).map((t) => t.knownWrong[0]);
     expect(ws.length).toBe(registry.filter((t) => t.knownWrong.length).length);
     const r = await gradeSubmission(temp(await knownWrongBundle(ws)), { course: 'all' });
@@ -135,4 +151,3 @@ describe('grading the example submissions (registry topics)', () => {
     }
   });
 });
-

@@ -8,7 +8,10 @@ import { makeRng } from '../src/verify/rng.ts';
 describe('He weights from a seed', () => {
   const level = familyLevel(0.999, 6);
   test('dense and conv: mean 0 and variance 2/fan-in inside 99.9 % joint intervals; fan-out mode uses 2/fan-out', () => {
-    for (const shape of [[300, 40], [3, 3, 8, 16]]) {
+    for (const shape of [
+      [300, 40],
+      [3, 3, 8, 16],
+    ]) {
       const w = heWeights(shape, 11);
       expect(w.length).toBe(shape.reduce((a, b) => a * b, 1));
       expect(contains(meanCI(w, level), 0)).toBe(true);

@@ -32,18 +32,45 @@ describe('IDX reader', () => {
   });
   test.each([
     ['too short', new Uint8Array(2), /too short/],
-    ['non-zero first bytes (gzip)', (() => { const b = idx([2]); b[0] = 0x1f; b[1] = 0x8b; return b; })(), /bad magic number 0x1f8b.*gzip/],
+    [
+      'non-zero first bytes (gzip)',
+      (() => {
+        const b = idx([2]);
+        b[0] = 0x1f;
+        b[1] = 0x8b;
+        return b;
+      })(),
+      /bad magic number 0x1f8b.*gzip/,
+    ],
     ['wrong dtype', idx([2], 0x0d), /data type byte 0x0d/],
-    ['zero dims', (() => { const b = idx([2]); b[3] = 0; return b; })(), /0 dimensions/],
+    [
+      'zero dims',
+      (() => {
+        const b = idx([2]);
+        b[3] = 0;
+        return b;
+      })(),
+      /0 dimensions/,
+    ],
     ['truncated header', idx([5, 5]).slice(0, 7), /truncated header/],
     ['truncated data', idx([5, 5]).slice(0, 30), /truncated: 30 bytes/],
-    ['trailing bytes', (() => { const a = idx([2]); const b = new Uint8Array(a.length + 3); b.set(a); return b; })(), /trailing bytes/],
+    [
+      'trailing bytes',
+      (() => {
+        const a = idx([2]);
+        const b = new Uint8Array(a.length + 3);
+        b.set(a);
+        return b;
+      })(),
+      /trailing bytes/,
+    ],
   ])('rejects %s', (_n, buf, re) => {
     expect(() => parseIdx(buf, 'x')).toThrow(re);
   });
   test('checkMnistPair: dims, counts and label range', () => {
     const w = { images: 'img', labels: 'lab' };
-    const img = parseIdx(idx([2, 28, 28])), lab = parseIdx(idx([2]));
+    const img = parseIdx(idx([2, 28, 28])),
+      lab = parseIdx(idx([2]));
     expect(checkMnistPair(img, lab, w).n).toBe(2);
     expect(() => checkMnistPair(parseIdx(idx([2, 28, 27])), lab, w)).toThrow(/expected \[n, 28, 28\]/);
     expect(() => checkMnistPair(img, parseIdx(idx([2, 1])), w)).toThrow(/expected \[n\]/);
@@ -144,12 +171,16 @@ describe('the digit judge (an independent classifier of real digits)', () => {
     expect(imageProps(warped(img, 0, 1.5)).width / w).toBeGreaterThan(1.3);
     expect(imageProps(warped(img, 0, 0.7)).width / w).toBeLessThan(0.85);
   });
-  test.skipIf(mnistMissing() !== undefined)('it recognises real test digits (≥ 96%) and keeps its verdict when only their slant or width changes (≥ 95%)', { tags: ['slow'], timeout: 120_000 }, async () => {
-    const j = await digitClassifier();
-    expect(j.testAccuracy).toBeGreaterThanOrEqual(0.96);
-    expect(j.invariance.shearKept).toBeGreaterThanOrEqual(0.95);
-    expect(j.invariance.scaleKept).toBeGreaterThanOrEqual(0.95);
-  });
+  test.skipIf(mnistMissing() !== undefined)(
+    'it recognises real test digits (≥ 96%) and keeps its verdict when only their slant or width changes (≥ 95%)',
+    { tags: ['slow'], timeout: 120_000 },
+    async () => {
+      const j = await digitClassifier();
+      expect(j.testAccuracy).toBeGreaterThanOrEqual(0.96);
+      expect(j.invariance.shearKept).toBeGreaterThanOrEqual(0.95);
+      expect(j.invariance.scaleKept).toBeGreaterThanOrEqual(0.95);
+    },
+  );
 });
 
 describe('networks and evaluation on a stand-in model', async () => {
@@ -162,13 +193,21 @@ describe('networks and evaluation on a stand-in model', async () => {
   test('the paper architecture: shapes of G, D and Q (forward only; training needs tfjs-node-gpu)', () => {
     const net = new InfoGanNet('paper', 3);
     const z = tf.randomNormal([2, LATENT_DIM]) as import('@tensorflow/tfjs').Tensor2D;
-    const out = net.withStats(() => tf.tidy(() => {
-      const x = net.generate(z, true);
-      const f = net.body(x, true);
-      const q = net.qHead(f, true);
-      return [x.shape, f.shape, net.dHead(f).shape, q.logits.shape, q.mean.shape];
-    }));
-    expect(out).toEqual([[2, 784], [2, 1024], [2, 1], [2, 10], [2, 2]]);
+    const out = net.withStats(() =>
+      tf.tidy(() => {
+        const x = net.generate(z, true);
+        const f = net.body(x, true);
+        const q = net.qHead(f, true);
+        return [x.shape, f.shape, net.dHead(f).shape, q.logits.shape, q.mean.shape];
+      }),
+    );
+    expect(out).toEqual([
+      [2, 784],
+      [2, 1024],
+      [2, 1],
+      [2, 10],
+      [2, 2],
+    ]);
     const m = netModel(net);
     expect((m.generate(new Float32Array(2 * LATENT_DIM), 2) as Float32Array).length).toBe(2 * 784);
     expect(net.paramCount('G') + net.paramCount('D')).toBe(net.paramCount());
@@ -195,12 +234,21 @@ describe('networks and evaluation on a stand-in model', async () => {
     const a = await stats((i) => ((i * 7919) % 101) / 100);
     const b = await stats((i) => ((i * 104729) % 97) / 96);
     for (const layer of ['d2bn', 'd3bn', 'q1bn']) {
-      expect(a[layer].some((v, i) => v !== b[layer][i]), `${layer} running mean should follow the real images`).toBe(true);
-      expect(a[layer].some((v) => v !== 0), `${layer} running mean updated`).toBe(true);
+      expect(
+        a[layer].some((v, i) => v !== b[layer][i]),
+        `${layer} running mean should follow the real images`,
+      ).toBe(true);
+      expect(
+        a[layer].some((v) => v !== 0),
+        `${layer} running mean updated`,
+      ).toBe(true);
     }
     for (const layer of ['g1bn', 'g2bn', 'g3bn']) {
       expect(relErr(a[layer], b[layer]), `${layer} running mean depends on G only`).toBeLessThan(1e-6);
-      expect(a[layer].some((v) => v !== 0), `${layer} running mean updated`).toBe(true);
+      expect(
+        a[layer].some((v) => v !== 0),
+        `${layer} running mean updated`,
+      ).toBe(true);
     }
   }, 60_000);
 
@@ -218,7 +266,11 @@ describe('networks and evaluation on a stand-in model', async () => {
         const out: Record<string, number[]> = {};
         for (const [n, t] of st.net.namedTensors()) out[n] = Array.from(t.dataSync());
         // Adam's state by position (its names carry the variables' unique names)
-        for (const [tag, opt] of [['D', st.optD], ['G', st.optG]] as const) (await opt.getWeights()).forEach((w, i) => (out[`${tag}:${i}`] = Array.from(w.tensor.dataSync())));
+        for (const [tag, opt] of [
+          ['D', st.optD],
+          ['G', st.optG],
+        ] as const)
+          (await opt.getWeights()).forEach((w, i) => (out[`${tag}:${i}`] = Array.from(w.tensor.dataSync())));
         disposeTrainState(st);
         return out;
       };
@@ -244,7 +296,8 @@ describe('networks and evaluation on a stand-in model', async () => {
     const M = styleWarpMatrices(imgs, warps);
     const want = new Float32Array(n * 784);
     warps.forEach((w, i) => affineWarp(imgs, i * 784, w.shear, w.xScale, want, i * 784));
-    const x = tf.tensor2d(imgs, [n, 784]), Mt = tf.tensor3d(M, [n * 28, 28, 28]);
+    const x = tf.tensor2d(imgs, [n, 784]),
+      Mt = tf.tensor3d(M, [n * 28, 28, 28]);
     const got = applyStyleWarp(x, Mt).dataSync();
     let maxDiff = 0;
     for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
@@ -252,7 +305,9 @@ describe('networks and evaluation on a stand-in model', async () => {
     expect(Array.from(got.subarray(0, 784))).toEqual(Array.from(imgs.subarray(0, 784)));
     // d/dx Σ u ⊙ warp(x) = the transposed map applied to u, row by row
     const u = Float32Array.from({ length: n * 784 }, () => rng.normal());
-    const g = tf.grad((xx) => tf.sum(tf.mul(applyStyleWarp(xx as typeof x, Mt), tf.tensor2d(u, [n, 784]))))(x).dataSync();
+    const g = tf
+      .grad((xx) => tf.sum(tf.mul(applyStyleWarp(xx as typeof x, Mt), tf.tensor2d(u, [n, 784]))))(x)
+      .dataSync();
     maxDiff = 0;
     for (let i = 0; i < n; i++) {
       for (let y = 0; y < 28; y++) {
@@ -274,7 +329,10 @@ describe('networks and evaluation on a stand-in model', async () => {
     const img = new Float32Array(784);
     for (let y = 5; y < 23; y++) for (let x = 12; x < 16; x++) img[y * 28 + x] = 0.5 + 0.5 * rng.uniform(0, 1); // a 4-px stroke
     const ts = [-1, -0.5, 0, 0.5, 1];
-    const x = tf.tensor2d(Float32Array.from({ length: ts.length * 784 }, (_, i) => img[i % 784]), [ts.length, 784]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: ts.length * 784 }, (_, i) => img[i % 784]),
+      [ts.length, 784],
+    );
     const out = strokeWarp(x, tf.tensor2d(ts, [ts.length, 1])).dataSync();
     const row = (k: number) => Array.from(out.subarray(k * 784, (k + 1) * 784));
     const morph = (pick: (a: number, b: number) => number) => {
@@ -282,10 +340,12 @@ describe('networks and evaluation on a stand-in model', async () => {
       for (let y = 0; y < 28; y++) {
         for (let xx = 0; xx < 28; xx++) {
           let v = img[y * 28 + xx];
-          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-            const yy = y + dy, x2 = xx + dx;
-            if (yy >= 0 && yy < 28 && x2 >= 0 && x2 < 28) v = pick(v, img[yy * 28 + x2]);
-          }
+          for (let dy = -1; dy <= 1; dy++)
+            for (let dx = -1; dx <= 1; dx++) {
+              const yy = y + dy,
+                x2 = xx + dx;
+              if (yy >= 0 && yy < 28 && x2 >= 0 && x2 < 28) v = pick(v, img[yy * 28 + x2]);
+            }
           o[y * 28 + xx] = v;
         }
       }
@@ -297,7 +357,9 @@ describe('networks and evaluation on a stand-in model', async () => {
     expect(close(row(0), morph(Math.min))).toBeLessThan(1e-6);
     const ink = ts.map((_, k) => row(k).reduce((a, v) => a + v, 0));
     for (let k = 1; k < ts.length; k++) expect(ink[k]).toBeGreaterThan(ink[k - 1]);
-    const g = tf.grad((xx) => tf.sum(strokeWarp(xx as typeof x, tf.tensor2d(ts, [ts.length, 1]))))(x).dataSync();
+    const g = tf
+      .grad((xx) => tf.sum(strokeWarp(xx as typeof x, tf.tensor2d(ts, [ts.length, 1]))))(x)
+      .dataSync();
     expect(g.every(Number.isFinite)).toBe(true);
     expect(g.some((v) => v !== 0)).toBe(true);
     const t = drawStrokeWarps(rng, 1000, 0.6);
@@ -320,7 +382,8 @@ describe('networks and evaluation on a stand-in model', async () => {
       disposeTrainState(st);
       return { h, w };
     };
-    const on = await run(), off = await run(null);
+    const on = await run(),
+      off = await run(null);
     expect(on.h.every((r) => Number.isFinite(r.liCatWarped) && r.liCatWarped! > 0)).toBe(true);
     expect(off.h.every((r) => r.liCatWarped === undefined)).toBe(true);
     // the first D step is the same up to the warped term, so the two runs part there
@@ -339,7 +402,8 @@ describe('networks and evaluation on a stand-in model', async () => {
       for (let i = 0; i < n; i++) {
         let k = 0;
         for (let j = 0; j < 10; j++) if (z[i * 74 + 62 + j] === 1) k = j;
-        const slant = 0.4 * z[i * 74 + 72], half = 1 + 0.8 * z[i * 74 + 73];
+        const slant = 0.4 * z[i * 74 + 72],
+          half = 1 + 0.8 * z[i * 74 + 73];
         for (let y = 4; y < 24; y++) {
           const cx = 14 + slant * (14 - y);
           for (let x = 0; x < 28; x++) if (Math.abs(x - cx) <= half) out[i * 784 + y * 28 + x] = 1;

@@ -16,8 +16,8 @@ import { synthTopic } from './grading-topics.ts';
 const temp = tempFolders();
 const synth = [synthTopic as Topic<unknown>];
 
-describe('one course\'s key and its hand-out', () => {
-  test('--course keeps only that course\'s items, in its order, with its points', async () => {
+describe("one course's key and its hand-out", () => {
+  test("--course keeps only that course's items, in its order, with its points", async () => {
     const entries = await buildKey(synth, { course: 'CSC421', outDir: temp(tempFolder()) });
     expect(entries.map((e) => e.claim.id)).toEqual(['synth.square']); // graded in CSC421 through alsoIn
     const md = keyMarkdown(synth, entries, { course: 'CSC421', date: 'D' });

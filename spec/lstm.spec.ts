@@ -11,8 +11,7 @@ specTopic(lstmTopic);
 // the extra credit measures the carry property only: a mistake elsewhere is charged by the claims that ask for it
 describe('lstm.carry charges only a wrong carry', () => {
   const carry = lstmTopic.claims.find((c) => c.id === 'lstm.carry')!;
-  const run = async (file: string) =>
-    runClaim(carry, (await loadModule(file)) as Partial<LstmContract>, lstmTopic.contract, makeContext({ seed: 1 }));
+  const run = async (file: string) => runClaim(carry, (await loadModule(file)) as Partial<LstmContract>, lstmTopic.contract, makeContext({ seed: 1 }));
   for (const f of ['ibar-uses-g_prev', 'grads-from-t2', 'hbar-missing-forget-path', 'fbar-uses-c_t']) {
     test(`${f}: its carry behaviour is right, so lstm.carry passes`, async () => {
       const r = await run(`fixtures/wrong/lstm/${f}.ts`);

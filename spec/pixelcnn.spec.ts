@@ -3,7 +3,6 @@ import { specTopic } from './templates.ts';
 import { describe, expect, test } from 'vitest';
 import { BigOSyntaxError, parseExpr, stripBigO, thetaCheck } from '../src/pixelcnn/bigo.ts';
 
-
 // CSE891 HW3 P4: PixelCNN vs MDRNN — connections, sequential steps and contexts measured on dependency graphs.
 specTopic(pixelcnnTopic);
 

@@ -15,19 +15,27 @@ describe('resnet engine: hand-written backward through BN blocks = float64 centr
   for (const v of ['post', 'pre'] as const) {
     test(`${v}-activation block: ∂L/∂x, ∂L/∂W1, ∂L/∂W2`, () => {
       const rng = makeRng(7);
-      const N = 5, C = 3;
+      const N = 5,
+        C = 3;
       const p = randomBlock(rng, C);
       const x = randnMatrix(rng, N, C);
       const G = randnMatrix(rng, N, C);
-      const L = (xx: number[][], pp: ResBlockParams) => stackForward(v, xx, [pp]).flat().reduce((s, o, i) => s + o * G.flat()[i], 0);
+      const L = (xx: number[][], pp: ResBlockParams) =>
+        stackForward(v, xx, [pp])
+          .flat()
+          .reduce((s, o, i) => s + o * G.flat()[i], 0);
       const f = blockForward(v, Float64Array.from(x.flat()), p, N, C);
       const b = blockBackward(v, Float64Array.from(G.flat()), p, f.cache, N, C);
       const num = numericGrad(
-        (ps) => L(Array.from({ length: N }, (_, n) => Array.from(ps.x.data.subarray(n * C, (n + 1) * C))), {
-          ...p,
-          W1: Array.from({ length: C }, (_, i) => Array.from(ps.W1.data.subarray(i * C, (i + 1) * C))),
-          W2: Array.from({ length: C }, (_, i) => Array.from(ps.W2.data.subarray(i * C, (i + 1) * C))),
-        }),
+        (ps) =>
+          L(
+            Array.from({ length: N }, (_, n) => Array.from(ps.x.data.subarray(n * C, (n + 1) * C))),
+            {
+              ...p,
+              W1: Array.from({ length: C }, (_, i) => Array.from(ps.W1.data.subarray(i * C, (i + 1) * C))),
+              W2: Array.from({ length: C }, (_, i) => Array.from(ps.W2.data.subarray(i * C, (i + 1) * C))),
+            },
+          ),
         { x: toTensor(x), W1: toTensor(p.W1), W2: toTensor(p.W2) },
       );
       expect(compareTensor('dx', { shape: [N, C], data: b.dx }, num.x, 1e-7).pass).toBe(true);

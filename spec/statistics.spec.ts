@@ -1,8 +1,24 @@
 import { describe, expect, test } from 'vitest';
 import { makeRng } from '../src/verify/rng.ts';
 import {
-  batchMeansCI, contains, familyLevel, tFor, tQuantile, fmtInterval, intervalEvidence, lognormalMeanCI, mean, meanCI, monteCarlo, normalQuantile,
-  ratioOfMeansCI, sampleVariance, varianceCI, zFor, zScore, type Interval,
+  batchMeansCI,
+  contains,
+  familyLevel,
+  tFor,
+  tQuantile,
+  fmtInterval,
+  intervalEvidence,
+  lognormalMeanCI,
+  mean,
+  meanCI,
+  monteCarlo,
+  normalQuantile,
+  ratioOfMeansCI,
+  sampleVariance,
+  varianceCI,
+  zFor,
+  zScore,
+  type Interval,
 } from '../src/heinit/statistics.ts';
 
 /** Fraction of `reps` seeded replicates whose interval contains `truth`. */
@@ -14,7 +30,8 @@ function coverage(reps: number, seed: number, make: (rng: ReturnType<typeof make
 }
 // binomial standard error of a coverage estimate at 95 % over 1000 replicates: √(.95·.05/1000) ≈ 0.0069;
 // the bands below are ±4 of those around the nominal level (asymptotic intervals may sit a little under it).
-const lo95 = 0.95 - 4 * 0.0069, hi95 = 0.95 + 4 * 0.0069;
+const lo95 = 0.95 - 4 * 0.0069,
+  hi95 = 0.95 + 4 * 0.0069;
 
 describe('normal quantiles', () => {
   test('known values (Acklam, |rel. err| < 1.2e-9)', () => {
@@ -56,12 +73,30 @@ describe('normal quantiles', () => {
 
 describe('intervals cover the truth at their level (seeded coverage studies)', () => {
   test('mean of N(2, 3²), n = 40', () => {
-    const c = coverage(1000, 1, (r) => meanCI(Array.from({ length: 40 }, () => 2 + 3 * r.normal()), 0.95), 2);
+    const c = coverage(
+      1000,
+      1,
+      (r) =>
+        meanCI(
+          Array.from({ length: 40 }, () => 2 + 3 * r.normal()),
+          0.95,
+        ),
+      2,
+    );
     expect(c).toBeGreaterThan(lo95);
     expect(c).toBeLessThan(hi95);
   });
   test('variance of a skewed law (Exp(1), variance 1), n = 400 — no normality assumed', () => {
-    const c = coverage(1000, 2, (r) => varianceCI(Array.from({ length: 400 }, () => -Math.log(1 - r.next())), 0.95), 1);
+    const c = coverage(
+      1000,
+      2,
+      (r) =>
+        varianceCI(
+          Array.from({ length: 400 }, () => -Math.log(1 - r.next())),
+          0.95,
+        ),
+      1,
+    );
     expect(c).toBeGreaterThan(lo95 - 0.02); // fourth-moment intervals converge slowly for heavy tails
     expect(c).toBeLessThan(hi95);
   });
@@ -83,14 +118,28 @@ describe('intervals cover the truth at their level (seeded coverage studies)', (
     const c = coverage(
       500,
       5,
-      (r) => batchMeansCI(Array.from({ length: 10000 }, () => (r.normal() * 2 * r.next()) ** 2), 16, 0.95),
+      (r) =>
+        batchMeansCI(
+          Array.from({ length: 10000 }, () => (r.normal() * 2 * r.next()) ** 2),
+          16,
+          0.95,
+        ),
       4 / 3,
     );
     expect(c).toBeGreaterThan(0.95 - 4 * 0.0097);
     expect(c).toBeLessThan(0.95 + 4 * 0.0097);
   });
   test('lognormal mean (Cox), σ = 1, n = 48: E[X] = e^{1/2}', () => {
-    const c = coverage(1000, 4, (r) => lognormalMeanCI(Array.from({ length: 48 }, () => Math.exp(r.normal())), 0.95), Math.exp(0.5));
+    const c = coverage(
+      1000,
+      4,
+      (r) =>
+        lognormalMeanCI(
+          Array.from({ length: 48 }, () => Math.exp(r.normal())),
+          0.95,
+        ),
+      Math.exp(0.5),
+    );
     expect(c).toBeGreaterThan(lo95);
     expect(c).toBeLessThan(hi95);
   });

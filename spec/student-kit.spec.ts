@@ -78,7 +78,10 @@ describe(`the ${COURSE} kit`, () => {
     walk(dir);
     return out;
   };
-  const text = (): string => files().map((f) => readFileSync(f, 'utf8')).join('\n\u0000\n');
+  const text = (): string =>
+    files()
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n\u0000\n');
 
   test('holds the README, contract.md, the starter and the checker', () => {
     for (const f of ['README.md', 'contract.md', 'check.mjs', 'starter/index.ts', 'starter/tsconfig.json']) expect(existsSync(path.join(dir, f)), f).toBe(true);
@@ -94,7 +97,7 @@ describe(`the ${COURSE} kit`, () => {
     expect(kit.kept.length + new Set(kit.leftOut.map((l) => l.id)).size).toBeGreaterThan(0);
   });
 
-  test('contains no module of the key (every reference.ts, and the modules of this course\'s key): not its name, not its code', async () => {
+  test("contains no module of the key (every reference.ts, and the modules of this course's key): not its name, not its code", async () => {
     const all = text();
     const esbuild = await import('esbuild');
     const refs = readdirSync(path.join(REPO, 'src'))
@@ -114,7 +117,10 @@ describe(`the ${COURSE} kit`, () => {
       const statements = printed.split(/[;{}]/).filter((s) => s.length >= 40 && !/^(import|export)\b/.test(s));
       // and its own words: string literals (sentences, not labels such as a mistake's name) and source lines of some length
       const literals = [...src.matchAll(/'([^'\n]{16,})'|`([^`]{16,})`/g)].map((m) => m[1] ?? m[2]).filter((s) => !s.includes('${') && s.includes(' '));
-      const lines = src.split('\n').map((l) => l.trim()).filter((l) => l.length >= 40 && !/^(\*|\/\/|\/\*|import|export \{|export \*)/.test(l));
+      const lines = src
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 40 && !/^(\*|\/\/|\/\*|import|export \{|export \*)/.test(l));
       expect(statements.length + lines.length, rel).toBeGreaterThan(0);
       for (const s of [...statements, ...literals, ...lines]) expect(all.includes(s), `${rel}: ${s}`).toBe(false);
     }
@@ -170,7 +176,12 @@ describe(`the ${COURSE} kit`, () => {
     // (an item that calls none, e.g. a training run of the key's own network, has nothing to check here)
     for (const l of kit.leftOut) {
       const usesNone = rubricFor(topics.map(topicMeta), COURSE).some((r) => r.claim.id === l.id && !(r.claim.uses ?? []).length);
-      expect(r.out).toMatch(new RegExp(usesNone ? `^ +${l.number.replace(/\./g, '\\.')} +ok +${l.id}: none$` : `^ +${l.number.replace(/\./g, '\\.')} +FAIL +${l.id}\\n {21}.*(starter's stub|still empty|still NaN|missing export)`, 'm'));
+      expect(r.out).toMatch(
+        new RegExp(
+          usesNone ? `^ +${l.number.replace(/\./g, '\\.')} +ok +${l.id}: none$` : `^ +${l.number.replace(/\./g, '\\.')} +FAIL +${l.id}\\n {21}.*(starter's stub|still empty|still NaN|missing export)`,
+          'm',
+        ),
+      );
     }
   });
 

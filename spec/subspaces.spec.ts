@@ -1,9 +1,7 @@
 import { Matrix } from 'ml-matrix';
 import { describe, expect, test } from 'vitest';
 import { makeRng, randnMatrix } from '../src/verify/rng.ts';
-import {
-  firstColumns, largestPrincipalAngle, orthonormalBasis, principalAngles, projector, spectralNorm, SubspaceError, symmetricEigen,
-} from '../src/autoencoder/subspaces.ts';
+import { firstColumns, largestPrincipalAngle, orthonormalBasis, principalAngles, projector, spectralNorm, SubspaceError, symmetricEigen } from '../src/autoencoder/subspaces.ts';
 
 const maxAbs = (m: Matrix): number => Math.max(...m.to1DArray().map(Math.abs));
 
@@ -22,7 +20,16 @@ describe('orthonormal bases and projectors', () => {
     expect(maxAbs(P.mmul(new Matrix(A)).sub(new Matrix(A)))).toBeLessThan(1e-13);
   });
   test('dependent, too many or no columns are errors that say why', () => {
-    expect(() => orthonormalBasis([[1, 2], [2, 4], [3, 6]], 'decoder')).toThrow(/decoder: its 2 columns are linearly dependent \(rank 1 < 2\)/);
+    expect(() =>
+      orthonormalBasis(
+        [
+          [1, 2],
+          [2, 4],
+          [3, 6],
+        ],
+        'decoder',
+      ),
+    ).toThrow(/decoder: its 2 columns are linearly dependent \(rank 1 < 2\)/);
     expect(() => orthonormalBasis([[1, 2, 3]])).toThrow(/3 columns in 1 dimensions/);
     expect(() => orthonormalBasis(new Matrix(0, 0))).toThrow(SubspaceError);
   });
@@ -36,15 +43,36 @@ describe('principal angles', () => {
     }
   });
   test('a plane and a line inside it / orthogonal to it; the order of arguments does not matter', () => {
-    const plane = [[1, 0], [0, 1], [0, 0]];
+    const plane = [
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ];
     expect(principalAngles(plane, [[1], [1], [0]])[0]).toBeLessThan(1e-15);
     expect(principalAngles([[0], [0], [1]], plane)[0]).toBeCloseTo(Math.PI / 2, 15);
-    expect(principalAngles(plane, [[0, 1], [0, 0], [1, 0]])).toEqual([0, Math.PI / 2]);
+    expect(
+      principalAngles(plane, [
+        [0, 1],
+        [0, 0],
+        [1, 0],
+      ]),
+    ).toEqual([0, Math.PI / 2]);
   });
   test('a rotation by known angles in two orthogonal planes', () => {
-    const a = 0.2, b = 0.7;
-    const U = [[1, 0], [0, 1], [0, 0], [0, 0]];
-    const V = [[Math.cos(a), 0], [0, Math.cos(b)], [Math.sin(a), 0], [0, Math.sin(b)]];
+    const a = 0.2,
+      b = 0.7;
+    const U = [
+      [1, 0],
+      [0, 1],
+      [0, 0],
+      [0, 0],
+    ];
+    const V = [
+      [Math.cos(a), 0],
+      [0, Math.cos(b)],
+      [Math.sin(a), 0],
+      [0, Math.sin(b)],
+    ];
     const ang = principalAngles(U, V);
     expect(ang[0]).toBeCloseTo(a, 14);
     expect(ang[1]).toBeCloseTo(b, 14);
@@ -66,6 +94,11 @@ describe('symmetric eigen-decomposition and norms', () => {
   });
   test('non-square input is an error; spectral norm of a diagonal matrix', () => {
     expect(() => symmetricEigen([[1, 2]])).toThrow(/square/);
-    expect(spectralNorm([[3, 0], [0, -5]])).toBeCloseTo(5, 14);
+    expect(
+      spectralNorm([
+        [3, 0],
+        [0, -5],
+      ]),
+    ).toBeCloseTo(5, 14);
   });
 });

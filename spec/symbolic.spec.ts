@@ -6,20 +6,7 @@
 import nerdamer from 'nerdamer';
 import { describe, expect, test } from 'vitest';
 import { fc } from '../src/verify/property.ts';
-import {
-  additiveTerms,
-  evaluate,
-  exprText,
-  FormulaError,
-  gradeExact,
-  gradeOrder,
-  growthIn,
-  parseFormula,
-  prettyText,
-  symbolicEqual,
-  tryParse,
-  type Expr,
-} from '../src/verify/symbolic.ts';
+import { additiveTerms, evaluate, exprText, FormulaError, gradeExact, gradeOrder, growthIn, parseFormula, prettyText, symbolicEqual, tryParse, type Expr } from '../src/verify/symbolic.ts';
 
 const V = ['d', 'L', 'n', 'c'];
 const env = { d: 3, L: 4, n: 5, c: 2 };
@@ -115,14 +102,17 @@ describe('parseFormula', () => {
         { depthSize: 'small', withCrossShrink: true },
         leaf,
         tie('e').map((a): Expr => ({ kind: 'neg', a })),
-        fc.record({ op: fc.constantFrom('+', '-', '*', '/', '^'), a: tie('e'), b: tie('e') }).map(({ op, a, b }): Expr => ({ kind: 'bin', op: op as '+', a, b: op === '^' ? { kind: 'num', value: 2 } : b })),
+        fc
+          .record({ op: fc.constantFrom('+', '-', '*', '/', '^'), a: tie('e'), b: tie('e') })
+          .map(({ op, a, b }): Expr => ({ kind: 'bin', op: op as '+', a, b: op === '^' ? { kind: 'num', value: 2 } : b })),
       ),
     })).e;
     fc.assert(
       fc.property(tree, (e) => {
         const text = exprText(e);
         const back = parseFormula(text, V);
-        const a = evaluate(e, env), b = back.evaluate(env);
+        const a = evaluate(e, env),
+          b = back.evaluate(env);
         if (Number.isFinite(a)) expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
         expect(exprText(back.expr)).toBe(text);
       }),
@@ -232,7 +222,15 @@ describe('gradeExact', () => {
     expect(odd[0]).toMatch(/^at /);
   });
   test('the truth may come from elsewhere (a counter), and fixed examples are always checked', () => {
-    const g = gradeExact('d*n', { vars: V, key: 'd*n', truth: (e) => e.d * e.n + (e.L === 1 ? 1 : 0), domain: { d: [1, 3], L: [2, 5], n: [1, 3], c: [1, 2] }, points: 5, seed: 1, examples: [{ d: 1, L: 1, n: 1, c: 1 }] });
+    const g = gradeExact('d*n', {
+      vars: V,
+      key: 'd*n',
+      truth: (e) => e.d * e.n + (e.L === 1 ? 1 : 0),
+      domain: { d: [1, 3], L: [2, 5], n: [1, 3], c: [1, 2] },
+      points: 5,
+      seed: 1,
+      examples: [{ d: 1, L: 1, n: 1, c: 1 }],
+    });
     expect(g.ok).toBe(false);
     expect(g.mismatch?.at).toEqual({ d: 1, L: 1, n: 1, c: 1 });
   });
@@ -240,8 +238,25 @@ describe('gradeExact', () => {
 
 describe('gradeOrder', () => {
   const base = { d: 4, L: 3, n: 4, c: 4 };
-  const sgd = { vars: V, key: 'd*n + (L-1)*n^2 + n*c', base, terms: [{ expr: 'd*n', name: 'd·n term' }, { expr: '(L-1)*n^2', name: '(L−1)·n² term' }, { expr: 'n*c', name: 'n·c term' }] };
-  const path = { vars: V, key: 'd*n + c*L*n^L', base, terms: [{ expr: 'd*n', name: 'd·n term' }, { expr: 'c*L*n^L', name: 'c·L·n^L term' }] };
+  const sgd = {
+    vars: V,
+    key: 'd*n + (L-1)*n^2 + n*c',
+    base,
+    terms: [
+      { expr: 'd*n', name: 'd·n term' },
+      { expr: '(L-1)*n^2', name: '(L−1)·n² term' },
+      { expr: 'n*c', name: 'n·c term' },
+    ],
+  };
+  const path = {
+    vars: V,
+    key: 'd*n + c*L*n^L',
+    base,
+    terms: [
+      { expr: 'd*n', name: 'd·n term' },
+      { expr: 'c*L*n^L', name: 'c·L·n^L term' },
+    ],
+  };
   test('same order passes: constants, lower-order terms and Θ(…) do not matter', () => {
     expect(gradeOrder('Θ(d*n + L*n^2 + n*c)', sgd).ok).toBe(true);
     expect(gradeOrder('3*d*n + 4*(L-1)*n^2 + 4*n*c + 3*L*n + c', sgd).ok).toBe(true);

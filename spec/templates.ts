@@ -68,7 +68,12 @@ export function specTopic<C>(topic: Topic<C>): void {
           },
         },
         async ({ task }) => {
-          const r = await runClaim(claim, impl, topic.contract, makeContext({ seed: choice.seed, mode: choice.mode, runScale, filesRoot: choice.entry ? path.dirname(choice.entry) : REFERENCE_SUBMISSION }));
+          const r = await runClaim(
+            claim,
+            impl,
+            topic.contract,
+            makeContext({ seed: choice.seed, mode: choice.mode, runScale, filesRoot: choice.entry ? path.dirname(choice.entry) : REFERENCE_SUBMISSION }),
+          );
           task.meta.evidence = r.evidence;
           if (!r.passed) expect.fail(`${claim.id} failed:\n${r.message}`);
         },
@@ -104,13 +109,17 @@ export function specTopic<C>(topic: Topic<C>): void {
           // the default suite checks "nothing else lost" for each topic's first fixture; every
           // fixture under `slow` (it reruns the topic's other claims: ~10 s of the default suite's CPU)
           const first = i === 0 && !onlyRejections;
-          test(`${w.mistake} (${w.file}) is rejected by ${now.length ? now.join(', ') : '(only tagged claims, see below)'}${first ? ', and loses nothing else' : ''}`, { tags: ['known-wrong'] }, async ({ task }) => {
-            const mod = (await loadModule(w.file)) as Partial<C>;
-            const messages: Record<string, string> = {};
-            for (const id of now) messages[id] = await rejects(mod, id);
-            if (first) await losesNothingElse(mod);
-            task.meta.evidence = messages;
-          });
+          test(
+            `${w.mistake} (${w.file}) is rejected by ${now.length ? now.join(', ') : '(only tagged claims, see below)'}${first ? ', and loses nothing else' : ''}`,
+            { tags: ['known-wrong'] },
+            async ({ task }) => {
+              const mod = (await loadModule(w.file)) as Partial<C>;
+              const messages: Record<string, string> = {};
+              for (const id of now) messages[id] = await rejects(mod, id);
+              if (first) await losesNothingElse(mod);
+              task.meta.evidence = messages;
+            },
+          );
           if (i > 0 && !onlyRejections && !untaggedOnly) {
             test(`${w.mistake} (${w.file}) loses nothing else`, { tags: ['known-wrong', 'slow'] }, async () => {
               await losesNothingElse((await loadModule(w.file)) as Partial<C>);

@@ -48,7 +48,17 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     { n: 2, h: 10, w: 9, ci: 2, co: 3, kh: 2, kw: 2, s: 3, pad: 'valid' }, // stride > filter: input rows no output reads
   ];
   for (let k = 0; k < 9; k++) {
-    cases.push({ n: rng.int(1, 3), h: rng.int(5, 12), w: rng.int(5, 12), ci: rng.int(1, 4), co: rng.int(1, 5), kh: rng.int(1, 4), kw: rng.int(1, 4), s: 1 + (k % 2), pad: k % 3 === 0 ? 'same' : 'valid' });
+    cases.push({
+      n: rng.int(1, 3),
+      h: rng.int(5, 12),
+      w: rng.int(5, 12),
+      ci: rng.int(1, 4),
+      co: rng.int(1, 5),
+      kh: rng.int(1, 4),
+      kw: rng.int(1, 4),
+      s: 1 + (k % 2),
+      pad: k % 3 === 0 ? 'same' : 'valid',
+    });
   }
   test.each(cases.map((c) => [`x[${c.n},${c.h},${c.w},${c.ci}] k${c.kh}×${c.kw}→${c.co} stride ${c.s} ${c.pad}`, c]))('Conv2DBackpropFilter and Conv2DBackpropInput: %s', async (_, c) => {
     const r = makeRng(c.n * 1000 + c.h * 10 + c.kh);
@@ -68,10 +78,17 @@ describe('wasm training kernels match the cpu reference kernels', () => {
   });
 
   test.each([
-    [false, true], [true, false], [true, true], [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+    [false, false],
   ])('BatchMatMul transposeA=%s transposeB=%s (batched and 2-D)', async (ta, tb) => {
     const r = makeRng(ta ? 3 : 5);
-    for (const [bs, m, k, n] of [[1, 32, 400, 120], [3, 5, 7, 4], [1, 1, 9, 2]]) {
+    for (const [bs, m, k, n] of [
+      [1, 32, 400, 120],
+      [3, 5, 7, 4],
+      [1, 1, 9, 2],
+    ]) {
       const a = randData(r, ta ? [bs, k, m] : [bs, m, k]);
       const b = randData(r, tb ? [bs, n, k] : [bs, k, n]);
       const attrs = { transposeA: ta, transposeB: tb };
@@ -123,10 +140,11 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     for (let i = 0; i < n; i += 5) data[i] = Number.NaN;
     for (let i = 2; i < n; i += 7) data[i] = Number.NEGATIVE_INFINITY;
     // the first window all NaN in channel 0 and all −∞ in channel 1
-    for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) {
-      data[(i * shape[2] + j) * shape[3]] = Number.NaN;
-      data[(i * shape[2] + j) * shape[3] + 1] = Number.NEGATIVE_INFINITY;
-    }
+    for (let i = 0; i < f; i++)
+      for (let j = 0; j < f; j++) {
+        data[(i * shape[2] + j) * shape[3]] = Number.NaN;
+        data[(i * shape[2] + j) * shape[3] + 1] = Number.NEGATIVE_INFINITY;
+      }
     const x = { shape, data };
     const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], f, s ?? f, 1, 'valid');
     const oShape = [shape[0], info.outHeight, info.outWidth, shape[3]];
@@ -143,7 +161,12 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
     const w = tf.variable(tf.randomNormal([3, 3, 3, 4]));
     const before = tf.memory().numTensors;
-    const g = tf.grad((ww: tf.Tensor) => tf.conv2d(x, ww as tf.Tensor4D, 1, 'valid').square().sum())(w);
+    const g = tf.grad((ww: tf.Tensor) =>
+      tf
+        .conv2d(x, ww as tf.Tensor4D, 1, 'valid')
+        .square()
+        .sum(),
+    )(w);
     expect(g.shape).toEqual([3, 3, 3, 4]);
     g.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -156,16 +179,31 @@ describe('wasm training kernels match the cpu reference kernels', () => {
     expect(batchNormKernelsAvailable()).toBe(true);
     const r = makeRng(be === 'cpu' ? 1 : 2);
     // (M = 2 is left out: there x̂ = ±1 and dx is pure float32 cancellation in both implementations)
-    for (const [M, C] of [[300, 6], [7, 3], [16, 1]]) {
-      const t = (shape: number[], mu = 0, sd = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mu + sd * r.normal()), shape);
-      const z = t([M, C], 1, 2), g = t([C]), b = t([C]), dy = t([M, C]);
+    for (const [M, C] of [
+      [300, 6],
+      [7, 3],
+      [16, 1],
+    ]) {
+      const t = (shape: number[], mu = 0, sd = 1) =>
+        tf.tensor(
+          Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mu + sd * r.normal()),
+          shape,
+        );
+      const z = t([M, C], 1, 2),
+        g = t([C]),
+        b = t([C]),
+        dy = t([M, C]);
       const ref = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
         const m = tf.moments(zz, 0);
         return tf.batchNorm(zz, m.mean, m.variance, bb, gg, 1e-5).mul(dy).sum();
       };
-      const mine = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => batchNormTrainFused(zz as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5).mul(dy).sum();
+      const mine = (zz: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+        batchNormTrainFused(zz as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5)
+          .mul(dy)
+          .sum();
       const before = tf.memory().numTensors;
-      const gr = tf.grads(ref)([z, g, b]), gm = tf.grads(mine)([z, g, b]);
+      const gr = tf.grads(ref)([z, g, b]),
+        gm = tf.grads(mine)([z, g, b]);
       for (let i = 0; i < 3; i++) expect(relErr(gm[i].dataSync(), gr[i].dataSync())).toBeLessThan(1e-5);
       const stats: tf.Tensor[] = [];
       const y = batchNormTrainFused(z as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, stats);

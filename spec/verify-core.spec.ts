@@ -23,12 +23,23 @@ import { logcoshQuartic, quadratic } from '../src/momentum/reference.ts';
 describe('tensor: nested arrays ⇄ float64 tensors', () => {
   test('shapes, round trip and multi-indices', () => {
     expect(shapeOf(3)).toEqual([]);
-    expect(shapeOf([[1, 2, 3], [4, 5, 6]])).toEqual([2, 3]);
+    expect(
+      shapeOf([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toEqual([2, 3]);
     expect(shapeOf([])).toEqual([0]);
     expect(shapeOf(new Float64Array(4))).toEqual([4]);
-    const t = toTensor([[1, 2, 3], [4, 5, 6]]);
+    const t = toTensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(toNested(t)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(toNested(t)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(toNested(toTensor(7))).toBe(7);
     expect(unravel(5, [2, 3])).toEqual([1, 2]);
     expect(fmtShape([])).toBe('a scalar');
@@ -54,7 +65,14 @@ describe('tensor: nested arrays ⇄ float64 tensors', () => {
     expect(describeValue(true)).toBe('boolean');
   });
   test('firstNonFinite finds NaN and Infinity with their index', () => {
-    expect(firstNonFinite(toTensor([[1, 2], [NaN, 4]]))).toEqual({ index: [1, 0], value: NaN });
+    expect(
+      firstNonFinite(
+        toTensor([
+          [1, 2],
+          [NaN, 4],
+        ]),
+      ),
+    ).toEqual({ index: [1, 0], value: NaN });
     expect(firstNonFinite(toTensor([1, Infinity]))).toEqual({ index: [1], value: Infinity });
     expect(firstNonFinite(toTensor([1, 2]))).toBeUndefined();
   });
@@ -62,7 +80,9 @@ describe('tensor: nested arrays ⇄ float64 tensors', () => {
 
 describe('rng: seeded and reproducible', () => {
   test('same seed, same stream; string seeds hash; ranges hold', () => {
-    const a = makeRng(42), b = makeRng(42), c = makeRng('student-7');
+    const a = makeRng(42),
+      b = makeRng(42),
+      c = makeRng('student-7');
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(c.next()).not.toBe(xs[0]);
@@ -80,13 +100,15 @@ describe('rng: seeded and reproducible', () => {
   test('normals have mean 0 and variance 1 (n = 200,000; 5-sigma bounds)', () => {
     const r = makeRng(7);
     const n = 200_000;
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     for (let i = 0; i < n; i++) {
       const v = r.normal();
       s += v;
       s2 += v * v;
     }
-    const mean = s / n, variance = s2 / n - mean * mean;
+    const mean = s / n,
+      variance = s2 / n - mean * mean;
     expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n)); // sd of the mean = 1/√n
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n)); // sd of the variance ≈ √(2/n)
   });
@@ -111,13 +133,20 @@ describe('finite differences (float64)', () => {
     expect(Math.abs(centralDiff1(Math.sin, 1, { order: 2, step: 0.5 }) - Math.cos(1))).toBeGreaterThan(1e-2);
   });
   test('numericGrad of a quadratic form equals the analytic gradient and restores the parameters', () => {
-    const A = toTensor([[2, 1], [1, 3]]);
+    const A = toTensor([
+      [2, 1],
+      [1, 3],
+    ]);
     const x = toTensor([0.5, -1.5]);
     const before = Array.from(x.data);
-    const g = numericGrad((p) => {
-      const v = p.x.data, a = p.A.data;
-      return 0.5 * (v[0] * (a[0] * v[0] + a[1] * v[1]) + v[1] * (a[2] * v[0] + a[3] * v[1]));
-    }, { x, A });
+    const g = numericGrad(
+      (p) => {
+        const v = p.x.data,
+          a = p.A.data;
+        return 0.5 * (v[0] * (a[0] * v[0] + a[1] * v[1]) + v[1] * (a[2] * v[0] + a[3] * v[1]));
+      },
+      { x, A },
+    );
     // ∇_x ½xᵀAx = Ax (A symmetric); ∇_A = ½ x xᵀ
     expect(relErr(g.x.data, [2 * 0.5 + 1 * -1.5, 1 * 0.5 + 3 * -1.5])).toBeLessThan(1e-12);
     expect(relErr(g.A.data, [0.125, -0.375, -0.375, 1.125])).toBeLessThan(1e-12);
@@ -127,7 +156,18 @@ describe('finite differences (float64)', () => {
 
 describe('comparison: relative error per tensor and the worst element', () => {
   test('reports relative error, worst element and index', () => {
-    const c = compareTensor('W', toTensor([[1, 2], [3, 4]]), toTensor([[1, 2], [3, 5]]), 1e-3);
+    const c = compareTensor(
+      'W',
+      toTensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      toTensor([
+        [1, 2],
+        [3, 5],
+      ]),
+      1e-3,
+    );
     expect(c.pass).toBe(false);
     expect(c.worst).toEqual({ index: [1, 1], got: 4, want: 5, absErr: 1 });
     expect(c.relErr).toBeCloseTo(1 / Math.sqrt(1 + 4 + 9 + 25), 12);
@@ -147,7 +187,17 @@ describe('comparison: relative error per tensor and the worst element', () => {
     const short = compareTensor('dW', { shape: [3, 3], data: new Float64Array([1]) }, { shape: [3, 3], data: new Float64Array(9).fill(1) }, 1e-7);
     expect(short.pass).toBe(false);
     expect(formatComparison(short)).toBe('dW: got 1 values for shape 3×3 (9)');
-    expect(compareTensor('w', toTensor([[1, 2], [3, 4]]), { shape: [2, 2], data: new Float64Array(3) }, 1).pass).toBe(false);
+    expect(
+      compareTensor(
+        'w',
+        toTensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        { shape: [2, 2], data: new Float64Array(3) },
+        1,
+      ).pass,
+    ).toBe(false);
     const floor = compareTensor('f', toTensor([1e-14]), toTensor([0]), 1e-7, 1e-10);
     expect(floor).toMatchObject({ pass: true, passedBy: 'abs' });
     const sets = compareSets({ a: toTensor([1]) }, { a: toTensor([1]), b: toTensor([2]) }, 1e-9);
@@ -162,7 +212,10 @@ describe('comparison: relative error per tensor and the worst element', () => {
 
 describe('tfjs autodiff adapter (float32)', () => {
   test('∇ Σ x² = 2x, and the loss value comes back', async () => {
-    const x = toTensor([[0.5, -1], [2, 3]]);
+    const x = toTensor([
+      [0.5, -1],
+      [2, 3],
+    ]);
     const { loss, grads } = await autodiffGrad((p) => tf.sum(tf.square(p.x)) as tf.Scalar, { x });
     expect(loss).toBeCloseTo(0.25 + 1 + 4 + 9, 5);
     expect(relErr(grads.x.data, [1, -2, 4, 6])).toBeLessThan(1e-6);
@@ -187,9 +240,25 @@ describe('property runs (fast-check)', () => {
   test('a failing fixed example is reported too', async () => {
     const run = forAll(fc.constant(1), (n) => (n > 5 ? fail('bad example') : { n }), { numRuns: 3, seed: 1, examples: [9] });
     await expect(run).rejects.toThrow(/bad example\n {2}on input 9/);
-    await expect(forAll(fc.constant(1), () => { throw new Error('plain'); }, { numRuns: 1, seed: 1 })).rejects.toBeInstanceOf(ClaimFailure);
-    await expect(forAll(fc.constant(1), (n) => (n ? undefined : 0 as never), { numRuns: 1, seed: 1, examples: [0] })).resolves.toBeTruthy();
-    await expect(forAll(fc.constant(1), (n) => { if (n === 2) throw 'str'; }, { numRuns: 1, seed: 1, examples: [2] })).rejects.toThrow(/str/);
+    await expect(
+      forAll(
+        fc.constant(1),
+        () => {
+          throw new Error('plain');
+        },
+        { numRuns: 1, seed: 1 },
+      ),
+    ).rejects.toBeInstanceOf(ClaimFailure);
+    await expect(forAll(fc.constant(1), (n) => (n ? undefined : (0 as never)), { numRuns: 1, seed: 1, examples: [0] })).resolves.toBeTruthy();
+    await expect(
+      forAll(
+        fc.constant(1),
+        (n) => {
+          if (n === 2) throw 'str';
+        },
+        { numRuns: 1, seed: 1, examples: [2] },
+      ),
+    ).rejects.toThrow(/str/);
   });
 });
 
@@ -197,7 +266,13 @@ describe('misconception recognition', () => {
   const bank = [
     { id: 'double', label: 'doubles it', compute: (x: number) => 2 * x },
     { id: 'neg', label: 'negates it', compute: (x: number) => -x },
-    { id: 'boom', label: 'throws', compute: (): number => { throw new Error('x'); } },
+    {
+      id: 'boom',
+      label: 'throws',
+      compute: (): number => {
+        throw new Error('x');
+      },
+    },
   ];
   const d = (a: number, b: number) => Math.abs(a - b);
   test('names the variant that reproduces the output', () => {
@@ -268,11 +343,33 @@ describe('running a claim', () => {
     expect(missingExports({ answer: 'n^2' }, toyContract, ['answer'])).toEqual([]);
   });
   test('a throwing implementation, a crashing check and a time limit are contained', async () => {
-    const threw = await runClaim(toyClaim(), { twice: () => { throw new RangeError('nope'); } }, toyContract);
+    const threw = await runClaim(
+      toyClaim(),
+      {
+        twice: () => {
+          throw new RangeError('nope');
+        },
+      },
+      toyContract,
+    );
     expect(threw.message).toBe('`twice` threw RangeError: nope');
-    const rejected = await guard({ f: async () => { throw 'bare'; } }).f().catch((e: Error) => e.message);
+    const rejected = await guard({
+      f: async () => {
+        throw 'bare';
+      },
+    })
+      .f()
+      .catch((e: Error) => e.message);
     expect(rejected).toBe('`f` threw the string "bare"');
-    const crash = await runClaim(toyClaim({ check: () => { throw new TypeError('bug in the check'); } }), { twice: (x) => 2 * x }, toyContract);
+    const crash = await runClaim(
+      toyClaim({
+        check: () => {
+          throw new TypeError('bug in the check');
+        },
+      }),
+      { twice: (x) => 2 * x },
+      toyContract,
+    );
     expect(crash.message).toBe('the check crashed: TypeError: bug in the check');
     const slow = await runClaim(toyClaim({ check: () => new Promise(() => {}) }), { twice: (x) => 2 * x }, toyContract, makeContext(), { timeoutMs: 50 });
     expect(slow.message).toMatch(/did not finish within 50 ms/);
@@ -312,7 +409,15 @@ describe('RNN diagnosis on broken implementations', async () => {
   const c = makeRnnCase({ I: 2, H: 3, C: 2, T: 3, scale: 1, seed: 4 });
   test('a student whose output has no dh, and who throws on shorter sequences, still gets a diagnosis', () => {
     const student = { ...rnnBptt(c.params, c.xs, c.ys), dh: undefined as never };
-    const lines = diagnoseBptt({ rnnBptt: () => { throw new Error('boom'); } }, c, student);
+    const lines = diagnoseBptt(
+      {
+        rnnBptt: () => {
+          throw new Error('boom');
+        },
+      },
+      c,
+      student,
+    );
     expect(lines[0]).toBe('∂L/∂h_t is already wrong at the last step, t = T = 3.');
     expect(lines.some((l) => l.startsWith('Recognised'))).toBe(false);
   });
@@ -324,7 +429,7 @@ describe('RNN diagnosis on broken implementations', async () => {
   });
 });
 
-describe('portable functions (the checks\' functions that run inside the strict sandbox)', () => {
+describe("portable functions (the checks' functions that run inside the strict sandbox)", () => {
   test('compiled once, bound to their state, carrying {source, state} as a non-enumerable property', () => {
     const st = { k: 3, calls: 0 };
     const f = portable<(x: number) => number>('(s, x) => { s.calls++; return s.k * x; }', st);
@@ -340,24 +445,34 @@ describe('portable functions (the checks\' functions that run inside the strict 
     const n = readWeights(ADDER_WEIGHTS);
     const gtAdderCell = adderCell().F;
     expect((gtAdderCell as unknown as { portable?: unknown }).portable).toBeDefined();
-    for (let s = 0; s < 8; s++) for (let x = 0; x < 4; x++) {
-      const h = [s & 1, (s >> 1) & 1, (s >> 2) & 1];
-      expect(gtAdderCell(h, [x & 1, x >> 1])).toEqual(adderStep(n, h, x & 1, x >> 1).h);
-    }
+    for (let s = 0; s < 8; s++)
+      for (let x = 0; x < 4; x++) {
+        const h = [s & 1, (s >> 1) & 1, (s >> 2) & 1];
+        expect(gtAdderCell(h, [x & 1, x >> 1])).toEqual(adderStep(n, h, x & 1, x >> 1).h);
+      }
     // the random tanh cell is tanh(W_hh h + W_xh x + b): linear part checked against a second draw of the same weights
-    const rng = makeRng(5), F = randomCell(rng, 'tanh', 2, 3);
-    const r2 = makeRng(5), Wh = randnMatrix(r2, 3, 3, 1.2 / Math.sqrt(3)), Wx = randnMatrix(r2, 3, 2, 1 / Math.sqrt(2)), b = randnVector(r2, 3, 0.3);
-    const h = [0.1, -0.2, 0.3], x = [1, -1];
+    const rng = makeRng(5),
+      F = randomCell(rng, 'tanh', 2, 3);
+    const r2 = makeRng(5),
+      Wh = randnMatrix(r2, 3, 3, 1.2 / Math.sqrt(3)),
+      Wx = randnMatrix(r2, 3, 2, 1 / Math.sqrt(2)),
+      b = randnVector(r2, 3, 0.3);
+    const h = [0.1, -0.2, 0.3],
+      x = [1, -1];
     const want = [0, 1, 2].map((j) => Math.tanh(Wh[j].reduce((s, w, k) => s + w * h[k], 0) + Wx[j].reduce((s, w, k) => s + w * x[k], 0) + b[j]));
     expect(F(h, x)).toEqual(want);
     // the momentum costs: the gradient is the derivative of nothing else than the Hessian's integral — check grad against hess by differences
     for (const c of [quadratic(3, 1), logcoshQuartic(3, 2)]) {
-      const t = [0.3, -0.1, 0.2], H = c.hess(t), e = 1e-6;
+      const t = [0.3, -0.1, 0.2],
+        H = c.hess(t),
+        e = 1e-6;
       for (let j = 0; j < 3; j++) {
-        const tp = t.slice(), tm = t.slice();
+        const tp = t.slice(),
+          tm = t.slice();
         tp[j] += e;
         tm[j] -= e;
-        const gp = c.grad(tp), gm = c.grad(tm);
+        const gp = c.grad(tp),
+          gm = c.grad(tm);
         for (let i = 0; i < 3; i++) expect(Math.abs((gp[i] - gm[i]) / (2 * e) - H[i][j])).toBeLessThan(1e-7);
       }
     }

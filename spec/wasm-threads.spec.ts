@@ -14,13 +14,14 @@ const probe = (threads: string): Record<string, unknown> => {
     env: { ...process.env, DLSPEC_WASM_THREADS: threads, DLSPEC_QUIET_BACKEND: '1' },
     timeout: 60_000, // a pool worker holding the process open would run into this
   });
-  if (r.status !== 0) throw new Error(`probe with DLSPEC_WASM_THREADS=${threads} failed (status ${r.status}, signal ${r.signal}, ${r.error?.message ?? "no spawn error"}): ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`probe with DLSPEC_WASM_THREADS=${threads} failed (status ${r.status}, signal ${r.signal}, ${r.error?.message ?? 'no spawn error'}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 };
 
 describe('wasm threads in Node', () => {
   test('2 threads start, and give bit-identical convolutions, gradients, matMul and LeNet steps to 1 thread', () => {
-    const one = probe('1'), two = probe('2');
+    const one = probe('1'),
+      two = probe('2');
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
     const keys = Object.keys(one).filter((k) => k !== 'threads');

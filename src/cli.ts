@@ -41,12 +41,17 @@ function given(flag: string, v: string, meta: string): string {
   if (v.trim() === '' || /^--?[A-Za-z]/.test(v)) throw new UsageError(`${flag} has no value${v.trim() ? ` (${v} is an option)` : ''}; expected ${flag} ${meta}`);
   return v;
 }
-const text = (flag: string, meta: string) => (v: string): string => given(flag, v, meta);
-const positiveInt = (flag: string) => (v: string): number => {
-  given(flag, v, 'N');
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new UsageError(`${flag} got ${q(v)}; expected a positive integer`);
-  return Number(v);
-};
+const text =
+  (flag: string, meta: string) =>
+  (v: string): string =>
+    given(flag, v, meta);
+const positiveInt =
+  (flag: string) =>
+  (v: string): number => {
+    given(flag, v, 'N');
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new UsageError(`${flag} got ${q(v)}; expected a positive integer`);
+    return Number(v);
+  };
 const MAX_SCALE = 4;
 const scaleValue = (v: string): number => {
   given('--scale', v, 'X');
@@ -54,11 +59,13 @@ const scaleValue = (v: string): number => {
   if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) || !(x > 0 && x <= MAX_SCALE)) throw new UsageError(`--scale got ${q(v)}; expected a number in (0, ${MAX_SCALE}]`);
   return x;
 };
-const oneOf = <T extends string>(flag: string, choices: readonly T[]) => (v: string): T => {
-  given(flag, v, choices.join('|'));
-  if (!choices.includes(v as T)) throw new UsageError(`${flag} got ${q(v)}; expected one of ${choices.join(', ')}`);
-  return v as T;
-};
+const oneOf =
+  <T extends string>(flag: string, choices: readonly T[]) =>
+  (v: string): T => {
+    given(flag, v, choices.join('|'));
+    if (!choices.includes(v as T)) throw new UsageError(`${flag} got ${q(v)}; expected one of ${choices.join(', ')}`);
+    return v as T;
+  };
 const tagList = (v: string): Tag[] => {
   given('--tags', v, TAGS.join(','));
   const tags = v.split(',').map((x) => x.trim());
@@ -134,7 +141,10 @@ async function checkVisibility(config: Record<string, Visibility> | undefined, t
   const [{ unknownVisibilityKeys }, { topicMeta }] = await Promise.all([import('./grading/grade.ts'), import('./grading/rubric.ts')]);
   const all = (await topics()).map(topicMeta);
   const bad = unknownVisibilityKeys(all, config);
-  if (bad.length) throw new UsageError(`the visibility settings name ${bad.map((k) => `'${k}'`).join(', ')}, which ${bad.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"`);
+  if (bad.length)
+    throw new UsageError(
+      `the visibility settings name ${bad.map((k) => `'${k}'`).join(', ')}, which ${bad.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"`,
+    );
 }
 async function checkTopics(ids: string[] | undefined, course: Course | 'all', topics: () => Promise<Topic<unknown>[]>): Promise<void> {
   const bad = await topicMistake(ids, course, topics);
@@ -276,9 +286,13 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
     },
   });
   const perMin = (res.rows.length - res.resumed) / (res.seconds / 60);
-  console.log(`${res.rows.length - res.resumed} submissions graded in ${res.seconds.toFixed(1)} s (${perMin.toFixed(1)} per minute)${res.resumed ? `, ${res.resumed} kept from the earlier run` : ''}; scores: ${res.csv}; results.json per student under ${path.join(res.outDir, 'results')}`);
+  console.log(
+    `${res.rows.length - res.resumed} submissions graded in ${res.seconds.toFixed(1)} s (${perMin.toFixed(1)} per minute)${res.resumed ? `, ${res.resumed} kept from the earlier run` : ''}; scores: ${res.csv}; results.json per student under ${path.join(res.outDir, 'results')}`,
+  );
   if (!res.review) return 0;
-  console.error(`dlspec grade-all: ${res.review} item(s) of ${res.rows.filter((r) => r.review?.length).length} student(s) need staff review: the check also rejected the key's own answer (a grader or machine fault, e.g. a missing data set); see the "review" column of ${res.csv}`);
+  console.error(
+    `dlspec grade-all: ${res.review} item(s) of ${res.rows.filter((r) => r.review?.length).length} student(s) need staff review: the check also rejected the key's own answer (a grader or machine fault, e.g. a missing data set); see the "review" column of ${res.csv}`,
+  );
   return 4;
 }
 
@@ -297,8 +311,13 @@ async function bundleCmd(o: { out: string; course: Course; tags?: Tag[]; topic?:
   // --topic: one Gradescope assignment per problem set (e.g. --topic rnn,lstm) instead of the whole course
   const { zip, files } = buildBundle({ course: o.course, visibility, cifarTestFile, gradeArgs: [...(o.tags ? ['--tags', o.tags.join(',')] : []), ...(o.topic ? ['--topic', o.topic.join(',')] : [])] });
   writeFile(o.out, zip);
-  console.log(`Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})${cifarTestFile ? `, with the CIFAR-10 test set (${cifarTestFile})` : ''}`);
-  if (needsCifar && !cifarTestFile) console.error(`warning: the CIFAR-10 test set is not in this bundle (set CIFAR10_DIR to a cifar-10-batches-bin folder and build again): without it the trained networks of P5 cannot be evaluated and those items go to staff review`);
+  console.log(
+    `Gradescope autograder written to ${path.resolve(o.out)} (${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB, course ${o.course})${cifarTestFile ? `, with the CIFAR-10 test set (${cifarTestFile})` : ''}`,
+  );
+  if (needsCifar && !cifarTestFile)
+    console.error(
+      `warning: the CIFAR-10 test set is not in this bundle (set CIFAR10_DIR to a cifar-10-batches-bin folder and build again): without it the trained networks of P5 cannot be evaluated and those items go to staff review`,
+    );
   return 0;
 }
 
@@ -312,10 +331,13 @@ const kitCourse = (v: string): Course => {
 async function studentKitCmd(o: { out: string; course: Course }): Promise<number> {
   // the kit replaces the folder's contents: only an empty folder or an earlier kit
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`--out ${q(o.out)} is a file; expected a folder for the kit`);
-  if (existsSync(o.out) && readdirSync(o.out).length && !existsSync(path.join(o.out, 'check.mjs'))) throw new UsageError(`--out ${q(o.out)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`);
+  if (existsSync(o.out) && readdirSync(o.out).length && !existsSync(path.join(o.out, 'check.mjs')))
+    throw new UsageError(`--out ${q(o.out)} is not empty and holds no kit; expected a new or empty folder, or an earlier kit to replace`);
   const { buildStudentKit } = await import('./grading/student-kit.ts');
   const r = await buildStudentKit({ course: o.course, out: o.out, log: (l) => console.error(l) });
-  console.log(`student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} items checked locally, ${r.leftOut.length} graded on submission only`);
+  console.log(
+    `student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} items checked locally, ${r.leftOut.length} graded on submission only`,
+  );
   return 0;
 }
 
@@ -326,10 +348,7 @@ async function contractCmd(o: { course: Course; lang: 'python' | 'typescript'; o
   const rubric = rubricFor(all.map(topicMeta), o.course);
   const topics = all.filter((t) => rubric.some((r) => r.topicId === t.id));
   const title = `${o.course} ${[...new Set(rubric.map((r) => r.ref.hw))].join(', ')}`;
-  const text =
-    o.lang === 'python'
-      ? (await import('./grading/python/starter.ts')).pythonStarter(topics, title)
-      : (await import('./grading/student-kit.ts')).starterIndex(topics, o.course, title);
+  const text = o.lang === 'python' ? (await import('./grading/python/starter.ts')).pythonStarter(topics, title) : (await import('./grading/student-kit.ts')).starterIndex(topics, o.course, title);
   if (!o.out || o.out === '-') process.stdout.write(text);
   else {
     writeFile(o.out, text);
@@ -340,12 +359,10 @@ async function contractCmd(o: { course: Course; lang: 'python' | 'typescript'; o
 
 async function key(o: { out: string; course?: Course | 'all'; answersOnly?: boolean; tags?: Tag[]; topic?: string[]; outDir?: string; topicsModule?: string }): Promise<number> {
   const course = o.course === 'all' ? undefined : o.course;
-  if (o.answersOnly && !course) throw new UsageError('--answers-only needs --course; expected --course <course> (the hand-out is one course\'s)');
+  if (o.answersOnly && !course) throw new UsageError("--answers-only needs --course; expected --course <course> (the hand-out is one course's)");
   checkTopicsModule(o.topicsModule);
   // with its own topics module the registry (and tfjs) is not loaded (≈3 s of CPU)
-  const topics: Topic<unknown>[] = o.topicsModule
-    ? (await import(pathToFileURL(path.resolve(o.topicsModule)).href)).topics
-    : (await import('./registry.ts')).topics;
+  const topics: Topic<unknown>[] = o.topicsModule ? (await import(pathToFileURL(path.resolve(o.topicsModule)).href)).topics : (await import('./registry.ts')).topics;
   await checkTopics(o.topic, 'all', async () => topics);
   const { buildKey, keyMarkdown } = await import('./grading/key.ts');
   const { initBackend } = await import('./backend.ts');
@@ -392,7 +409,10 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
       throw new UsageError(`--submission ${q(o.submission)} has no module; expected a folder with one of ${SUBMISSION_ENTRY_NAMES.join(', ')}, or a module file`);
     }
   }
-  if (entry?.endsWith('.py')) throw new UsageError(`--submission ${q(o.submission!)} is a Python submission; \`dlspec check\` loads TypeScript or JavaScript into its own process — expected \`dlspec grade ${o.submission}\`, which runs Python in its sandbox`);
+  if (entry?.endsWith('.py'))
+    throw new UsageError(
+      `--submission ${q(o.submission!)} is a Python submission; \`dlspec check\` loads TypeScript or JavaScript into its own process — expected \`dlspec grade ${o.submission}\`, which runs Python in its sandbox`,
+    );
   // compiled as the grader compiles it: importing a .ts file outside this repository directly fails (load-submission.ts)
   const { importSubmission, SubmissionLoadError } = await import('./grading/load-submission.ts');
   let mod: Record<string, unknown> | undefined;
@@ -402,7 +422,9 @@ async function check(o: { submission?: string; seed?: string; topic?: string }):
     if (e instanceof SubmissionLoadError) throw new UsageError(`--submission ${q(o.submission!)}: ${oneLine(e.message, 600)}; expected a module that compiles and loads`);
     throw e;
   }
-  let earned = 0, possible = 0, failed = 0;
+  let earned = 0,
+    possible = 0,
+    failed = 0;
   for (const t of topics.filter((x) => !o.topic || x.id === o.topic)) {
     for (const c of t.claims) {
       if (c.tags?.length) continue;
@@ -462,7 +484,7 @@ const strict = (cmd: Command): Command =>
 
 function program(done: (code: number) => void): Command {
   const prog = strict(new Command('dlspec'))
-    .description('Executable specs of deep-learning homework: the answer key, and the autograder of students\' submissions.')
+    .description("Executable specs of deep-learning homework: the answer key, and the autograder of students' submissions.")
     .configureOutput({
       writeOut: (s) => console.log(s.replace(/\n$/, '')),
       writeErr: (s) => console.error(s.replace(/\n$/, '')),
@@ -518,7 +540,7 @@ function program(done: (code: number) => void): Command {
     .addOption(option('--out-dir <dir>', 'where the results go (default: grades/ next to FOLDER)', text('--out-dir', '<dir>')))
     .addOption(option('--jobs <n>', 'gradings at once (default: every core)', positiveInt('--jobs')))
     .addOption(courseOption())
-    .addOption(option('--same-seed', 'every student gets the same variant (the key\'s, or --seed)'))
+    .addOption(option('--same-seed', "every student gets the same variant (the key's, or --seed)"))
     .addOption(seedOption())
     .addOption(tagsOption())
     .addOption(topicOption())
@@ -539,7 +561,7 @@ function program(done: (code: number) => void): Command {
     .action(async (o) => done(await bundleCmd(o)));
 
   command('contract')
-    .description("a starter submission for one course: every export the checks call, as a stub with its signature and doc")
+    .description('a starter submission for one course: every export the checks call, as a stub with its signature and doc')
     .addOption(option('--course <course>', `the course, one of ${COURSES.join(', ')}`, oneCourse).makeOptionMandatory())
     .addOption(option('--lang <lang>', 'python (submission.py) or typescript (index.ts)', oneOf('--lang', ['python', 'typescript'] as const), 'typescript'))
     .addOption(option('--out <file>', 'the file to write (default: print it)', text('--out', '<file>')))

@@ -89,7 +89,8 @@ export async function prepareWasmThreads(n: number): Promise<WasmThreadsPrep> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const wt = require('node:worker_threads') as typeof import('node:worker_threads');
   const os = require('node:os') as typeof import('node:os');
-  const OrigWorker = wt.Worker, origCpus = os.cpus;
+  const OrigWorker = wt.Worker,
+    origCpus = os.cpus;
   class PoolWorker extends OrigWorker {
     constructor(url: string | URL, opts?: import('node:worker_threads').WorkerOptions) {
       const blob = typeof url === 'string' && url.startsWith('blob:');

@@ -6,8 +6,13 @@ const rows: string[] = [];
 for (const D of depths) {
   const r: string[] = [`${D}`];
   for (const v of ['post', 'pre'] as const) {
-    const w: number[] = [], x: number[] = [];
-    for (let s = 1; s <= 3; s++) { const g = gradientRatios(v, 20260611 + 1000 * s + D, D); w.push(g.weight); x.push(g.input); }
+    const w: number[] = [],
+      x: number[] = [];
+    for (let s = 1; s <= 3; s++) {
+      const g = gradientRatios(v, 20260611 + 1000 * s + D, D);
+      w.push(g.weight);
+      x.push(g.input);
+    }
     r.push(med(w).toPrecision(3), med(x).toPrecision(3));
   }
   rows.push(`| ${r.join(' | ')} |`);

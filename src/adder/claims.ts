@@ -7,20 +7,7 @@ import type { Claim } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { makeRng } from '../verify/rng.ts';
 import type { AdderContract } from './contract.ts';
-import {
-  describeFailure,
-  exhaustive,
-  longestChain,
-  provedAllLengths,
-  readWeights,
-  runNetwork,
-  situation,
-  situationKey,
-  sumBits,
-  type Failure,
-  type Net,
-  type Situation,
-} from './engine.ts';
+import { describeFailure, exhaustive, longestChain, provedAllLengths, readWeights, runNetwork, situation, situationKey, sumBits, type Failure, type Net, type Situation } from './engine.ts';
 import { recognised } from '../verify/failure.ts';
 
 export const ADDER_MISTAKES = {
@@ -76,7 +63,9 @@ export const adderClaims: Claim<AdderContract>[] = [
           [
             `The adder is wrong on ${r.wrong.toLocaleString('en')} of ${r.pairs.toLocaleString('en')} pairs of 10-bit numbers (threshold φ(z) = 1 iff z ${n.ge ? '≥' : '>'} 0).`,
             `  ${r.first ? showFailure(r.first) : ''}`,
-            `  wrong pairs by the situation at their first wrong bit: ${Object.entries(r.bySituation).map(([k, v]) => `${k}: ${v}`).join('; ')}`,
+            `  wrong pairs by the situation at their first wrong bit: ${Object.entries(r.bySituation)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join('; ')}`,
             ...(m ? [`  ${recognised(m)}.`] : []),
           ].join('\n'),
           { wrong: r.wrong, pairs: r.pairs, bySituation: r.bySituation },
@@ -137,7 +126,15 @@ export const adderClaims: Claim<AdderContract>[] = [
           { wrong, pairs: pairs.length },
         );
       }
-      return { pairs: pairs.length, wrong: 0, timeSteps: 65, longestCarryChainTested: maxChain, provedAllLengths: proof.proved, reachableStateCarryPairs: proof.reachable, networkStates: proof.networkStates };
+      return {
+        pairs: pairs.length,
+        wrong: 0,
+        timeSteps: 65,
+        longestCarryChainTested: maxChain,
+        provedAllLengths: proof.proved,
+        reachableStateCarryPairs: proof.reachable,
+        networkStates: proof.networkStates,
+      };
     },
   },
 ];

@@ -65,7 +65,9 @@ export interface Table {
 }
 
 export function transitionTable(n: Net): Table {
-  const next = new Uint8Array(32), out = new Uint8Array(32), tie = new Uint8Array(32);
+  const next = new Uint8Array(32),
+    out = new Uint8Array(32),
+    tie = new Uint8Array(32);
   for (let s = 0; s < 8; s++) {
     for (let x = 0; x < 4; x++) {
       const r = step(n, bitsOf(s), x & 1, x >> 1);
@@ -87,11 +89,9 @@ export interface Situation {
 }
 
 export function situation(a: bigint | number, b: bigint | number, t: number): Situation {
-  const bit =
-    typeof a === 'number' && typeof b === 'number'
-      ? (v: bigint | number, i: number) => ((v as number) >>> i) & 1
-      : (v: bigint | number, i: number) => Number((BigInt(v) >> BigInt(i)) & 1n);
-  let carry = 0, chain = 0;
+  const bit = typeof a === 'number' && typeof b === 'number' ? (v: bigint | number, i: number) => ((v as number) >>> i) & 1 : (v: bigint | number, i: number) => Number((BigInt(v) >> BigInt(i)) & 1n);
+  let carry = 0,
+    chain = 0;
   for (let i = 0; i < t; i++) {
     const s = bit(a, i) + bit(b, i) + carry;
     const cout = s >= 2 ? 1 : 0;
@@ -123,8 +123,7 @@ export interface ExhaustiveReport {
   ms: number;
 }
 
-export const situationKey = (s: Situation): string =>
-  `${s.x1}+${s.x2}${s.carryIn ? '+carry' : ''}${s.carryIn && s.chain >= 2 ? ` (carry chain ${s.chain >= 3 ? '≥3' : '2'})` : ''}`;
+export const situationKey = (s: Situation): string => `${s.x1}+${s.x2}${s.carryIn ? '+carry' : ''}${s.carryIn && s.chain >= 2 ? ` (carry chain ${s.chain >= 3 ? '≥3' : '2'})` : ''}`;
 
 /** All 2^(2·bits) pairs of `bits`-bit numbers, bits + 1 time steps each, one lane per pair. */
 export function exhaustive(n: Net, bits = 10): ExhaustiveReport {
@@ -137,14 +136,16 @@ export function exhaustive(n: Net, bits = 10): ExhaustiveReport {
   const usedTie = new Uint8Array(N);
   for (let t = 0; t <= bits; t++) {
     for (let lane = 0; lane < N; lane++) {
-      const a = lane & mask, b = lane >>> bits;
+      const a = lane & mask,
+        b = lane >>> bits;
       const k = state[lane] * 4 + ((a >>> t) & 1) + 2 * ((b >>> t) & 1);
       state[lane] = tab.next[k];
       usedTie[lane] |= tab.tie[k];
       if (tab.out[k] !== (((a + b) >>> t) & 1) && firstWrong[lane] < 0) firstWrong[lane] = t;
     }
   }
-  let wrong = 0, tiesUsed = 0;
+  let wrong = 0,
+    tiesUsed = 0;
   let best = -1;
   // situation code at the first wrong bit: x1 + 2·x2 + 4·carryIn + 8·min(chain, 3)
   const counts = new Int32Array(32);
@@ -153,9 +154,11 @@ export function exhaustive(n: Net, bits = 10): ExhaustiveReport {
     const t = firstWrong[lane];
     if (t < 0) continue;
     wrong++;
-    const a = lane & mask, b = lane >>> bits;
+    const a = lane & mask,
+      b = lane >>> bits;
     if (best < 0 || a + b < (best & mask) + (best >>> bits) || (a + b === (best & mask) + (best >>> bits) && a < (best & mask))) best = lane;
-    let carry = 0, chain = 0;
+    let carry = 0,
+      chain = 0;
     for (let i = 0; i < t; i++) {
       const cout = ((a >>> i) & 1) + ((b >>> i) & 1) + carry >= 2 ? 1 : 0;
       chain = cout ? (carry ? chain + 1 : 1) : 0;
@@ -188,7 +191,8 @@ export function runNetwork(n: Net, a: bigint, b: bigint, steps: number): { y: nu
   let h = [0, 0, 0];
   let tie = false;
   const y: number[] = [];
-  const A = lsbBits(a, steps), B = lsbBits(b, steps);
+  const A = lsbBits(a, steps),
+    B = lsbBits(b, steps);
   for (let t = 0; t < steps; t++) {
     const r = step(n, h, A[t], B[t]);
     h = r.h;
@@ -200,8 +204,11 @@ export function runNetwork(n: Net, a: bigint, b: bigint, steps: number): { y: nu
 
 /** the longest carry chain in a + b (positions a carry passes through, counting its generating 1+1) */
 export function longestChain(a: bigint, b: bigint, steps: number): number {
-  let carry = 0, chain = 0, best = 0;
-  const A = lsbBits(a, steps), B = lsbBits(b, steps);
+  let carry = 0,
+    chain = 0,
+    best = 0;
+  const A = lsbBits(a, steps),
+    B = lsbBits(b, steps);
   for (let i = 0; i < steps; i++) {
     const s = A[i] + B[i] + carry;
     const cout = s >= 2 ? 1 : 0;
@@ -230,12 +237,14 @@ export function provedAllLengths(n: Net): { proved: boolean; reachable: number; 
   while (queue.length) {
     const { s, c, path } = queue.shift()!;
     for (let x = 0; x < 4; x++) {
-      const x1 = x & 1, x2 = x >> 1;
+      const x1 = x & 1,
+        x2 = x >> 1;
       const sum = x1 + x2 + c;
       const k = s * 4 + x;
       const p = `${path}${x1}${x2} `;
       if (tab.out[k] !== (sum & 1)) return { proved: false, reachable: seen.size, networkStates: states.size, counterexample: p.trim() };
-      const ns = tab.next[k], nc = sum >> 1;
+      const ns = tab.next[k],
+        nc = sum >> 1;
       states.add(ns);
       if (!seen.has(ns * 2 + nc)) {
         seen.add(ns * 2 + nc);

@@ -50,7 +50,8 @@ const fro = (m: Matrix): number => Math.sqrt(m.to1DArray().reduce((s, v) => s + 
 
 /** The affine map x ↦ A x + c the autoencoder computes: A = DE, c = D b_e + b_d. */
 function affine(p: AeParams): { A: Matrix; c: number[] } {
-  const D = new Matrix(p.decoder), E = new Matrix(p.encoder);
+  const D = new Matrix(p.decoder),
+    E = new Matrix(p.encoder);
   return { A: D.mmul(E), c: D.mmul(Matrix.columnVector(p.encoderBias)).add(Matrix.columnVector(p.decoderBias)).getColumn(0) };
 }
 
@@ -72,7 +73,8 @@ export function nameSubspace(D: number[][], X: number[][], k: number, tol: numbe
   const hasMean = Math.hypot(...c.mean) > 1e-8;
   if (hasMean) {
     const u = pca(X, false);
-    if ((angleOrNull(D, firstColumns(u.vectors, k)) ?? Infinity) <= tol) return recognised('the top-k eigenvectors of the uncentered second moment (1/N)XᵀX — with a data mean, PCA diagonalises the covariance of the centred data.');
+    if ((angleOrNull(D, firstColumns(u.vectors, k)) ?? Infinity) <= tol)
+      return recognised('the top-k eigenvectors of the uncentered second moment (1/N)XᵀX — with a data mean, PCA diagonalises the covariance of the centred data.');
   }
   let angles: number[] = [];
   try {
@@ -81,7 +83,8 @@ export function nameSubspace(D: number[][], X: number[][], k: number, tol: numbe
     return '';
   }
   const u1in = (angleOrNull(D, firstColumns(c.vectors, 1)) ?? Infinity) <= tol;
-  if (k > 1 && u1in && Math.max(...angles) > tol) return recognised('the basis contains only the first principal component; the other directions are not the next eigenvectors (the whole top-k span is needed).');
+  if (k > 1 && u1in && Math.max(...angles) > tol)
+    return recognised('the basis contains only the first principal component; the other directions are not the next eigenvectors (the whole top-k span is needed).');
   return '';
 }
 
@@ -97,17 +100,15 @@ export interface OptCase {
 }
 
 export const optCaseArb = (): fc.Arbitrary<OptCase> =>
-  fc
-    .integer({ min: 2, max: 20 })
-    .chain((d) =>
-      fc.record({
-        d: fc.constant(d),
-        k: fc.integer({ min: 1, max: d - 1 }),
-        gap: fc.double({ min: 0.1, max: 0.9, noNaN: true }),
-        withMean: fc.boolean(),
-        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-      }),
-    );
+  fc.integer({ min: 2, max: 20 }).chain((d) =>
+    fc.record({
+      d: fc.constant(d),
+      k: fc.integer({ min: 1, max: d - 1 }),
+      gap: fc.double({ min: 0.1, max: 0.9, noNaN: true }),
+      withMean: fc.boolean(),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    }),
+  );
 
 export const optExamples: OptCase[] = [
   { d: 2, k: 1, gap: 0.1, withMean: true, seed: 1 },
@@ -349,7 +350,9 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
       const t = await trained(impl, c, ctx.seed + 2);
       const { A, c: off } = affine(t.p);
       const mu = t.data.mean;
-      const xhat = A.mmul(Matrix.columnVector(mu)).getColumn(0).map((v, i) => v + off[i]);
+      const xhat = A.mmul(Matrix.columnVector(mu))
+        .getColumn(0)
+        .map((v, i) => v + off[i]);
       const resid2 = xhat.reduce((s, v, i) => s + (v - mu[i]) ** 2, 0);
       const angle = angleOrNull(t.p.decoder, t.top);
       const unc = firstColumns(pca(t.data.X, false).vectors, c.k);

@@ -10,7 +10,8 @@ import type { AeParams, AutoencoderContract } from './contract.ts';
 
 /** (1/N) Σ ‖x − (D(Ex + b_e) + b_d)‖², float64. */
 export function aeLoss(X: number[][], p: AeParams): number {
-  const k = p.encoder.length, d = X[0].length;
+  const k = p.encoder.length,
+    d = X[0].length;
   let s = 0;
   const h = new Float64Array(k);
   for (const x of X) {
@@ -30,7 +31,8 @@ export function aeLoss(X: number[][], p: AeParams): number {
 
 /** Sample mean and covariance (1/N normalisation, as in the loss). */
 export function meanAndCovariance(X: number[][], centre = true): { mean: number[]; cov: Matrix } {
-  const N = X.length, d = X[0].length;
+  const N = X.length,
+    d = X[0].length;
   const mean = new Array(d).fill(0);
   if (centre) for (const x of X) for (let i = 0; i < d; i++) mean[i] += x[i] / N;
   const C = new Matrix(d, d);
@@ -98,7 +100,8 @@ export async function aeTrain(X: number[][], k: number, opts: { seed: number; bi
     for (let s = 0; s < AE_TRAIN.steps; s++) {
       opt.minimize(() => tf.mean(tf.sum(tf.square(tf.sub(Xt, tf.add(tf.matMul(tf.add(tf.matMul(Xt, E), be), D), bd))), 1)) as tf.Scalar, false, vars);
     }
-    const Et = (await E.array()) as number[][], Dt = (await D.array()) as number[][];
+    const Et = (await E.array()) as number[][],
+      Dt = (await D.array()) as number[][];
     return {
       encoder: Array.from({ length: k }, (_, j) => Et.map((r) => r[j])),
       decoder: Array.from({ length: d }, (_, i) => Dt.map((r) => r[i])),

@@ -12,7 +12,11 @@ export const autoencoderTopic = defineTopic<AutoencoderContract>({
   knownWrong: [
     { mistake: 'bottom-k', rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'the bottom-k eigenvectors' },
     { mistake: 'uncentered', rejectedBy: ['autoencoder.optimum', 'autoencoder.centering'], named: 'uncentered second moment' },
-    { mistake: 'first-component-only', rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'only the first principal component' },
+    {
+      mistake: 'first-component-only',
+      rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'],
+      named: 'only the first principal component',
+    },
     { mistake: 'not-converged', rejectedBy: ['autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'has not converged' },
     { mistake: 'no-bias', rejectedBy: ['autoencoder.centering'], named: 'the biases stayed 0' },
     { mistake: 'loss-mean-over-dims', rejectedBy: ['autoencoder.not-unique'], named: 'averaged over the d coordinates' },

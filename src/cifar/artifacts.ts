@@ -24,7 +24,7 @@ import { normalizePixel } from './replica.ts';
 
 /** The mistakes a handed-in run can show, each named in its failure message. */
 export const RUN_MISTAKES = {
-  'log-not-reproduced': 'the weights handed in are not the ones the log describes (their test accuracy differs from the log\'s last epoch)',
+  'log-not-reproduced': "the weights handed in are not the ones the log describes (their test accuracy differs from the log's last epoch)",
   'no-batch-norm': 'this network has no batch norm layer',
   'first-conv-3x3': 'layer 1 is a 3×3 convolution',
 } as const;
@@ -135,7 +135,12 @@ export function describeOp(o: Op | undefined): string {
 const sameOp = (a: Op, b: Op): boolean => {
   if (a.op !== b.op) return false;
   const keys = Object.keys(b) as (keyof Op)[];
-  return keys.every((k) => (a as Record<string, unknown>)[k] === undefined || (b as Record<string, unknown>)[k] === undefined || JSON.stringify((a as Record<string, unknown>)[k]) === JSON.stringify((b as Record<string, unknown>)[k]));
+  return keys.every(
+    (k) =>
+      (a as Record<string, unknown>)[k] === undefined ||
+      (b as Record<string, unknown>)[k] === undefined ||
+      JSON.stringify((a as Record<string, unknown>)[k]) === JSON.stringify((b as Record<string, unknown>)[k]),
+  );
 };
 
 /** BN may sit before or after its ReLU: the student's order is kept when it is the other one. */
@@ -153,7 +158,11 @@ export function architectureDifference(got: Op[], bn: boolean): string {
     if (!g[i] || !want[i] || !sameOp(g[i], want[i])) {
       const noBn = !bn && g.some((o) => o.op === 'bn');
       const missingBn = bn && !g.some((o) => o.op === 'bn');
-      const hint = missingBn ? ` — ${RUN_MISTAKES['no-batch-norm']}; P5.3 puts batch norm after every conv and FC layer but the last` : noBn ? ' — batch norm belongs to the P5.3 network, not this one' : '';
+      const hint = missingBn
+        ? ` — ${RUN_MISTAKES['no-batch-norm']}; P5.3 puts batch norm after every conv and FC layer but the last`
+        : noBn
+          ? ' — batch norm belongs to the P5.3 network, not this one'
+          : '';
       return `layer ${i + 1} is ${describeOp(g[i])}, expected ${describeOp(want[i])}${hint} (the homework's LeNet: ${bn ? 'conv5-6, BN, ReLU, pool, conv5-16, BN, ReLU, pool, FC-120, BN, ReLU, FC-84, BN, ReLU, FC-10' : 'conv5-6, ReLU, pool, conv5-16, ReLU, pool, FC-120, ReLU, FC-84, ReLU, FC-10'})`;
     }
   }
@@ -196,20 +205,28 @@ export function layersOfTopology(topology: unknown, what: string): Op[] {
   const t = tfjsTopology(topology, what) as { className?: unknown; config?: { layers?: unknown } | unknown[] };
   const layers = (Array.isArray(t?.config) ? t.config : (t?.config as { layers?: unknown })?.layers) as LayerJson[] | undefined;
   if (!Array.isArray(layers)) fail(`${what}: model.json has no layer list (expected a TF.js LayersModel, as model.save() writes it)`);
-  if (t.className !== 'Sequential') fail(`${what}: model.json holds a ${String(t.className).slice(0, 40)} model; the grader reads a tf.sequential LeNet (build it with tf.sequential and save it with model.save())`);
+  if (t.className !== 'Sequential')
+    fail(`${what}: model.json holds a ${String(t.className).slice(0, 40)} model; the grader reads a tf.sequential LeNet (build it with tf.sequential and save it with model.save())`);
   if (layers.length > 64) fail(`${what}: ${layers.length} layers; the homework's LeNet has about 16`);
   const ops: Op[] = [];
   for (const [i, l] of layers.entries()) {
     const cls = String(l?.className);
     const c = (l?.config ?? {}) as Record<string, unknown>;
     if (!ACCEPTED_LAYERS.has(cls)) fail(`${what}: layer ${i + 1} is a ${cls.slice(0, 40)} layer; a LeNet uses Conv2D, BatchNormalization, ReLU/Activation, MaxPooling2D, Flatten, Dense (and Dropout)`);
-    if (c.dataFormat !== undefined && c.dataFormat !== 'channels_last') fail(`${what}: layer ${i + 1} is ${String(c.dataFormat).slice(0, 40)}; the grader feeds NHWC images [N, 32, 32, 3] (channels_last)`);
+    if (c.dataFormat !== undefined && c.dataFormat !== 'channels_last')
+      fail(`${what}: layer ${i + 1} is ${String(c.dataFormat).slice(0, 40)}; the grader feeds NHWC images [N, 32, 32, 3] (channels_last)`);
     // the input shape before tfjs builds the model: its weights' sizes follow from it
-    const input = c.batchInputShape != null ? (Array.isArray(c.batchInputShape) ? c.batchInputShape.slice(1) : c.batchInputShape) : c.inputShape ?? undefined;
-    if (input !== undefined && JSON.stringify(input) !== INPUT) fail(`${what}: layer ${i + 1} takes inputs of shape ${String(JSON.stringify(input)).slice(0, 60)}; the grader feeds CIFAR-10 images as [N, 32, 32, 3] (NHWC)`);
+    const input = c.batchInputShape != null ? (Array.isArray(c.batchInputShape) ? c.batchInputShape.slice(1) : c.batchInputShape) : (c.inputShape ?? undefined);
+    if (input !== undefined && JSON.stringify(input) !== INPUT)
+      fail(`${what}: layer ${i + 1} takes inputs of shape ${String(JSON.stringify(input)).slice(0, 60)}; the grader feeds CIFAR-10 images as [N, 32, 32, 3] (NHWC)`);
     // a softmax on the last layer (the tutorials' habit) does not change which class is predicted
     const lastLayer = layers.slice(i + 1).every((x) => ['Dropout', 'InputLayer'].includes(String(x?.className)));
-    const act = c.activation === undefined || c.activation === 'linear' || (c.activation === 'softmax' && lastLayer) ? [] : c.activation === 'relu' ? [{ op: 'relu' } as Op] : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation).slice(0, 40)}; the homework's LeNet uses ReLU (and a softmax, if any, only on its last layer)`);
+    const act =
+      c.activation === undefined || c.activation === 'linear' || (c.activation === 'softmax' && lastLayer)
+        ? []
+        : c.activation === 'relu'
+          ? [{ op: 'relu' } as Op]
+          : fail(`${what}: layer ${i + 1} uses the activation ${String(c.activation).slice(0, 40)}; the homework's LeNet uses ReLU (and a softmax, if any, only on its last layer)`);
     switch (cls) {
       case 'InputLayer':
       case 'Dropout':
@@ -278,8 +295,12 @@ export async function loadLayersModel(files: SubmissionFiles, rel: string, what:
     data.set(p, o);
     o += p.length;
   }
-  const expected = specs.reduce((s, w) => s + (Array.isArray(w?.shape) ? w.shape.reduce((a, b) => a * Number(b), 1) : NaN) * (w?.dtype === 'int32' || w?.dtype === 'float32' || w?.dtype === undefined ? 4 : NaN), 0);
-  if (!(expected === total)) fail(`${what}: the weight files hold ${total} bytes, but the manifest describes ${Number.isFinite(expected) ? `${expected} bytes` : 'weights of unknown size'} (truncated or mismatched files?)`);
+  const expected = specs.reduce(
+    (s, w) => s + (Array.isArray(w?.shape) ? w.shape.reduce((a, b) => a * Number(b), 1) : NaN) * (w?.dtype === 'int32' || w?.dtype === 'float32' || w?.dtype === undefined ? 4 : NaN),
+    0,
+  );
+  if (!(expected === total))
+    fail(`${what}: the weight files hold ${total} bytes, but the manifest describes ${Number.isFinite(expected) ? `${expected} bytes` : 'weights of unknown size'} (truncated or mismatched files?)`);
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: data.buffer }));
@@ -325,7 +346,11 @@ export function parseNpy(bytes: Uint8Array, name: string): Npy | undefined {
   const fortran = /'fortran_order':\s*True/.test(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) fail(`${name}: an unreadable .npy header`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (fortran) fail(`${name}: stored in Fortran order; save it with np.savez from a C-ordered array (.numpy() gives one)`);
   const n = shape.reduce((a, b) => a * b, 1);
   if (descr === '<i8' || descr === '<i4') return undefined; // num_batches_tracked
@@ -348,7 +373,8 @@ function torchModules(entries: [string, Npy][], what: string): TorchModule[] {
   const mods: TorchModule[] = [];
   for (const [key, a] of entries) {
     const dot = key.lastIndexOf('.');
-    const prefix = dot < 0 ? '' : key.slice(0, dot), part = key.slice(dot + 1);
+    const prefix = dot < 0 ? '' : key.slice(0, dot),
+      part = key.slice(dot + 1);
     let m = mods.find((x) => x.prefix === prefix);
     if (!m) {
       m = { prefix, kind: 'dense', t: {} };
@@ -406,7 +432,9 @@ function denseToKey(w: Npy, chw?: [number, number, number]): Float32Array {
       let row = n;
       if (chw) {
         const [C, H, W] = chw;
-        const c = Math.floor(n / (H * W)), h = Math.floor((n % (H * W)) / W), x = n % W;
+        const c = Math.floor(n / (H * W)),
+          h = Math.floor((n % (H * W)) / W),
+          x = n % W;
         row = (h * W + x) * C + c;
       }
       out[row * O + o] = w.data[o * N + n];
@@ -443,14 +471,21 @@ export function loadTorchLeNet(files: SubmissionFiles, rel: string, what: string
   const ops = opsOfTorch(mods);
   const diff = architectureDifference(ops, bn);
   if (diff) return { params: {}, ops, count: 0 };
-  const convs = mods.filter((m) => m.kind === 'conv'), dense = mods.filter((m) => m.kind === 'dense'), bns = mods.filter((m) => m.kind === 'bn');
+  const convs = mods.filter((m) => m.kind === 'conv'),
+    dense = mods.filter((m) => m.kind === 'dense'),
+    bns = mods.filter((m) => m.kind === 'bn');
   const bias = (m: TorchModule, n: number): Float32Array => m.t.bias?.data ?? new Float32Array(n);
   const params: ParamArrays = {
-    conv1W: convToHwio(convs[0].t.weight), conv1b: bias(convs[0], 6),
-    conv2W: convToHwio(convs[1].t.weight), conv2b: bias(convs[1], 16),
-    fc1W: denseToKey(dense[0].t.weight, [16, 5, 5]), fc1b: bias(dense[0], 120),
-    fc2W: denseToKey(dense[1].t.weight), fc2b: bias(dense[1], 84),
-    fc3W: denseToKey(dense[2].t.weight), fc3b: bias(dense[2], 10),
+    conv1W: convToHwio(convs[0].t.weight),
+    conv1b: bias(convs[0], 6),
+    conv2W: convToHwio(convs[1].t.weight),
+    conv2b: bias(convs[1], 16),
+    fc1W: denseToKey(dense[0].t.weight, [16, 5, 5]),
+    fc1b: bias(dense[0], 120),
+    fc2W: denseToKey(dense[1].t.weight),
+    fc2b: bias(dense[1], 84),
+    fc3W: denseToKey(dense[2].t.weight),
+    fc3b: bias(dense[2], 10),
   };
   bns.forEach((m, i) => {
     const c = m.t.running_mean.shape[0];

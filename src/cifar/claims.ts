@@ -15,10 +15,7 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { AdamState, CifarContract, RmspropState } from './contract.ts';
 import { initLeNetParams, LENET_PARAM_COUNT, LENET_SHAPES, LeNet } from './lenet.ts';
-import {
-  adamVariant, batchNormVariant, PARAM_COUNT_MISTAKES, rmspropVariant, sgdVariant,
-  type AdamVariant, type BnVariant, type RmspropVariant, type SgdVariant,
-} from './reference.ts';
+import { adamVariant, batchNormVariant, PARAM_COUNT_MISTAKES, rmspropVariant, sgdVariant, type AdamVariant, type BnVariant, type RmspropVariant, type SgdVariant } from './reference.ts';
 import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
 import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';
@@ -61,7 +58,8 @@ function recogniseVariant(got: number[], variants: Record<string, number[]>, lab
 
 /** Relative error of the displacement w_t − w_0 (float32 tfjs vs float64), so that the tolerance is on the update itself. */
 function displacementErr(w0: number[], a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < w0.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += Math.max((a[i] - w0[i]) ** 2, (b[i] - w0[i]) ** 2);
@@ -97,9 +95,11 @@ async function optimizerTrajectory(
   const grads = Array.from({ length: STEPS }, () => randVec(rng, n, 1));
   const wv = tf.variable(tf.tensor1d(w0), true, `cifar-check-${name}-${seed}-${Math.random()}`);
   const opt = builtin();
-  let ws = w0, wk = w0;
+  let ws = w0,
+    wk = w0;
   const wrongState: Record<string, number[]> = Object.fromEntries(Object.keys(wrongs).map((k) => [k, w0]));
-  let worstKey = 0, worstTf = 0;
+  let worstKey = 0,
+    worstTf = 0;
   try {
     for (let t = 0; t < STEPS; t++) {
       const got = readTensor(student(ws, grads[t]), `${name} step ${t + 1}: w`, [n]);
@@ -110,7 +110,11 @@ async function optimizerTrajectory(
       if (!c.pass) {
         const mistake = recogniseVariant(Array.from(got.data), wrongState, labels);
         fail(
-          [`${name}: the weights after step ${t + 1} (of ${STEPS}, 64 weights, gradients ~N(0,1)) differ from the key:`, `  ${formatComparison(c, `w after step ${t + 1}`)}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'),
+          [
+            `${name}: the weights after step ${t + 1} (of ${STEPS}, 64 weights, gradients ~N(0,1)) differ from the key:`,
+            `  ${formatComparison(c, `w after step ${t + 1}`)}`,
+            ...(mistake ? [`  ${recognised(mistake)}`] : []),
+          ].join('\n'),
           { step: t + 1, relErr: c.relErr, mistake: mistake ?? null },
         );
       }
@@ -133,7 +137,10 @@ async function optimizerTrajectory(
 
 export const cifarClaims: Claim<CifarContract>[] = [
   {
-    ...base, id: 'cifar.param-count', part: '1', points: 2,
+    ...base,
+    id: 'cifar.param-count',
+    part: '1',
+    points: 2,
     statement: 'the P5.1 network (conv5×5→6, pool, conv5×5→16, pool, fc120, fc84, fc10) has 62,006 learnable parameters',
     answer:
       'conv1 $5\\cdot5\\cdot3\\cdot6+6=456$, conv2 $5\\cdot5\\cdot6\\cdot16+16=2{,}416$, fc1 ($16\\cdot5\\cdot5=400$ inputs after two valid convs and pools: $32\\to28\\to14\\to10\\to5$) $400\\cdot120+120=48{,}120$, fc2 $120\\cdot84+84=10{,}164$, fc3 $84\\cdot10+10=850$: **62,006** parameters.',
@@ -154,9 +161,13 @@ export const cifarClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.sgd-step', part: '1', points: 2,
-    statement: 'SGD with momentum 0.9 and weight decay 5e-4 matches the key and tfjs\'s tf.train.momentum step by step',
-    answer: 'With L2 weight decay λ: $g \\leftarrow \\nabla L + \\lambda w$, $v \\leftarrow \\mu v + g$, $w \\leftarrow w - \\eta v$ (PyTorch `SGD(lr=0.001, momentum=0.9, weight_decay=5e-4)`); the step policy multiplies η by 0.1 every few epochs.',
+    ...base,
+    id: 'cifar.sgd-step',
+    part: '1',
+    points: 2,
+    statement: "SGD with momentum 0.9 and weight decay 5e-4 matches the key and tfjs's tf.train.momentum step by step",
+    answer:
+      'With L2 weight decay λ: $g \\leftarrow \\nabla L + \\lambda w$, $v \\leftarrow \\mu v + g$, $w \\leftarrow w - \\eta v$ (PyTorch `SGD(lr=0.001, momentum=0.9, weight_decay=5e-4)`); the step policy multiplies η by 0.1 every few epochs.',
     uses: ['cifarSgdStep'],
     async check(impl, ctx) {
       const hp = { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 };
@@ -179,7 +190,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
       const builtin = () => {
         const m = tf.train.momentum(hp.lr, hp.momentum);
         const orig = m.applyGradients.bind(m);
-        m.applyGradients = (gs: Parameters<tf.Optimizer["applyGradients"]>[0]) => {
+        m.applyGradients = (gs: Parameters<tf.Optimizer['applyGradients']>[0]) => {
           const named = gs as tf.NamedTensorMap;
           const k = Object.keys(named)[0];
           wRef ??= tf.engine().registeredVariables[k];
@@ -187,13 +198,25 @@ export const cifarClaims: Claim<CifarContract>[] = [
         };
         return m;
       };
-      return optimizerTrajectory('cifarSgdStep', ctx.seed, student, mk('correct'), { 'no-weight-decay': mk('no-weight-decay'), 'weight-decay-sign': mk('weight-decay-sign'), 'decay-outside-momentum': mk('decay-outside-momentum') }, CIFAR_MISTAKES.sgd, builtin);
+      return optimizerTrajectory(
+        'cifarSgdStep',
+        ctx.seed,
+        student,
+        mk('correct'),
+        { 'no-weight-decay': mk('no-weight-decay'), 'weight-decay-sign': mk('weight-decay-sign'), 'decay-outside-momentum': mk('decay-outside-momentum') },
+        CIFAR_MISTAKES.sgd,
+        builtin,
+      );
     },
   },
   {
-    ...base, id: 'cifar.he-init', part: '2(b)', points: 2,
+    ...base,
+    id: 'cifar.he-init',
+    part: '2(b)',
+    points: 2,
     statement: 'He init σ = √(2/n_l) with n_l the fan-in, for every conv and FC weight of the network',
-    answer: 'Eq. 6, $\\tfrac12 n_l \\mathrm{Var}[w_l]=1$, gives $w_l \\sim \\mathcal N(0, 2/n_l)$ with $n_l = k^2 c_{in}$: conv1 $\\sigma=\\sqrt{2/75}=0.163$, conv2 $\\sqrt{2/150}=0.115$, fc1 $\\sqrt{2/400}=0.0707$, fc2 $\\sqrt{2/120}=0.129$, fc3 $\\sqrt{2/84}=0.154$ (biases 0).',
+    answer:
+      'Eq. 6, $\\tfrac12 n_l \\mathrm{Var}[w_l]=1$, gives $w_l \\sim \\mathcal N(0, 2/n_l)$ with $n_l = k^2 c_{in}$: conv1 $\\sigma=\\sqrt{2/75}=0.163$, conv2 $\\sqrt{2/150}=0.115$, fc1 $\\sqrt{2/400}=0.0707$, fc2 $\\sqrt{2/120}=0.129$, fc3 $\\sqrt{2/84}=0.154$ (biases 0).',
     uses: ['cifarHeStd'],
     check(impl) {
       const out: Record<string, number> = {};
@@ -204,14 +227,21 @@ export const cifarClaims: Claim<CifarContract>[] = [
         const [name, shape] = bad;
         const want = Math.sqrt(2 / fans(shape).fin);
         const named = recogniseHeMistake(out);
-        fail(`cifarHeStd([${shape}]) (${name}): expected √(2/${fans(shape).fin}) = ${fmtNum(want)}, got ${fmtNum(out[name])}${named ? `\n  ${recognised(named)}` : ''}`, { layer: name, got: out[name], want });
+        fail(`cifarHeStd([${shape}]) (${name}): expected √(2/${fans(shape).fin}) = ${fmtNum(want)}, got ${fmtNum(out[name])}${named ? `\n  ${recognised(named)}` : ''}`, {
+          layer: name,
+          got: out[name],
+          want,
+        });
       }
       return { std: out };
     },
   },
   {
-    ...base, id: 'cifar.variance-propagation', part: '2(b)', points: 2,
-    statement: 'at init, σ = 0.01 collapses the forward signal (Var[y_5]/Var[y_1] ≈ Π ½ n_l σ² ≈ 4e-9, eq. 5) while the student\'s He init keeps it of order 1',
+    ...base,
+    id: 'cifar.variance-propagation',
+    part: '2(b)',
+    points: 2,
+    statement: "at init, σ = 0.01 collapses the forward signal (Var[y_5]/Var[y_1] ≈ Π ½ n_l σ² ≈ 4e-9, eq. 5) while the student's He init keeps it of order 1",
     answer:
       'Measured on a forward pass of 256 N(0,1) images through the network at init: with σ = 0.01 each layer multiplies the variance by $\\tfrac12 n_l\\sigma^2$ (0.0075, 0.02, 0.006, 0.0042), so $\\mathrm{Var}[y_5]/\\mathrm{Var}[y_1]\\approx 4\\times10^{-9}$ and the softmax sees constant logits — the loss stays at $\\ln 10 = 2.3026$ and the gradients vanish too: training stalls at 10%. With He init every factor is 1 in eq. 5; measured $\\mathrm{Var}[y_5]/\\mathrm{Var}[y_1]\\approx 3$ (max pooling keeps the largest of four values, so $E[x^2]$ exceeds $\\tfrac12\\mathrm{Var}[y]$), $4\\times10^{-9}\\to 3$: the signal keeps its scale.',
     uses: ['cifarHeStd'],
@@ -232,27 +262,38 @@ export const cifarClaims: Claim<CifarContract>[] = [
       const he = measure((s) => impl.cifarHeStd(s));
       const fans = [150, 400, 120, 84];
       const predicted = fans.reduce((p, n) => p * 0.5 * n * 1e-4, 1);
-      const ratioSmall = small[4] / small[0], ratioHe = he[4] / he[0];
+      const ratioSmall = small[4] / small[0],
+        ratioHe = he[4] / he[0];
       if (!(ratioSmall < 1e-6)) fail(`σ = 0.01: Var[y_5]/Var[y_1] = ${fmtNum(ratioSmall)}, expected a collapse (< 1e-6; eq. 5 predicts ${fmtNum(predicted)})`);
       if (!(ratioHe > HE_RATIO[0] && ratioHe < HE_RATIO[1])) {
         const named = recogniseHeMistake(Object.fromEntries(HE_LAYERS.map(([n, sh]) => [n, impl.cifarHeStd([...sh])])));
-        fail(`with cifarHeStd as init, Var[y_5]/Var[y_1] = ${fmtNum(ratioHe)}: He init must keep the signal's variance of order 1 (eq. 5 with ½n_l Var[w_l] = 1 predicts 1; max pooling makes the measured ratio ≈ 3; accepted ${HE_RATIO[0]}–${HE_RATIO[1]}); Var[y_l] per layer: ${he.map(fmtNum).join(', ')}${named ? `\n  ${recognised(named)}` : ''}`, { ratioHe });
+        fail(
+          `with cifarHeStd as init, Var[y_5]/Var[y_1] = ${fmtNum(ratioHe)}: He init must keep the signal's variance of order 1 (eq. 5 with ½n_l Var[w_l] = 1 predicts 1; max pooling makes the measured ratio ≈ 3; accepted ${HE_RATIO[0]}–${HE_RATIO[1]}); Var[y_l] per layer: ${he.map(fmtNum).join(', ')}${named ? `\n  ${recognised(named)}` : ''}`,
+          { ratioHe },
+        );
       }
       return { varStd001: small, varHe: he, ratioStd001: ratioSmall, ratioHe, predictedStd001: predicted };
     },
   },
   {
-    ...base, id: 'cifar.batchnorm', part: '3', points: 3,
+    ...base,
+    id: 'cifar.batchnorm',
+    part: '3',
+    points: 3,
     statement: 'training-mode batch norm normalises each channel over the batch with the biased variance, ε inside the root',
-    answer: '$\\hat x = (x-\\mu_B)/\\sqrt{\\sigma_B^2+\\epsilon}$, $y=\\gamma\\hat x+\\beta$ per channel, $\\mu_B,\\sigma^2_B$ over the batch (÷M); at test time the running averages replace them. Inserted before each ReLU after conv1, conv2, fc1, fc2 (not fc3).',
+    answer:
+      '$\\hat x = (x-\\mu_B)/\\sqrt{\\sigma_B^2+\\epsilon}$, $y=\\gamma\\hat x+\\beta$ per channel, $\\mu_B,\\sigma^2_B$ over the batch (÷M); at test time the running averages replace them. Inserted before each ReLU after conv1, conv2, fc1, fc2 (not fc3).',
     uses: ['cifarBatchNorm'],
     check(impl, ctx) {
       const rng = makeRng(ctx.seed);
       let worst = 0;
       for (let k = 0; k < ctx.runs(6); k++) {
-        const M = rng.int(2, 9), C = rng.int(1, 6);
+        const M = rng.int(2, 9),
+          C = rng.int(1, 6);
         const x = Array.from({ length: M }, () => randVec(rng, C, rng.uniform(0.1, 3)).map((v) => v + rng.uniform(-2, 2)));
-        const gamma = randVec(rng, C, 1), beta = randVec(rng, C, 1), eps = rng.uniform(1e-5, 0.1);
+        const gamma = randVec(rng, C, 1),
+          beta = randVec(rng, C, 1),
+          eps = rng.uniform(1e-5, 0.1);
         const got = readTensor(impl.cifarBatchNorm(x, gamma, beta, eps), 'cifarBatchNorm(…)', [M, C]);
         const want = batchNormVariant(x, gamma, beta, eps);
         const c = compareTensor('y', got, toTensor(want), KEY_TOL);
@@ -260,15 +301,21 @@ export const cifarClaims: Claim<CifarContract>[] = [
         if (!c.pass) {
           const variants = Object.fromEntries((Object.keys(CIFAR_MISTAKES.bn) as BnVariant[]).map((v) => [v, batchNormVariant(x, gamma, beta, eps, v).flat()]));
           const mistake = recogniseVariant(Array.from(got.data), variants, CIFAR_MISTAKES.bn);
-          fail([`cifarBatchNorm on x ${M}×${C} (ε = ${fmtNum(eps)}):`, `  ${formatComparison(c, 'y')}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'), { relErr: c.relErr, mistake: mistake ?? null });
+          fail([`cifarBatchNorm on x ${M}×${C} (ε = ${fmtNum(eps)}):`, `  ${formatComparison(c, 'y')}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'), {
+            relErr: c.relErr,
+            mistake: mistake ?? null,
+          });
         }
       }
       return { cases: ctx.runs(6), maxRelErr: worst };
     },
   },
   {
-    ...base, id: 'cifar.adam-step', part: '4', points: 0,
-    statement: 'own Adam matches the key and tfjs\'s tf.train.adam step by step (≤ 1e-6)',
+    ...base,
+    id: 'cifar.adam-step',
+    part: '4',
+    points: 0,
+    statement: "own Adam matches the key and tfjs's tf.train.adam step by step (≤ 1e-6)",
     answer: '$m\\leftarrow\\beta_1 m+(1-\\beta_1)g$, $s\\leftarrow\\beta_2 s+(1-\\beta_2)g^2$, $w\\leftarrow w-\\eta\\,\\frac{m/(1-\\beta_1^t)}{\\sqrt{s/(1-\\beta_2^t)}+\\epsilon}$.',
     uses: ['cifarAdamStep'],
     async check(impl, ctx) {
@@ -294,8 +341,11 @@ export const cifarClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.rmsprop-step', part: '4', points: 0,
-    statement: 'own RMSProp matches the key and tfjs\'s tf.train.rmsprop step by step (≤ 1e-6)',
+    ...base,
+    id: 'cifar.rmsprop-step',
+    part: '4',
+    points: 0,
+    statement: "own RMSProp matches the key and tfjs's tf.train.rmsprop step by step (≤ 1e-6)",
     answer: '$s\\leftarrow\\rho s+(1-\\rho)g^2$, $v\\leftarrow\\mu v+\\eta\\,g/\\sqrt{s+\\epsilon}$, $w\\leftarrow w-v$ (tfjs’s non-centred form).',
     uses: ['cifarRmspropStep'],
     async check(impl, ctx) {

@@ -85,8 +85,7 @@ export const cifarContract: ContractSpec<CifarContract> = {
   cifarTrainedRuns: {
     kind: 'object',
     signature: '{ std001: { model: string; log: string }; he: { model: string; log: string }; bn: { model: string; log: string } }',
-    doc:
-      "the networks you trained for P5.1 (σ = 0.01), P5.2 (He init) and P5.3 (batch norm), as paths inside your submission's folder: model = a TF.js model.json (what model.save() writes, weight files beside it) or a PyTorch state_dict saved with np.savez (.npz); log = one row per epoch, JSON [{ epoch, trainLoss, testAccuracy }] or CSV epoch,train_loss,test_accuracy. The grader feeds the 10,000 test images as x = pixel/127.5 − 1 (TF.js: NHWC [N, 32, 32, 3]; PyTorch: NCHW)",
+    doc: "the networks you trained for P5.1 (σ = 0.01), P5.2 (He init) and P5.3 (batch norm), as paths inside your submission's folder: model = a TF.js model.json (what model.save() writes, weight files beside it) or a PyTorch state_dict saved with np.savez (.npz); log = one row per epoch, JSON [{ epoch, trainLoss, testAccuracy }] or CSV epoch,train_loss,test_accuracy. The grader feeds the 10,000 test images as x = pixel/127.5 − 1 (TF.js: NHWC [N, 32, 32, 3]; PyTorch: NCHW)",
   },
   cifarRmspropStep: {
     kind: 'function',

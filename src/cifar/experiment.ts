@@ -89,7 +89,14 @@ export function resultsMarkdown(results: TrainResult[]): string {
 export async function writeReport(results: TrainResult[], outDir: string): Promise<void> {
   if (!results.length) return;
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results.map((r) => ({ ...r, conv1W: undefined, pytorchPeer: PYTORCH_PEER[r.variant] ?? null })), null, 1));
+  writeFileSync(
+    path.join(outDir, 'results.json'),
+    JSON.stringify(
+      results.map((r) => ({ ...r, conv1W: undefined, pytorchPeer: PYTORCH_PEER[r.variant] ?? null })),
+      null,
+      1,
+    ),
+  );
   writeFileSync(path.join(outDir, 'results.md'), resultsMarkdown(results));
   await writeCurves(results, path.join(outDir, 'curves.png'));
 }

@@ -48,10 +48,15 @@ export function lenetLayersModel(params: ParamArrays, batchNorm: boolean): tf.Se
     const layer = tf.layers.batchNormalization({ name: bn, axis: -1, epsilon: BN_EPS, momentum: 1 - BN_MOMENTUM });
     model.add(layer);
     // Keras order: gamma, beta, moving mean, moving variance
-    weights.push([bn, [
-      tf.tensor1d(need(params, `${bn}Gamma`, c)), tf.tensor1d(need(params, `${bn}Beta`, c)),
-      tf.tensor1d(need(params, runningKey(bn, 'Mean'), c)), tf.tensor1d(need(params, runningKey(bn, 'Var'), c)),
-    ]]);
+    weights.push([
+      bn,
+      [
+        tf.tensor1d(need(params, `${bn}Gamma`, c)),
+        tf.tensor1d(need(params, `${bn}Beta`, c)),
+        tf.tensor1d(need(params, runningKey(bn, 'Mean'), c)),
+        tf.tensor1d(need(params, runningKey(bn, 'Var'), c)),
+      ],
+    ]);
   };
   const withBias = (layer: string, w: string, b: string) => {
     weights.push([layer, [tf.tensor(need(params, w, size(LENET_SHAPES[w])), LENET_SHAPES[w]), tf.tensor1d(need(params, b, size(LENET_SHAPES[b])))]]);

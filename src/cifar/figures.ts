@@ -68,5 +68,8 @@ export function writeConv1Filters(conv1W: Float32Array, file: string): string {
 
 /** conv1 weights minus their initial values: what training changed (the raw filters of a 5-epoch run are still mostly their random init). */
 export function writeConv1Delta(conv1W: Float32Array, init: Float32Array, file: string): string {
-  return writeConv1Filters(conv1W.map((w, i) => w - init[i]), file);
+  return writeConv1Filters(
+    conv1W.map((w, i) => w - init[i]),
+    file,
+  );
 }

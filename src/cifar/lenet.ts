@@ -16,11 +16,16 @@ import { makeRng } from '../verify/rng.ts';
 export type InitScheme = 'std0.01' | 'he';
 
 export const LENET_SHAPES: Record<string, number[]> = {
-  conv1W: [5, 5, 3, 6], conv1b: [6],
-  conv2W: [5, 5, 6, 16], conv2b: [16],
-  fc1W: [400, 120], fc1b: [120],
-  fc2W: [120, 84], fc2b: [84],
-  fc3W: [84, 10], fc3b: [10],
+  conv1W: [5, 5, 3, 6],
+  conv1b: [6],
+  conv2W: [5, 5, 6, 16],
+  conv2b: [16],
+  fc1W: [400, 120],
+  fc1b: [120],
+  fc2W: [120, 84],
+  fc2b: [84],
+  fc3W: [84, 10],
+  fc3b: [10],
 };
 const BN_LAYERS: Record<string, number> = { bn1: 6, bn2: 16, bn3: 120, bn4: 84 };
 export const LENET_PARAM_COUNT = Object.values(LENET_SHAPES).reduce((s, sh) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -115,10 +120,12 @@ export class LeNet {
       return tf.batchNorm(z2, this.running[`${layer}Mean`], this.running[`${layer}Var`], this.vars[`${layer}Beta`], this.vars[`${layer}Gamma`], BN_EPS).reshape(z.shape);
     }
     const stats: tf.Tensor[] = [];
-    const gamma = this.vars[`${layer}Gamma`] as tf.Tensor1D, beta = this.vars[`${layer}Beta`] as tf.Tensor1D;
+    const gamma = this.vars[`${layer}Gamma`] as tf.Tensor1D,
+      beta = this.vars[`${layer}Beta`] as tf.Tensor1D;
     const y = batchNormKernelsAvailable() ? batchNormTrainFused(z2, gamma, beta, BN_EPS, stats) : batchNormTrain(z2, gamma, beta, stats);
     const M = z2.shape[0];
-    const rm = this.running[`${layer}Mean`], rv = this.running[`${layer}Var`];
+    const rm = this.running[`${layer}Mean`],
+      rv = this.running[`${layer}Var`];
     updates.push(() => {
       const [bm, bv] = stats;
       tf.tidy(() => {
@@ -208,7 +215,10 @@ export function batchNormTrain(z: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tens
         const [xh, rs, gm] = saved;
         const dbeta = tf.sum(d, 0);
         const dgamma = tf.sum(d.mul(xh), 0);
-        const dz = d.sub(dbeta.div(M)).sub(xh.mul(dgamma.div(M))).mul(rs.mul(gm));
+        const dz = d
+          .sub(dbeta.div(M))
+          .sub(xh.mul(dgamma.div(M)))
+          .mul(rs.mul(gm));
         return [dz, dgamma, dbeta];
       },
     };

@@ -42,8 +42,7 @@ export function makeOptimizer(config: OptimizerConfig): Optimizer {
   const slots: Record<string, tf.Variable> = {};
   let t = 0;
   let pending: Record<string, Float32Array> = {};
-  const slot = (key: string, like: tf.Tensor) =>
-    (slots[key] ??= tf.variable(pending[key] ? tf.tensor(pending[key], like.shape) : tf.zerosLike(like), false));
+  const slot = (key: string, like: tf.Tensor) => (slots[key] ??= tf.variable(pending[key] ? tf.tensor(pending[key], like.shape) : tf.zerosLike(like), false));
   const eps = config.epsilon ?? DEFAULT_EPSILON;
   const opt: Optimizer = {
     config,
@@ -61,17 +60,21 @@ export function makeOptimizer(config: OptimizerConfig): Optimizer {
             v.assign(nv);
             w.assign(w.sub(nv.mul(opt.lr)));
           } else if (config.name === 'adam') {
-            const b1 = config.beta1 ?? 0.9, b2 = config.beta2 ?? 0.999;
-            const m = slot(`${name}/m`, w), s = slot(`${name}/s`, w);
+            const b1 = config.beta1 ?? 0.9,
+              b2 = config.beta2 ?? 0.999;
+            const m = slot(`${name}/m`, w),
+              s = slot(`${name}/s`, w);
             const nm = m.mul(b1).add(g.mul(1 - b1));
             const ns = s.mul(b2).add(g.square().mul(1 - b2));
             m.assign(nm);
             s.assign(ns);
-            const mh = nm.div(1 - b1 ** t), sh = ns.div(1 - b2 ** t);
+            const mh = nm.div(1 - b1 ** t),
+              sh = ns.div(1 - b2 ** t);
             w.assign(w.sub(mh.div(sh.sqrt().add(eps)).mul(opt.lr)));
           } else {
             const rho = config.decay ?? 0.9;
-            const s = slot(`${name}/s`, w), v = slot(`${name}/v`, w);
+            const s = slot(`${name}/s`, w),
+              v = slot(`${name}/v`, w);
             const ns = s.mul(rho).add(g.square().mul(1 - rho));
             const nv = v.mul(config.momentum ?? 0).add(g.mul(opt.lr).div(ns.add(eps).sqrt()));
             s.assign(ns);

@@ -18,7 +18,8 @@ export function sgdVariant(w: number[], g: number[], v: number[], hp: SgdHyper, 
 
 export type BnVariant = 'correct' | 'unbiased-variance' | 'eps-outside-sqrt' | 'normalised-over-features';
 export function batchNormVariant(x: number[][], gamma: number[], beta: number[], eps: number, variant: BnVariant = 'correct'): number[][] {
-  const M = x.length, C = x[0].length;
+  const M = x.length,
+    C = x[0].length;
   if (variant === 'normalised-over-features') {
     return x.map((row) => {
       const mu = row.reduce((a, b) => a + b, 0) / C;
@@ -36,7 +37,8 @@ export function adamVariant(w: number[], g: number[], st: AdamState, hp: AdamHyp
   const t = st.t + 1;
   const m = st.m.map((mi, i) => hp.beta1 * mi + (1 - hp.beta1) * g[i]);
   const s = st.s.map((si, i) => hp.beta2 * si + (1 - hp.beta2) * (variant === 'grad-not-squared' ? Math.abs(g[i]) : g[i] * g[i]));
-  const c1 = variant === 'no-bias-correction' ? 1 : 1 - hp.beta1 ** t, c2 = variant === 'no-bias-correction' ? 1 : 1 - hp.beta2 ** t;
+  const c1 = variant === 'no-bias-correction' ? 1 : 1 - hp.beta1 ** t,
+    c2 = variant === 'no-bias-correction' ? 1 : 1 - hp.beta2 ** t;
   const nw = w.map((wi, i) => wi - (hp.lr * (m[i] / c1)) / (variant === 'eps-inside-sqrt' ? Math.sqrt(s[i] / c2 + hp.epsilon) : Math.sqrt(s[i] / c2) + hp.epsilon));
   return { w: nw, state: { m, s, t } };
 }

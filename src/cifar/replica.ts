@@ -31,12 +31,15 @@ export function makeBatch(split: Cifar10Split, idx: ArrayLike<number>, augment: 
   const x = out ?? new Float32Array(B * 3072);
   const rng = makeRng(seed);
   for (let b = 0; b < B; b++) {
-    const src = idx[b] * 3072, dst = b * 3072;
+    const src = idx[b] * 3072,
+      dst = b * 3072;
     if (!augment) {
       for (let i = 0; i < 3072; i++) x[dst + i] = normalizePixel(split.images[src + i]);
       continue;
     }
-    const dy = rng.int(-4, 4), dx = rng.int(-4, 4), flip = rng.next() < 0.5;
+    const dy = rng.int(-4, 4),
+      dx = rng.int(-4, 4),
+      flip = rng.next() < 0.5;
     for (let r = 0; r < 32; r++) {
       const sr = r + dy;
       for (let c = 0; c < 32; c++) {

@@ -33,9 +33,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 /** One run: its log, its network evaluated, and the two agreeing. */
 async function gradeRun(impl: CifarContract, ctx: CheckContext, id: RunId): Promise<{ ev: Evaluated; log: EpochLog[] }> {
-  if (Array.isArray(impl.cifarTrainedRuns)) fail(`cifarTrainedRuns must be an object (Python: a dict) with the keys std001, he and bn, each { model, log }; got an array (Python: a list) of ${impl.cifarTrainedRuns.length}`);
+  if (Array.isArray(impl.cifarTrainedRuns))
+    fail(`cifarTrainedRuns must be an object (Python: a dict) with the keys std001, he and bn, each { model, log }; got an array (Python: a list) of ${impl.cifarTrainedRuns.length}`);
   const run = (impl.cifarTrainedRuns as Partial<CifarTrainedRuns> | undefined)?.[id];
-  if (!run || typeof run !== 'object') fail(`cifarTrainedRuns.${id} is missing: expected { model: "<path>", log: "<path>" } naming the files of your ${LABEL[id]} run, inside your submission's folder`);
+  if (!run || typeof run !== 'object')
+    fail(`cifarTrainedRuns.${id} is missing: expected { model: "<path>", log: "<path>" } naming the files of your ${LABEL[id]} run, inside your submission's folder`);
   const test = cifarTestSet();
   const log = readLog(ctx.files, run.log, `${LABEL[id]}: the log`);
   const ev = await evaluateRun(ctx.files, run, `${LABEL[id]}: the network`, id === 'bn', test);
@@ -65,13 +67,15 @@ export const runClaims: Claim<CifarContract>[] = [
     id: 'cifar.train-curves',
     part: '1',
     points: 4,
-    statement: 'the P5.1 network (σ = 0.01 init) as trained by the student: the text\'s LeNet, its log gives the curves, and its weights reproduce the log\'s last test accuracy',
+    statement: "the P5.1 network (σ = 0.01 init) as trained by the student: the text's LeNet, its log gives the curves, and its weights reproduce the log's last test accuracy",
     answer:
-      'With σ = 0.01 the loss stays at $\\ln 10 \\approx 2.3026$ and test accuracy at 10%: the pre-activation variance falls by ~$10^{-8}$ from conv1 to the logits (eq. 5), so the logits are constant and the gradients reaching the early layers vanish. A stalled run is the expected outcome; a run that learns (the starter code\'s recipe reaches 57%) is accepted too. The curves are the log\'s train loss and test accuracy per epoch.',
+      "With σ = 0.01 the loss stays at $\\ln 10 \\approx 2.3026$ and test accuracy at 10%: the pre-activation variance falls by ~$10^{-8}$ from conv1 to the logits (eq. 5), so the logits are constant and the gradients reaching the early layers vanish. A stalled run is the expected outcome; a run that learns (the starter code's recipe reaches 57%) is accepted too. The curves are the log's train loss and test accuracy per epoch.",
     async check(impl, ctx) {
       const { ev, log } = await gradeRun(impl, ctx, 'std001');
       const last = log[log.length - 1];
-      ctx.note(`σ = 0.01 run: ${pct(ev.accuracy)} measured, ${log.length} epochs logged (train loss ${log.map((e) => e.trainLoss.toFixed(3)).join(', ')})${last.testAccuracy < 0.12 ? ': stalled at chance, as the variance collapse predicts' : ''}`);
+      ctx.note(
+        `σ = 0.01 run: ${pct(ev.accuracy)} measured, ${log.length} epochs logged (train loss ${log.map((e) => e.trainLoss.toFixed(3)).join(', ')})${last.testAccuracy < 0.12 ? ': stalled at chance, as the variance collapse predicts' : ''}`,
+      );
       return { ...evidenceOf(ev, log), stalled: ev.accuracy < 0.12 };
     },
   },
@@ -82,10 +86,14 @@ export const runClaims: Claim<CifarContract>[] = [
     points: 2,
     leaderboard: { name: 'P5.2 He init: test accuracy (%)', order: 'desc' },
     statement: `the P5.2 network (He init) as trained by the student: the text's LeNet, ≥ ${100 * RUN_FLOORS.he}% on the 10,000 test images, as its log says`,
-    answer: 'He init: ≈ 57% after 5 epochs (the key\'s run; PyTorch 1.13, same recipe: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
+    answer: "He init: ≈ 57% after 5 epochs (the key's run; PyTorch 1.13, same recipe: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.",
     async check(impl, ctx) {
       const { ev, log } = await gradeRun(impl, ctx, 'he');
-      if (ev.accuracy < RUN_FLOORS.he) fail(`${LABEL.he}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.he}% a correct He-init LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.he ?? 0.549)})`, { measured: ev.accuracy });
+      if (ev.accuracy < RUN_FLOORS.he)
+        fail(
+          `${LABEL.he}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.he}% a correct He-init LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.he ?? 0.549)})`,
+          { measured: ev.accuracy },
+        );
       return evidenceOf(ev, log);
     },
   },
@@ -96,10 +104,14 @@ export const runClaims: Claim<CifarContract>[] = [
     points: 7,
     leaderboard: { name: 'P5.3 batch norm: test accuracy (%)', order: 'desc' },
     statement: `the P5.3 network as trained by the student: batch norm after every conv and FC layer but the last, ≥ ${100 * RUN_FLOORS.bn}% on the 10,000 test images, as its log says`,
-    answer: 'He init + BN: ≈ 57% after 5 epochs (the key\'s run; PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.',
+    answer: "He init + BN: ≈ 57% after 5 epochs (the key's run; PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.",
     async check(impl, ctx) {
       const { ev, log } = await gradeRun(impl, ctx, 'bn');
-      if (ev.accuracy < RUN_FLOORS.bn) fail(`${LABEL.bn}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.bn}% a correct batch-norm LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.bn ?? 0.558)})`, { measured: ev.accuracy });
+      if (ev.accuracy < RUN_FLOORS.bn)
+        fail(
+          `${LABEL.bn}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.bn}% a correct batch-norm LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.bn ?? 0.558)})`,
+          { measured: ev.accuracy },
+        );
       return evidenceOf(ev, log);
     },
   },

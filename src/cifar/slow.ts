@@ -62,8 +62,16 @@ const inThreadSlot = concurrencyLimit(() => 1);
 /** Train (once per process) one variant; `stdOf` = a student's He σ (the reference's when equal). */
 export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => number; backend?: TrainingBackend; outDir?: string; epochs?: number } = {}): Promise<TrainResult> {
   const outDir = opts.outDir ?? slowOutDir();
-  const sig = opts.stdOf ? Object.values(LENET_SHAPES).filter((s) => s.length > 1).map((s) => opts.stdOf!([...s])).join(',') : '';
-  const refSig = Object.values(LENET_SHAPES).filter((s) => s.length > 1).map((s) => Math.sqrt(2 / (s.length === 4 ? s[0] * s[1] * s[2] : s[0]))).join(',');
+  const sig = opts.stdOf
+    ? Object.values(LENET_SHAPES)
+        .filter((s) => s.length > 1)
+        .map((s) => opts.stdOf!([...s]))
+        .join(',')
+    : '';
+  const refSig = Object.values(LENET_SHAPES)
+    .filter((s) => s.length > 1)
+    .map((s) => Math.sqrt(2 / (s.length === 4 ? s[0] * s[1] * s[2] : s[0])))
+    .join(',');
   const key = `${id}|${sig === refSig ? '' : sig}|${opts.backend ?? 'wasm'}|${outDir}`;
   let p = runs.get(key);
   if (!p) {
@@ -79,22 +87,27 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
     // in the claim's thread on a GPU, with CIFAR_WORKERS=0, or under a permission model without
     // --allow-worker; else one worker thread per run (CIFAR_WORKERS threads of data parallelism)
     const inThread = gpu || process.env.CIFAR_WORKERS === '0' || !threadsAllowed();
-    const run = () => trainCifar(d, {
-      variant: VARIANTS[id],
-      epochs: opts.epochs ?? SLOW_EPOCHS,
-      batchSize: 32,
-      workers: inThread ? 0 : Number(process.env.CIFAR_WORKERS ?? 1),
-      backend: opts.backend ?? 'wasm',
-      stdOf: sig && sig !== refSig ? opts.stdOf : undefined,
-      checkpoint: path.join(outDir, 'ckpt', `${tag}.json`),
-      checkpointEvery: 300,
-      measureVariance: true,
-      progressEvery: 30,
-      onProgress: (pr) => process.stderr.write(`${formatProgress(pr)}\n`),
-    });
+    const run = () =>
+      trainCifar(d, {
+        variant: VARIANTS[id],
+        epochs: opts.epochs ?? SLOW_EPOCHS,
+        batchSize: 32,
+        workers: inThread ? 0 : Number(process.env.CIFAR_WORKERS ?? 1),
+        backend: opts.backend ?? 'wasm',
+        stdOf: sig && sig !== refSig ? opts.stdOf : undefined,
+        checkpoint: path.join(outDir, 'ckpt', `${tag}.json`),
+        checkpointEvery: 300,
+        measureVariance: true,
+        progressEvery: 30,
+        onProgress: (pr) => process.stderr.write(`${formatProgress(pr)}\n`),
+      });
     p = (inThread ? inThreadSlot : threadSlot)(run).then((r) => {
       writeConv1Filters(r.conv1W, path.join(outDir, `conv1-${tag}.png`));
-      writeConv1Delta(r.conv1W, initLeNetParams({ init: VARIANTS[id].init, batchNorm: VARIANTS[id].batchNorm, seed: 1, stdOf: sig && sig !== refSig ? opts.stdOf : undefined }).conv1W, path.join(outDir, `conv1-${tag}-change.png`));
+      writeConv1Delta(
+        r.conv1W,
+        initLeNetParams({ init: VARIANTS[id].init, batchNorm: VARIANTS[id].batchNorm, seed: 1, stdOf: sig && sig !== refSig ? opts.stdOf : undefined }).conv1W,
+        path.join(outDir, `conv1-${tag}-change.png`),
+      );
       for (const e of r.epochs) process.stderr.write(`[cifar ${tag}] epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} test ${(100 * e.testAcc).toFixed(2)}% ${Math.round(e.imgPerSec)} img/s\n`);
       return r;
     });
@@ -110,7 +123,10 @@ async function accuracyClaim(id: VariantId, floor: number, r: TrainResult, named
   if (!last) fail(`${VARIANTS[id].label}: no epoch finished`);
   const peer = PYTORCH_PEER[id];
   if (last.testAcc < floor) {
-    fail(`${VARIANTS[id].label}: test accuracy after ${r.epochs.length} epochs is ${(100 * last.testAcc).toFixed(2)}%, below the ${100 * floor}% a correct implementation reaches${peer ? ` (PyTorch 1.13, same recipe: ${(100 * peer).toFixed(1)}%)` : ''}; per epoch: ${r.epochs.map((e) => `${(100 * e.testAcc).toFixed(1)}%`).join(', ')}${named ? `\n  recognised mistake in cifarHeStd: ${named}` : ''}`, { testAcc: last.testAcc });
+    fail(
+      `${VARIANTS[id].label}: test accuracy after ${r.epochs.length} epochs is ${(100 * last.testAcc).toFixed(2)}%, below the ${100 * floor}% a correct implementation reaches${peer ? ` (PyTorch 1.13, same recipe: ${(100 * peer).toFixed(1)}%)` : ''}; per epoch: ${r.epochs.map((e) => `${(100 * e.testAcc).toFixed(1)}%`).join(', ')}${named ? `\n  recognised mistake in cifarHeStd: ${named}` : ''}`,
+      { testAcc: last.testAcc },
+    );
   }
   return { testAcc: last.testAcc, floor, pytorchPeer: peer ?? null, perEpoch: perEpoch(r), imgPerSec: r.imgPerSec, workers: r.workers };
 }
@@ -119,7 +135,12 @@ const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
 
 export const slowClaims: Claim<CifarContract>[] = [
   {
-    ...base, id: 'cifar.training.curves', part: '1', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base,
+    id: 'cifar.training.curves',
+    part: '1',
+    points: 0,
+    tags: ['slow'],
+    timeoutMs: 45 * 60_000,
     statement: 'the P5.1 recipe (σ = 0.01, SGD) trained 5 epochs on CIFAR-10 stalls at chance, explained by the measured variance collapse; curves of all variants and the conv1 filters are drawn',
     answer:
       'With σ = 0.01 the loss stays at $\\ln 10 \\approx 2.3026$ and test accuracy at 10%: the measured pre-activation variance falls by ~$10^{-8}$ from conv1 to the logits (eq. 5), so logits are constant and the gradients reaching the early layers vanish. Softmax loss + weight decay with He init learn (≈ 55% after 5 epochs); the curves (train loss, test accuracy per epoch) of all variants are in `out/cifar-slow/curves.png`, the learned conv1 filters in `conv1-<variant>.png` (edge and colour-blob detectors after He-init training; near-noise for σ = 0.01).',
@@ -137,7 +158,8 @@ export const slowClaims: Claim<CifarContract>[] = [
       const last = small.epochs[small.epochs.length - 1];
       const v = small.initVariances ?? [];
       const collapse = v.length ? v[v.length - 1] / v[0] : NaN;
-      if (last.testAcc < 0.2 && !(collapse < 1e-6)) fail(`σ = 0.01 stalled at ${(100 * last.testAcc).toFixed(1)}% but the measured variance ratio Var[y_5]/Var[y_1] = ${fmtNum(collapse)} does not explain it (expected < 1e-6)`);
+      if (last.testAcc < 0.2 && !(collapse < 1e-6))
+        fail(`σ = 0.01 stalled at ${(100 * last.testAcc).toFixed(1)}% but the measured variance ratio Var[y_5]/Var[y_1] = ${fmtNum(collapse)} does not explain it (expected < 1e-6)`);
       for (const f of ['curves.png', 'conv1-he.png', 'conv1-std0.01.png', 'results.md']) {
         const p = path.join(out, f);
         if (!existsSync(p) || statSync(p).size < 100) fail(`figure ${p} was not written`);
@@ -150,16 +172,31 @@ export const slowClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.training.he', part: '2(b)', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base,
+    id: 'cifar.training.he',
+    part: '2(b)',
+    points: 0,
+    tags: ['slow'],
+    timeoutMs: 45 * 60_000,
     statement: `He init (the student's σ) trains the LeNet to ≥ ${100 * FLOORS.he}% test accuracy in 5 epochs, where σ = 0.01 stays at 10%`,
     answer: 'He init: ≈ 55% after 5 epochs (PyTorch 1.13: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
     uses: ['cifarHeStd'],
     async check(impl) {
-      return accuracyClaim('he', FLOORS.he, await trainVariant('he', { stdOf: (s) => impl.cifarHeStd(s) }), recogniseHeStd((s) => impl.cifarHeStd(s)));
+      return accuracyClaim(
+        'he',
+        FLOORS.he,
+        await trainVariant('he', { stdOf: (s) => impl.cifarHeStd(s) }),
+        recogniseHeStd((s) => impl.cifarHeStd(s)),
+      );
     },
   },
   {
-    ...base, id: 'cifar.training.bn', part: '3', points: 0, tags: ['slow'], timeoutMs: 45 * 60_000,
+    ...base,
+    id: 'cifar.training.bn',
+    part: '3',
+    points: 0,
+    tags: ['slow'],
+    timeoutMs: 45 * 60_000,
     statement: `batch norm after every conv and FC layer but the last reaches ≥ ${100 * FLOORS.bn}% test accuracy in 5 epochs`,
     answer: 'He init + BN: ≈ 56% after 5 epochs (PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.',
     uses: [],
@@ -170,7 +207,12 @@ export const slowClaims: Claim<CifarContract>[] = [
   {
     // tagged gpu: on CPU these two runs would push the slow suite past its 30-minute budget
     // (run them with `npx tsx src/cifar/experiment.ts adam-aug rmsprop-aug`)
-    ...base, id: 'cifar.optional-accuracy', part: '4', points: 0, tags: ['gpu'], timeoutMs: 6 * 3600_000,
+    ...base,
+    id: 'cifar.optional-accuracy',
+    part: '4',
+    points: 0,
+    tags: ['gpu'],
+    timeoutMs: 6 * 3600_000,
     statement: `own Adam / RMSProp with random crop + flip reach ≥ ${100 * FLOORS.optional}% in 5 epochs (reported beside SGD)`,
     answer: 'Own Adam (η = 0.001) and RMSProp (η = 3e-4) with random 4-pixel crops and mirror flips; see `out/cifar-slow/results.md` for the measured numbers.',
     uses: [],
@@ -182,7 +224,12 @@ export const slowClaims: Claim<CifarContract>[] = [
     },
   },
   {
-    ...base, id: 'cifar.gpu-full', part: '1', points: 0, tags: ['gpu'], timeoutMs: 6 * 3600_000,
+    ...base,
+    id: 'cifar.gpu-full',
+    part: '1',
+    points: 0,
+    tags: ['gpu'],
+    timeoutMs: 6 * 3600_000,
     statement: 'on a GPU (tfjs-node-gpu), the He and BN variants trained 5 epochs reach the same floors',
     answer: 'Same recipe as the CPU run, on native TensorFlow with CUDA.',
     uses: [],

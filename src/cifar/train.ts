@@ -32,7 +32,14 @@ export const VARIANTS: Record<VariantId, Variant> = {
   he: { id: 'he', label: 'He init (P5.2)', init: 'he', batchNorm: false, optimizer: SGD, augment: false },
   bn: { id: 'bn', label: 'He init + batch norm (P5.3)', init: 'he', batchNorm: true, optimizer: SGD, augment: false },
   'adam-aug': { id: 'adam-aug', label: 'He + own Adam + crop/flip (P5.4)', init: 'he', batchNorm: false, optimizer: { name: 'adam', lr: 0.001, weightDecay: 5e-4 }, augment: true },
-  'rmsprop-aug': { id: 'rmsprop-aug', label: 'He + own RMSProp + crop/flip (P5.4)', init: 'he', batchNorm: false, optimizer: { name: 'rmsprop', lr: 0.0003, decay: 0.9, weightDecay: 5e-4 }, augment: true },
+  'rmsprop-aug': {
+    id: 'rmsprop-aug',
+    label: 'He + own RMSProp + crop/flip (P5.4)',
+    init: 'he',
+    batchNorm: false,
+    optimizer: { name: 'rmsprop', lr: 0.0003, decay: 0.9, weightDecay: 5e-4 },
+    augment: true,
+  },
 };
 
 export interface Progress {
@@ -198,8 +205,7 @@ async function parallelEngine(data: Cifar10, cfg: ReplicaConfig, backend: Traini
 
 const toArrays = (o: Record<string, number[] | number>): Record<string, Float32Array | number> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : Float32Array.from(v)]));
-const toLists = (o: Record<string, Float32Array | number>): Record<string, number[] | number> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]));
+const toLists = (o: Record<string, Float32Array | number>): Record<string, number[] | number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]));
 
 export function formatProgress(p: Progress): string {
   const eta = p.etaSec >= 60 ? `${Math.floor(p.etaSec / 60)}m${String(Math.round(p.etaSec % 60)).padStart(2, '0')}s` : `${Math.round(p.etaSec)}s`;
@@ -212,8 +218,10 @@ export function formatProgress(p: Progress): string {
  */
 export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<TrainResult> {
   const v = opts.variant;
-  const B = opts.batchSize ?? 32, seed = opts.seed ?? 1;
-  const nTrain = Math.min(opts.trainLimit ?? data.train.n, data.train.n), nTest = Math.min(opts.testLimit ?? data.test.n, data.test.n);
+  const B = opts.batchSize ?? 32,
+    seed = opts.seed ?? 1;
+  const nTrain = Math.min(opts.trainLimit ?? data.train.n, data.train.n),
+    nTest = Math.min(opts.testLimit ?? data.test.n, data.test.n);
   const steps = Math.floor(nTrain / B);
   const workers = opts.workers ?? 0;
   const params: ParamArrays = initLeNetParams({ init: v.init, batchNorm: v.batchNorm, seed, stdOf: opts.stdOf });
@@ -222,7 +230,8 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
   const engine = workers > 0 ? await parallelEngine(data, cfg, backend, workers, nTest) : await localEngine(data, cfg, backend, nTest);
   try {
     let history: EpochRecord[] = [];
-    let startEpoch = 0, startStep = 0;
+    let startEpoch = 0,
+      startStep = 0;
     let running = { loss: 0, correct: 0, seen: 0, seconds: 0 };
     let initVariances: number[] | undefined;
     let resumedFrom: TrainResult['resumedFrom'];
@@ -243,14 +252,22 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
       if (!opts.checkpoint) return;
       const s = await engine.getState();
       const ck: Checkpoint = {
-        variant: v.id, epoch, step, history, running, initVariances,
+        variant: v.id,
+        epoch,
+        step,
+        history,
+        running,
+        initVariances,
         state: { params: toLists(s.params) as Record<string, number[]>, opt: toLists(s.opt) },
       };
       mkdirSync(path.dirname(opts.checkpoint), { recursive: true });
       writeFileSync(`${opts.checkpoint}.tmp`, JSON.stringify(ck));
       renameSync(`${opts.checkpoint}.tmp`, opts.checkpoint);
     };
-    let stepsThisCall = 0, imgs = 0, busy = 0, cpu = 0;
+    let stepsThisCall = 0,
+      imgs = 0,
+      busy = 0,
+      cpu = 0;
     const t0 = performance.now();
     let lastReport = t0;
     const totalSteps = opts.epochs * steps;
@@ -262,9 +279,22 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
         if (opts.stopAfterSteps !== undefined && stepsThisCall >= opts.stopAfterSteps) {
           await save(e, s);
           const st = await engine.getState();
-          return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs ? imgs / busy : meanRate(history), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: false, resumedFrom };
+          return {
+            variant: v.id,
+            label: v.label,
+            epochs: history,
+            initVariances,
+            conv1W: st.params.conv1W,
+            imgPerSec: imgs ? imgs / busy : meanRate(history),
+            imgPerCpuSec: imgs / (cpu || 1),
+            workers,
+            batchSize: B,
+            completed: false,
+            resumedFrom,
+          };
         }
-        const ts = performance.now(), cs = process.cpuUsage();
+        const ts = performance.now(),
+          cs = process.cpuUsage();
         const r = await engine.step(order.subarray(s * B, (s + 1) * B), seed * 1_000_003 + e * steps + s, lr);
         busy += (performance.now() - ts) / 1000;
         const cd = process.cpuUsage(cs);
@@ -287,7 +317,8 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
       running.seconds += (performance.now() - tE) / 1000;
       const correct = await engine.evaluate(nTest);
       history.push({
-        epoch: e + 1, lr,
+        epoch: e + 1,
+        lr,
         trainLoss: running.loss / running.seen,
         trainAcc: running.correct / running.seen,
         testAcc: correct / nTest,
@@ -299,7 +330,19 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
     }
     const st = await engine.getState();
     void t0;
-    return { variant: v.id, label: v.label, epochs: history, initVariances, conv1W: st.params.conv1W, imgPerSec: imgs ? imgs / busy : meanRate(history), imgPerCpuSec: imgs / (cpu || 1), workers, batchSize: B, completed: true, resumedFrom };
+    return {
+      variant: v.id,
+      label: v.label,
+      epochs: history,
+      initVariances,
+      conv1W: st.params.conv1W,
+      imgPerSec: imgs ? imgs / busy : meanRate(history),
+      imgPerCpuSec: imgs / (cpu || 1),
+      workers,
+      batchSize: B,
+      completed: true,
+      resumedFrom,
+    };
   } finally {
     await engine.close();
   }

@@ -24,9 +24,7 @@ export interface ClaimResult {
 
 export const REFERENCE_SEED = 20260611;
 
-export function makeContext(
-  opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough'>> & { runScale?: number; filesRoot?: string | string[] } = {},
-): CheckContext & { notes: string[] } {
+export function makeContext(opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough'>> & { runScale?: number; filesRoot?: string | string[] } = {}): CheckContext & { notes: string[] } {
   const notes: string[] = [];
   const scale = opts.runScale ?? 1;
   return {
@@ -53,7 +51,8 @@ export function nearMiss(name: string, others: string[]): string | undefined {
     }
     return prev[b.length];
   };
-  let best: string | undefined, bestD = 3;
+  let best: string | undefined,
+    bestD = 3;
   for (const o of others) {
     const d = dist(norm(o));
     if (d < bestD) [best, bestD] = [o, d];
@@ -68,7 +67,10 @@ export function missingExports<C>(impl: Partial<C>, contract: ContractSpec<C>, u
     const spec = contract[name];
     const v = (impl as Record<string, unknown>)[name];
     if (v === undefined) {
-      const near = nearMiss(name, Object.keys(impl as object).filter((k) => !(k in contract)));
+      const near = nearMiss(
+        name,
+        Object.keys(impl as object).filter((k) => !(k in contract)),
+      );
       problems.push(`missing export \`${name}\`${near ? ` (did you mean \`${near}\`?)` : ''}: expected ${spec.kind === 'function' ? 'a function ' : ''}${spec.signature} — ${spec.doc}`);
     } else if (spec.kind === 'function' ? typeof v !== 'function' : spec.kind === 'object' ? typeof v !== 'object' || v === null : typeof v !== spec.kind) {
       problems.push(`export \`${name}\` should be ${spec.kind === 'object' ? 'an object' : `a ${spec.kind}`} (${spec.signature}), got ${describeValue(v)}`);

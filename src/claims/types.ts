@@ -31,7 +31,6 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const TAGS = ['slow', 'gpu'] as const;
 export type Tag = (typeof TAGS)[number];
 
-
 export interface CheckContext {
   /** seed for every random choice of this check (reference runs use a fixed seed; the grader derives one from the student id) */
   seed: number;

@@ -79,7 +79,10 @@ export const cnnParamsClaims: Claim<CnnParamsContract>[] = [
           const got = readNumber(impl.cnnParamCount(structuredClone(arch)), 'cnnParamCount(arch)');
           if (got !== want) {
             fail(
-              [`cnnParamCount is wrong: expected ${want.toLocaleString('en-US')} parameters (tfjs countParams), got ${got.toLocaleString('en-US')}`, ...diagnoseCount(arch, got, want).map((l) => `  ${l}`)].join('\n'),
+              [
+                `cnnParamCount is wrong: expected ${want.toLocaleString('en-US')} parameters (tfjs countParams), got ${got.toLocaleString('en-US')}`,
+                ...diagnoseCount(arch, got, want).map((l) => `  ${l}`),
+              ].join('\n'),
             );
           }
           return { params: want };
@@ -118,7 +121,12 @@ export const cnnParamsClaims: Claim<CnnParamsContract>[] = [
           ].join('\n'),
         );
       }
-      return { params: want, tfjsCountParams: tf, tfjsBuildMs: Math.round(tfMs), table: cnnParamTable(CNN_ASSUMED_ARCH).map((r) => ({ layer: r.layer, output: r.output.join('x'), params: r.params })) };
+      return {
+        params: want,
+        tfjsCountParams: tf,
+        tfjsBuildMs: Math.round(tfMs),
+        table: cnnParamTable(CNN_ASSUMED_ARCH).map((r) => ({ layer: r.layer, output: r.output.join('x'), params: r.params })),
+      };
     },
   },
 ];

@@ -29,8 +29,7 @@ export interface CnnParamsContract {
 export const cnnParamsContract: ContractSpec<CnnParamsContract> = {
   cnnParamCount: {
     kind: 'function',
-    signature:
-      "(arch: { input: [h, w, ch]; layers: ({ kind: 'conv'; filters; kernel; padding; stride?; bias? } | { kind: 'pool'; size; stride } | { kind: 'dense'; units; bias? })[] }) => number",
+    signature: "(arch: { input: [h, w, ch]; layers: ({ kind: 'conv'; filters; kernel; padding; stride?; bias? } | { kind: 'pool'; size; stride } | { kind: 'dense'; units; bias? })[] }) => number",
     doc: 'the number of parameters (weights + biases) of a CNN described layer by layer',
   },
   cnnParamTotal: {

@@ -38,8 +38,10 @@ export function variantCount(arch: CnnArch, m: CnnMistake): number | undefined {
 
 /** The mistakes whose counter gives `got` on `arch` (and differs from the truth there). */
 export function diagnoseCount(arch: CnnArch, got: number, truth: number): string[] {
-  return (Object.keys(CNN_MISTAKES) as CnnMistake[]).filter((m) => {
-    const v = variantCount(arch, m);
-    return v !== undefined && v !== truth && v === got;
-  }).map((m) => `${recognised(CNN_MISTAKES[m])}`);
+  return (Object.keys(CNN_MISTAKES) as CnnMistake[])
+    .filter((m) => {
+      const v = variantCount(arch, m);
+      return v !== undefined && v !== truth && v === got;
+    })
+    .map((m) => `${recognised(CNN_MISTAKES[m])}`);
 }

@@ -52,7 +52,9 @@ export function parseCifar10Batch(bytes: Uint8Array, file: string, images: Uint8
     const rec = bytes.length / CIFAR10_RECORD_BYTES;
     throw new Error(
       `${file}: ${bytes.length} bytes, expected ${CIFAR10_FILE_BYTES} (${CIFAR10_RECORDS_PER_FILE} records × ${CIFAR10_RECORD_BYTES} bytes)` +
-        (bytes.length < CIFAR10_FILE_BYTES ? ` — the file is truncated (${Number.isInteger(rec) ? rec : rec.toFixed(2)} records); download it again` : ' — not a CIFAR-10 binary batch (the CIFAR-100 or Python version?)'),
+        (bytes.length < CIFAR10_FILE_BYTES
+          ? ` — the file is truncated (${Number.isInteger(rec) ? rec : rec.toFixed(2)} records); download it again`
+          : ' — not a CIFAR-10 binary batch (the CIFAR-100 or Python version?)'),
     );
   }
   for (let r = 0; r < CIFAR10_RECORDS_PER_FILE; r++) {
@@ -71,7 +73,8 @@ export function parseCifar10Batch(bytes: Uint8Array, file: string, images: Uint8
 
 function readFiles(dir: string, files: string[]): Cifar10Split {
   const n = files.length * CIFAR10_RECORDS_PER_FILE;
-  const images = shared(n * 3072), labels = shared(n);
+  const images = shared(n * 3072),
+    labels = shared(n);
   files.forEach((f, i) => {
     const p = path.join(dir, f);
     if (!existsSync(p)) throw new Error(`${p} is missing: ${dir} is not a complete cifar-10-batches-bin folder (expected ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')})`);

@@ -111,7 +111,8 @@ export function loadMnist(split: 'train' | 'test', dir = mnistDir()): MnistSplit
   if (hit) return hit;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`MNIST folder not found: ${dir}. ${MNIST_HOW_TO_GET}`);
   const f = MNIST_FILES[split];
-  const images = path.join(dir, f.images), labels = path.join(dir, f.labels);
+  const images = path.join(dir, f.images),
+    labels = path.join(dir, f.labels);
   const s = checkMnistPair(readIdxFile(images), readIdxFile(labels), { images, labels, n: f.n });
   cache.set(key, s);
   return s;
@@ -119,7 +120,8 @@ export function loadMnist(split: 'train' | 'test', dir = mnistDir()): MnistSplit
 
 /** Images as float32 in [0, 1], n × 784 (optionally the first `limit`). */
 export function mnistFloat(s: MnistSplit, limit = s.n): Float32Array {
-  const n = Math.min(limit, s.n), px = s.rows * s.cols;
+  const n = Math.min(limit, s.n),
+    px = s.rows * s.cols;
   const out = new Float32Array(n * px);
   for (let i = 0; i < n * px; i++) out[i] = s.images[i] / 255;
   return out;

@@ -89,7 +89,17 @@ export function scoresCsv(rows: BatchRow[]): string {
   const head = ['student', 'score', 'possible', ...courses.map((c) => `${c} score`), ...problems, ...items, 'seconds', 'review', 'error'];
   const possible = rows.find((r) => r.possible)?.possible;
   const maxRow = cols.size
-    ? ['(max points)', possible, possible, ...courses.map(() => undefined), ...problems.map((p) => round([...cols.values()].filter((c) => c.problem === p && !c.extraCredit).reduce((s, c) => s + c.maxScore, 0))), ...items.map((i) => cols.get(i)?.maxScore), undefined, undefined, undefined]
+    ? [
+        '(max points)',
+        possible,
+        possible,
+        ...courses.map(() => undefined),
+        ...problems.map((p) => round([...cols.values()].filter((c) => c.problem === p && !c.extraCredit).reduce((s, c) => s + c.maxScore, 0))),
+        ...items.map((i) => cols.get(i)?.maxScore),
+        undefined,
+        undefined,
+        undefined,
+      ]
     : undefined;
   const body = rows.map((r) => [
     r.student,

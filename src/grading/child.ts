@@ -59,9 +59,36 @@ export function safeStringify(v: unknown, depth = 0): string {
 
 /** The standard globals a check relies on: after this, `globalThis.Math = …` throws (ESM is strict). */
 const LOCKED_GLOBALS = [
-  'Math', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'Error', 'TypeError', 'RangeError',
-  'Promise', 'Reflect', 'Proxy', 'Map', 'Set', 'WeakMap', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint8Array',
-  'ArrayBuffer', 'isFinite', 'isNaN', 'parseFloat', 'parseInt', 'performance', 'setTimeout', 'clearTimeout', 'process',
+  'Math',
+  'JSON',
+  'Object',
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Symbol',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'Promise',
+  'Reflect',
+  'Proxy',
+  'Map',
+  'Set',
+  'WeakMap',
+  'Float64Array',
+  'Float32Array',
+  'Int32Array',
+  'Uint8Array',
+  'ArrayBuffer',
+  'isFinite',
+  'isNaN',
+  'parseFloat',
+  'parseInt',
+  'performance',
+  'setTimeout',
+  'clearTimeout',
+  'process',
 ];
 function lockGlobals(): void {
   for (const name of LOCKED_GLOBALS) {
@@ -115,13 +142,22 @@ export async function runChecks(init: InitMessage, post: (text: string) => void,
   const onReference = init.subject === 'reference';
   const strictOpen =
     init.isolation === 'strict' && !init.entryError && !onReference
-      ? import('./strict.ts').then(({ openStrict }) => openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs, onLoadStarted: loadStarted, compiled: init.compiled }))
+      ? import('./strict.ts').then(({ openStrict }) =>
+          openStrict(init.entry, init.submissionDir, { memoryMb: init.memoryMb, loadTimeoutMs: init.loadTimeoutMs, onLoadStarted: loadStarted, compiled: init.compiled }),
+        )
       : undefined;
   strictOpen?.catch(() => {}); // awaited below
   // Importing the topics blocks this thread for ≈1 s (one bundled chunk evaluates synchronously):
   // wait until the sandbox has been asked to load the module (≈0.1 s: the bundle, the bridge), so
   // that it loads on the other core meanwhile instead of after (measured: 0.5 s saved per submission)
-  if (strictOpen) await Promise.race([sandboxLoading, strictOpen.then(() => {}, () => {})]);
+  if (strictOpen)
+    await Promise.race([
+      sandboxLoading,
+      strictOpen.then(
+        () => {},
+        () => {},
+      ),
+    ]);
   const [{ topics }, run, subject] = await Promise.all([
     (preloadedTopics[init.topicsModule]?.() ?? import(init.topicsModule)) as Promise<{ topics: Topic<unknown>[] }>,
     import('../claims/run.ts'),
@@ -200,8 +236,10 @@ async function pythonSpelling(topics: Topic<unknown>[]): Promise<(text: string) 
   // a missing export, in Python's words: the signature is the starter's, not TypeScript's
   const missing = /^missing export `(\w+)`( \(did you mean `(\w+)`\?\))?: expected (a function )?.*? — (.*)$/gm;
   return (text) =>
-    (re ? text.replace(re, (n) => pythonName(n)) : text).replace(missing, (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
-      `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
+    (re ? text.replace(re, (n) => pythonName(n)) : text).replace(
+      missing,
+      (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
+        `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
     );
 }
 

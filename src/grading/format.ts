@@ -58,7 +58,8 @@ export function formatText(r: GradeReport, opts: { verbose?: boolean } = {}): st
   const skipped = skippedOf(r);
   if (skipped.length) out.push('', 'Not graded in this run:', ...skipped.map((s) => `  ${s}`));
   const faults = Object.values(r.claims).filter((c) => c.graderFault);
-  if (faults.length) out.push('', 'REVIEW NEEDED (for the course staff): these checks also reject the key\'s own answer here — 0 points until reviewed:', ...faults.map((c) => `  ${c.id}: ${c.graderFault}`));
+  if (faults.length)
+    out.push('', "REVIEW NEEDED (for the course staff): these checks also reject the key's own answer here — 0 points until reviewed:", ...faults.map((c) => `  ${c.id}: ${c.graderFault}`));
   out.push('', `Total${r.course === 'all' ? ' (each item once, at its primary course)' : ` (${r.course})`}: ${fmtPts(r.score)} / ${fmtPts(r.possible)}`);
   return out.join('\n');
 }

@@ -68,7 +68,11 @@ export function badSelection(all: TopicMeta[], topicIds: string[] | undefined, c
   if (unknown.length) return `unknown topic${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}: expected some of ${ids.join(', ')}`;
   const inCourse = (t: TopicMeta): boolean => course === 'all' || rubricFor([t], course).length > 0;
   const empty = all.filter((t) => topicIds?.includes(t.id) && !inCourse(t)).map((t) => t.id);
-  if (empty.length) return `topic${empty.length > 1 ? 's' : ''} ${empty.join(', ')} ha${empty.length > 1 ? 've' : 's'} no items in ${course}: expected topics of ${course}: ${all.filter(inCourse).map((t) => t.id).join(', ')}`;
+  if (empty.length)
+    return `topic${empty.length > 1 ? 's' : ''} ${empty.join(', ')} ha${empty.length > 1 ? 've' : 's'} no items in ${course}: expected topics of ${course}: ${all
+      .filter(inCourse)
+      .map((t) => t.id)
+      .join(', ')}`;
   const claimsOf = all.filter((t) => !topicIds?.length || topicIds.includes(t.id)).flatMap((t) => t.claims.map((c) => c.id));
   const unknownClaims = (claimIds ?? []).filter((id) => !claimsOf.includes(id));
   if (unknownClaims.length) return `unknown item${unknownClaims.length > 1 ? 's' : ''} ${unknownClaims.map((u) => `'${u}'`).join(', ')} (not a claim of the selected topics)`;
@@ -86,7 +90,11 @@ function mergeRuns(runs: SandboxRun[]): SandboxRun {
     loadError: runs.find((r) => r.loadError)?.loadError,
     exports: first.exports,
     processes: runs.reduce((s, r) => s + r.processes, 0),
-    outputTail: runs.map((r) => r.outputTail).filter(Boolean).join('\n').slice(-4000),
+    outputTail: runs
+      .map((r) => r.outputTail)
+      .filter(Boolean)
+      .join('\n')
+      .slice(-4000),
     rejectedMessages: runs.reduce((s, r) => s + r.rejectedMessages, 0),
     sandboxStarts: runs.some((r) => r.sandboxStarts !== undefined) ? runs.reduce((s, r) => s + (r.sandboxStarts ?? 0), 0) : undefined,
     confinement: runs.find((r) => r.confinement)?.confinement,
@@ -198,7 +206,13 @@ export function summarizeEvidence(e: Evidence): string {
     if (parts.join(' · ').length > 300) return;
     if (typeof v === 'number') parts.push(`${key} ${fmt(v)}`);
     else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
-    else if (Array.isArray(v)) parts.push(`${key} [${v.slice(0, 6).map((x) => (typeof x === 'number' ? fmt(x) : JSON.stringify(x))).join(', ')}${v.length > 6 ? ', …' : ''}]`);
+    else if (Array.isArray(v))
+      parts.push(
+        `${key} [${v
+          .slice(0, 6)
+          .map((x) => (typeof x === 'number' ? fmt(x) : JSON.stringify(x)))
+          .join(', ')}${v.length > 6 ? ', …' : ''}]`,
+      );
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
   };
   walk(e, '');
@@ -325,7 +339,9 @@ export function planGrade(all: TopicMeta[], o: PlanOptions): Plan {
   const unknownKeys = unknownVisibilityKeys(all, o.visibility);
   const selectionError =
     badSelection(all, o.topicIds, o.claimIds, o.course) ??
-    (unknownKeys.length ? `the visibility settings name ${unknownKeys.map((k) => `'${k}'`).join(', ')}, which ${unknownKeys.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"` : undefined);
+    (unknownKeys.length
+      ? `the visibility settings name ${unknownKeys.map((k) => `'${k}'`).join(', ')}, which ${unknownKeys.length > 1 ? 'are' : 'is'} no topic or item; expected topic ids (${all.map((t) => t.id).join(', ')}), claim ids (dlspec list) or "*"`
+      : undefined);
   if (selectionError) return { perCourse: [], tests: [], wanted: new Map(), toRun: [], selectionError };
   const courses = o.course === 'all' ? coursesWithClaims(topics) : [o.course];
   const perCourse = courses.map((c) => rubricFor(topics, c));
@@ -408,7 +424,8 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     const ref = await runInSandbox('', path.resolve(dir), rejected, { ...sb, budgetMs: undefined, topicsModule: opts.topicsModule && path.resolve(opts.topicsModule), subject: 'reference' });
     for (const id of rejected) {
       const r = ref.results.get(id);
-      if (!r?.passed) faults.set(id, `with this seed (${seed}) the check also rejects the key's own answer, so it cannot judge yours: ${r ? r.message : (ref.loadError ?? 'the key could not be run')}`);
+      if (!r?.passed)
+        faults.set(id, `with this seed (${seed}) the check also rejects the key's own answer, so it cannot judge yours: ${r ? r.message : (ref.loadError ?? 'the key could not be run')}`);
     }
   }
   const claims: Record<string, GradedClaim> = {};

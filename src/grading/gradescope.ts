@@ -133,7 +133,7 @@ export function prunedManifests(root = REPO_ROOT): { packageJson: string; packag
   const all = lock.packages;
   const rootEntry = pruneManifest(all[''] as Manifest) as LockEntry;
   const locate = (from: string, name: string): string | undefined => {
-    for (let base = from; ; ) {
+    for (let base = from; ;) {
       const at = `${base ? `${base}/` : ''}node_modules/${name}`;
       if (all[at]) return at;
       if (!base) return undefined;

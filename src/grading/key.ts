@@ -168,7 +168,12 @@ function courseKeyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], course
     if (!opts.answersOnly) out.push(...evidenceBlock(e), '');
   }
   if (opts.answersOnly) {
-    out.push('## Appendix: the evidence', '', `Each answer above was checked by \`dlspec key\` against the course's reference implementation (seed ${opts.seed ?? REFERENCE_SEED}${opts.backend ? `, tfjs backend ${opts.backend}` : ''}, ${opts.date ?? new Date().toISOString()}). What it measured:`, '');
+    out.push(
+      '## Appendix: the evidence',
+      '',
+      `Each answer above was checked by \`dlspec key\` against the course's reference implementation (seed ${opts.seed ?? REFERENCE_SEED}${opts.backend ? `, tfjs backend ${opts.backend}` : ''}, ${opts.date ?? new Date().toISOString()}). What it measured:`,
+      '',
+    );
     for (const r of items) out.push(`### ${r.number} — \`${r.claim.id}\``, '', ...evidenceBlock(byId.get(r.claim.id)!), '');
   }
   return out.join('\n');
@@ -179,7 +184,12 @@ function evidenceBlock(e: KeyEntry): string[] {
   if (e.skipped) return [`**Evidence.** ${e.skipped}.`];
   if (!e.result) return [];
   const r = e.result;
-  return [`**Evidence (this run, ${(r.durationMs / 1000).toFixed(2)} s):** ${r.passed ? 'holds' : `**FAILED** — ${r.message}`}`, '', ...evidenceMarkdown(r.evidence), ...r.notes.map((n) => `- note: ${n}`)];
+  return [
+    `**Evidence (this run, ${(r.durationMs / 1000).toFixed(2)} s):** ${r.passed ? 'holds' : `**FAILED** — ${r.message}`}`,
+    '',
+    ...evidenceMarkdown(r.evidence),
+    ...r.notes.map((n) => `- note: ${n}`),
+  ];
 }
 
 export function keyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], opts: KeyDocOptions = {}): string {
@@ -194,7 +204,10 @@ export function keyMarkdown(topics: Topic<unknown>[], entries: KeyEntry[], opts:
   ];
   const ran = entries.filter((e) => e.result);
   const failed = ran.filter((e) => !e.result!.passed);
-  out.push(`${ran.length} claims run, ${ran.length - failed.length} hold${failed.length ? `, **${failed.length} FAILED: ${failed.map((e) => e.claim.id).join(', ')}**` : ''}; ${entries.length - ran.length} not run (slow/gpu).`, '');
+  out.push(
+    `${ran.length} claims run, ${ran.length - failed.length} hold${failed.length ? `, **${failed.length} FAILED: ${failed.map((e) => e.claim.id).join(', ')}**` : ''}; ${entries.length - ran.length} not run (slow/gpu).`,
+    '',
+  );
   for (const t of topics) {
     const es = entries.filter((e) => e.topicId === t.id);
     if (!es.length) continue;

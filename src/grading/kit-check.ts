@@ -95,7 +95,9 @@ function parseArgs(argv: string[], meta: KitMeta): Args {
       a.seed = /^\d+$/.test(v) ? seedFrom(Number(v)) : seedFrom(v);
       a.seedText = String(a.seed);
     } else if (x === '--only') {
-      a.only = value(i++, x, 'ID[,ID]').split(',').map((s) => s.trim());
+      a.only = value(i++, x, 'ID[,ID]')
+        .split(',')
+        .map((s) => s.trim());
       const unknown = a.only.filter((id) => !meta.items.some((it) => it.id === id || it.number === id));
       if (unknown.length) throw new UsageError(`--only got ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected item ids or numbers of this kit: ${meta.items.map((it) => it.id).join(', ')}`);
     } else if (x.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(x)}; expected --student-id, --seed, --only or --help`);
@@ -126,7 +128,13 @@ export function evidenceLine(e: unknown): string {
     if (parts.join(' · ').length > 300) return;
     if (typeof v === 'number') parts.push(`${key} ${fmtNumber(v)}`);
     else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
-    else if (Array.isArray(v)) parts.push(`${key} [${v.slice(0, 6).map((x) => (typeof x === 'number' ? fmtNumber(x) : JSON.stringify(x))).join(', ')}${v.length > 6 ? ', …' : ''}]`);
+    else if (Array.isArray(v))
+      parts.push(
+        `${key} [${v
+          .slice(0, 6)
+          .map((x) => (typeof x === 'number' ? fmtNumber(x) : JSON.stringify(x)))
+          .join(', ')}${v.length > 6 ? ', …' : ''}]`,
+      );
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
   };
   walk(e, '');
@@ -167,7 +175,11 @@ async function runItem(found: { topic: KitTopic; claim: Claim<unknown> }, impl: 
 }
 
 const pts = (x: number): string => fmtNumber(Math.round(x * 1000) / 1000);
-const indent = (s: string, pad: string): string => s.split('\n').map((l) => pad + l).join('\n');
+const indent = (s: string, pad: string): string =>
+  s
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 
 /** The checker's command line: `node check.mjs <folder>`.  Returns the exit code: 0 every item
  *  passed, 1 some did not, 2 a mistake in the command line. */
@@ -203,7 +215,11 @@ export async function kitMain(argv: string[], topics: KitTopic[], meta: KitMeta,
   io.out(`  module ${entry} · seed ${args.seedText} · case scale ${meta.runScale}`);
   if (loadError) io.out(`  Your module could not be graded: ${plainText(loadError)}`);
   io.out('');
-  let passed = 0, failed = 0, notChecked = 0, earned = 0, possible = 0;
+  let passed = 0,
+    failed = 0,
+    notChecked = 0,
+    earned = 0,
+    possible = 0;
   let problem: number | undefined;
   for (const it of items) {
     if (it.problem !== problem) {
@@ -245,7 +261,9 @@ export async function kitMain(argv: string[], topics: KitTopic[], meta: KitMeta,
     }
   }
   io.out('');
-  io.out(`${passed} of ${items.length} checks passed${failed ? `, ${failed} failed` : ''}${notChecked ? `, ${notChecked} not checked here` : ''} · ${pts(earned)} / ${pts(possible)} points of the items checked here${missing ? ` · ${missing} item(s) graded on submission miss an export` : ''} · ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  io.out(
+    `${passed} of ${items.length} checks passed${failed ? `, ${failed} failed` : ''}${notChecked ? `, ${notChecked} not checked here` : ''} · ${pts(earned)} / ${pts(possible)} points of the items checked here${missing ? ` · ${missing} item(s) graded on submission miss an export` : ''} · ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return failed || missing ? 1 : 0;
 }
 

@@ -140,7 +140,11 @@ export async function loadStudentModule(entry: string, opts: KitLoadOptions): Pr
       }
       const name = packageName(spec);
       if (opts.packages[name] && spec === name) return opts.packages[name];
-      if (opts.allowed.includes(name)) return thrower(`import of ${spec} (from ${from}): the local checker provides ${opts.packages[name] ? `only the main module of ${name} (import it as '${name}')` : `no copy of ${name}; the grader does`}`, names);
+      if (opts.allowed.includes(name))
+        return thrower(
+          `import of ${spec} (from ${from}): the local checker provides ${opts.packages[name] ? `only the main module of ${name} (import it as '${name}')` : `no copy of ${name}; the grader does`}`,
+          names,
+        );
       return thrower(`import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder, Node's built-in modules and the packages ${opts.allowed.join(', ')}`, names);
     };
     const specifiers: TS.TransformerFactory<TS.SourceFile> = (context) => {
@@ -176,7 +180,12 @@ export async function loadStudentModule(entry: string, opts: KitLoadOptions): Pr
     const errors = (res.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
     if (errors.length) {
       const where = (d: TS.Diagnostic): string => (d.file && d.start !== undefined ? `${from}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : `${from}: `);
-      throw new KitLoadError(`your code could not be compiled: ${errors.slice(0, 5).map((d) => where(d) + ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+      throw new KitLoadError(
+        `your code could not be compiled: ${errors
+          .slice(0, 5)
+          .map((d) => where(d) + ts.flattenDiagnosticMessageText(d.messageText, ' '))
+          .join('; ')}`,
+      );
     }
     writeFileSync(out, res.outputText);
     return out;

@@ -114,7 +114,7 @@ export function launcher(scratch: string, memoryMb: number, opts: { network?: bo
   const confinement = [
     ns ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
     mounts ? `own mounts (/tmp and the other world-writable folders read-only; scratch a ${SCRATCH_MB} MB tmpfs)` : 'no mount namespace (scratch not size-limited)',
-    cap.dropUid ? `runs as uid ${SANDBOX_UID}, not root` : process.getuid?.() === 0 ? 'runs as root (could not drop to an unprivileged user here)' : 'runs as the grader\'s own user',
+    cap.dropUid ? `runs as uid ${SANDBOX_UID}, not root` : process.getuid?.() === 0 ? 'runs as root (could not drop to an unprivileged user here)' : "runs as the grader's own user",
     cap.prlimit ? `writable memory ≤ ${addressSpaceMb(memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
   ];
   return { command, confinement };

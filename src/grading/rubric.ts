@@ -33,7 +33,6 @@ export function topicMeta(t: { id: string; title: string; claims: Claim<unknown>
   };
 }
 
-
 export interface RubricItem {
   claim: ClaimMeta;
   topicId: string;
@@ -78,9 +77,11 @@ export function rubricFor(topics: TopicMeta[], course: Course | 'all'): RubricIt
       }
     }
   }
-  const order = (i: Omit<RubricItem, 'number'>): string =>
-    `${course === 'all' ? COURSES.indexOf(i.ref.course) : 0}|${i.ref.hw}|${String(i.ref.problem).padStart(4, '0')}|${partKey(i.ref.part)}`;
-  const sorted = items.map((x, k) => ({ x, k })).sort((a, b) => (order(a.x) < order(b.x) ? -1 : order(a.x) > order(b.x) ? 1 : a.k - b.k)).map((e) => e.x);
+  const order = (i: Omit<RubricItem, 'number'>): string => `${course === 'all' ? COURSES.indexOf(i.ref.course) : 0}|${i.ref.hw}|${String(i.ref.problem).padStart(4, '0')}|${partKey(i.ref.part)}`;
+  const sorted = items
+    .map((x, k) => ({ x, k }))
+    .sort((a, b) => (order(a.x) < order(b.x) ? -1 : order(a.x) > order(b.x) ? 1 : a.k - b.k))
+    .map((e) => e.x);
   const groupSize = new Map<string, number>();
   for (const i of sorted) groupSize.set(order(i), (groupSize.get(order(i)) ?? 0) + 1);
   const seen = new Map<string, number>();

@@ -91,14 +91,7 @@ async function build(key: string): Promise<string> {
   // packages (tfjs, nerdamer, ml-matrix: external imports are hoisted to their chunk's top) load
   const out = path.join(folder, `build-${built.size}-${Date.now().toString(36)}`);
   const entryFile = path.join(folder, `runner-entry-${built.size}.ts`);
-  writeFileSync(
-    entryFile,
-    [
-      `import { childMain } from ${JSON.stringify(CHILD)};`,
-      `childMain({ ${JSON.stringify(key)}: () => import(${JSON.stringify(key)}) });`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(entryFile, [`import { childMain } from ${JSON.stringify(CHILD)};`, `childMain({ ${JSON.stringify(key)}: () => import(${JSON.stringify(key)}) });`, ''].join('\n'));
   const esbuild = await import('esbuild');
   const res = await esbuild.build({
     entryPoints: { runner: entryFile },

@@ -129,13 +129,7 @@ function failed(id: string, message: string, outcome: Outcome, durationMs = 0): 
  * Run the selected claims against the module `entry` (inside `submissionDir`), in as many
  * children as needed.  `entryError`: there is no module (the child still reports the rubric).
  */
-export async function runInSandbox(
-  entry: string,
-  submissionDir: string,
-  select: ClaimSelection,
-  opts: SandboxOptions,
-  entryError?: string,
-): Promise<SandboxRun> {
+export async function runInSandbox(entry: string, submissionDir: string, select: ClaimSelection, opts: SandboxOptions, entryError?: string): Promise<SandboxRun> {
   const out: SandboxRun = { results: new Map(), processes: 0, outputTail: '', rejectedMessages: 0, ids: Array.isArray(select) ? select.slice() : [] };
   let remaining: string[] | undefined = Array.isArray(select) ? select.slice() : undefined;
   const pick = (topics: TopicMeta[]): string[] => {
@@ -268,7 +262,15 @@ function runOnce(
         // strict isolation stops a runaway call itself at `limit`; this is the backstop
         arm((opts.isolation ?? 'strict') === 'strict' ? limit + 15_000 : limit, () => {
           const id = current!;
-          out.results.set(id, failed(id, `time limit: the check did not finish within ${limit / 1000} s (an endless loop, or far too slow); the remaining items were graded in a fresh process`, 'timeout', performance.now() - currentStart));
+          out.results.set(
+            id,
+            failed(
+              id,
+              `time limit: the check did not finish within ${limit / 1000} s (an endless loop, or far too slow); the remaining items were graded in a fresh process`,
+              'timeout',
+              performance.now() - currentStart,
+            ),
+          );
           finish('stopped');
         });
       } else if (m.t === 'result') {
@@ -296,7 +298,10 @@ function runOnce(
         out.loadError = `your module could not be loaded: the process ${why}`;
         finish('load-failed');
       } else if (current) {
-        out.results.set(current, failed(current, `the process running your code ${why} while checking this item; the remaining items were graded in a fresh process`, 'crashed', performance.now() - currentStart));
+        out.results.set(
+          current,
+          failed(current, `the process running your code ${why} while checking this item; the remaining items were graded in a fresh process`, 'crashed', performance.now() - currentStart),
+        );
         finish('stopped');
       } else {
         finish('stopped');

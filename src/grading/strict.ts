@@ -161,7 +161,10 @@ export async function bundleSubmission(entry: string, submissionDir: string, out
                 return refused(spec, `import of ${spec} (from ${from}) refused: the grader has no such file in ${packageName(spec)}`);
               }
             }
-            return refused(spec, `import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder, Node's built-in modules and the packages ${SUBMISSION_PACKAGES.join(', ')}`);
+            return refused(
+              spec,
+              `import of ${spec} (from ${from}) refused: a submission may import only files inside its own folder, Node's built-in modules and the packages ${SUBMISSION_PACKAGES.join(', ')}`,
+            );
           });
           b.onLoad({ filter: /.*/, namespace: 'refused' }, (args) => ({
             contents: `throw new Error(${JSON.stringify(args.pluginData as string)});`,
@@ -238,7 +241,11 @@ function exitText(exit: NonNullable<Reply['exit']>, memoryMb: number, exitCall =
     return `was stopped by the sandbox: access denied${m ? ` (${m[1]} ${m[2]})` : ''}`;
   }
   if (exit.signal) return `was killed by ${exit.signal}`;
-  const last = exit.tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
+  const last = exit.tail
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !/^\s+at /.test(l))
+    .pop();
   return `exited with code ${exit.code} (did your code call ${exitCall}?)${last ? `; its last output: ${last.slice(0, 300)}` : ''}`;
 }
 
@@ -305,7 +312,11 @@ async function prepareSandbox(entry: string, submissionDir: string, opts: Strict
     scratch,
     execArgv,
     command: launch.command,
-    confinement: ['own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)', ...launch.confinement, `heap ≤ ${opts.memoryMb} MB`],
+    confinement: [
+      'own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)',
+      ...launch.confinement,
+      `heap ≤ ${opts.memoryMb} MB`,
+    ],
     cleanup,
   };
 }
@@ -396,7 +407,9 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
         }
         const portable = (v as { portable?: { source: unknown; state: unknown; py?: unknown } }).portable;
         const py = typeof portable?.py === 'string' ? { py: portable.py } : {};
-        fns.push(portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state, ...py }] : [p, id]);
+        fns.push(
+          portable && typeof portable.source === 'string' && portable.state && typeof portable.state === 'object' ? [p, id, { source: portable.source, state: portable.state, ...py }] : [p, id],
+        );
         return null;
       }
       if (typeof v === 'string') return translate(v);
@@ -460,7 +473,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
       } finally {
         cbDepth--;
       }
-      if (r && typeof (r as { then?: unknown }).then === 'function') throw new Error('the grader\'s function returned a promise, which cannot be waited for synchronously');
+      if (r && typeof (r as { then?: unknown }).then === 'function') throw new Error("the grader's function returned a promise, which cannot be waited for synchronously");
       const enc = encodeIn(r);
       answer = { t: 'cbr', ok: true, value: enc.value, fns: enc.fns };
       v8.serialize(answer); // cloneable?
@@ -501,7 +514,11 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
       if (left <= 0) {
         port1.postMessage({ t: 'kill' });
         killed = Math.max(killed, starts);
-        throw new ClaimFailure(`time limit: ${what} did not return within the item's limit${limitS} (an endless loop, or far too slow); it was stopped, and the remaining items were graded in a fresh process`, {}, 'timeout');
+        throw new ClaimFailure(
+          `time limit: ${what} did not return within the item's limit${limitS} (an endless loop, or far too slow); it was stopped, and the remaining items were graded in a fresh process`,
+          {},
+          'timeout',
+        );
       }
       Atomics.wait(flag, 0, 0, Math.min(left, 1000));
       Atomics.store(flag, 0, 0);
@@ -522,7 +539,11 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
     applyStates(r.states);
     if (r.exit) throw new ClaimFailure(`while running ${label}, the process running your code ${exitText(r.exit, opts.memoryMb, sb.exitCall)}`, {}, 'crashed');
     if (r.dead || (!r.ok && /no longer valid/.test(r.error ?? ''))) {
-      throw new ClaimFailure(`${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`, {}, 'crashed');
+      throw new ClaimFailure(
+        `${label} can no longer be called: your code returned it from a process that has since been restarted (after a time-out or a crash), and functions do not survive a restart`,
+        {},
+        'crashed',
+      );
     }
     if (!r.ok) throw new ClaimFailure(`${label} ${r.error?.startsWith('returned') ? r.error : `threw ${r.error}`}`);
     try {

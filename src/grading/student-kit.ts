@@ -170,8 +170,19 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
     const f = path.join(libDir, `${ident(name)}.mjs`);
     // `export *` leaves out a default export: re-export it where the package's ES module has one
     const hasDefault = await esbuild
-      .build({ stdin: { contents: `export { default } from ${JSON.stringify(name)};`, resolveDir: REPO }, bundle: true, write: false, format: 'esm', platform: 'node', mainFields: ['module', 'main'], logLevel: 'silent' })
-      .then(() => true, () => false);
+      .build({
+        stdin: { contents: `export { default } from ${JSON.stringify(name)};`, resolveDir: REPO },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        logLevel: 'silent',
+      })
+      .then(
+        () => true,
+        () => false,
+      );
     writeFileSync(f, `export * from ${JSON.stringify(name)};\n${hasDefault ? `export { default } from ${JSON.stringify(name)};\n` : ''}`);
     entryPoints[packageFile(name).replace(/\.mjs$/, '')] = f;
   }
@@ -259,7 +270,11 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
 /** Export names of each key module (the stubs export the same). */
 async function stubNamesOf(keyFiles: string[]): Promise<Map<string, string[]>> {
   const m = new Map<string, string[]>();
-  for (const f of keyFiles) m.set(f, Object.keys((await import(pathToFileURL(f).href)) as Record<string, unknown>).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default'));
+  for (const f of keyFiles)
+    m.set(
+      f,
+      Object.keys((await import(pathToFileURL(f).href)) as Record<string, unknown>).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default'),
+    );
   return m;
 }
 
@@ -285,7 +300,10 @@ function declarationsOf(file: string, names: string[]): string[] {
 
 /** A doc comment without its sentences that point into this project (a source file, docs/): the kit has neither. */
 function forStudents(comment: string): string {
-  const body = comment.replace(/^\/\*\*|\*\/$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+  const body = comment
+    .replace(/^\/\*\*|\*\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''));
   // paragraphs (blank-line separated; indented lines, e.g. formulas, kept as they are)
   const paras: string[][] = [[]];
   for (const l of body) {
@@ -296,7 +314,11 @@ function forStudents(comment: string): string {
     .filter((p) => p.length)
     .map((p) => {
       if (p.some((l) => /^\s/.test(l)) || !p.join(' ').match(/\b[\w-]+\.(ts|md)\b|docs\//)) return p;
-      const sentences = p.map((l) => l.trim()).join(' ').split(/(?<=\.)\s+(?=[A-Z])/).filter((x) => !/\b[\w-]+\.(ts|md)\b|docs\//.test(x));
+      const sentences = p
+        .map((l) => l.trim())
+        .join(' ')
+        .split(/(?<=\.)\s+(?=[A-Z])/)
+        .filter((x) => !/\b[\w-]+\.(ts|md)\b|docs\//.test(x));
       const lines: string[] = [];
       for (const w of sentences.join(' ').split(' ')) {
         if (lines.length && `${lines[lines.length - 1]} ${w}`.length <= 100) lines[lines.length - 1] += ` ${w}`;
@@ -362,7 +384,7 @@ export function starterIndex(topics: Topic<unknown>[], course: Course, title: st
   const lines = [
     `// Your submission for ${title}: replace each stub with your answer (keep the names).`,
     '// Functions work on plain arrays; formula answers are strings. contract.md says what each export must be;',
-    '// types/ holds the contracts\' types (imported as types only: your module needs nothing else).',
+    "// types/ holds the contracts' types (imported as types only: your module needs nothing else).",
     '// Check it with: node ../check.mjs .   (from this folder)',
   ];
   for (const t of topics) {
@@ -384,11 +406,27 @@ function usedBy(rubric: RubricItem[], topicId: string, name: string): string {
 }
 
 function contractMarkdown(title: string, topics: Topic<unknown>[], rubric: RubricItem[]): string {
-  const out = [`# ${title}: what your module exports`, '', 'Your `index.ts` exports every name below (a missing one fails the items that use it, naming it). Types are in `starter/types/<topic>.ts`.', ''];
+  const out = [
+    `# ${title}: what your module exports`,
+    '',
+    'Your `index.ts` exports every name below (a missing one fails the items that use it, naming it). Types are in `starter/types/<topic>.ts`.',
+    '',
+  ];
   for (const t of topics) {
     out.push(`## ${t.title} (\`${t.id}\`)`, '');
     for (const [name, spec] of Object.entries(t.contract as Record<string, ExportSpec>)) {
-      out.push(`### \`${name}\``, '', '```ts', `${name}: ${spec.signature}`, '```', '', `${spec.kind === 'object' ? 'An object' : `A ${spec.kind}`}: ${spec.doc}`, '', `Used by: ${usedBy(rubric, t.id, name)}`, '');
+      out.push(
+        `### \`${name}\``,
+        '',
+        '```ts',
+        `${name}: ${spec.signature}`,
+        '```',
+        '',
+        `${spec.kind === 'object' ? 'An object' : `A ${spec.kind}`}: ${spec.doc}`,
+        '',
+        `Used by: ${usedBy(rubric, t.id, name)}`,
+        '',
+      );
     }
     out.push('<details><summary>The types of this contract</summary>', '', '```ts', contractTypes(t.id).trim(), '```', '', '</details>', '');
   }
@@ -497,7 +535,14 @@ async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => v
       done.add(pair(last.input, last.id));
       continue;
     }
-    throw new Error(`the kit's probe failed (exit ${code}${last ? ` during ${last.id || 'the loading of'} ${last.input}` : ''}): ${stderr.trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-3).join(' | ')}`);
+    throw new Error(
+      `the kit's probe failed (exit ${code}${last ? ` during ${last.id || 'the loading of'} ${last.input}` : ''}): ${stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/^\s+at /.test(l))
+        .slice(-3)
+        .join(' | ')}`,
+    );
   }
   return { rows, keyUse };
 }
@@ -633,7 +678,15 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     return `cannot run outside the grader (on the reference submission it reports: ${(ref?.message ?? 'no result').split('\n')[0].slice(0, 160)})`;
   };
   const leftOut = visible.filter((r) => !keep.includes(r.claim.id)).map((r) => ({ id: r.claim.id, number: r.number, reason: reason(r) }));
-  const meta: KitMeta = { course: opts.course, title, runScale: RUN_SCALE, items: kept, leftOut: visible.filter((r) => !keep.includes(r.claim.id)).map((r) => ({ id: r.claim.id, number: r.number, topicId: r.topicId, uses: r.claim.uses ?? [] })), entryNames: SUBMISSION_ENTRY_NAMES, allowed: ALLOWED_PACKAGES };
+  const meta: KitMeta = {
+    course: opts.course,
+    title,
+    runScale: RUN_SCALE,
+    items: kept,
+    leftOut: visible.filter((r) => !keep.includes(r.claim.id)).map((r) => ({ id: r.claim.id, number: r.number, topicId: r.topicId, uses: r.claim.uses ?? [] })),
+    entryNames: SUBMISSION_ENTRY_NAMES,
+    allowed: ALLOWED_PACKAGES,
+  };
   const build = mkdtempSync(path.join(tmpdir(), 'dlspec-kit-build-'));
   try {
     const entry = path.join(build, 'check-entry.mjs');
@@ -656,10 +709,28 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
   writeFileSync(path.join(dir, 'README.md'), kitReadme(title, opts.course, kept, leftOut, rubric));
   // the checker must load under plain Node, outside the repository
   const smoke = (await import('node:child_process')).spawnSync(process.execPath, [path.join(dir, 'check.mjs'), '--help'], { cwd: tmpdir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-  if (smoke.status !== 0) throw new Error(`the kit's checker does not start: ${`${smoke.stderr}${smoke.stdout}`.split('\n').filter((l) => /Error/.test(l)).slice(0, 2).join(' | ') || `exit ${smoke.status}`}`);
+  if (smoke.status !== 0)
+    throw new Error(
+      `the kit's checker does not start: ${
+        `${smoke.stderr}${smoke.stdout}`
+          .split('\n')
+          .filter((l) => /Error/.test(l))
+          .slice(0, 2)
+          .join(' | ') || `exit ${smoke.status}`
+      }`,
+    );
   const files = listFiles(dir);
   const bytes = files.reduce((s, f) => s + statSync(path.join(dir, f)).size, 0);
-  return { dir, course: opts.course, kept, leftOut, files, bytes, checkBytes: files.filter((f) => f.endsWith('.mjs')).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0), seconds: (performance.now() - t0) / 1000 };
+  return {
+    dir,
+    course: opts.course,
+    kept,
+    leftOut,
+    files,
+    bytes,
+    checkBytes: files.filter((f) => f.endsWith('.mjs')).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0),
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitReport['leftOut'], rubric: RubricItem[]): string {
@@ -676,7 +747,7 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     '## What you need',
     '',
     'Node.js 20.19 or newer. Nothing else: no `npm install`, no internet. The checker (`check.mjs` with `lib/` and',
-    '`chunks/`) carries everything it runs, TypeScript\'s compiler included (it removes your types; it does not type-check).',
+    "`chunks/`) carries everything it runs, TypeScript's compiler included (it removes your types; it does not type-check).",
     '',
     '## Start',
     '',
@@ -684,20 +755,20 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     '    node check.mjs my-submission         # run the checks',
     '',
     '`contract.md` lists every export your module must have: its name, its signature, what it computes, and the',
-    'items that use it. `starter/types/` holds the contracts\' types; `starter/tsconfig.json` lets your editor',
+    "items that use it. `starter/types/` holds the contracts' types; `starter/tsconfig.json` lets your editor",
     'type-check (`npx tsc -p my-submission` if you have TypeScript).',
     '',
     'Options: `--student-id <your id>` gives the random variant the grader gives you (by default the checker uses',
-    'the key\'s seed); `--only <item>` runs some items (ids or numbers, comma-separated). For the items graded on',
-    'submission only it checks that the exports they call are there and are no longer the starter\'s stubs. Exit code',
+    "the key's seed); `--only <item>` runs some items (ids or numbers, comma-separated). For the items graded on",
+    "submission only it checks that the exports they call are there and are no longer the starter's stubs. Exit code",
     '0: every item checked here passed and no export is missing; 1: something failed; 2: the command line was wrong.',
     '',
-    'A check runs your code in the checker\'s own process: an endless loop stops it (press Ctrl-C); the grader',
-    'stops it at the item\'s time limit.',
+    "A check runs your code in the checker's own process: an endless loop stops it (press Ctrl-C); the grader",
+    "stops it at the item's time limit.",
     '',
     '## Writing Python instead',
     '',
-    '`starter-py/submission.py` is the same starter in Python: the same exports in Python\'s spelling (`rnnBptt` is',
+    "`starter-py/submission.py` is the same starter in Python: the same exports in Python's spelling (`rnnBptt` is",
     '`rnn_bptt`), arguments as lists, numbers and dicts, NumPy available. Hand in a folder with that `submission.py`',
     '(or a package with `__init__.py`). The checker here runs TypeScript and JavaScript only: a Python submission is',
     'checked when it is graded, with the same checks and feedback.',
@@ -705,7 +776,7 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     '## What to hand in',
     '',
     `Your folder: an \`index.ts\` (or index.js, submission.ts …) that exports every name of \`contract.md\`, and the`,
-    'files it imports. Your code may import files inside its folder, Node\'s built-in modules (`node:fs`, …) and the',
+    "files it imports. Your code may import files inside its folder, Node's built-in modules (`node:fs`, …) and the",
     `packages ${ALLOWED_PACKAGES.map((p) => `\`${p}\``).join(', ')}; nothing else (the grader refuses other imports). Functions take and`,
     'return plain arrays and numbers; formula answers are strings. Keep `types/` or remove it: only your exports count.',
     '',

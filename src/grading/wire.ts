@@ -61,8 +61,7 @@ export function fromWire(bytes: Uint8Array): unknown {
 }
 
 /** Is `key` a safe own key to write into the checks' objects? */
-export const safeKey = (key: unknown): key is string | number =>
-  (typeof key === 'number' && Number.isInteger(key) && key >= 0) || (typeof key === 'string' && !FORBIDDEN_KEYS.has(key));
+export const safeKey = (key: unknown): key is string | number => (typeof key === 'number' && Number.isInteger(key) && key >= 0) || (typeof key === 'string' && !FORBIDDEN_KEYS.has(key));
 
 /**
  * Put `value` at `path` inside `root` (a value fromWire built): every step must be an own key of

@@ -116,7 +116,10 @@ export const gtClaims: Claim<GtContract>[] = [
         if (normaliseExpr(got) !== normaliseExpr(want)) {
           const m = variants.find((v) => normaliseExpr(expressionVariant(t, v)) === normaliseExpr(got));
           fail(
-            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'),
+            [
+              `gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`,
+              ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : []),
+            ].join('\n'),
           );
         }
         shown[`G${t}`] = got;
@@ -130,8 +133,8 @@ export const gtClaims: Claim<GtContract>[] = [
     part: '1',
     points: 6,
     alsoIn: also('1', 6),
-    statement: 'G_t computed as the nested F_θ equals the unrolled RNN\'s h_t, for random tanh and gated cells, random sequences and t = 1–50',
-    answer: 'Unrolling $\\mathbf h_t=F_\\theta(\\mathbf h_{t-1},\\mathbf x_t)$ from $\\mathbf h_0$ gives exactly the nested expression above: $G_t$ is the RNN\'s state after $t$ steps.',
+    statement: "G_t computed as the nested F_θ equals the unrolled RNN's h_t, for random tanh and gated cells, random sequences and t = 1–50",
+    answer: "Unrolling $\\mathbf h_t=F_\\theta(\\mathbf h_{t-1},\\mathbf x_t)$ from $\\mathbf h_0$ gives exactly the nested expression above: $G_t$ is the RNN's state after $t$ steps.",
     uses: ['gtUnroll'],
     async check(impl, ctx) {
       const rep = await forAll(
@@ -145,17 +148,39 @@ export const gtClaims: Claim<GtContract>[] = [
           let worst = 0;
           // every prefix: G_t for t = 1 … T
           for (let t = 1; t <= s.T; t++) {
-            const got = readTensor(impl.gtUnroll(F, h0.slice(), xs.slice(0, t).map((x) => x.slice())), `gtUnroll(F, h0, [x_1 … x_${t}])`, [s.H]);
+            const got = readTensor(
+              impl.gtUnroll(
+                F,
+                h0.slice(),
+                xs.slice(0, t).map((x) => x.slice()),
+              ),
+              `gtUnroll(F, h0, [x_1 … x_${t}])`,
+              [s.H],
+            );
             const cmp = compareTensor(`h_${t}`, got, toTensor(hs[t - 1]), 1e-12);
             if (!cmp.pass) {
-              const m = variants.find((v) => compareTensor('v', got, toTensor(foldVariant(F, h0, xs.slice(0, t), v)), 1e-12).pass && !compareTensor('v', toTensor(foldVariant(F, h0, xs.slice(0, t), v)), toTensor(hs[t - 1]), 1e-12).pass);
-              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'));
+              const m = variants.find(
+                (v) =>
+                  compareTensor('v', got, toTensor(foldVariant(F, h0, xs.slice(0, t), v)), 1e-12).pass &&
+                  !compareTensor('v', toTensor(foldVariant(F, h0, xs.slice(0, t), v)), toTensor(hs[t - 1]), 1e-12).pass,
+              );
+              fail(
+                [`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'),
+              );
             }
             worst = Math.max(worst, cmp.relErr);
           }
           return { relErr: worst, prefixes: s.T };
         },
-        { numRuns: ctx.runs(40), seed: ctx.seed, examples: [{ kind: 'gated', D: 3, H: 4, T: 50, seed: 3 }, { kind: 'tanh', D: 1, H: 1, T: 1, seed: 4 }] as FoldSpec[], show: (s) => `${s.kind} cell, D=${s.D}, H=${s.H}, t=1…${s.T}, seed ${s.seed}` },
+        {
+          numRuns: ctx.runs(40),
+          seed: ctx.seed,
+          examples: [
+            { kind: 'gated', D: 3, H: 4, T: 50, seed: 3 },
+            { kind: 'tanh', D: 1, H: 1, T: 1, seed: 4 },
+          ] as FoldSpec[],
+          show: (s) => `${s.kind} cell, D=${s.D}, H=${s.H}, t=1…${s.T}, seed ${s.seed}`,
+        },
       );
       return { sequences: rep.cases, worstRelErr: rep.worst.relErr, longestT: rep.worst.prefixes };
     },
@@ -166,7 +191,8 @@ export const gtClaims: Claim<GtContract>[] = [
     part: '2',
     points: 5,
     alsoIn: also('2', 5),
-    statement: 'reason (1), parameter sharing, counted: the RNN has the same parameters for every t = 1…1000, while a separate model per length grows — linearly in t (dense on the concatenated inputs) or as 2^t (a lookup table over binary sequences)',
+    statement:
+      'reason (1), parameter sharing, counted: the RNN has the same parameters for every t = 1…1000, while a separate model per length grows — linearly in t (dense on the concatenated inputs) or as 2^t (a lookup table over binary sequences)',
     answer:
       '**Parameter sharing.** The RNN applies the same $F_\\theta$ at every step, so one set of parameters $\\theta$ serves $G_t$ for every $t$: ' +
       'for the tanh cell, $H^2+HD+H$ parameters whatever $t$ is. Modelling each $G_t$ directly needs a separate model per length, whose size grows with $t$ — ' +
@@ -196,9 +222,11 @@ export const gtClaims: Claim<GtContract>[] = [
             if (got !== want) {
               const m = recogniseCount(model, got, want, t, D, H);
               const hint = m ? `\n  ${recognised(m)}` : '';
-              fail(`gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`);
+              fail(
+                `gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`,
+              );
             }
-            counted.push(`${t}:${want.toString().length > 12 ? `≈2^${(want.toString(2).length - 1)}` : want}`);
+            counted.push(`${t}:${want.toString().length > 12 ? `≈2^${want.toString(2).length - 1}` : want}`);
           }
           rows[`${model} D=${D} H=${H}`] = counted.join(' ');
         }
@@ -212,8 +240,13 @@ export const gtClaims: Claim<GtContract>[] = [
         if (!rnnCounts.has(v)) rnnCounts.set(v, t);
       }
       if (rnnCounts.size !== 1) {
-        const seen = [...rnnCounts].map(([v, t]) => `${v} at t = ${t}`).slice(0, 4).join(', ');
-        fail(`the RNN's parameter count changes with t over t = 1…1000 (${rnnCounts.size} different values among the ${rnnTs.length} t checked: ${seen}): the cell is shared by every step.\n  Recognised mistake: the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.`);
+        const seen = [...rnnCounts]
+          .map(([v, t]) => `${v} at t = ${t}`)
+          .slice(0, 4)
+          .join(', ');
+        fail(
+          `the RNN's parameter count changes with t over t = 1…1000 (${rnnCounts.size} different values among the ${rnnTs.length} t checked: ${seen}): the cell is shared by every step.\n  Recognised mistake: the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.`,
+        );
       }
       return { countsByT: rows, rnnDistinctCountsOverT1to1000: rnnCounts.size, rnnTsChecked: rnnTs.length };
     },
@@ -224,7 +257,7 @@ export const gtClaims: Claim<GtContract>[] = [
     part: '2',
     points: 5,
     alsoIn: also('2', 5),
-    statement: 'reason (2), one model for every length: the binary adder\'s F_θ, checked only on sequences of length ≤ 3, folded by gtUnroll adds correctly at every length up to 64',
+    statement: "reason (2), one model for every length: the binary adder's F_θ, checked only on sequences of length ≤ 3, folded by gtUnroll adds correctly at every length up to 64",
     answer:
       '**One model serves every length.** Because $G_t$ is built from the same $F_\\theta$, what is learned about the step transfers to every $t$, including lengths never seen: ' +
       'the model generalises across lengths instead of needing a separate $G_t$ (and separate training data) for each. ' +
@@ -237,12 +270,15 @@ export const gtClaims: Claim<GtContract>[] = [
         const xs = Array.from({ length: L }, (_, t) => [Number((a >> BigInt(t)) & 1n), Number((b >> BigInt(t)) & 1n)]);
         return Array.from({ length: L }, (_, t) => out(readTensor(impl.gtUnroll(F, [0, 0, 0], xs.slice(0, t + 1)), `gtUnroll(adder cell, h0, x_1…x_${t + 1})`, [3]).data as unknown as number[]));
       };
-      let built = 0, tested = 0;
-      for (let a = 0n; a < 4n; a++) for (let b = 0n; b < 4n; b++) {
-        const y = run(a, b, 3);
-        if (y.join() !== Array.from({ length: 3 }, (_, t) => Number(((a + b) >> BigInt(t)) & 1n)).join()) fail(`on the short sequences the adder cell was built from (${a} + ${b}, 3 steps), folding with gtUnroll gives the bits ${y.join(',')}: the fold itself is wrong.${hint(impl)}`);
-        built++;
-      }
+      let built = 0,
+        tested = 0;
+      for (let a = 0n; a < 4n; a++)
+        for (let b = 0n; b < 4n; b++) {
+          const y = run(a, b, 3);
+          if (y.join() !== Array.from({ length: 3 }, (_, t) => Number(((a + b) >> BigInt(t)) & 1n)).join())
+            fail(`on the short sequences the adder cell was built from (${a} + ${b}, 3 steps), folding with gtUnroll gives the bits ${y.join(',')}: the fold itself is wrong.${hint(impl)}`);
+          built++;
+        }
       // every length 1–64: G_L(x_1…x_L) (one gtUnroll call) must output sum bit L, for a pair whose
       // top bit is the carry out (L − 1 random bits each) and a pair whose top bit is a sum bit with
       // a carry in (L random bits each); runs(2) of each per length
@@ -254,14 +290,18 @@ export const gtClaims: Claim<GtContract>[] = [
       for (let L = 1; L <= 64; L++) {
         for (let k = 0; k < ctx.runs(2); k++) {
           for (const bits of [L - 1, L]) {
-            let a = 0n, b = 0n;
+            let a = 0n,
+              b = 0n;
             for (let i = 0; i < bits; i++) {
               a |= BigInt(rng.int(0, 1)) << BigInt(i);
               b |= BigInt(rng.int(0, 1)) << BigInt(i);
             }
             const y = lastBit(a, b, L);
             const want = Number(((a + b) >> BigInt(L - 1)) & 1n);
-            if (y !== want) fail(`length ${L}: ${a} + ${b}: the sum bit ${L} (${bits < L ? 'the carry out' : 'a sum bit with its carry in'}) from folding the adder cell with gtUnroll over all ${L} inputs is ${y}, expected ${want}.${hint(impl)}`);
+            if (y !== want)
+              fail(
+                `length ${L}: ${a} + ${b}: the sum bit ${L} (${bits < L ? 'the carry out' : 'a sum bit with its carry in'}) from folding the adder cell with gtUnroll over all ${L} inputs is ${y}, expected ${want}.${hint(impl)}`,
+              );
             tested++;
           }
         }

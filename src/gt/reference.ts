@@ -29,7 +29,6 @@ export function unrolled(F: Cell, h0: number[], xs: number[][]): number[][] {
   return hs;
 }
 
-
 /**
  * The cells as portable source (src/verify/portable.ts): under strict isolation they run inside
  * the student's sandbox, not by a round trip per call.
@@ -64,9 +63,12 @@ def portable(st, h, x):
 
 /** Random cells: a tanh RNN cell, and a gated (GRU-like) cell, neither symmetric in its history. */
 export function randomCell(rng: Rng, kind: 'tanh' | 'gated', D: number, H: number): Cell {
-  const Wh = randnMatrix(rng, H, H, 1.2 / Math.sqrt(H)), Wx = randnMatrix(rng, H, D, 1 / Math.sqrt(D)), b = randnVector(rng, H, 0.3);
+  const Wh = randnMatrix(rng, H, H, 1.2 / Math.sqrt(H)),
+    Wx = randnMatrix(rng, H, D, 1 / Math.sqrt(D)),
+    b = randnVector(rng, H, 0.3);
   if (kind === 'tanh') return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b }, CELL_PY);
-  const Uz = randnMatrix(rng, H, D, 1), Vz = randnMatrix(rng, H, H, 1);
+  const Uz = randnMatrix(rng, H, D, 1),
+    Vz = randnMatrix(rng, H, H, 1);
   return portable<Cell>(CELL_SOURCE, { kind, Wh, Wx, b, Uz, Vz }, CELL_PY);
 }
 

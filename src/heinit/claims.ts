@@ -86,7 +86,8 @@ export function measureEq3(c: Eq3Case, seed: number, level: number): Interval {
   const { k, c: ch, h } = c.conv;
   const o = h - k + 1;
   const stat = new Float64Array(c.trials);
-  const kern = new Float64Array(k * k * ch), img = new Float64Array(h * h * ch);
+  const kern = new Float64Array(k * k * ch),
+    img = new Float64Array(h * h * ch);
   for (let t = 0; t < c.trials; t++) {
     for (let i = 0; i < kern.length; i++) kern[i] = drawW(rng, c.w, c.varW);
     for (let i = 0; i < img.length; i++) img[i] = c.x.draw(rng);
@@ -127,7 +128,11 @@ const SKEWED: YLaw = { name: 'Exp(1) − 1 (zero mean, not symmetric)', draw: (r
 const EQ4_TRIALS = 40000;
 
 export function measureEq4(law: YLaw, seed: number, trials: number, level: number): Interval {
-  return batchMeansCI(monteCarlo(seed, trials, (r) => Math.max(0, law.draw(r)) ** 2), BATCH, level);
+  return batchMeansCI(
+    monteCarlo(seed, trials, (r) => Math.max(0, law.draw(r)) ** 2),
+    BATCH,
+    level,
+  );
 }
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
@@ -287,7 +292,12 @@ export const heinitClaims: Claim<HeinitContract>[] = [
       // 1. the student's weights: shape, reproducibility, mean 0 and variance 2/fan-in (2 shapes × 2 intervals)
       const level = familyLevel(FAMILY, 4 + 3);
       const weightRows: Evidence[] = [];
-      for (const [s, shape] of ([[120, 50], [3, 3, 16, 8]] as const).entries()) {
+      for (const [s, shape] of (
+        [
+          [120, 50],
+          [3, 3, 16, 8],
+        ] as const
+      ).entries()) {
         const fanIn = shape.length === 2 ? shape[0] : shape[0] * shape[1] * shape[2];
         const where = `heInitWeights([${shape.join(',')}], ${ctx.seed + s})`;
         const w = readTensor(impl.heInitWeights([...shape], ctx.seed + s), where, shape);
@@ -295,19 +305,25 @@ export const heinitClaims: Claim<HeinitContract>[] = [
         if (w.data.some((v, i) => v !== again.data[i])) fail(`${where} returned different weights on a second call with the same seed: the initializer must be reproducible from its seed`);
         const other = readTensor(impl.heInitWeights([...shape], ctx.seed + s + 7919), `heInitWeights([${shape.join(',')}], ${ctx.seed + s + 7919})`, shape);
         if (other.data.every((v, i) => v === w.data[i])) fail(`heInitWeights returns the same weights for seeds ${ctx.seed + s} and ${ctx.seed + s + 7919}: the seed must choose the draw`);
-        const mv = meanCI(w.data, level), vv = varianceCI(w.data, level);
+        const mv = meanCI(w.data, level),
+          vv = varianceCI(w.data, level);
         weightRows.push({ shape: shape.join('×'), fanIn, want: 2 / fanIn, mean: intervalEvidence(mv), variance: intervalEvidence(vv) });
         if (!contains(vv, 2 / fanIn) || !contains(mv, 0)) {
           const fanOut = shape.length === 2 ? shape[1] : shape[0] * shape[1] * shape[3];
-          const named = nameStd(impl) || (contains(vv, 2 / fanOut)
-            ? recognised('the weights use fan-out; the forward pass (eq. 6) needs n_l = fan-in (= k²·c_in for a conv).')
-            : contains(vv, 1 / fanIn)
-              ? recognised('Xavier/LeCun variance 1/n_l, He init needs 2/n_l.')
-              : contains(vv, 1e-4)
-                ? recognised('a fixed std 0.01.')
-                : '');
+          const named =
+            nameStd(impl) ||
+            (contains(vv, 2 / fanOut)
+              ? recognised('the weights use fan-out; the forward pass (eq. 6) needs n_l = fan-in (= k²·c_in for a conv).')
+              : contains(vv, 1 / fanIn)
+                ? recognised('Xavier/LeCun variance 1/n_l, He init needs 2/n_l.')
+                : contains(vv, 1e-4)
+                  ? recognised('a fixed std 0.01.')
+                  : '');
           fail(
-            [`heInitWeights([${shape.join(',')}]) (fan-in ${fanIn}) does not have He's moments: sample variance ${fmtIv(vv)} must contain 2/n_l = ${fmtNum(2 / fanIn)}; sample mean ${fmtIv(mv)} must contain 0.`, named]
+            [
+              `heInitWeights([${shape.join(',')}]) (fan-in ${fanIn}) does not have He's moments: sample variance ${fmtIv(vv)} must contain 2/n_l = ${fmtNum(2 / fanIn)}; sample mean ${fmtIv(mv)} must contain 0.`,
+              named,
+            ]
               .filter(Boolean)
               .join('\n  '),
             { weightRows },
@@ -324,7 +340,13 @@ export const heinitClaims: Claim<HeinitContract>[] = [
       for (const [k, s] of schemes.entries()) {
         const stdOf = (fi: number): number => readNumber(s.std(fi), `heInitStd(${fi})`);
         const eq5 = eq5Prediction(widths, stdOf, 'forward');
-        const studentEq5 = readNumber(impl.heEq5Ratio(fans, fans.map((fi) => stdOf(fi) ** 2)), `heEq5Ratio(n, Var[w]) for ${s.name}`);
+        const studentEq5 = readNumber(
+          impl.heEq5Ratio(
+            fans,
+            fans.map((fi) => stdOf(fi) ** 2),
+          ),
+          `heEq5Ratio(n, Var[w]) for ${s.name}`,
+        );
         const m = measureDepth(
           // the student's He ratio always over all 64 networks: its point estimate must land in [0.5, 2],
           // which 32 networks missed for 1 student seed in 100 (0 in 100 with 64)
@@ -343,9 +365,15 @@ export const heinitClaims: Claim<HeinitContract>[] = [
           );
         }
         if (!contains(iv, studentEq5)) {
-          const named = close(studentEq5, eq5 * 2 ** (L - 1)) ? recognised('the factor ½ of eq. (4) is missing from the product.') : close(studentEq5, 1 / eq5) ? recognised('the product is inverted.') : '';
+          const named = close(studentEq5, eq5 * 2 ** (L - 1))
+            ? recognised('the factor ½ of eq. (4) is missing from the product.')
+            : close(studentEq5, 1 / eq5)
+              ? recognised('the product is inverted.')
+              : '';
           fail(
-            [`heEq5Ratio predicts ${fmtNum(studentEq5)} for ${s.name} over ${L} layers, but the measured Var[y_30]/Var[y_1] is ${fmtIv(iv)} (eq. 5 gives ${fmtNum(eq5)}).`, named].filter(Boolean).join('\n  '),
+            [`heEq5Ratio predicts ${fmtNum(studentEq5)} for ${s.name} over ${L} layers, but the measured Var[y_30]/Var[y_1] is ${fmtIv(iv)} (eq. 5 gives ${fmtNum(eq5)}).`, named]
+              .filter(Boolean)
+              .join('\n  '),
             { rows },
           );
         }

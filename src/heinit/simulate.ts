@@ -23,7 +23,10 @@ export interface DeepRun {
 
 /** Fill `w` with ±sd, one random bit each: sfc32 (state `st`, seeded from the caller's rng), 32 signs per draw. */
 function fillSigns(w: Float64Array, sd: number, st: Int32Array): void {
-  let a = st[0], b = st[1], c = st[2], d = st[3];
+  let a = st[0],
+    b = st[1],
+    c = st[2],
+    d = st[3];
   let bits = 0;
   for (let i = 0; i < w.length; i++) {
     if ((i & 31) === 0) {
@@ -37,7 +40,10 @@ function fillSigns(w: Float64Array, sd: number, st: Int32Array): void {
     w[i] = bits & 1 ? sd : -sd;
     bits >>>= 1;
   }
-  st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+  st[0] = a;
+  st[1] = b;
+  st[2] = c;
+  st[3] = d;
 }
 
 /**
@@ -47,14 +53,7 @@ function fillSigns(w: Float64Array, sd: number, st: Int32Array): void {
  * Backward: Δy_L iid N(0, 1), Δx_l = W_lᵀ Δy_l, Δy_{l−1} = ReLU′(y_{l−1}) ⊙ Δx_l → mean Δx_L², mean Δx_1².
  * Float64 throughout; per-layer rescaling as described above.
  */
-export function deepRun(opts: {
-  widths: number[];
-  batch: number;
-  networks: number;
-  seed: number;
-  std: (fanIn: number, fanOut: number) => number;
-  direction: 'forward' | 'backward';
-}): DeepRun {
+export function deepRun(opts: { widths: number[]; batch: number; networks: number; seed: number; std: (fanIn: number, fanOut: number) => number; direction: 'forward' | 'backward' }): DeepRun {
   const { widths, batch: B, networks: T } = opts;
   const L = widths.length - 1;
   const stds = widths.slice(1).map((nout, l) => opts.std(widths[l], nout));
@@ -62,16 +61,20 @@ export function deepRun(opts: {
     if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s)) throw new Error(`weight std of layer ${l + 1} (fan-in ${widths[l]}, fan-out ${widths[l + 1]}) is ${s}: expected a finite number > 0`);
   }
   const rng = makeRng(opts.seed);
-  const first: number[] = [], last: number[] = [];
+  const first: number[] = [],
+    last: number[] = [];
   for (let t = 0; t < T; t++) {
     const st = Int32Array.from([0, 0, 0, 1], (v, i) => (i < 3 ? Math.floor(rng.next() * 2 ** 32) | 0 : v));
     const W: Float64Array[] = [];
     const masks: Uint8Array[] = [];
     let x = new Float64Array(B * widths[0]);
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
-    let logScale = 0, logFirst = 0;
+    let logScale = 0,
+      logFirst = 0;
     for (let l = 0; l < L; l++) {
-      const nin = widths[l], nout = widths[l + 1], sd = stds[l];
+      const nin = widths[l],
+        nout = widths[l + 1],
+        sd = stds[l];
       const w = new Float64Array(nout * nin);
       fillSigns(w, sd, st);
       W.push(w);
@@ -94,7 +97,11 @@ export function deepRun(opts: {
         const r = 1 / Math.sqrt(m);
         const mask = new Uint8Array(y.length);
         x = new Float64Array(y.length);
-        for (let i = 0; i < y.length; i++) if (y[i] > 0) { x[i] = y[i] * r; mask[i] = 1; }
+        for (let i = 0; i < y.length; i++)
+          if (y[i] > 0) {
+            x[i] = y[i] * r;
+            mask[i] = 1;
+          }
         masks.push(mask);
       }
     }
@@ -105,15 +112,19 @@ export function deepRun(opts: {
     }
     let dy = new Float64Array(B * widths[L]);
     for (let i = 0; i < dy.length; i++) dy[i] = rng.normal();
-    let bScale = 0, bFirst = 0;
+    let bScale = 0,
+      bFirst = 0;
     for (let l = L - 1; l >= 0; l--) {
-      const nin = widths[l], nout = widths[l + 1], w = W[l];
+      const nin = widths[l],
+        nout = widths[l + 1],
+        w = W[l];
       const dx = new Float64Array(B * nin);
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < nout; j++) {
           const g = dy[b * nout + j];
           if (g === 0) continue;
-          const wo = j * nin, xo = b * nin;
+          const wo = j * nin,
+            xo = b * nin;
           for (let i = 0; i < nin; i++) dx[xo + i] += w[wo + i] * g;
         }
       }
@@ -123,7 +134,8 @@ export function deepRun(opts: {
       bScale += Math.log(m);
       if (l === L - 1) bFirst = bScale;
       if (l > 0) {
-        const r = 1 / Math.sqrt(m), mask = masks[l - 1];
+        const r = 1 / Math.sqrt(m),
+          mask = masks[l - 1];
         dy = new Float64Array(dx.length);
         for (let i = 0; i < dx.length; i++) if (mask[i]) dy[i] = dx[i] * r;
       }

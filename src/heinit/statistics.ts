@@ -139,7 +139,8 @@ export function varianceCI(x: ArrayLike<number>, level: number): Interval {
   needSamples(x, 4, 'varianceCI');
   const n = x.length;
   const m = mean(x);
-  let m2 = 0, m4 = 0;
+  let m2 = 0,
+    m4 = 0;
   for (let i = 0; i < n; i++) {
     const d = (x[i] - m) ** 2;
     m2 += d;
@@ -157,7 +158,8 @@ export function ratioOfMeansCI(a: ArrayLike<number>, b: ArrayLike<number>, level
   needSamples(a, 2, 'ratioOfMeansCI');
   needSamples(b, 2, 'ratioOfMeansCI');
   const n = a.length;
-  const ma = mean(a), mb = mean(b);
+  const ma = mean(a),
+    mb = mean(b);
   if (mb === 0) throw new RangeError('ratioOfMeansCI: the denominators average to 0');
   const r = ma / mb;
   let s = 0;
@@ -182,8 +184,12 @@ export function lognormalMeanCI(x: ArrayLike<number>, level: number): Interval {
     if (!(x[i] > 0)) throw new RangeError(`lognormalMeanCI: sample ${i} is ${x[i]}, every sample must be > 0`);
     y[i] = Math.log(x[i]);
   }
-  const n = y.length, m = mean(y), s2 = sampleVariance(y);
-  const c = m + s2 / 2, se = Math.sqrt(s2 / n + (s2 * s2) / (2 * (n - 1))), z = tFor(level, n - 1);
+  const n = y.length,
+    m = mean(y),
+    s2 = sampleVariance(y);
+  const c = m + s2 / 2,
+    se = Math.sqrt(s2 / n + (s2 * s2) / (2 * (n - 1))),
+    z = tFor(level, n - 1);
   return { estimate: Math.exp(c), lo: Math.exp(c - z * se), hi: Math.exp(c + z * se), level, n, se, method: "Cox's interval for a lognormal mean (normal on the log scale)" };
 }
 
@@ -200,7 +206,7 @@ export function monteCarlo(seed: number | string, n: number, draw: (rng: Rng) =>
   return out;
 }
 
-const g = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4) || x === 0 ? x.toPrecision(5) : x.toExponential(4);
+const g = (x: number): string => ((Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4) || x === 0 ? x.toPrecision(5) : x.toExponential(4));
 
 /** '99.9%' for ordinary levels, '1 − 1.4e-7' for very high ones (where a percentage would round to 100 %). */
 export const fmtLevel = (level: number): string => (1 - level < 1e-4 ? `1 − ${(1 - level).toExponential(1)}` : `${+(level * 100).toPrecision(6)}%`);

@@ -62,7 +62,9 @@ const idxReader: Claim<InfoganContract> = {
       if (!got || !Array.isArray(got.dims) || got.dims.join(',') !== dims.join(',')) fail(`infoganReadIdx(${file}): dims ${JSON.stringify(got?.dims)}, expected [${dims.join(', ')}]`);
       if (!got.data || got.data.length !== want.data.length) {
         const header16 = got.data?.length === bytes.length - 16 && dims.length !== 3;
-        fail(`infoganReadIdx(${file}): data has ${got.data?.length} values, expected ${want.data.length} (the bytes after the ${4 + 4 * dims.length}-byte header)${header16 ? `: ${INFOGAN_MISTAKES['fixed-header']}` : ''}`);
+        fail(
+          `infoganReadIdx(${file}): data has ${got.data?.length} values, expected ${want.data.length} (the bytes after the ${4 + 4 * dims.length}-byte header)${header16 ? `: ${INFOGAN_MISTAKES['fixed-header']}` : ''}`,
+        );
       }
       for (let i = 0; i < want.data.length; i += 997) {
         if (got.data[i] !== want.data[i]) fail(`infoganReadIdx(${file}): data[${i}] = ${got.data[i]}, expected ${want.data[i]} (is the header skipped exactly?)`);
@@ -71,12 +73,41 @@ const idxReader: Claim<InfoganContract> = {
     }
     const good = idxBuffer([50, 3]);
     const bad: [string, Uint8Array][] = [
-      ['wrong magic number: data type byte 0x0D (float) instead of 0x08', (() => { const b = good.slice(); b[2] = 0x0d; return b; })()],
-      ['wrong magic number: first byte 0x01 instead of 0x00', (() => { const b = good.slice(); b[0] = 1; return b; })()],
-      ['wrong magic number: a gzip header 1f 8b (the .gz file, not ungzipped)', (() => { const b = good.slice(); b[0] = 0x1f; b[1] = 0x8b; return b; })()],
+      [
+        'wrong magic number: data type byte 0x0D (float) instead of 0x08',
+        (() => {
+          const b = good.slice();
+          b[2] = 0x0d;
+          return b;
+        })(),
+      ],
+      [
+        'wrong magic number: first byte 0x01 instead of 0x00',
+        (() => {
+          const b = good.slice();
+          b[0] = 1;
+          return b;
+        })(),
+      ],
+      [
+        'wrong magic number: a gzip header 1f 8b (the .gz file, not ungzipped)',
+        (() => {
+          const b = good.slice();
+          b[0] = 0x1f;
+          b[1] = 0x8b;
+          return b;
+        })(),
+      ],
       ['truncated file: the last data byte missing', good.slice(0, good.length - 1)],
       ['truncated file: only 6 bytes of the 12-byte header', good.slice(0, 6)],
-      ['trailing bytes: one byte more than the dimensions need', (() => { const b = new Uint8Array(good.length + 1); b.set(good); return b; })()],
+      [
+        'trailing bytes: one byte more than the dimensions need',
+        (() => {
+          const b = new Uint8Array(good.length + 1);
+          b.set(good);
+          return b;
+        })(),
+      ],
     ];
     const accepted: string[] = [];
     for (const [what, b] of bad) {
@@ -88,7 +119,8 @@ const idxReader: Claim<InfoganContract> = {
       }
       if (!threw) accepted.push(what);
     }
-    if (accepted.length) fail(`infoganReadIdx accepted ${accepted.length} corrupted buffer(s) without throwing:\n  - ${accepted.join('\n  - ')}\nA reader must reject them with a clear error.`, { accepted });
+    if (accepted.length)
+      fail(`infoganReadIdx accepted ${accepted.length} corrupted buffer(s) without throwing:\n  - ${accepted.join('\n  - ')}\nA reader must reject them with a clear error.`, { accepted });
     return { ...ev, corruptedRejected: bad.length };
   },
 };
@@ -114,7 +146,15 @@ const latentClaim: Claim<InfoganContract> = {
       fail(`infoganSampleLatent(${n}, seed) must return { z: ${n}×${LATENT_DIM}, cat: ${n}, cont: ${n}×${CONT_DIM} }`);
     }
     const counts = new Array<number>(CAT_DIM).fill(0);
-    let nm = 0, nv = 0, nq = 0, nmin = Infinity, nmax = -Infinity, cm = 0, cv = 0, cmin = Infinity, cmax = -Infinity;
+    let nm = 0,
+      nv = 0,
+      nq = 0,
+      nmin = Infinity,
+      nmax = -Infinity,
+      cm = 0,
+      cv = 0,
+      cmin = Infinity,
+      cmax = -Infinity;
     for (let i = 0; i < n; i++) {
       const z = s.z[i];
       if (!Array.isArray(z) || z.length !== LATENT_DIM) fail(`z[${i}] has ${Array.isArray(z) ? z.length : typeof z} values, expected ${LATENT_DIM} = 62 noise + 10 one-hot + 2 continuous`);
@@ -122,11 +162,13 @@ const latentClaim: Claim<InfoganContract> = {
       if (!Number.isInteger(k) || k < 0 || k >= CAT_DIM) fail(`cat[${i}] = ${k}: expected an integer 0..9`);
       counts[k]++;
       for (let j = 0; j < CAT_DIM; j++) {
-        if (z[NOISE_DIM + j] !== (j === k ? 1 : 0)) fail(`z[${i}][${NOISE_DIM}..${NOISE_DIM + 9}] = [${z.slice(NOISE_DIM, NOISE_DIM + CAT_DIM).join(', ')}] is not the one-hot vector of cat = ${k}: ${INFOGAN_MISTAKES['not-one-hot']}`);
+        if (z[NOISE_DIM + j] !== (j === k ? 1 : 0))
+          fail(`z[${i}][${NOISE_DIM}..${NOISE_DIM + 9}] = [${z.slice(NOISE_DIM, NOISE_DIM + CAT_DIM).join(', ')}] is not the one-hot vector of cat = ${k}: ${INFOGAN_MISTAKES['not-one-hot']}`);
       }
       for (let j = 0; j < CONT_DIM; j++) {
         const c = s.cont[i][j];
-        if (z[NOISE_DIM + CAT_DIM + j] !== c) fail(`z[${i}][${NOISE_DIM + CAT_DIM + j}] = ${z[NOISE_DIM + CAT_DIM + j]} differs from cont[${i}][${j}] = ${c}: the continuous codes must be the last 2 entries`);
+        if (z[NOISE_DIM + CAT_DIM + j] !== c)
+          fail(`z[${i}][${NOISE_DIM + CAT_DIM + j}] = ${z[NOISE_DIM + CAT_DIM + j]} differs from cont[${i}][${j}] = ${c}: the continuous codes must be the last 2 entries`);
         cm += c;
         cv += c * c;
         cmin = Math.min(cmin, c);
@@ -141,20 +183,29 @@ const latentClaim: Claim<InfoganContract> = {
         nmax = Math.max(nmax, v);
       }
     }
-    const nc = n * CONT_DIM, nn = n * NOISE_DIM;
-    const contMean = cm / nc, contVar = cv / nc - contMean ** 2;
-    const noiseMean = nm / nn, noiseVar = nv / nn - noiseMean ** 2;
+    const nc = n * CONT_DIM,
+      nn = n * NOISE_DIM;
+    const contMean = cm / nc,
+      contVar = cv / nc - contMean ** 2;
+    const noiseMean = nm / nn,
+      noiseVar = nv / nn - noiseMean ** 2;
     const chi2 = counts.reduce((a, c) => a + (c - n / CAT_DIM) ** 2 / (n / CAT_DIM), 0);
     const ev = { n, counts, chi2, contMean, contVar, contMin: cmin, contMax: cmax, noiseMean, noiseVar };
     // 5-sigma bounds: mean of U(−1,1) has sd √(1/3/nc); its sample variance sd ≈ √(4/45/nc); N(0,1): 1/√nn and √(2/nn)
     if (cmin < -1 || cmax > 1 || Math.abs(contMean) > 5 * Math.sqrt(1 / 3 / nc) || Math.abs(contVar - 1 / 3) > 5 * Math.sqrt(4 / 45 / nc)) {
       const zeroOne = cmin >= 0 && Math.abs(contMean - 0.5) < 0.02;
-      fail(`the continuous codes are not U(−1, 1): over ${nc} draws mean ${f(contMean)} (expected 0), variance ${f(contVar)} (expected 1/3), range [${f(cmin)}, ${f(cmax)}]${zeroOne ? `: ${INFOGAN_MISTAKES['cont-0-1']}` : ''}`, ev);
+      fail(
+        `the continuous codes are not U(−1, 1): over ${nc} draws mean ${f(contMean)} (expected 0), variance ${f(contVar)} (expected 1/3), range [${f(cmin)}, ${f(cmax)}]${zeroOne ? `: ${INFOGAN_MISTAKES['cont-0-1']}` : ''}`,
+        ev,
+      );
     }
     if (chi2 > 40) {
       const never = counts.map((c, k) => (c === 0 ? k : -1)).filter((k) => k >= 0);
       const offByOne = never.length === 1 && (never[0] === CAT_DIM - 1 || never[0] === 0);
-      fail(`the categorical code is not uniform over 0..9: counts [${counts.join(', ')}], χ² = ${f(chi2, 1)} with 9 degrees of freedom (p < 1e-5)${never.length ? `; ${never.join(', ')} never drawn` : ''}${offByOne ? `: ${INFOGAN_MISTAKES['cat-off-by-one']}` : ''}`, ev);
+      fail(
+        `the categorical code is not uniform over 0..9: counts [${counts.join(', ')}], χ² = ${f(chi2, 1)} with 9 degrees of freedom (p < 1e-5)${never.length ? `; ${never.join(', ')} never drawn` : ''}${offByOne ? `: ${INFOGAN_MISTAKES['cat-off-by-one']}` : ''}`,
+        ev,
+      );
     }
     // either prior for z: N(0, 1) (mean 0, variance 1, E[z⁴] = 3) or U(−1, 1) as in the official code (range ⊂ [−1, 1], mean 0,
     // variance 1/3); 5-sigma bounds: sd of the mean 1/√nn resp. √(1/3/nn), of the variance √(2/nn) resp. √(4/45/nn), of E[z⁴] √(96/nn)
@@ -189,7 +240,8 @@ const infoLossClaim: Claim<InfoganContract> = {
     let worst = 0;
     const cases = ctx.runs(30);
     for (let t = 0; t < cases; t++) {
-      const n = 1 + rng.int(0, 19), scale = t === 0 ? 30 : 3;
+      const n = 1 + rng.int(0, 19),
+        scale = t === 0 ? 30 : 3;
       const logits = Array.from({ length: n }, () => Array.from({ length: CAT_DIM }, () => scale * rng.normal()));
       const cat = Array.from({ length: n }, () => rng.int(0, CAT_DIM - 1));
       const mean = Array.from({ length: n }, () => [rng.normal(), rng.normal()]);
@@ -197,7 +249,8 @@ const infoLossClaim: Claim<InfoganContract> = {
       const want = infoLoss(logits, cat, mean, cont);
       const got = impl.infoganInfoLoss(logits, cat, mean, cont);
       for (const k of ['cat', 'cont'] as const) {
-        const g = got?.[k], w = want[k];
+        const g = got?.[k],
+          w = want[k];
         if (typeof g !== 'number' || !Number.isFinite(g)) fail(`infoganInfoLoss(…).${k} = ${g} on a batch of ${n} rows: expected a finite number ≈ ${f(w, 6)}`);
         const err = Math.abs(g - w) / Math.max(Math.abs(w), 1e-12);
         worst = Math.max(worst, err);
@@ -206,7 +259,11 @@ const infoLossClaim: Claim<InfoganContract> = {
           if (Math.abs(g + w) <= 1e-9 * Math.abs(w)) why = INFOGAN_MISTAKES['mi-wrong-sign'];
           else if (Math.abs(g - n * w) <= 1e-9 * n * Math.abs(w) && n > 1) why = INFOGAN_MISTAKES['summed'];
           else if (k === 'cont' && Math.abs(g - 2 * w) <= 1e-9 * Math.abs(w)) why = INFOGAN_MISTAKES['no-half'];
-          fail(`infoganInfoLoss(…).${k} on a batch of ${n} rows (logit scale ${scale}): expected ${f(w, 8)}, got ${f(g, 8)} (relative error ${err.toExponential(2)})${why ? `: ${why}` : ''}`, { case: t, expected: w, got: g });
+          fail(`infoganInfoLoss(…).${k} on a batch of ${n} rows (logit scale ${scale}): expected ${f(w, 8)}, got ${f(g, 8)} (relative error ${err.toExponential(2)})${why ? `: ${why}` : ''}`, {
+            case: t,
+            expected: w,
+            got: g,
+          });
         }
       }
     }
@@ -252,7 +309,8 @@ const assignClaim: Claim<InfoganContract> = {
       const perm = impl.infoganAssign(M.map((r) => r.slice()));
       const isPerm = Array.isArray(perm) && perm.length === CAT_DIM && new Set(perm).size === CAT_DIM && perm.every((d) => Number.isInteger(d) && d >= 0 && d < CAT_DIM);
       if (!isPerm) fail(`infoganAssign on case ${i}: [${Array.isArray(perm) ? perm.join(', ') : String(perm)}] is not a permutation of 0..9: ${INFOGAN_MISTAKES['not-permutation']}`, { case: i });
-      const best = bruteForceBestTotal(M), got = assignmentTotal(M, perm);
+      const best = bruteForceBestTotal(M),
+        got = assignmentTotal(M, perm);
       if (got < best) {
         const greedy = greedyTotal(M);
         const worst = assignmentTotal(M, bestAssignment(M.map((r) => r.map((v) => -v))));
@@ -266,7 +324,8 @@ const assignClaim: Claim<InfoganContract> = {
 };
 
 function greedyTotal(M: number[][]): number {
-  const rows = new Set<number>(), cols = new Set<number>();
+  const rows = new Set<number>(),
+    cols = new Set<number>();
   let total = 0;
   const cells = M.flatMap((r, i) => r.map((v, j) => [v, i, j] as const)).sort((a, b) => b[0] - a[0]);
   for (const [v, i, j] of cells) {
@@ -289,7 +348,8 @@ function trainImages(): Float32Array {
 
 async function generateChecked(m: InfoganTrained, z: Float32Array, n: number, where: string): Promise<Float32Array> {
   const x = await m.generate(z, n);
-  if (!(x instanceof Float32Array) || x.length !== n * PIXELS) fail(`${where}: generate(z, ${n}) must return a Float32Array of ${n}×${PIXELS} values, got ${x instanceof Float32Array ? `${x.length} values` : typeof x}`);
+  if (!(x instanceof Float32Array) || x.length !== n * PIXELS)
+    fail(`${where}: generate(z, ${n}) must return a Float32Array of ${n}×${PIXELS} values, got ${x instanceof Float32Array ? `${x.length} values` : typeof x}`);
   for (let i = 0; i < x.length; i++) {
     if (!(x[i] >= 0 && x[i] <= 1)) {
       const tanh = x.every((v) => v >= -1 && v <= 1);
@@ -322,7 +382,8 @@ const smokeClaim: Claim<InfoganContract> = {
       const resumed = await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a') });
       const straight = await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'b') });
       const ms = performance.now() - t0;
-      const n = 16, rng = makeRng(`smoke:${ctx.seed}`);
+      const n = 16,
+        rng = makeRng(`smoke:${ctx.seed}`);
       const z = new Float32Array(n * LATENT_DIM);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < NOISE_DIM; j++) z[i * LATENT_DIM + j] = rng.normal();
@@ -335,10 +396,15 @@ const smokeClaim: Claim<InfoganContract> = {
       const q = await straight.q(b, n);
       if (!q || !(q.logits instanceof Float32Array) || q.logits.length !== n * CAT_DIM || !(q.mean instanceof Float32Array) || q.mean.length !== n * CONT_DIM) {
         const unsplit = q?.logits instanceof Float32Array && q.logits.length === n * (CAT_DIM + CONT_DIM);
-        fail(`q(x, ${n}) must return { logits: Float32Array(${n}×${CAT_DIM}), mean: Float32Array(${n}×${CONT_DIM}) }, got logits of ${q?.logits?.length} values${unsplit ? `: ${INFOGAN_MISTAKES['q-single-head']}` : ''}`);
+        fail(
+          `q(x, ${n}) must return { logits: Float32Array(${n}×${CAT_DIM}), mean: Float32Array(${n}×${CONT_DIM}) }, got logits of ${q?.logits?.length} values${unsplit ? `: ${INFOGAN_MISTAKES['q-single-head']}` : ''}`,
+        );
       }
       if (!q.logits.every(Number.isFinite) || !q.mean.every(Number.isFinite)) fail('q(x, n) returned a non-finite value after 2 training steps');
-      if (diff > 1e-4) fail(`stop after 1 step + resume to 2 differs from 2 uninterrupted steps: generated pixels differ by up to ${diff.toExponential(2)} (expected ≤ 1e-4): ${INFOGAN_MISTAKES['resume']}`, { maxDiff: diff });
+      if (diff > 1e-4)
+        fail(`stop after 1 step + resume to 2 differs from 2 uninterrupted steps: generated pixels differ by up to ${diff.toExponential(2)} (expected ≤ 1e-4): ${INFOGAN_MISTAKES['resume']}`, {
+          maxDiff: diff,
+        });
       return { steps: 2, batchSize: 16, resumeMaxPixelDiff: diff, wallMs: Math.round(ms) };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -391,7 +457,8 @@ const MI_FLOOR = 0.9 * LN10;
 const ACC_FLOOR = 0.8;
 const RHO_FLOOR = 0.8;
 const KEEP_FLOOR = 0.9;
-const archNote = (arch: Arch) => (arch === 'mlp' ? 'the CPU model (the paper’s architecture, half the channels, FC 256; Q reads the code under style warps)' : 'the paper’s convolutional architecture');
+const archNote = (arch: Arch) =>
+  arch === 'mlp' ? 'the CPU model (the paper’s architecture, half the channels, FC 256; Q reads the code under style warps)' : 'the paper’s convolutional architecture';
 
 function constantQ(a: CatAccuracy): boolean {
   return a.confusion.filter((r) => r.some((v) => v > 0)).length === 1;
@@ -478,8 +545,12 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
             qCodeKept: s.digitKept,
           };
           if (!s.best || Math.abs(s.best.medianSpearman) < RHO_FLOOR) {
-            const curves = Object.entries(s.meanCurve).map(([p, c]) => `${p} [${c.map((v) => v.toFixed(2)).join(', ')}] (median ρ ${s.medianSpearman[p as 'slant'].toFixed(2)})`).join('; ');
-            problems.push(`${name} (continuous code ${code + 1}): no property changes monotonically with median |Spearman ρ| ≥ ${RHO_FLOOR} — ${INFOGAN_MISTAKES['non-monotone']}; mean curves over c = −1..1: ${curves}`);
+            const curves = Object.entries(s.meanCurve)
+              .map(([p, c]) => `${p} [${c.map((v) => v.toFixed(2)).join(', ')}] (median ρ ${s.medianSpearman[p as 'slant'].toFixed(2)})`)
+              .join('; ');
+            problems.push(
+              `${name} (continuous code ${code + 1}): no property changes monotonically with median |Spearman ρ| ≥ ${RHO_FLOOR} — ${INFOGAN_MISTAKES['non-monotone']}; mean curves over c = −1..1: ${curves}`,
+            );
           }
         }
         if (!problems.length) {
@@ -490,7 +561,10 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
           sweeps.forEach((s, code) => {
             const kept = keptBy(judge.predict, s);
             (ev[`c${code + 2}`] as Record<string, Evidence[string]>).digitKept = kept;
-            if (kept < KEEP_FLOOR) problems.push(`c${code + 2}: a digit classifier trained on real MNIST (test accuracy ${f(100 * judge.testAccuracy, 1)}%) gives the same digit as at c${code + 2} = 0 for only ${f(100 * kept, 1)}% of the sweep images (need ≥ ${100 * KEEP_FLOOR}%): ${INFOGAN_MISTAKES['changes-digit']}`);
+            if (kept < KEEP_FLOOR)
+              problems.push(
+                `c${code + 2}: a digit classifier trained on real MNIST (test accuracy ${f(100 * judge.testAccuracy, 1)}%) gives the same digit as at c${code + 2} = 0 for only ${f(100 * kept, 1)}% of the sweep images (need ≥ ${100 * KEEP_FLOOR}%): ${INFOGAN_MISTAKES['changes-digit']}`,
+              );
           });
         }
         if (problems.length) fail(problems.join('\n'), ev);
@@ -517,7 +591,11 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         let r = await writeFigures(m, dir, prefix, ctx.seed, a.assignment, 10, false);
         if (r.rowAgreement >= 0.8) r = await writeFigures(m, dir, prefix, ctx.seed, a.assignment, 10, true);
         const ev: Evidence = { files: r.files, rowAgreement: r.rowAgreement };
-        if (!(r.rowAgreement >= 0.8)) fail(`in the figure grids Q reads the row's categorical value back for only ${f(100 * r.rowAgreement, 1)}% of the tiles (need ≥ 80%): the rows do not each show one digit${r.rowAgreement < 0.2 ? ` — ${INFOGAN_MISTAKES['q-ignores-code']}` : ''}`, ev);
+        if (!(r.rowAgreement >= 0.8))
+          fail(
+            `in the figure grids Q reads the row's categorical value back for only ${f(100 * r.rowAgreement, 1)}% of the tiles (need ≥ 80%): the rows do not each show one digit${r.rowAgreement < 0.2 ? ` — ${INFOGAN_MISTAKES['q-ignores-code']}` : ''}`,
+            ev,
+          );
         // what a reader of the figure sees, judged by a classifier of real digits (Q reads the code, not the digit)
         const judge = await digitClassifier();
         const names = ['vary-categorical', 'vary-c1', 'vary-c2'];
@@ -526,7 +604,10 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         ev.judgeTestAccuracy = judge.testAccuracy;
         ev.judgeInvariance = { ...judge.invariance };
         const problems: string[] = [];
-        if (cons[0].distinctDigits < 8) problems.push(`the categorical grid's 10 rows show only ${cons[0].distinctDigits} distinct digits (row majorities [${cons[0].rowDigits.join(', ')}] by a classifier of real digits; need ≥ 8): the categorical code has not captured the digit class`);
+        if (cons[0].distinctDigits < 8)
+          problems.push(
+            `the categorical grid's 10 rows show only ${cons[0].distinctDigits} distinct digits (row majorities [${cons[0].rowDigits.join(', ')}] by a classifier of real digits; need ≥ 8): the categorical code has not captured the digit class`,
+          );
         cons.forEach((c, i) => {
           if (c.consistency < 0.8) problems.push(`${names[i]}: only ${f(100 * c.consistency, 1)}% of the tiles show their row's majority digit (need ≥ 80%)`);
         });

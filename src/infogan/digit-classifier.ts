@@ -46,7 +46,17 @@ export function judgeInvariance(predict: (x: Float32Array, n: number) => Int32Ar
     }
     return k / (9 * n);
   };
-  return { n, shearKept: kept((t) => -0.5 + t / 8, () => 1), scaleKept: kept(() => 0, (t) => 0.7 + (0.6 * t) / 8) };
+  return {
+    n,
+    shearKept: kept(
+      (t) => -0.5 + t / 8,
+      () => 1,
+    ),
+    scaleKept: kept(
+      () => 0,
+      (t) => 0.7 + (0.6 * t) / 8,
+    ),
+  };
 }
 
 let cached: Promise<DigitClassifier> | undefined;
@@ -54,8 +64,11 @@ let cached: Promise<DigitClassifier> | undefined;
 export function digitClassifier(): Promise<DigitClassifier> {
   cached ??= (async () => {
     await initBackend();
-    const tr = loadMnist('train'), te = loadMnist('test');
-    const x = mnistFloat(tr), n = tr.n, H = 256;
+    const tr = loadMnist('train'),
+      te = loadMnist('test');
+    const x = mnistFloat(tr),
+      n = tr.n,
+      H = 256;
     const W1 = tf.variable(tf.randomNormal([PIXELS, H], 0, Math.sqrt(2 / PIXELS), 'float32', 1));
     const b1 = tf.variable(tf.zeros([H]));
     const W2 = tf.variable(tf.randomNormal([H, 10], 0, Math.sqrt(1 / H), 'float32', 2));
@@ -66,14 +79,16 @@ export function digitClassifier(): Promise<DigitClassifier> {
     const B = 128;
     for (let epoch = 0; epoch < 3; epoch++) {
       for (let s = 0; s < n / B; s++) {
-        const xb = new Float32Array(B * PIXELS), yb = new Int32Array(B);
+        const xb = new Float32Array(B * PIXELS),
+          yb = new Int32Array(B);
         for (let i = 0; i < B; i++) {
           const k = rng.int(0, n - 1);
           affineWarp(x, k * PIXELS, rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.3), xb, i * PIXELS);
           yb[i] = tr.labels[k];
         }
         tf.tidy(() => {
-          const X = tf.tensor2d(xb, [B, PIXELS]), Y = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
+          const X = tf.tensor2d(xb, [B, PIXELS]),
+            Y = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
           opt.minimize(() => tf.losses.softmaxCrossEntropy(Y, logits(X)) as tf.Scalar, false, [W1, b1, W2, b2]);
         });
       }

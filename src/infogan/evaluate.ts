@@ -32,14 +32,16 @@ async function genBatched(m: InfoganModel, z: Float32Array, n: number, chunk = 5
   for (let s = 0; s < n; s += chunk) {
     const k = Math.min(chunk, n - s);
     const g = await m.generate(z.slice(s * LATENT_DIM, (s + k) * LATENT_DIM), k);
-    if (!(g instanceof Float32Array) || g.length !== k * PIXELS) throw new Error(`generate(z, ${k}) must return a Float32Array of ${k}×${PIXELS} values, got ${g instanceof Float32Array ? g.length : typeof g}`);
+    if (!(g instanceof Float32Array) || g.length !== k * PIXELS)
+      throw new Error(`generate(z, ${k}) must return a Float32Array of ${k}×${PIXELS} values, got ${g instanceof Float32Array ? g.length : typeof g}`);
     out.set(g, s * PIXELS);
   }
   return out;
 }
 
 async function qBatched(m: InfoganModel, x: Float32Array, n: number, chunk = 500): Promise<{ logits: Float32Array; mean: Float32Array }> {
-  const logits = new Float32Array(n * CAT_DIM), mean = new Float32Array(n * CONT_DIM);
+  const logits = new Float32Array(n * CAT_DIM),
+    mean = new Float32Array(n * CONT_DIM);
   for (let s = 0; s < n; s += chunk) {
     const k = Math.min(chunk, n - s);
     const r = await m.q(x.slice(s * PIXELS, (s + k) * PIXELS), k);
@@ -72,16 +74,20 @@ export interface MiResult {
 
 export async function measureMi(m: InfoganModel, seed: number, n = 10_000): Promise<MiResult> {
   const rng = makeRng(`mi:${seed}`);
-  const z = new Float32Array(n * LATENT_DIM), cats: number[] = [], conts: number[][] = [];
+  const z = new Float32Array(n * LATENT_DIM),
+    cats: number[] = [],
+    conts: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const c = rng.int(0, CAT_DIM - 1), k = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
+    const c = rng.int(0, CAT_DIM - 1),
+      k = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
     cats.push(c);
     conts.push(k);
     z.set(latent(rng, c, k), i * LATENT_DIM);
   }
   const x = await genBatched(m, z, n);
   const q = await qBatched(m, x, n);
-  const L: number[][] = [], M: number[][] = [];
+  const L: number[][] = [],
+    M: number[][] = [];
   let hit = 0;
   for (let i = 0; i < n; i++) {
     L.push(Array.from(q.logits.subarray(i * CAT_DIM, (i + 1) * CAT_DIM)));
@@ -128,7 +134,10 @@ export interface SweepResult {
 
 /** Fraction of sweep images that `judge` calls the same digit as the same draw at the middle value. */
 export function keptBy(judge: (x: Float32Array, n: number) => Int32Array, s: SweepResult): number {
-  const steps = s.values.length, n = s.images.length / PIXELS, samples = n / steps, mid = Math.floor(steps / 2);
+  const steps = s.values.length,
+    n = s.images.length / PIXELS,
+    samples = n / steps,
+    mid = Math.floor(steps / 2);
   const d = judge(s.images, n);
   let kept = 0;
   for (let k = 0; k < samples; k++) for (let t = 0; t < steps; t++) if (d[k * steps + t] === d[k * steps + mid]) kept++;
@@ -154,14 +163,20 @@ export async function sweepContinuous(m: InfoganModel, code: number, seed: numbe
   const x = await genBatched(m, z, n);
   const q = await qBatched(m, x, n);
   const props = Array.from({ length: n }, (_, i) => imageProps(x, 28, 28, i * PIXELS));
-  const meanCurve = {} as Record<PropName, number[]>, medianSpearman = {} as Record<PropName, number>;
+  const meanCurve = {} as Record<PropName, number[]>,
+    medianSpearman = {} as Record<PropName, number>;
   for (const p of PROP_NAMES) {
     meanCurve[p] = values.map((_, t) => {
       let a = 0;
       for (let s = 0; s < samples; s++) a += props[s * steps + t][p];
       return a / samples;
     });
-    const rhos = Array.from({ length: samples }, (_, s) => spearman(values, values.map((_, t) => props[s * steps + t][p]))).sort((a, b) => a - b);
+    const rhos = Array.from({ length: samples }, (_, s) =>
+      spearman(
+        values,
+        values.map((_, t) => props[s * steps + t][p]),
+      ),
+    ).sort((a, b) => a - b);
     medianSpearman[p] = rhos[Math.floor(samples / 2)];
   }
   let kept = 0;
@@ -180,14 +195,23 @@ export async function sweepContinuous(m: InfoganModel, code: number, seed: numbe
 }
 
 /** The homework's figures: rows = the 10 categorical values (ordered by assigned digit), columns = a sweep. */
-export async function writeFigures(m: InfoganModel, dir: string, prefix: string, seed: number, assignment?: number[], cols = 10, write = true): Promise<{ files: string[]; rowAgreement: number; grids: Float32Array[] }> {
+export async function writeFigures(
+  m: InfoganModel,
+  dir: string,
+  prefix: string,
+  seed: number,
+  assignment?: number[],
+  cols = 10,
+  write = true,
+): Promise<{ files: string[]; rowAgreement: number; grids: Float32Array[] }> {
   const rng = makeRng(`fig:${seed}`);
   const order = Array.from({ length: CAT_DIM }, (_, k) => k);
   if (assignment) order.sort((a, b) => assignment[a] - assignment[b]);
   const files: string[] = [];
   const sweep = Array.from({ length: cols }, (_, i) => -1 + (2 * i) / (cols - 1));
   const noiseFixed = Float32Array.from({ length: NOISE_DIM }, () => rng.normal());
-  let agree = 0, total = 0;
+  let agree = 0,
+    total = 0;
   const grids: Float32Array[] = [];
   for (const which of ['categorical', 'c1', 'c2'] as const) {
     const z = new Float32Array(CAT_DIM * cols * LATENT_DIM);
@@ -213,14 +237,16 @@ export async function writeFigures(m: InfoganModel, dir: string, prefix: string,
       }
     });
     const tiles: Tile[] = Array.from({ length: n }, (_, i) => ({ data: x.subarray(i * PIXELS, (i + 1) * PIXELS), h: 28, w: 28, c: 1 }));
-    if (write) files.push(writeGridPng(`${dir}/${prefix}-${which === 'categorical' ? 'vary-categorical' : `vary-${which}`}.png`, tiles, { cols, scale: 2, pad: 2, normalize: 'none', background: 128 }));
+    if (write)
+      files.push(writeGridPng(`${dir}/${prefix}-${which === 'categorical' ? 'vary-categorical' : `vary-${which}`}.png`, tiles, { cols, scale: 2, pad: 2, normalize: 'none', background: 128 }));
   }
   return { files, rowAgreement: agree / total, grids };
 }
 
 /** Per grid (rows × cols images, row-major): the share of tiles equal to their row's majority digit, and the distinct row majorities. */
 export function rowConsistency(judge: (x: Float32Array, n: number) => Int32Array, grid: Float32Array, rows = CAT_DIM): { consistency: number; distinctDigits: number; rowDigits: number[] } {
-  const n = grid.length / PIXELS, cols = n / rows;
+  const n = grid.length / PIXELS,
+    cols = n / rows;
   const d = judge(grid, n);
   let same = 0;
   const rowDigits: number[] = [];

@@ -20,7 +20,9 @@ export const PROP_NAMES = ['slant', 'width', 'ink'] as const;
 export type PropName = (typeof PROP_NAMES)[number];
 
 export function imageProps(img: ArrayLike<number>, h = 28, w = 28, offset = 0): ImageProps {
-  let m = 0, sx = 0, sy = 0;
+  let m = 0,
+    sx = 0,
+    sy = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = Math.max(0, img[offset + y * w + x]);
@@ -30,8 +32,11 @@ export function imageProps(img: ArrayLike<number>, h = 28, w = 28, offset = 0): 
     }
   }
   if (m <= 0) return { ink: 0, slant: 0, width: 0, height: 0 };
-  const cx = sx / m, cy = sy / m;
-  let m20 = 0, m02 = 0, m11 = 0;
+  const cx = sx / m,
+    cy = sy / m;
+  let m20 = 0,
+    m02 = 0,
+    m11 = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = Math.max(0, img[offset + y * w + x]);
@@ -49,7 +54,7 @@ export function imageProps(img: ArrayLike<number>, h = 28, w = 28, offset = 0): 
 function ranks(a: readonly number[]): number[] {
   const idx = a.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
   const r = new Array<number>(a.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
     const avg = (i + j) / 2 + 1;
@@ -62,9 +67,13 @@ function ranks(a: readonly number[]): number[] {
 /** Spearman rank correlation (ties get average ranks); 0 when either side is constant. */
 export function spearman(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length || a.length < 2) throw new Error(`spearman: need two equal-length series of ≥ 2 values, got ${a.length} and ${b.length}`);
-  const ra = ranks(a), rb = ranks(b);
-  const n = a.length, ma = (n + 1) / 2;
-  let num = 0, da = 0, db = 0;
+  const ra = ranks(a),
+    rb = ranks(b);
+  const n = a.length,
+    ma = (n + 1) / 2;
+  let num = 0,
+    da = 0,
+    db = 0;
   for (let i = 0; i < n; i++) {
     num += (ra[i] - ma) * (rb[i] - ma);
     da += (ra[i] - ma) ** 2;
@@ -75,7 +84,8 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
 
 /** Strictly monotone (all steps of one sign, none zero)? +1 increasing, −1 decreasing, 0 neither. */
 export function monotoneDirection(a: readonly number[]): 1 | -1 | 0 {
-  let up = true, down = true;
+  let up = true,
+    down = true;
   for (let i = 1; i < a.length; i++) {
     if (!(a[i] > a[i - 1])) up = false;
     if (!(a[i] < a[i - 1])) down = false;
@@ -94,8 +104,10 @@ export function bestAssignment(M: readonly (readonly number[])[]): number[] {
   for (const r of M) for (const v of r) big = Math.max(big, Math.abs(v));
   // minimise cost = −M with the potentials version of the Hungarian algorithm (1-based arrays)
   const INF = Number.POSITIVE_INFINITY;
-  const u = new Array<number>(n + 1).fill(0), v = new Array<number>(n + 1).fill(0);
-  const p = new Array<number>(n + 1).fill(0), way = new Array<number>(n + 1).fill(0);
+  const u = new Array<number>(n + 1).fill(0),
+    v = new Array<number>(n + 1).fill(0);
+  const p = new Array<number>(n + 1).fill(0),
+    way = new Array<number>(n + 1).fill(0);
   for (let i = 1; i <= n; i++) {
     p[0] = i;
     let j0 = 0;
@@ -104,7 +116,8 @@ export function bestAssignment(M: readonly (readonly number[])[]): number[] {
     do {
       used[j0] = true;
       const i0 = p[j0];
-      let delta = INF, j1 = 0;
+      let delta = INF,
+        j1 = 0;
       for (let j = 1; j <= n; j++) {
         if (used[j]) continue;
         const cur = -M[i0 - 1][j - 1] - u[i0] - v[j];
@@ -167,7 +180,8 @@ export const assignmentTotal = (M: readonly (readonly number[])[], perm: readonl
 /** L_I's parts in float64: mean cross-entropy of softmax(logits) against `cat`, and mean ½‖c − μ‖². */
 export function infoLoss(logits: readonly (readonly number[])[], cat: readonly number[], mean: readonly (readonly number[])[], cont: readonly (readonly number[])[]): { cat: number; cont: number } {
   const n = logits.length;
-  let ce = 0, sq = 0;
+  let ce = 0,
+    sq = 0;
   for (let i = 0; i < n; i++) {
     const l = logits[i];
     const m = Math.max(...l);

@@ -15,8 +15,9 @@ export const INFOGAN_MISTAKES = {
   'non-monotone': 'non-monotone sweep',
   'changes-digit': 'the continuous code changes the digit, not only its style',
   resume: 'resume does not restore the training state (weights, optimizer moments, batch-norm statistics and step)',
-  'fixed-header': 'a fixed 16-byte header (the images files\' size): the header is 4 + 4d bytes — 8 for the 1-dimensional labels files',
-  'cat-off-by-one': 'the last category is never drawn: an off-by-one in the categorical sampling (floor(u·(K − 1)) or an exclusive upper bound of K − 1); each of the K = 10 values needs probability 1/10',
+  'fixed-header': "a fixed 16-byte header (the images files' size): the header is 4 + 4d bytes — 8 for the 1-dimensional labels files",
+  'cat-off-by-one':
+    'the last category is never drawn: an off-by-one in the categorical sampling (floor(u·(K − 1)) or an exclusive upper bound of K − 1); each of the K = 10 values needs probability 1/10',
   minimised: 'the assignment minimises the total (scipy linear_sum_assignment and Hungarian codes minimise a cost): maximise the correct digits, e.g. pass −C or maximize=True',
   'tanh-output': 'the generator ends in tanh, so its images are in [−1, 1]: MNIST pixels are in [0, 1] (a sigmoid output, or (tanh + 1)/2)',
   'q-single-head': "Q's 12 outputs are returned unsplit as the logits: the first 10 are the categorical logits, the last 2 the continuous means",

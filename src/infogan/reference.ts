@@ -54,4 +54,3 @@ export const infoganReference: InfoganContract = {
    *  the paper's model: 25,000 steps of batch 64 (docs/topics/infogan.md) */
   infoganRunConfig: { mlp: { steps: 5000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
 };
-

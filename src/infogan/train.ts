@@ -103,7 +103,9 @@ export interface Latent {
 
 /** n latent vectors: noise N(0,1), a uniform categorical code (one-hot), continuous codes U(−1,1). */
 export function sampleLatent(rng: Rng, n: number): Latent {
-  const z = new Float32Array(n * LATENT_DIM), cat = new Int32Array(n), cont = new Float32Array(n * CONT_DIM);
+  const z = new Float32Array(n * LATENT_DIM),
+    cat = new Int32Array(n),
+    cont = new Float32Array(n * CONT_DIM);
   for (let i = 0; i < n; i++) {
     const o = i * LATENT_DIM;
     for (let j = 0; j < NOISE_DIM; j++) z[o + j] = rng.normal();
@@ -160,7 +162,10 @@ interface Meta {
 async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, seed: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const named: { name: string; t: tf.Tensor }[] = st.net.namedTensors().map(([name, t]) => ({ name: `net/${name}`, t }));
-  for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
+  for (const [tag, opt] of [
+    ['optD', st.optD],
+    ['optG', st.optG],
+  ] as const) {
     const ws = await opt.getWeights();
     ws.forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
     // Adam's running β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t) in float32, which differs in the last
@@ -211,7 +216,10 @@ async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: num
     v.assign(t);
     t.dispose();
   }
-  for (const [tag, opt] of [['optD', st.optD], ['optG', st.optG]] as const) {
+  for (const [tag, opt] of [
+    ['optD', st.optD],
+    ['optG', st.optG],
+  ] as const) {
     const ws = meta.tensors.filter((t) => t.name.startsWith(`${tag}/`)).map((t) => ({ name: t.name, tensor: get(t.name) }));
     if (ws.length) await opt.setWeights(ws);
     for (const [k, v] of Object.entries(adamAccumulators(opt))) {
@@ -246,7 +254,8 @@ function gatherBatch(images: Float32Array, rng: Rng, b: number): Float32Array {
 /** Train (or resume) an InfoGAN; returns the net and the loss history. */
 export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
   const b = o.batchSize ?? 64;
-  const lc = o.lambdaCat ?? 1, lk = o.lambdaCont ?? 1;
+  const lc = o.lambdaCat ?? 1,
+    lk = o.lambdaCont ?? 1;
   const cw = o.codeWarp === undefined ? ARCH_CODE_WARP[o.arch] : o.codeWarp;
   if (cw) checkCodeWarp(cw);
   if (o.images.length % PIXELS !== 0 || o.images.length === 0) throw new Error(`trainInfoGan: images must be n × ${PIXELS} floats, got ${o.images.length}`);
@@ -263,14 +272,17 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
   if (o.checkpointDir && (await loadCheckpoint(o.checkpointDir, st, o.arch, o.seed, b))) {
     log(`[infogan] resumed from ${o.checkpointDir} at step ${st.step}/${o.steps}`);
   }
-  const dVars = net.group('D'), gVars = net.group('G');
+  const dVars = net.group('D'),
+    gVars = net.group('G');
   const logEvery = o.logEvery ?? 100;
   const ckEvery = o.checkpointEvery ?? 500;
   const stepsPerEpoch = Math.ceil(nImg / b);
   const start = st.step;
   const end = Math.min(o.steps, o.stopAfter !== undefined ? start + o.stopAfter : Infinity);
-  let t0 = performance.now(), s0 = st.step;
-  const ones = tf.ones([b, 1]), zeros = tf.zeros([b, 1]);
+  let t0 = performance.now(),
+    s0 = st.step;
+  const ones = tf.ones([b, 1]),
+    zeros = tf.zeros([b, 1]);
   while (st.step < end) {
     const rng = makeRng(`${o.seed}:${st.step}`);
     const real = gatherBatch(o.images, rng, b);
@@ -282,8 +294,7 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       const cat = tf.tensor1d(lat.cat, 'int32');
       const cont = tf.tensor2d(lat.cont, [b, CONT_DIM]);
       const sigma = o.inputNoise ?? 0;
-      const noisy = (x: tf.Tensor2D, k: number): tf.Tensor2D =>
-        sigma > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, sigma, 'float32', (o.seed * 7919 + st.step * 3 + k) % 2147483647)) : x;
+      const noisy = (x: tf.Tensor2D, k: number): tf.Tensor2D => (sigma > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, sigma, 'float32', (o.seed * 7919 + st.step * 3 + k) % 2147483647)) : x);
       const xrN = noisy(xr, 0);
       const fake = net.generate(z, true);
       // the style warps of this step's generated images (drawn per (seed, step), so a resume continues
@@ -301,31 +312,41 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       // from G's step: every pass of generated images through D or Q runs `uncaptured`.  Q classifies
       // real test digits; statistics of generated images would shift its inputs by however far G is
       // from the data.
-      net.withStats(() => st.optD.minimize(() => {
-        const fReal = net.body(xrN, true);
-        const dReal = net.dHead(fReal);
-        net.qHead(fReal, true); // statistics only: not part of the loss
-        const fFake = net.uncaptured(() => net.body(noisy(fake, 1), true));
-        const dFake = net.dHead(fFake);
-        const dl = tf.add(tf.losses.sigmoidCrossEntropy(ones, dReal), tf.losses.sigmoidCrossEntropy(zeros, dFake)) as tf.Scalar;
-        const q = net.uncaptured(() => net.qHead(fFake, true));
-        const li = infoLossTf(q.logits, q.mean, cat, cont);
-        const wce = cw ? warpedCE(fake) : undefined;
-        dParts = [tf.keep(dl), tf.keep(li.cat), tf.keep(li.cont)];
-        if (wce) dParts.push(tf.keep(wce));
-        return tf.addN([dl, tf.mul(lc, li.cat), tf.mul(lk, li.cont), ...(wce ? [tf.mul(lc * cw!.weight, wce)] : [])]) as tf.Scalar;
-      }, false, dVars));
+      net.withStats(() =>
+        st.optD.minimize(
+          () => {
+            const fReal = net.body(xrN, true);
+            const dReal = net.dHead(fReal);
+            net.qHead(fReal, true); // statistics only: not part of the loss
+            const fFake = net.uncaptured(() => net.body(noisy(fake, 1), true));
+            const dFake = net.dHead(fFake);
+            const dl = tf.add(tf.losses.sigmoidCrossEntropy(ones, dReal), tf.losses.sigmoidCrossEntropy(zeros, dFake)) as tf.Scalar;
+            const q = net.uncaptured(() => net.qHead(fFake, true));
+            const li = infoLossTf(q.logits, q.mean, cat, cont);
+            const wce = cw ? warpedCE(fake) : undefined;
+            dParts = [tf.keep(dl), tf.keep(li.cat), tf.keep(li.cont)];
+            if (wce) dParts.push(tf.keep(wce));
+            return tf.addN([dl, tf.mul(lc, li.cat), tf.mul(lk, li.cont), ...(wce ? [tf.mul(lc * cw!.weight, wce)] : [])]) as tf.Scalar;
+          },
+          false,
+          dVars,
+        ),
+      );
       let gl: tf.Scalar | undefined;
       net.withStats(() =>
-        st.optG.minimize(() => {
-          const x = net.generate(z, true);
-          const f = net.uncaptured(() => net.body(noisy(x, 2), true));
-          const g = tf.losses.sigmoidCrossEntropy(ones, net.dHead(f)) as tf.Scalar;
-          const q = net.uncaptured(() => net.qHead(f, true));
-          const li = infoLossTf(q.logits, q.mean, cat, cont);
-          gl = tf.keep(g);
-          return tf.addN([g, tf.mul(lc, li.cat), tf.mul(lk, li.cont), ...(cw ? [tf.mul(lc * cw.weight, warpedCE(x))] : [])]) as tf.Scalar;
-        }, false, gVars),
+        st.optG.minimize(
+          () => {
+            const x = net.generate(z, true);
+            const f = net.uncaptured(() => net.body(noisy(x, 2), true));
+            const g = tf.losses.sigmoidCrossEntropy(ones, net.dHead(f)) as tf.Scalar;
+            const q = net.uncaptured(() => net.qHead(f, true));
+            const li = infoLossTf(q.logits, q.mean, cat, cont);
+            gl = tf.keep(g);
+            return tf.addN([g, tf.mul(lc, li.cat), tf.mul(lk, li.cont), ...(cw ? [tf.mul(lc * cw.weight, warpedCE(x))] : [])]) as tf.Scalar;
+          },
+          false,
+          gVars,
+        ),
       );
       return [gl!, ...dParts];
     });

@@ -21,7 +21,9 @@ export interface StyleWarp {
 }
 
 function centreOfMass(src: Float32Array, off: number): { cx: number; cy: number } {
-  let m = 0, cx = 0, cy = 0;
+  let m = 0,
+    cx = 0,
+    cy = 0;
   for (let y = 0; y < IMG; y++) {
     for (let x = 0; x < IMG; x++) {
       const v = src[off + y * IMG + x];
@@ -104,6 +106,7 @@ export function strokeWarp(x: tf.Tensor2D, t: tf.Tensor2D): tf.Tensor2D {
   const x4 = tf.reshape(x, [n, IMG, IMG, 1]) as tf.Tensor4D;
   const dil = tf.reshape(tf.maxPool(x4, 3, 1, 'same'), [n, PIXELS]);
   const ero = tf.reshape(tf.neg(tf.maxPool(tf.neg(x4), 3, 1, 'same')), [n, PIXELS]);
-  const tp = tf.relu(t), tn = tf.relu(tf.neg(t));
+  const tp = tf.relu(t),
+    tn = tf.relu(tf.neg(t));
   return tf.addN([tf.mul(tf.sub(1, tf.add(tp, tn)), x), tf.mul(tp, dil), tf.mul(tn, ero)]) as tf.Tensor2D;
 }

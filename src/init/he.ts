@@ -37,11 +37,7 @@ export function fanOf(shape: readonly number[], mode: FanMode = 'fan-in'): numbe
  * iid N(0, 2 / fan), drawn from a generator seeded by `seed` (or from a given Rng), so the same seed
  * always gives the same weights.  `distribution: 'uniform'` draws U(−√3·std, √3·std) instead (same variance).
  */
-export function heWeights(
-  shape: readonly number[],
-  seed: number | string | Rng,
-  opts: { mode?: FanMode; distribution?: 'normal' | 'uniform' } = {},
-): Float64Array {
+export function heWeights(shape: readonly number[], seed: number | string | Rng, opts: { mode?: FanMode; distribution?: 'normal' | 'uniform' } = {}): Float64Array {
   const std = heStd(fanOf(shape, opts.mode));
   const rng = typeof seed === 'object' ? seed : makeRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);

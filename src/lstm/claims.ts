@@ -13,14 +13,7 @@ import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
-import {
-  LSTM_SIGNALS,
-  LSTM_WEIGHT_NAMES,
-  type LstmBpttResult,
-  type LstmContract,
-  type LstmSignalName,
-  type LstmWeights,
-} from './contract.ts';
+import { LSTM_SIGNALS, LSTM_WEIGHT_NAMES, type LstmBpttResult, type LstmContract, type LstmSignalName, type LstmWeights } from './contract.ts';
 import { bpttVariant, lstmForward, SIGNAL_OF, vanillaCarry, type LstmVariant } from './reference.ts';
 import { lstmLossTf } from './tfjs.ts';
 import { recognised } from '../verify/failure.ts';
@@ -75,7 +68,13 @@ const bank: Misconception<LstmCase, LstmBpttResult>[] = Object.entries(LSTM_MIST
 function distance(a: LstmBpttResult, b: LstmBpttResult): number {
   let worst = 0;
   for (const s of LSTM_SIGNALS) worst = Math.max(worst, relErr(a[s], b[s]));
-  worst = Math.max(worst, relErr(LSTM_WEIGHT_NAMES.map((n) => a.grads[n]), LSTM_WEIGHT_NAMES.map((n) => b.grads[n])));
+  worst = Math.max(
+    worst,
+    relErr(
+      LSTM_WEIGHT_NAMES.map((n) => a.grads[n]),
+      LSTM_WEIGHT_NAMES.map((n) => b.grads[n]),
+    ),
+  );
   return worst;
 }
 
@@ -129,9 +128,10 @@ function checkForward(impl: LstmContract, c: LstmCase): number {
 /** Float64 central differences of L with respect to every signal at every step (perturb after it is computed). */
 function fdSignals(c: LstmCase): Record<LstmSignalName, number[]> {
   const T = c.xs.length;
-  return Object.fromEntries(
-    LSTM_SIGNALS.map((s) => [s, Array.from({ length: T }, (_, t) => centralDiff1((eps) => lstmForward(c.w, c.xs, c.ys, { v: SIGNAL_OF[s], t, eps }).loss, 0))]),
-  ) as Record<LstmSignalName, number[]>;
+  return Object.fromEntries(LSTM_SIGNALS.map((s) => [s, Array.from({ length: T }, (_, t) => centralDiff1((eps) => lstmForward(c.w, c.xs, c.ys, { v: SIGNAL_OF[s], t, eps }).loss, 0))])) as Record<
+    LstmSignalName,
+    number[]
+  >;
 }
 
 function fdWeights(c: LstmCase): Record<string, number> {
@@ -177,15 +177,14 @@ const worstOf = (cmp: TensorComparison[], prefix: string): Record<string, number
     ...cmp.map((x) => [`${prefix}${x.name}`, x.passedBy === 'abs' ? 0 : x.relErr]),
     ['absFloorDiff', Math.max(0, ...cmp.filter((x) => x.passedBy === 'abs').map((x) => x.absErr))],
   ]);
-const pick = (w: Record<string, number>, prefix: string, names: string[]): Evidence =>
-  Object.fromEntries(names.map((n) => [n, w[`${prefix}${n}`] ?? null]));
+const pick = (w: Record<string, number>, prefix: string, names: string[]): Evidence => Object.fromEntries(names.map((n) => [n, w[`${prefix}${n}`] ?? null]));
 
 const base = { course: 'CSE891', hw: 'HW3', problem: 2 } as const;
 const csc = (part: string, points: number): ProblemRef[] => [{ course: 'CSC421', hw: 'HW3', problem: 1, part, points }];
 
 const SIGNALS_ANSWER =
   'With $\\bar z_i^{(t)}=\\bar i^{(t)}i^{(t)}(1-i^{(t)})$, $\\bar z_f^{(t)}=\\bar f^{(t)}f^{(t)}(1-f^{(t)})$, $\\bar z_o^{(t)}=\\bar o^{(t)}o^{(t)}(1-o^{(t)})$, ' +
-  '$\\bar z_g^{(t)}=\\bar g^{(t)}(1-(g^{(t)})^2)$ the signals at the gates\' pre-activations, and all terms with index $T+1$ equal to $0$:\n\n' +
+  "$\\bar z_g^{(t)}=\\bar g^{(t)}(1-(g^{(t)})^2)$ the signals at the gates' pre-activations, and all terms with index $T+1$ equal to $0$:\n\n" +
   '$$\\begin{aligned}\\bar h^{(t)}&=\\frac{\\partial \\ell^{(t)}}{\\partial h^{(t)}}+w_{ih}\\bar z_i^{(t+1)}+w_{fh}\\bar z_f^{(t+1)}+w_{oh}\\bar z_o^{(t+1)}+w_{gh}\\bar z_g^{(t+1)}\\\\' +
   '\\bar c^{(t)}&=\\bar h^{(t)}\\,o^{(t)}\\big(1-\\tanh^2(c^{(t)})\\big)+\\bar c^{(t+1)}f^{(t+1)}\\\\' +
   '\\bar g^{(t)}&=\\bar c^{(t)}\\,i^{(t)},\\qquad \\bar o^{(t)}=\\bar h^{(t)}\\tanh(c^{(t)}),\\qquad \\bar f^{(t)}=\\bar c^{(t)}\\,c^{(t-1)},\\qquad \\bar i^{(t)}=\\bar c^{(t)}\\,g^{(t)}\\end{aligned}$$\n\n' +
@@ -229,14 +228,17 @@ export function carryCase(T = 1000): LstmCase {
  */
 export function vanillaCarryErrors(carry: typeof vanillaCarry = vanillaCarry): string | undefined {
   for (const w of [0.9, 1.1]) {
-    const T = 200, d = carry(w, 1, new Array(T).fill(0));
+    const T = 200,
+      d = carry(w, 1, new Array(T).fill(0));
     for (let t = 0; t < T; t++) {
       const want = w ** (T - 1 - t);
       if (!(Math.abs(d[t] - want) <= 1e-12 * want)) return `x ≡ 0, w = ${w}, T = ${T}: t = ${t} gives ${d[t]}, expected w^(T−1−t) = ${want}`;
     }
   }
   const rng = makeRng('lstm.carry:vanilla');
-  const w = 0.8, u = 0.7, T = 30;
+  const w = 0.8,
+    u = 0.7,
+    T = 30;
   const xs = Array.from({ length: T }, () => rng.uniform(-1, 1));
   const h: number[] = [];
   for (let t = 0, hp = 0; t < T; t++) h.push((hp = Math.tanh(w * hp + u * xs[t])));
@@ -248,7 +250,8 @@ export function vanillaCarryErrors(carry: typeof vanillaCarry = vanillaCarry): s
   const d = carry(w, u, xs);
   if (d.length !== T) return `${d.length} values for T = ${T}`;
   for (let t = 0; t < T; t++) {
-    const e = 1e-6, fd = (hT(t, h[t] + e) - hT(t, h[t] - e)) / (2 * e);
+    const e = 1e-6,
+      fd = (hT(t, h[t] + e) - hT(t, h[t] - e)) / (2 * e);
     if (!(Math.abs(d[t] - fd) <= 1e-6 * Math.abs(fd) + 1e-10)) return `random x, w = ${w}, u = ${u}: t = ${t} gives ${d[t]}, central differences ${fd}`;
   }
   return undefined;
@@ -325,7 +328,13 @@ export const lstmClaims: Claim<LstmContract>[] = [
         },
         { numRuns: ctx.runs(100), seed: ctx.seed, examples, show },
       );
-      return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES), worstAbsDiffUnderFloor: rep.worst.absFloorDiff, tolerance: FD_TOL, rule: 'each weight within tol relative to itself or within tol·‖all eight gradients‖' };
+      return {
+        cases: rep.cases,
+        worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES),
+        worstAbsDiffUnderFloor: rep.worst.absFloorDiff,
+        tolerance: FD_TOL,
+        rule: 'each weight within tol relative to itself or within tol·‖all eight gradients‖',
+      };
     },
   },
   {
@@ -349,7 +358,12 @@ export const lstmClaims: Claim<LstmContract>[] = [
         },
         { numRuns: ctx.runs(5), seed: ctx.seed, examples, show },
       );
-      return { cases: rep.cases, worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES), tolerance: AUTODIFF_TOL, rule: 'each weight within tol relative to itself or within tol·‖all eight gradients‖' };
+      return {
+        cases: rep.cases,
+        worstRelErr: pick(rep.worst, 'rel_', LSTM_WEIGHT_NAMES),
+        tolerance: AUTODIFF_TOL,
+        rule: 'each weight within tol relative to itself or within tol·‖all eight gradients‖',
+      };
     },
   },
   {
@@ -376,12 +390,14 @@ export const lstmClaims: Claim<LstmContract>[] = [
       // follows the key's curve, the product of the factors f, and h̄(t) before T stays near ∂ℓ/∂h(t) = 0
       const ratio = got.cbar.map((v) => v / got.cbar[T - 1]);
       const wantRatio = want.cbar.map((v) => v / want.cbar[T - 1]);
-      let dev = 0, tDev = T - 1;
+      let dev = 0,
+        tDev = T - 1;
       for (let t = 0; t < T; t++) {
         const d = Math.abs(ratio[t] - wantRatio[t]);
         if (!(d <= dev)) [dev, tDev] = [Number.isNaN(d) ? Infinity : d, t];
       }
-      const rMin = Math.min(...ratio), rMax = Math.max(...ratio);
+      const rMin = Math.min(...ratio),
+        rMax = Math.max(...ratio);
       const wMin = Math.min(...wantRatio);
       const hMax = Math.max(...got.hbar.slice(0, T - 1).map(Math.abs));
       const hBound = CARRY_HBAR_BOUND * Math.abs(want.hbar[T - 1]);

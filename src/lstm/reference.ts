@@ -5,14 +5,7 @@
  */
 import type { LstmBpttResult, LstmContract, LstmForwardResult, LstmSignalName, LstmWeights } from './contract.ts';
 
-export type LstmVariant =
-  | 'correct'
-  | 'cbar-no-carry'
-  | 'cbar-carry-without-f'
-  | 'hbar-missing-forget-path'
-  | 'fbar-uses-c_t'
-  | 'ibar-uses-g_prev'
-  | 'grads-from-t2';
+export type LstmVariant = 'correct' | 'cbar-no-carry' | 'cbar-carry-without-f' | 'hbar-missing-forget-path' | 'fbar-uses-c_t' | 'ibar-uses-g_prev' | 'grads-from-t2';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -22,7 +15,8 @@ export type Perturbable = 'i' | 'f' | 'o' | 'g' | 'c' | 'h';
 export function lstmForward(w: LstmWeights, xs: number[], ys: number[], perturb?: { v: Perturbable; t: number; eps: number }): LstmForwardResult {
   const T = xs.length;
   const r: LstmForwardResult = { i: [], f: [], o: [], g: [], c: [], h: [], loss: 0 };
-  let hp = 0, cp = 0;
+  let hp = 0,
+    cp = 0;
   const p = (v: Perturbable, t: number, x: number): number => (perturb && perturb.v === v && perturb.t === t ? x + perturb.eps : x);
   for (let t = 0; t < T; t++) {
     const x = xs[t];
@@ -32,7 +26,12 @@ export function lstmForward(w: LstmWeights, xs: number[], ys: number[], perturb?
     const g = p('g', t, Math.tanh(w.wgx * x + w.wgh * hp));
     const c = p('c', t, f * cp + i * g);
     const h = p('h', t, o * Math.tanh(c));
-    r.i.push(i); r.f.push(f); r.o.push(o); r.g.push(g); r.c.push(c); r.h.push(h);
+    r.i.push(i);
+    r.f.push(f);
+    r.o.push(o);
+    r.g.push(g);
+    r.c.push(c);
+    r.h.push(h);
     r.loss += 0.5 * (h - ys[t]) ** 2;
     hp = h;
     cp = c;
@@ -45,12 +44,21 @@ export function bpttVariant(w: LstmWeights, xs: number[], ys: number[], variant:
   const F = lstmForward(w, xs, ys);
   const out: LstmBpttResult = {
     loss: F.loss,
-    hbar: new Array(T).fill(0), cbar: new Array(T).fill(0), gbar: new Array(T).fill(0),
-    obar: new Array(T).fill(0), fbar: new Array(T).fill(0), ibar: new Array(T).fill(0),
+    hbar: new Array(T).fill(0),
+    cbar: new Array(T).fill(0),
+    gbar: new Array(T).fill(0),
+    obar: new Array(T).fill(0),
+    fbar: new Array(T).fill(0),
+    ibar: new Array(T).fill(0),
     grads: { wix: 0, wih: 0, wfx: 0, wfh: 0, wox: 0, woh: 0, wgx: 0, wgh: 0 },
   };
   // z̄ = error signals at the gates' pre-activations, of step t+1 (zero after the last step)
-  let zi = 0, zf = 0, zo = 0, zg = 0, cbarNext = 0, fNext = 0;
+  let zi = 0,
+    zf = 0,
+    zo = 0,
+    zg = 0,
+    cbarNext = 0,
+    fNext = 0;
   for (let t = T - 1; t >= 0; t--) {
     const tc = Math.tanh(F.c[t]);
     const hbar = F.h[t] - ys[t] + w.wih * zi + (variant === 'hbar-missing-forget-path' ? 0 : w.wfh * zf) + w.woh * zo + w.wgh * zg;
@@ -62,19 +70,29 @@ export function bpttVariant(w: LstmWeights, xs: number[], ys: number[], variant:
     const gbar = cbar * F.i[t];
     const fbar = cbar * (variant === 'fbar-uses-c_t' ? F.c[t] : cPrev);
     const ibar = cbar * gUsed;
-    out.hbar[t] = hbar; out.cbar[t] = cbar; out.gbar[t] = gbar; out.obar[t] = obar; out.fbar[t] = fbar; out.ibar[t] = ibar;
+    out.hbar[t] = hbar;
+    out.cbar[t] = cbar;
+    out.gbar[t] = gbar;
+    out.obar[t] = obar;
+    out.fbar[t] = fbar;
+    out.ibar[t] = ibar;
     zi = ibar * F.i[t] * (1 - F.i[t]);
     zf = fbar * F.f[t] * (1 - F.f[t]);
     zo = obar * F.o[t] * (1 - F.o[t]);
     zg = gbar * (1 - F.g[t] * F.g[t]);
-    const x = xs[t], hp = t > 0 ? F.h[t - 1] : 0;
+    const x = xs[t],
+      hp = t > 0 ? F.h[t - 1] : 0;
     const gr = out.grads;
     // the 'grads-from-t2' variant leaves step 1 (t = 0) out of the eight sums
     if (!(variant === 'grads-from-t2' && t === 0)) {
-      gr.wix += zi * x; gr.wih += zi * hp;
-      gr.wfx += zf * x; gr.wfh += zf * hp;
-      gr.wox += zo * x; gr.woh += zo * hp;
-      gr.wgx += zg * x; gr.wgh += zg * hp;
+      gr.wix += zi * x;
+      gr.wih += zi * hp;
+      gr.wfx += zf * x;
+      gr.wfh += zf * hp;
+      gr.wox += zo * x;
+      gr.woh += zo * hp;
+      gr.wgx += zg * x;
+      gr.wgh += zg * hp;
     }
     cbarNext = cbar;
     fNext = F.f[t];

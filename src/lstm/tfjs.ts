@@ -8,7 +8,8 @@ export function lstmLossTf(p: Record<string, tf.Tensor>, xs: number[], ys: numbe
     // slices, not tf.unstack: unstack's gradient refuses the missing (zero) gradients of unused pieces
     const e = (n: string) => Array.from({ length: T }, (_, t) => tf.reshape(tf.slice(p[n], [t], [1]), []));
     const [ei, ef, eo, eg, ec, eh] = ['eps_i', 'eps_f', 'eps_o', 'eps_g', 'eps_c', 'eps_h'].map(e);
-    let h: tf.Tensor = tf.scalar(0), c: tf.Tensor = tf.scalar(0);
+    let h: tf.Tensor = tf.scalar(0),
+      c: tf.Tensor = tf.scalar(0);
     let loss: tf.Tensor = tf.scalar(0);
     for (let t = 0; t < T; t++) {
       const x = tf.scalar(xs[t]);

@@ -21,14 +21,18 @@ export interface SetDiff {
 
 export function diffCells(got: CellPair[], want: CellPair[]): SetDiff {
   const k = (c: CellPair) => `${c[0]},${c[1]}`;
-  const g = new Set(got.map(k)), w = new Set(want.map(k));
+  const g = new Set(got.map(k)),
+    w = new Set(want.map(k));
   const missing = want.filter((c) => !g.has(k(c)));
   const extra = [...g].filter((s) => !w.has(s)).map((s) => s.split(',').map(Number) as CellPair);
   return { equal: !missing.length && !extra.length && g.size === got.length, missing, extra, duplicates: got.length - g.size };
 }
 
 export const showCells = (cs: CellPair[], max = 8): string =>
-  `${cs.slice(0, max).map((c) => `(${c[0]},${c[1]})`).join(' ')}${cs.length > max ? ` … (${cs.length} in all)` : ''}`;
+  `${cs
+    .slice(0, max)
+    .map((c) => `(${c[0]},${c[1]})`)
+    .join(' ')}${cs.length > max ? ` … (${cs.length} in all)` : ''}`;
 
 export function diffMessage(d: SetDiff, names = 'cells'): string {
   const parts: string[] = [];

@@ -37,21 +37,37 @@ export const MDRNN_MISTAKES = {
  * Whole functions are compared, not one value: e.g. (D + H)H and 2H² agree whenever D = H.
  */
 function recogniseFn<A extends number[]>(f: (...a: A) => unknown, bank: [string, (...a: A) => number][], probes: A[]): string {
-  return bank.find(([, g]) => probes.every((a) => {
-    try {
-      return f(...a) === g(...a);
-    } catch {
-      return false;
-    }
-  }))?.[0] ?? '';
+  return (
+    bank.find(([, g]) =>
+      probes.every((a) => {
+        try {
+          return f(...a) === g(...a);
+        } catch {
+          return false;
+        }
+      }),
+    )?.[0] ?? ''
+  );
 }
-const WEIGHT_PROBES: [number, number][] = [[1, 1], [1, 3], [4, 2], [3, 5], [8, 8]];
+const WEIGHT_PROBES: [number, number][] = [
+  [1, 1],
+  [1, 3],
+  [4, 2],
+  [3, 5],
+  [8, 8],
+];
 const WEIGHT_MISTAKES: [string, (D: number, H: number) => number][] = [
   [MDRNN_MISTAKES.oneRecurrent, (D, H) => (D + H) * H],
   [MDRNN_MISTAKES.bias, (D, H) => (D + 2 * H) * H + H],
   [MDRNN_MISTAKES.recurrentOnly, (_D, H) => 2 * H * H],
 ];
-const OP_PROBES: [number, number, number][] = [[1, 1, 1], [2, 2, 3], [3, 4, 2], [6, 3, 5], [5, 1, 4]];
+const OP_PROBES: [number, number, number][] = [
+  [1, 1, 1],
+  [2, 2, 3],
+  [3, 4, 2],
+  [6, 3, 5],
+  [5, 1, 4],
+];
 const OP_MISTAKES: [string, (G: number, D: number, H: number) => number][] = [
   [MDRNN_MISTAKES.multsOnly, (G, D, H) => G * G * H * (D + 2 * H)],
   [MDRNN_MISTAKES.noVectorSum, (G, D, H) => G * G * H * (2 * D + 4 * H - 3)],
@@ -77,7 +93,12 @@ function exactOpCount(impl: MdrnnContract): Evidence {
   let n = 0;
   const ratios: number[] = [];
   for (let G = 1; G <= 6; G++) {
-    for (const [D, H] of [[1, 1], [2, 3], [4, 2], [3, 5]]) {
+    for (const [D, H] of [
+      [1, 1],
+      [2, 3],
+      [4, 2],
+      [3, 5],
+    ]) {
       const m = buildModel(D, H, G);
       const x = Array.from({ length: G }, () => Array.from({ length: G }, () => Array.from({ length: D }, () => rng.normal())));
       const r = instrumentedForward(m, x);
@@ -127,7 +148,8 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
     ...refs,
     part: 'a',
     points: 0.5,
-    statement: 'computing every hidden activation of a G×G grid takes G²H(2D + 4H − 1) arithmetic operations under the stated convention (= an instrumented count), i.e. O(G²H(D + H)); the homework says big-O is enough',
+    statement:
+      'computing every hidden activation of a G×G grid takes G²H(2D + 4H − 1) arithmetic operations under the stated convention (= an instrumented count), i.e. O(G²H(D + H)); the homework says big-O is enough',
     answer:
       'Per cell: $W_{in}^\\top x$ costs $HD$ multiplications and $H(D-1)$ additions, each recurrent product $H^2$ and $H(H-1)$, and summing the three vectors $2H$ additions: ' +
       '$H(2D+4H-1)$ operations (plus $H$ evaluations of $\\phi$). For the grid: $$G^2H(2D+4H-1)=O\\big(G^2H(D+H)\\big).$$ ' +
@@ -143,7 +165,11 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         const g = gradeOrder(formula, { vars: MDRNN_OP_VARS, key: OP_ORDER, base: { G: 4, D: 4, H: 4 }, terms: OP_TERMS });
         for (const n of g.notes) ctx.note(n);
         if (g.ok) {
-          const ev: Evidence = { answeredBy: 'mdrnnOpCountOrder', answer: g.answer ?? formula, probes: g.probes.map((p) => ({ variable: p.variable, answerGrowth: p.answerGrowth, keyGrowth: p.keyGrowth })) };
+          const ev: Evidence = {
+            answeredBy: 'mdrnnOpCountOrder',
+            answer: g.answer ?? formula,
+            probes: g.probes.map((p) => ({ variable: p.variable, answerGrowth: p.answerGrowth, keyGrowth: p.keyGrowth })),
+          };
           if (typeof impl.mdrnnOpCount !== 'function') return ev;
           // the counting function too, when given: its evidence is kept; a wrong one costs nothing here
           try {
@@ -174,8 +200,7 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
     points: 0.5,
     statement: 'the fewest sequential steps is 2G − 1: the longest path of the dependency graph, for G = 1–30',
     answer:
-      'h(i,j) needs h(i−1,j) and h(i,j−1), so the longest dependency chain runs from (1,1) to (G,G) through $2G-1$ cells: at least $2G-1$ steps, ' +
-      'and the anti-diagonal order below achieves it.',
+      'h(i,j) needs h(i−1,j) and h(i,j−1), so the longest dependency chain runs from (1,1) to (G,G) through $2G-1$ cells: at least $2G-1$ steps, ' + 'and the anti-diagonal order below achieves it.',
     uses: ['mdrnnSteps'],
     check(impl) {
       const measured: number[] = [];
@@ -214,14 +239,19 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         if (stepOf.size !== G * G) fail(`mdrnnOrder(${G}) computes ${stepOf.size} of the ${G * G} cells`);
         for (const [key, s] of stepOf) {
           const [i, j] = key.split(',').map(Number);
-          for (const [pi, pj, dir] of [[i - 1, j, 'west'], [i, j - 1, 'north']] as const) {
+          for (const [pi, pj, dir] of [
+            [i - 1, j, 'west'],
+            [i, j - 1, 'north'],
+          ] as const) {
             if (pi < 1 || pj < 1) continue;
             const ps = stepOf.get(`${pi},${pj}`)!;
-            if (ps >= s) fail(`mdrnnOrder(${G}): cell (${i},${j}) is computed at step ${s + 1} but its ${dir} neighbour (${pi},${pj}) only at step ${ps + 1}.\n  ${recognised(MDRNN_MISTAKES.sameStep)}.`);
+            if (ps >= s)
+              fail(`mdrnnOrder(${G}): cell (${i},${j}) is computed at step ${s + 1} but its ${dir} neighbour (${pi},${pj}) only at step ${ps + 1}.\n  ${recognised(MDRNN_MISTAKES.sameStep)}.`);
           }
         }
         const best = stepsOf(mdrnnGraph(G, G));
-        if (raw.length !== best) fail(`mdrnnOrder(${G}) is valid but takes ${raw.length} steps; the dependency graph allows ${best}.${raw.length === G * G ? `\n  ${recognised(MDRNN_MISTAKES.raster)}.` : ''}`);
+        if (raw.length !== best)
+          fail(`mdrnnOrder(${G}) is valid but takes ${raw.length} steps; the dependency graph allows ${best}.${raw.length === G * G ? `\n  ${recognised(MDRNN_MISTAKES.raster)}.` : ''}`);
       }
       return { G: '1–12', valid: true, optimal: true };
     },
@@ -231,9 +261,10 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
     ...refs,
     part: 'c',
     points: 1,
-    statement: 'MDRNN vs CNN, measured on the graphs: the MDRNN sees the whole upper-left region of the grid but needs 2G − 1 sequential steps; an L-layer k×k CNN needs L steps but sees only an (L(k−1)+1)² window',
+    statement:
+      'MDRNN vs CNN, measured on the graphs: the MDRNN sees the whole upper-left region of the grid but needs 2G − 1 sequential steps; an L-layer k×k CNN needs L steps but sees only an (L(k−1)+1)² window',
     answer:
-      '**Advantage of the MDRNN:** its context is global — $h(i,j)$ depends on every $x(i\',j\')$ with $i\'\\le i$, $j\'\\le j$ (the whole upper-left region, $ij$ cells), ' +
+      "**Advantage of the MDRNN:** its context is global — $h(i,j)$ depends on every $x(i',j')$ with $i'\\le i$, $j'\\le j$ (the whole upper-left region, $ij$ cells), " +
       'with only $(D+2H)H$ weights, while an $L$-layer $k\\times k$ CNN sees a window of side $L(k-1)+1$ and needs depth proportional to $G/k$ to see the whole image. ' +
       '**Disadvantage:** it is sequential — $2G-1$ dependent steps for a $G\\times G$ grid, against $L$ (independent of $G$) for the CNN, whose units in a layer are all computed in parallel; ' +
       'it also only looks west/north (a one-sided context).',
@@ -242,7 +273,13 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
       const evidence: Record<string, number> = {};
       for (const G of [1, 3, 6, 9]) {
         const g = mdrnnGraph(G, G);
-        for (const [i, j] of [[1, 1], [G, G], [Math.ceil(G / 2), G], [G, 1], [Math.ceil(G / 3), Math.ceil((2 * G) / 3)]]) {
+        for (const [i, j] of [
+          [1, 1],
+          [G, G],
+          [Math.ceil(G / 2), G],
+          [G, 1],
+          [Math.ceil(G / 3), Math.ceil((2 * G) / 3)],
+        ]) {
           const want = contextOf(g, g.node(1, i, j));
           const d = diffCells(readCells(impl.mdrnnContext(G, i, j), `mdrnnContext(${G}, ${i}, ${j})`), want);
           if (!d.equal) {
@@ -255,12 +292,25 @@ export const mdrnnClaims: Claim<MdrnnContract>[] = [
         evidence[`mdrnnSteps_G${G}`] = stepsOf(g);
         evidence[`mdrnnContext_G${G}_at_GG`] = G * G;
       }
-      for (const [G, L, k] of [[7, 1, 3], [9, 2, 3], [9, 3, 3], [11, 2, 5], [5, 3, 5]]) {
+      for (const [G, L, k] of [
+        [7, 1, 3],
+        [9, 2, 3],
+        [9, 3, 3],
+        [11, 2, 5],
+        [5, 3, 5],
+      ]) {
         const g = cnnGraph(G, L, k);
-        for (const [i, j] of [[1, 1], [Math.ceil(G / 2), Math.ceil(G / 2)], [G, 2]]) {
+        for (const [i, j] of [
+          [1, 1],
+          [Math.ceil(G / 2), Math.ceil(G / 2)],
+          [G, 2],
+        ]) {
           const want = contextOf(g, g.node(L, i, j));
           const d = diffCells(readCells(impl.mdrnnCnnContext(G, L, k, i, j), `mdrnnCnnContext(${G}, ${L}, ${k}, ${i}, ${j})`), want);
-          if (!d.equal) fail(`mdrnnCnnContext(G = ${G}, L = ${L}, k = ${k}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${d.extra.length && !d.missing.length ? `\n  ${recognised(MDRNN_MISTAKES.cnnWidth)}.` : ''}`);
+          if (!d.equal)
+            fail(
+              `mdrnnCnnContext(G = ${G}, L = ${L}, k = ${k}, i = ${i}, j = ${j}) is wrong: ${diffMessage(d, 'input cells')}.${d.extra.length && !d.missing.length ? `\n  ${recognised(MDRNN_MISTAKES.cnnWidth)}.` : ''}`,
+            );
         }
         evidence[`cnnSteps_G${G}_L${L}_k${k}`] = stepsOf(g);
         evidence[`cnnCentreField_G${G}_L${L}_k${k}`] = contextOf(g, g.node(L, Math.ceil(G / 2), Math.ceil(G / 2))).length;

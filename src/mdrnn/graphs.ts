@@ -71,7 +71,8 @@ export function cnnLike(A: number, B: number, layers: number, k: number, masked:
               const centre = db === 0 && da === 0;
               if (!(before || (centre && l >= 2))) continue;
             }
-            const pa = a + da, pb = b + db;
+            const pa = a + da,
+              pb = b + db;
             if (pa >= 1 && pa <= A && pb >= 1 && pb <= B) dag.addEdge(ids[at(l - 1, pa, pb)], v);
           }
         }

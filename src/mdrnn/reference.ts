@@ -20,8 +20,10 @@ export const countWeights = (m: MdrnnModel): number => [m.Win, m.WW, m.WN].reduc
 
 /** Forward pass over a G×G grid with every + and × counted (the contract's convention). */
 export function instrumentedForward(m: MdrnnModel, x: number[][][]): { h: number[][][]; mults: number; adds: number } {
-  const G = x.length, H = m.WW.length;
-  let mults = 0, adds = 0;
+  const G = x.length,
+    H = m.WW.length;
+  let mults = 0,
+    adds = 0;
   // Wᵀv: output k = Σ_n W[n][k] v[n] (first product, then n − 1 additions)
   const tmv = (W: number[][], v: number[]): number[] =>
     Array.from({ length: H }, (_, k) => {

@@ -13,17 +13,7 @@ import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
 import { gradeExact, gradeOrder, readingLine, type Env, type FormulaGrade, type OrderGrade } from '../verify/symbolic.ts';
 import { toTensor } from '../verify/tensor.ts';
 import { MLP_VARS, type MlpContract, type MlpNet } from './contract.ts';
-import {
-  backpropGrad,
-  backpropGradCount,
-  FORMULAS,
-  paramCount,
-  pathGradCount,
-  pathIterationCount,
-  sgdStep,
-  sgdStepCount,
-  type Sizes,
-} from './reference.ts';
+import { backpropGrad, backpropGradCount, FORMULAS, paramCount, pathGradCount, pathIterationCount, sgdStep, sgdStepCount, type Sizes } from './reference.ts';
 import { tfjsMlpParamCount } from './tfjs.ts';
 
 /** Gradients and updates are compared with the float64 reference: identical arithmetic up to
@@ -91,7 +81,8 @@ const sizesArb = (maxL: number, maxN: number): fc.Arbitrary<Sizes & { seed: numb
 
 /** Read a {W, b} result of the right shapes and compare it with the reference, per tensor. */
 function compareNet(got: unknown, want: MlpNet, where: string, what: string): number {
-  const Wg = field(got, 'W', where), bg = field(got, 'b', where);
+  const Wg = field(got, 'W', where),
+    bg = field(got, 'b', where);
   if (!Array.isArray(Wg) || Wg.length !== want.W.length) fail(`${where}.W: expected ${want.W.length} matrices (one per layer of weights), got ${Array.isArray(Wg) ? Wg.length : typeof Wg}`);
   if (!Array.isArray(bg) || bg.length !== want.b.length) fail(`${where}.b: expected ${want.b.length} vectors, got ${Array.isArray(bg) ? bg.length : typeof bg}`);
   let worst = 0;
@@ -145,8 +136,7 @@ export const mlpClaims: Claim<MlpContract>[] = [
     alsoIn: alsoIn('1', 5),
     statement: 'the number of parameters is d·n + (L−1)·n² + n·c weights plus L·n + c biases, as a built tfjs model counts them',
     answer:
-      'Weights: $dn + (L-1)n^2 + nc$ (input→hidden, $L-1$ hidden→hidden, hidden→output). Biases: $Ln + c$. ' +
-      'Total $dn + (L-1)n^2 + nc + Ln + c = \\Theta(dn + Ln^2 + nc)$ parameters to store.',
+      'Weights: $dn + (L-1)n^2 + nc$ (input→hidden, $L-1$ hidden→hidden, hidden→output). Biases: $Ln + c$. ' + 'Total $dn + (L-1)n^2 + nc + Ln + c = \\Theta(dn + Ln^2 + nc)$ parameters to store.',
     uses: ['mlpParamCountFormula'],
     async check(impl, ctx) {
       // the truth: tfjs countParams() of the built model at fast-check sizes (plus L = 1 corners)
@@ -193,7 +183,7 @@ export const mlpClaims: Claim<MlpContract>[] = [
     alsoIn: alsoIn('2', 2),
     statement: 'an instrumented SGD step (backprop + update) is correct to 1e-9 and its multiplication count has the order of the key’s exact count',
     answer:
-      'Counting every scalar multiplication (conventions: sigmoid hidden units, $\\sigma\'=u(1-u)$ one multiplication per node; linear outputs; ' +
+      "Counting every scalar multiplication (conventions: sigmoid hidden units, $\\sigma'=u(1-u)$ one multiplication per node; linear outputs; " +
       '$J=\\tfrac12\\lVert y-t\\rVert^2$ so $\\partial J/\\partial y=y-t$ costs none; $\\sigma$ itself not counted): ' +
       'forward $W$, backward $nc+(L-1)n^2+2Ln$, weight gradients $W$, update $W+Ln+c$, with $W=dn+(L-1)n^2+nc$; ' +
       'total $3dn+4(L-1)n^2+4nc+3Ln+c$.',
@@ -285,10 +275,17 @@ export const mlpClaims: Claim<MlpContract>[] = [
         if (bp !== backpropGradCount(s)) fail(`internal: the key's backprop-gradient formula gives ${backpropGradCount(s)} at ${show(s)}, its reference counts ${bp}`);
         return { s, count: path, exact: pathGradCount(s), backprop: bp, backpropExact: backpropGradCount(s) };
       });
-      const band = orderBand('mlpPathEnumGrad', [...growth, ...growingSizes({ d: 2, L: 3, n: 2, c: 2 }, [{ n: 6 }, { c: 12 }, { d: 40 }]).map((s) => {
-        const { net, x, t } = makeNet(s, ctx.seed);
-        return { s, count: counted((mul) => impl.mlpPathEnumGrad(net, x, t, mul)).count, exact: pathGradCount(s) };
-      })], 'path enumeration (exponential in L)');
+      const band = orderBand(
+        'mlpPathEnumGrad',
+        [
+          ...growth,
+          ...growingSizes({ d: 2, L: 3, n: 2, c: 2 }, [{ n: 6 }, { c: 12 }, { d: 40 }]).map((s) => {
+            const { net, x, t } = makeNet(s, ctx.seed);
+            return { s, count: counted((mul) => impl.mlpPathEnumGrad(net, x, t, mul)).count, exact: pathGradCount(s) };
+          }),
+        ],
+        'path enumeration (exponential in L)',
+      );
       return {
         cases: rep.cases,
         worstRelErr: rep.worst.relErr,

@@ -27,8 +27,7 @@ export const JACOBIAN_MISTAKES = {
   sign: 'the sign of −α∇J is lost: ∂p(k+1)/∂θ(k) = −αH, not +αH',
   'old-p': 'θ(k+1) = θ(k) + p(k+1), not θ(k) + p(k): the θ rows are [I − αH, βI] (through p(k+1)), not [I, I]',
   transposed: 'the Jacobian is transposed: row i holds the derivatives of output i, ∂s(k+1)_i/∂s(k)_j in row i, column j',
-  'identical-halves':
-    'the θ rows and the p rows are the same (det 0, rank D): θ(k+1) = θ(k) + p(k+1) adds θ(k) to p(k+1), so ∂θ(k+1)/∂θ(k) = I − αH while ∂p(k+1)/∂θ(k) = −αH',
+  'identical-halves': 'the θ rows and the p rows are the same (det 0, rank D): θ(k+1) = θ(k) + p(k+1) adds θ(k) to p(k+1), so ∂θ(k+1)/∂θ(k) = I − αH while ∂p(k+1)/∂θ(k) = −αH',
 } as const;
 type JacobianVariant = keyof typeof JACOBIAN_MISTAKES;
 
@@ -120,7 +119,8 @@ function growthPerStep(errs: [number, number][]): { factor: number; points: numb
   const pts = errs.filter(([, e]) => e > 1e-15);
   if (pts.length < 3) return { factor: NaN, points: pts.length };
   const n = pts.length;
-  const mx = pts.reduce((s, [k]) => s + k, 0) / n, my = pts.reduce((s, [, e]) => s + Math.log10(e), 0) / n;
+  const mx = pts.reduce((s, [k]) => s + k, 0) / n,
+    my = pts.reduce((s, [, e]) => s + Math.log10(e), 0) / n;
   const slope = pts.reduce((s, [k, e]) => s + (k - mx) * (Math.log10(e) - my), 0) / pts.reduce((s, [k]) => s + (k - mx) ** 2, 0);
   return { factor: 10 ** slope, points: n };
 }
@@ -135,7 +135,8 @@ export function backwardGrowth(c: Cost, alpha: number, beta: number): number {
   const hs = new EigenvalueDecomposition(H, { assumeSymmetric: true }).realEigenvalues;
   let worst = 0;
   for (const h of hs) {
-    const b = 1 - alpha * h + beta, disc = b * b - 4 * beta;
+    const b = 1 - alpha * h + beta,
+      disc = b * b - 4 * beta;
     const minAbs = disc < 0 ? Math.sqrt(beta) : Math.min(Math.abs((b + Math.sqrt(disc)) / 2), Math.abs((b - Math.sqrt(disc)) / 2));
     worst = Math.max(worst, 1 / minAbs);
   }
@@ -168,11 +169,14 @@ export const momentumClaims: Claim<MomentumContract>[] = [
           const e = stateErr(got, s0);
           if (!(e <= 1e-10)) {
             const m = recogniseInverse(got, s1, c, s.alpha, s.beta, s0);
-            const ct = compareTensor('theta', toTensor(got.theta), toTensor(s0.theta), 1e-10), cp = compareTensor('p', toTensor(got.p), toTensor(s0.p), 1e-10);
+            const ct = compareTensor('theta', toTensor(got.theta), toTensor(s0.theta), 1e-10),
+              cp = compareTensor('p', toTensor(got.p), toTensor(s0.p), 1e-10);
             fail(
-              [`One step forward then momentumInverse does not return the start state (relative error ${fmtNum(e)}, tolerance 1e-10):`,
+              [
+                `One step forward then momentumInverse does not return the start state (relative error ${fmtNum(e)}, tolerance 1e-10):`,
                 ...[ct, cp].filter((x) => !x.pass).map((x) => `  ${formatComparison(x, x.name === 'theta' ? 'θ(k)' : 'p(k)')}`),
-                ...(m ? [`  ${recognised(m)}.`] : [])].join('\n'),
+                ...(m ? [`  ${recognised(m)}.`] : []),
+              ].join('\n'),
             );
           }
           return { relErr: e };
@@ -181,8 +185,12 @@ export const momentumClaims: Claim<MomentumContract>[] = [
       );
       // K-step round trips, measured: error against K, fitted growth per step vs 1/β
       const growth: Record<string, unknown> = {};
-      for (const [beta, K] of [[0.5, 40], [0.8, 100]] as const) {
-        const c = quadratic(4, 5), s0 = randState(4, 5);
+      for (const [beta, K] of [
+        [0.5, 40],
+        [0.8, 100],
+      ] as const) {
+        const c = quadratic(4, 5),
+          s0 = randState(4, 5);
         const errs = roundTrip((s) => inv(s, c, 0.1, beta), s0, c, 0.1, beta, K);
         for (const [k, e] of errs) {
           const bound = 1e3 * EPS * beta ** -k;
@@ -243,13 +251,16 @@ export const momentumClaims: Claim<MomentumContract>[] = [
             const m = (Object.keys(JACOBIAN_MISTAKES) as JacobianVariant[]).find((v) => {
               if (v === 'identical-halves') {
                 // the top D rows equal the bottom D rows (the right Jacobian's differ by [I, 0])
-                const top = toTensor(Array.from(got.data.slice(0, 2 * D * D))), bottom = toTensor(Array.from(got.data.slice(2 * D * D)));
+                const top = toTensor(Array.from(got.data.slice(0, 2 * D * D))),
+                  bottom = toTensor(Array.from(got.data.slice(2 * D * D)));
                 return compareTensor('halves', bottom, top, 1e-9).pass;
               }
               const w = jacobianVariant(J, D, s.alpha, c.hess(s0.theta), v);
               return !compareTensor('v', toTensor(w), toTensor(J), 1e-9).pass && compareTensor('v', got, toTensor(w), 1e-9).pass;
             });
-            fail(`The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  ${recognised(JACOBIAN_MISTAKES[m])}` : ''}`);
+            fail(
+              `The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  ${recognised(JACOBIAN_MISTAKES[m])}` : ''}`,
+            );
           }
           return { relErr: cmp.relErr };
         },
@@ -263,7 +274,8 @@ export const momentumClaims: Claim<MomentumContract>[] = [
     ...refs,
     part: 'b',
     points: 0.5,
-    statement: 'the Jacobian\'s determinant is β^D: the student\'s formula equals the determinant measured by LU on the Jacobian (relative error ≤ 1e-10) for D = 1–10, quadratic and non-quadratic costs',
+    statement:
+      "the Jacobian's determinant is β^D: the student's formula equals the determinant measured by LU on the Jacobian (relative error ≤ 1e-10) for D = 1–10, quadratic and non-quadratic costs",
     answer:
       'Eliminating the lower-left block (subtract the second block row from the first) gives $\\det\\begin{pmatrix}I & 0\\\\-\\alpha H&\\beta I\\end{pmatrix}$, so ' +
       '$$\\det\\frac{\\partial s^{(k+1)}}{\\partial s^{(k)}}=\\beta^D,$$ independent of $\\alpha$, $H$ and the state. ' +
@@ -272,7 +284,9 @@ export const momentumClaims: Claim<MomentumContract>[] = [
       '(measured in momentum.inverse) and storing the lost bits is needed for exact reversal.',
     uses: ['momentumJacobianDet'],
     check(impl) {
-      let worst = 0, worstMeasured = 0, n = 0;
+      let worst = 0,
+        worstMeasured = 0,
+        n = 0;
       const rng = makeRng(17);
       for (let D = 1; D <= 10; D++) {
         for (const quad of [true, false]) {
@@ -296,7 +310,9 @@ export const momentumClaims: Claim<MomentumContract>[] = [
                     : Math.abs(got - beta ** (2 * D)) <= 1e-12 * beta ** (2 * D)
                       ? `\n  ${recognised('det = β^{2D}: only the p block contributes β per coordinate; the θ block contributes 1 after elimination.')}`
                       : '';
-              fail(`momentumJacobianDet(D = ${D}, α = ${alpha.toPrecision(3)}, β = ${beta}) = ${fmtNum(got)}, but the determinant of the Jacobian measured by LU (${quad ? 'quadratic' : 'log-cosh + quartic'} cost) is ${fmtNum(measured)} (relative error ${fmtNum(e)}, tolerance 1e-10).${named}`);
+              fail(
+                `momentumJacobianDet(D = ${D}, α = ${alpha.toPrecision(3)}, β = ${beta}) = ${fmtNum(got)}, but the determinant of the Jacobian measured by LU (${quad ? 'quadratic' : 'log-cosh + quartic'} cost) is ${fmtNum(measured)} (relative error ${fmtNum(e)}, tolerance 1e-10).${named}`,
+              );
             }
             worst = Math.max(worst, e);
             n++;

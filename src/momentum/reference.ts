@@ -37,7 +37,8 @@ export function jacobian(theta: number[], hess: Hess, alpha: number, beta: numbe
   const H = hess(theta);
   return Array.from({ length: 2 * D }, (_, r) =>
     Array.from({ length: 2 * D }, (_, c) => {
-      const i = r % D, j = c % D;
+      const i = r % D,
+        j = c % D;
       if (c < D) return (r < D && i === j ? 1 : 0) - alpha * H[i][j];
       return i === j ? beta : 0;
     }),

@@ -19,8 +19,16 @@ export class BigOSyntaxError extends Error {
 
 /** Strip O(·)/Θ(·)/\mathcal{O}(·), LaTeX multiplication signs and braces (for showing an answer's inside). */
 export function stripBigO(s: string): string {
-  let t = s.trim().replace(/\$/g, '').replace(/\\mathcal\{?O\}?|\\Theta|Θ|\\left|\\right/g, (m) => (m === '\\left' || m === '\\right' ? '' : 'O'));
-  t = t.replace(/\\cdot|\\times|·|×/g, '*').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\s+/g, ' ').trim();
+  let t = s
+    .trim()
+    .replace(/\$/g, '')
+    .replace(/\\mathcal\{?O\}?|\\Theta|Θ|\\left|\\right/g, (m) => (m === '\\left' || m === '\\right' ? '' : 'O'));
+  t = t
+    .replace(/\\cdot|\\times|·|×/g, '*')
+    .replace(/\{/g, '(')
+    .replace(/\}/g, ')')
+    .replace(/\s+/g, ' ')
+    .trim();
   const m = /^O\s*\((.*)\)$/.exec(t);
   return (m ? m[1] : t).trim();
 }
@@ -64,7 +72,9 @@ export interface ThetaReport {
 /** Compare `expr` with `count` over the cartesian product of `sweep`; tight when the ratio spread ≤ `maxSpread`. */
 export function thetaCheck(expr: Expr, count: (v: Vars) => number, sweep: Record<string, number[]>, maxSpread = 4): ThetaReport {
   const names = Object.keys(sweep);
-  let lo = Infinity, hi = -Infinity, n = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    n = 0;
   const visit = (k: number, v: Vars): void => {
     if (k === names.length) {
       const r = count(v) / expr(v);
@@ -83,9 +93,11 @@ export function thetaCheck(expr: Expr, count: (v: Vars) => number, sweep: Record
   visit(0, {});
   const base: Vars = Object.fromEntries(names.map((k) => [k, sweep[k][Math.floor((sweep[k].length - 1) / 2)]]));
   const slopes: Record<string, [number, number]> = {};
-  let worstVar: string | undefined, worstGap = -1;
+  let worstVar: string | undefined,
+    worstGap = -1;
   for (const k of names) {
-    const a = sweep[k][0], b = sweep[k][sweep[k].length - 1];
+    const a = sweep[k][0],
+      b = sweep[k][sweep[k].length - 1];
     if (a === b) continue;
     const at = (f: (v: Vars) => number, x: number) => f({ ...base, [k]: x });
     const sl = (f: (v: Vars) => number) => Math.log(at(f, b) / at(f, a)) / Math.log(b / a);

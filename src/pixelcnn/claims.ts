@@ -23,20 +23,40 @@ export const PIXELCNN_MISTAKES = {
   connD: 'each of the d layers has its own connections: the count grows linearly in d',
   pixelSteps: 'the PixelCNN is not evaluated pixel by pixel: every pixel of a layer is computed in parallel (masking only restricts what each sees), so the steps depend on d alone',
   mdrnnOnePixel: 'the MDRNN is not evaluated one pixel at a time: all pixels on an anti-diagonal are independent and are computed together',
-  mdrnnPipeline: 'the layers pipeline: layer l at (r, c) can start as soon as layer l − 1 at (r, c) and layer l at its west and north neighbours are done, so the wavefronts of the d layers overlap — H + W + d − 2 steps, Θ(H + W + d), not Θ(d(H + W))',
+  mdrnnPipeline:
+    'the layers pipeline: layer l at (r, c) can start as soon as layer l − 1 at (r, c) and layer l at its west and north neighbours are done, so the wavefronts of the d layers overlap — H + W + d − 2 steps, Θ(H + W + d), not Θ(d(H + W))',
   blindSpot: 'stacked masked convolutions have a blind spot: pixels above and to the right that precede (r, c) in raster order are never reached, so the context is not the whole causal window',
   mdrnnRegion: 'the MDRNN (west and north connections) sees the upper-left rectangle r′ ≤ r, c′ ≤ c — not every pixel before (r, c) in raster order',
   mdrnnConnK: 'each MDRNN hidden vector of k channels receives three k×k weight matrices (bottom-up, west, north): 3k² connections per pixel and layer, not 3',
   constSteps: 'the layers are sequential: layer l needs layer l − 1’s outputs, so the PixelCNN needs d steps, not O(1)',
-  mdrnnNoRecurrence: 'the MDRNN recurrence is over the hidden states h^{(i−1,j)}, h^{(i,j−1)} (the homework’s x there is a typo): each layer is a wavefront of H + W − 1 steps, so O(d) would hold only without the recurrence',
+  mdrnnNoRecurrence:
+    'the MDRNN recurrence is over the hidden states h^{(i−1,j)}, h^{(i,j−1)} (the homework’s x there is a typo): each layer is a wavefront of H + W − 1 steps, so O(d) would hold only without the recurrence',
   selfInContext: 'the pixel itself is not in its own context: it is what the model predicts, so the first layer uses mask A (no centre tap); mask B everywhere lets x_{r,c} see itself',
 } as const;
 
 const KNOWN_WRONG: Record<string, [string, string][]> = {
-  connections: [['d k H W', PIXELCNN_MISTAKES.connK], ['k^2 H W', PIXELCNN_MISTAKES.connD], ['d H W', PIXELCNN_MISTAKES.connK]],
-  mdrnnConnections: [['d k H W', PIXELCNN_MISTAKES.connK], ['k^2 H W', PIXELCNN_MISTAKES.connD], ['d H W', PIXELCNN_MISTAKES.mdrnnConnK]],
-  pixelSteps: [['H W', PIXELCNN_MISTAKES.pixelSteps], ['d H W', PIXELCNN_MISTAKES.pixelSteps], ['d (H + W)', PIXELCNN_MISTAKES.pixelSteps], ['1', PIXELCNN_MISTAKES.constSteps]],
-  mdrnnSteps: [['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline], ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel], ['d', PIXELCNN_MISTAKES.mdrnnNoRecurrence]],
+  connections: [
+    ['d k H W', PIXELCNN_MISTAKES.connK],
+    ['k^2 H W', PIXELCNN_MISTAKES.connD],
+    ['d H W', PIXELCNN_MISTAKES.connK],
+  ],
+  mdrnnConnections: [
+    ['d k H W', PIXELCNN_MISTAKES.connK],
+    ['k^2 H W', PIXELCNN_MISTAKES.connD],
+    ['d H W', PIXELCNN_MISTAKES.mdrnnConnK],
+  ],
+  pixelSteps: [
+    ['H W', PIXELCNN_MISTAKES.pixelSteps],
+    ['d H W', PIXELCNN_MISTAKES.pixelSteps],
+    ['d (H + W)', PIXELCNN_MISTAKES.pixelSteps],
+    ['1', PIXELCNN_MISTAKES.constSteps],
+  ],
+  mdrnnSteps: [
+    ['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline],
+    ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel],
+    ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel],
+    ['d', PIXELCNN_MISTAKES.mdrnnNoRecurrence],
+  ],
 };
 
 function readO(v: unknown, name: string): BigOAnswer {
@@ -62,7 +82,9 @@ function checkO(got: string, name: string, what: string, count: (v: Vars) => num
     fail(
       [
         `${name} = "${got}" is not a tight bound for ${what}: the measured count divided by your expression ranges over [${rep.ratioMin.toPrecision(3)}, ${rep.ratioMax.toPrecision(3)}] (a factor ${rep.spread.toPrecision(3)}; a Θ answer stays within 4) over ${rep.points} sizes.`,
-        ...(v ? [`  Measured along ${v} (${sweep[v][0]} → ${sweep[v][sweep[v].length - 1]}): the count grows like ${v}^${fmt(rep.slopes[v][0])}, your expression like ${v}^${fmt(rep.slopes[v][1])}.`] : []),
+        ...(v
+          ? [`  Measured along ${v} (${sweep[v][0]} → ${sweep[v][sweep[v].length - 1]}): the count grows like ${v}^${fmt(rep.slopes[v][0])}, your expression like ${v}^${fmt(rep.slopes[v][1])}.`]
+          : []),
         ...(m ? [`  ${recognised(m[1])}.`] : []),
         ...(readingLine(read) ? [`  ${readingLine(read)}`] : []),
       ].join('\n'),
@@ -82,7 +104,9 @@ function pixelGraphContext(H: number, W: number, d: number, k: number, r: number
 }
 function mdrnnGraphContext(H: number, W: number, d: number, r: number, c: number): CellPair[] {
   const g = mdrnnGraph(W, H, d);
-  return contextOf(g, g.node(d, c, r)).map(([i, j]) => [j, i] as CellPair).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return contextOf(g, g.node(d, c, r))
+    .map(([i, j]) => [j, i] as CellPair)
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
 const same = (a: CellPair[], b: CellPair[]) => diffCells(a, b).equal;
 
@@ -92,19 +116,22 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     ...base,
     part: '1.a',
     points: 0.5,
-    statement: 'a d-layer PixelCNN has Θ(d k² H W) connections: the key\'s exact count equals the dependency graph\'s edges, and the answer\'s O(·) tracks it',
+    statement: "a d-layer PixelCNN has Θ(d k² H W) connections: the key's exact count equals the dependency graph's edges, and the answer's O(·) tracks it",
     answer:
       'Each output pixel of a masked $k\\times k$ layer has $(k^2-1)/2$ (type A) or $(k^2+1)/2$ (type B) incoming connections, so $$\\#\\text{connections}=O(d\\,k^2HW).$$ ' +
       'Exactly, with zero padding and $r=(k-1)/2$: $E_A=T_H(W+2T_W)+H\\,T_W$ with $T_n=\\sum_{m=1}^{r}(n-m)^+$, $E_B=E_A+HW$, total $E_A+(d-1)E_B$ (one unit per pixel and layer; $\\times C^2$ for $C$ channels).',
     uses: ['pixelcnnConnectionsO'],
     check(impl, ctx) {
       let graphs = 0;
-      for (const d of [1, 2, 3]) for (const k of [1, 3, 5, 7]) for (const H of [1, 2, 5, 9]) for (const W of [1, 3, 8]) {
-        const e = pixelcnnGraph(H, W, d, k).dag.edgeCount;
-        if (e !== pixelcnnConnections(d, k, H, W)) fail(`internal: the key's exact count ${pixelcnnConnections(d, k, H, W)} ≠ ${e} graph edges (d=${d}, k=${k}, H=${H}, W=${W})`);
-        graphs++;
-      }
-      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', 'the PixelCNN\'s connections', (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections, ctx.note);
+      for (const d of [1, 2, 3])
+        for (const k of [1, 3, 5, 7])
+          for (const H of [1, 2, 5, 9])
+            for (const W of [1, 3, 8]) {
+              const e = pixelcnnGraph(H, W, d, k).dag.edgeCount;
+              if (e !== pixelcnnConnections(d, k, H, W)) fail(`internal: the key's exact count ${pixelcnnConnections(d, k, H, W)} ≠ ${e} graph edges (d=${d}, k=${k}, H=${H}, W=${W})`);
+              graphs++;
+            }
+      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', "the PixelCNN's connections", (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections, ctx.note);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: pixelcnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -113,7 +140,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     ...base,
     part: '1.b',
     points: 0.5,
-    statement: 'the PixelCNN needs d sequential steps (the graph\'s longest path), independent of H and W, over many sizes: Θ(d)',
+    statement: "the PixelCNN needs d sequential steps (the graph's longest path), independent of H and W, over many sizes: Θ(d)",
     answer:
       'All pixels of a layer depend only on the layer below, so with unlimited parallel matrix–vector products each layer is one step: exactly $d$ steps, $$O(d),$$ independent of $k$, $H$ and $W$ ' +
       '— for the forward (likelihood) pass, when the whole image is given: training, or evaluating $\\log p(x)$. ' +
@@ -122,12 +149,15 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     uses: ['pixelcnnStepsO'],
     check(impl, ctx) {
       const seen = new Set<string>();
-      for (const d of [1, 2, 3, 5]) for (const k of [3, 5]) for (const H of [1, 4, 9]) for (const W of [2, 7, 12]) {
-        const s = stepsOf(pixelcnnGraph(H, W, d, k));
-        if (s !== pixelcnnSteps(d) && !(H === 1 && W <= (k - 1) / 2)) fail(`internal: PixelCNN longest path ${s} ≠ d = ${d} (k=${k}, H=${H}, W=${W})`);
-        seen.add(`${d}:${s}`);
-      }
-      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', 'the PixelCNN\'s sequential steps', (v) => pixelcnnSteps(v.d), stepSweep, KNOWN_WRONG.pixelSteps, ctx.note);
+      for (const d of [1, 2, 3, 5])
+        for (const k of [3, 5])
+          for (const H of [1, 4, 9])
+            for (const W of [2, 7, 12]) {
+              const s = stepsOf(pixelcnnGraph(H, W, d, k));
+              if (s !== pixelcnnSteps(d) && !(H === 1 && W <= (k - 1) / 2)) fail(`internal: PixelCNN longest path ${s} ≠ d = ${d} (k=${k}, H=${H}, W=${W})`);
+              seen.add(`${d}:${s}`);
+            }
+      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', "the PixelCNN's sequential steps", (v) => pixelcnnSteps(v.d), stepSweep, KNOWN_WRONG.pixelSteps, ctx.note);
       return { longestPathByD: [...seen].sort().join(' '), sizesMeasured: 72, ...o };
     },
   },
@@ -136,19 +166,30 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     ...base,
     part: '2.a',
     points: 0.5,
-    statement: 'a d-layer MDRNN with k channels has d k²(3HW − H − W) = Θ(d k² H W) connections (graph edges × k²), and the answer\'s O(·) tracks it',
+    statement: "a d-layer MDRNN with k channels has d k²(3HW − H − W) = Θ(d k² H W) connections (graph edges × k²), and the answer's O(·) tracks it",
     answer:
       'Each hidden vector receives three $k\\times k$ weight matrices (bottom-up, west, north): $3k^2$ connections per pixel per layer, $$O(d\\,k^2HW);$$ ' +
       'exactly $d\\,k^2\\big(HW+H(W-1)+(H-1)W\\big)$ (no west/north neighbour on the first column/row).',
     uses: ['pixelcnnMdrnnConnectionsO'],
     check(impl, ctx) {
       let graphs = 0;
-      for (const d of [1, 2, 4]) for (const k of [1, 2, 5]) for (const H of [1, 3, 8]) for (const W of [1, 4, 9]) {
-        const e = mdrnnGraph(W, H, d).dag.edgeCount * k * k;
-        if (e !== mdrnnConnections(d, k, H, W)) fail(`internal: MDRNN exact count ${mdrnnConnections(d, k, H, W)} ≠ graph ${e}`);
-        graphs++;
-      }
-      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', 'the MDRNN\'s connections', (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.mdrnnConnections, ctx.note);
+      for (const d of [1, 2, 4])
+        for (const k of [1, 2, 5])
+          for (const H of [1, 3, 8])
+            for (const W of [1, 4, 9]) {
+              const e = mdrnnGraph(W, H, d).dag.edgeCount * k * k;
+              if (e !== mdrnnConnections(d, k, H, W)) fail(`internal: MDRNN exact count ${mdrnnConnections(d, k, H, W)} ≠ graph ${e}`);
+              graphs++;
+            }
+      const o = checkO(
+        impl.pixelcnnMdrnnConnectionsO,
+        'pixelcnnMdrnnConnectionsO',
+        "the MDRNN's connections",
+        (v) => mdrnnConnections(v.d, v.k, v.H, v.W),
+        connSweep,
+        KNOWN_WRONG.mdrnnConnections,
+        ctx.note,
+      );
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: mdrnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -157,20 +198,22 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     ...base,
     part: '2.b',
     points: 0.5,
-    statement: 'a d-layer MDRNN needs H + W + d − 2 sequential steps (the graph\'s longest path, growing with H + W), over many sizes: Θ(H + W + d)',
+    statement: "a d-layer MDRNN needs H + W + d − 2 sequential steps (the graph's longest path, growing with H + W), over many sizes: Θ(H + W + d)",
     answer:
       'h at $(r,c)$ needs its west and north neighbours, so one layer needs $H+W-1$ anti-diagonal steps; layer $l$ at $(r,c)$ only waits for layer $l-1$ at $(r,c)$, so the layers pipeline: ' +
       '$H+W+d-2$ steps, $$O(H+W+d)$$ (the bound $O(d(H+W))$, finishing each layer before the next, is valid but not tight). ' +
-      'The homework\'s equation writes $x^{(i-1,j)}, x^{(i,j-1)}$ where $h^{(i-1,j)}, h^{(i,j-1)}$ is meant: with $x$ there would be no recurrence and $O(d)$ steps.',
+      "The homework's equation writes $x^{(i-1,j)}, x^{(i,j-1)}$ where $h^{(i-1,j)}, h^{(i,j-1)}$ is meant: with $x$ there would be no recurrence and $O(d)$ steps.",
     uses: ['pixelcnnMdrnnStepsO'],
     check(impl, ctx) {
       let n = 0;
-      for (const d of [1, 2, 3, 4]) for (let H = 1; H <= 10; H += 3) for (let W = 1; W <= 10; W += 2) {
-        const s = stepsOf(mdrnnGraph(W, H, d));
-        if (s !== mdrnnSteps(d, H, W)) fail(`internal: MDRNN longest path ${s} ≠ H + W + d − 2 = ${mdrnnSteps(d, H, W)}`);
-        n++;
-      }
-      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', 'the MDRNN\'s sequential steps', (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, KNOWN_WRONG.mdrnnSteps, ctx.note);
+      for (const d of [1, 2, 3, 4])
+        for (let H = 1; H <= 10; H += 3)
+          for (let W = 1; W <= 10; W += 2) {
+            const s = stepsOf(mdrnnGraph(W, H, d));
+            if (s !== mdrnnSteps(d, H, W)) fail(`internal: MDRNN longest path ${s} ≠ H + W + d − 2 = ${mdrnnSteps(d, H, W)}`);
+            n++;
+          }
+      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', "the MDRNN's sequential steps", (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, KNOWN_WRONG.mdrnnSteps, ctx.note);
       return { longestPathEqualsHplusWplusDminus2: n, example_d4_H32_W32: mdrnnSteps(4, 32, 32), ...o };
     },
   },
@@ -179,11 +222,11 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
     ...base,
     part: '3-ec',
     points: 1,
-    statement: 'extra credit: the context of each pixel, as pixel sets from the graphs — PixelCNN\'s growing but limited field with its blind spot, the MDRNN\'s whole upper-left region',
+    statement: "extra credit: the context of each pixel, as pixel sets from the graphs — PixelCNN's growing but limited field with its blind spot, the MDRNN's whole upper-left region",
     answer:
-      '**PixelCNN:** context after $d$ layers of $k\\times k$ masks ($r=(k-1)/2$): rows $r\'=r-m$, $0\\le m\\le dr$, columns $c-dr\\dots c+r\\min(d,m)$ (row $r$ itself: left of $c$) — ' +
+      "**PixelCNN:** context after $d$ layers of $k\\times k$ masks ($r=(k-1)/2$): rows $r'=r-m$, $0\\le m\\le dr$, columns $c-dr\\dots c+r\\min(d,m)$ (row $r$ itself: left of $c$) — " +
       'a field that grows linearly with depth but is bounded, with a **blind spot** above-right ($d(d-1)/2$ pixels for $k=3$) that no stack of these masks reaches. ' +
-      '**MDRNN:** every pixel of the upper-left rectangle $r\'\\le r, c\'\\le c$ — unbounded context at any depth. ' +
+      "**MDRNN:** every pixel of the upper-left rectangle $r'\\le r, c'\\le c$ — unbounded context at any depth. " +
       '**Trade-off:** PixelCNN: $O(d)$ sequential steps for the likelihood ($O(dHW)$ to sample), fully parallel training, $O(dk^2HW)$ connections, activations $O(dHW)$ all at once in memory, limited context with a blind spot. ' +
       'MDRNN: the same $O(dk^2HW)$ connections, but $H+W+d-2$ sequential steps (poor parallelism, slow on GPUs), state passed along the wavefront, and a large context. ' +
       'PixelCNN is preferred because training parallelises; its context is enlarged by depth, dilation or gated/two-stream masks (which remove the blind spot).',

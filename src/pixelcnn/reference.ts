@@ -17,8 +17,7 @@ export function pixelcnnLayerEdges(H: number, W: number, k: number, type: 'A' | 
   return type === 'A' ? A : A + H * W;
 }
 
-export const pixelcnnConnections = (d: number, k: number, H: number, W: number): number =>
-  pixelcnnLayerEdges(H, W, k, 'A') + (d - 1) * pixelcnnLayerEdges(H, W, k, 'B');
+export const pixelcnnConnections = (d: number, k: number, H: number, W: number): number => pixelcnnLayerEdges(H, W, k, 'A') + (d - 1) * pixelcnnLayerEdges(H, W, k, 'B');
 
 /** k² connections per (bottom-up, west, north) edge between k-channel units */
 export const mdrnnConnections = (d: number, k: number, H: number, W: number): number => d * k * k * (H * W + H * (W - 1) + (H - 1) * W);

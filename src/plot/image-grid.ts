@@ -32,13 +32,17 @@ export function renderGrid(tiles: Tile[], opts: GridOptions): PNG {
     if (t.h !== h || t.w !== w) throw new Error(`renderGrid: every tile must be ${h}×${w}, got ${t.h}×${t.w}`);
     if (t.data.length !== t.h * t.w * t.c) throw new Error(`renderGrid: a ${t.h}×${t.w}×${t.c} tile needs ${t.h * t.w * t.c} values, got ${t.data.length}`);
   }
-  const scale = opts.scale ?? 4, pad = opts.pad ?? 2, cols = Math.min(opts.cols, tiles.length);
+  const scale = opts.scale ?? 4,
+    pad = opts.pad ?? 2,
+    cols = Math.min(opts.cols, tiles.length);
   const rows = Math.ceil(tiles.length / cols);
-  const W = cols * (w * scale + pad) + pad, H = rows * (h * scale + pad) + pad;
+  const W = cols * (w * scale + pad) + pad,
+    H = rows * (h * scale + pad) + pad;
   const png = new PNG({ width: W, height: H });
   png.data.fill(opts.background ?? 255);
   const range = (d: ArrayLike<number>): [number, number] => {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < d.length; i++) {
       lo = Math.min(lo, d[i]);
       hi = Math.max(hi, d[i]);
@@ -54,7 +58,8 @@ export function renderGrid(tiles: Tile[], opts: GridOptions): PNG {
   tiles.forEach((t, n) => {
     const [lo, hi] = mode === 'each' ? range(t.data) : global;
     const span = hi - lo || 1;
-    const x0 = pad + (n % cols) * (w * scale + pad), y0 = pad + Math.floor(n / cols) * (h * scale + pad);
+    const x0 = pad + (n % cols) * (w * scale + pad),
+      y0 = pad + Math.floor(n / cols) * (h * scale + pad);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const rgb = [0, 1, 2].map((k) => {

@@ -42,7 +42,8 @@ function matmul(x: M, W: number[][], N: number, C: number): M {
 }
 /** dx = dz Wᵀ, dW = xᵀ dz */
 function matmulBack(dz: M, x: M, W: number[][], N: number, C: number): { dx: M; dW: Float64Array } {
-  const dx = new Float64Array(N * C), dW = new Float64Array(C * C);
+  const dx = new Float64Array(N * C),
+    dW = new Float64Array(C * C);
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < C; i++) {
       let s = 0;
@@ -63,7 +64,9 @@ export interface BlockFlags {
 }
 
 function bn(z: M, gamma: number[], beta: number[], N: number, C: number, unbiased = false): { a: M; cache: BnCache } {
-  const a = new Float64Array(N * C), xhat = new Float64Array(N * C), invStd = new Float64Array(C);
+  const a = new Float64Array(N * C),
+    xhat = new Float64Array(N * C),
+    invStd = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     let m = 0;
     for (let n = 0; n < N; n++) m += z[n * C + c];
@@ -84,7 +87,8 @@ function bn(z: M, gamma: number[], beta: number[], N: number, C: number, unbiase
 function bnBack(da: M, gamma: number[], cache: BnCache, N: number, C: number): M {
   const dz = new Float64Array(N * C);
   for (let c = 0; c < C; c++) {
-    let s1 = 0, s2 = 0;
+    let s1 = 0,
+      s2 = 0;
     for (let n = 0; n < N; n++) {
       const g = da[n * C + c] * gamma[c];
       s1 += g;
@@ -147,7 +151,8 @@ export function blockBackward(v: Variant, dout: M, p: ResBlockParams, c: BlockCa
 }
 
 export function stackForward(v: Variant, x: number[][], blocks: ResBlockParams[], flags: BlockFlags = {}): number[][] {
-  const N = x.length, C = x[0].length;
+  const N = x.length,
+    C = x[0].length;
   let h: M = Float64Array.from(x.flat());
   for (const p of blocks) h = blockForward(v, h, p, N, C, flags).out;
   return Array.from({ length: N }, (_, n) => Array.from(h.subarray(n * C, (n + 1) * C)));
@@ -164,7 +169,8 @@ const norm = (a: ArrayLike<number>): number => {
  * and ‖∂L/∂x_l‖ for every block input.
  */
 export function stackGradNorms(v: Variant, x: number[][], blocks: ResBlockParams[], G: number[][]): { dW1: number[]; dW2: number[]; dx: number[] } {
-  const N = x.length, C = x[0].length;
+  const N = x.length,
+    C = x[0].length;
   let h: M = Float64Array.from(x.flat());
   const caches: BlockCache[] = [];
   for (const p of blocks) {
@@ -173,7 +179,9 @@ export function stackGradNorms(v: Variant, x: number[][], blocks: ResBlockParams
     h = f.out;
   }
   let d: M = Float64Array.from(G.flat());
-  const dW1: number[] = [], dW2: number[] = [], dx: number[] = [];
+  const dW1: number[] = [],
+    dW2: number[] = [],
+    dx: number[] = [];
   for (let l = blocks.length - 1; l >= 0; l--) {
     const b = blockBackward(v, d, blocks[l], caches[l], N, C);
     dW1[l] = norm(b.dW1);

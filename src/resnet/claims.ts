@@ -121,14 +121,21 @@ export const resnetClaims: Claim<ResnetContract>[] = [
       for (const v of ['post', 'pre'] as const) {
         let worst = 0;
         for (let t = 0; t < ctx.runs(6); t++) {
-          const N = 2 + rng.int(0, 10), C = 1 + rng.int(0, 7);
+          const N = 2 + rng.int(0, 10),
+            C = 1 + rng.int(0, 7);
           const p = randomBlock(rng, C);
           const x = randnMatrix(rng, N, C, 1 + 2 * rng.next());
           const want = stackForward(v, x, [p]);
           const got = readTensor(impl[NAMES[v]](x, p), `${NAMES[v]}(x, p) for N = ${N}, C = ${C}`, [N, C]);
           const cmp = compareTensor('out', got, toTensor(want), FWD_TOL);
           if (!cmp.pass) {
-            fail([`${NAMES[v]} does not compute the ${v}-activation block (N = ${N}, C = ${C}):`, `  ${formatComparison(cmp, 'output')}`, `  ${nameBlockMistake(v, toNestedRows(got.data, N, C), x, p)}`.trimEnd()].join('\n'));
+            fail(
+              [
+                `${NAMES[v]} does not compute the ${v}-activation block (N = ${N}, C = ${C}):`,
+                `  ${formatComparison(cmp, 'output')}`,
+                `  ${nameBlockMistake(v, toNestedRows(got.data, N, C), x, p)}`.trimEnd(),
+              ].join('\n'),
+            );
           }
           worst = Math.max(worst, cmp.relErr);
         }
@@ -137,14 +144,16 @@ export const resnetClaims: Claim<ResnetContract>[] = [
       // 2. zeroed branches: stacks of 1, 3 and 10 blocks
       const rows: Evidence[] = [];
       for (const depth of [1, 3, 10]) {
-        const N = 6, C = 4;
+        const N = 6,
+          C = 4;
         const x = randnMatrix(rng, N, C);
         const stack = (v: Variant): number[][] => {
           let h = x;
           for (let b = 0; b < depth; b++) h = toNestedRows(readTensor(impl[NAMES[v]](h, randomBlock(rng, C, v)), `${NAMES[v]} with a zeroed branch`, [N, C]).data, N, C);
           return h;
         };
-        const pre = stack('pre'), post = stack('post');
+        const pre = stack('pre'),
+          post = stack('post');
         const preExact = pre.every((r, n) => r.every((v, c) => v === x[n][c]));
         const postIsRelu = post.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c])));
         const negatives = x.flat().filter((v) => v < 0).length;
@@ -153,7 +162,9 @@ export const resnetClaims: Claim<ResnetContract>[] = [
           const maxDiff = Math.max(...pre.flat().map((v, i) => Math.abs(v - x.flat()[i])));
           fail(
             `With W₂ = 0 in every block, a stack of ${depth} pre-activation blocks must return its input exactly (x + 0 = x; Jacobian I), but it differs by up to ${fmtNum(maxDiff)}.` +
-              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c]))) ? `\n  ${recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.')}` : ''),
+              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c])))
+                ? `\n  ${recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.')}`
+                : ''),
             { rows },
           );
         }
@@ -180,7 +191,8 @@ export const resnetClaims: Claim<ResnetContract>[] = [
       // key's seed, where it holds with margin; drawn from a student's seed it failed for ~1 seed in 8
       const { curves, at100 } = measureCurves(REFERENCE_SEED);
       const ev: Evidence = { weightGradRatioFirstOverLast: curves, depth100: at100 };
-      if (!(curves.post[100] > curves.pre[100])) fail(`measured: at depth 100 the post-activation ratio ${fmtNum(curves.post[100])} is not above the pre-activation ratio ${fmtNum(curves.pre[100])}`, ev);
+      if (!(curves.post[100] > curves.pre[100]))
+        fail(`measured: at depth 100 the post-activation ratio ${fmtNum(curves.post[100])} is not above the pre-activation ratio ${fmtNum(curves.pre[100])}`, ev);
       const a = impl.resnetEasierToTrain.trim().toLowerCase();
       const pre = /^pre[- ]?activation$|^pre$/.test(a);
       if (!pre) {

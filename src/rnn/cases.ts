@@ -50,5 +50,4 @@ export function makeRnnCase(s: RnnCaseSpec): RnnCase {
   };
 }
 
-export const showRnnCase = (s: RnnCaseSpec): string =>
-  `I=${s.I}, H=${s.H}, C=${s.C}, T=${s.T}, weight scale ${s.scale.toPrecision(3)}, seed ${s.seed}`;
+export const showRnnCase = (s: RnnCaseSpec): string => `I=${s.I}, H=${s.H}, C=${s.C}, T=${s.T}, weight scale ${s.scale.toPrecision(3)}, seed ${s.seed}`;

@@ -30,7 +30,10 @@ export const AUTODIFF_TOL = 1e-4;
 const EXACT_TOL = 1e-10;
 
 const shapes = (c: RnnCase) => {
-  const H = c.params.Whh.length, I = c.params.Wxh[0].length, C = c.params.Whz.length, T = c.xs.length;
+  const H = c.params.Whh.length,
+    I = c.params.Wxh[0].length,
+    C = c.params.Whz.length,
+    T = c.xs.length;
   return { H, I, C, T, Wxh: [H, I], Whh: [H, H], Whz: [C, H], bh: [H], bz: [C] } as const;
 };
 
@@ -56,10 +59,8 @@ function readBptt(r: unknown, c: RnnCase): ReadBptt {
   };
 }
 
-const paramTensors = (p: RnnParams): ParamSet =>
-  Object.fromEntries(RNN_PARAM_NAMES.map((n) => [n, toTensor(p[n], n)])) as ParamSet;
-const paramsOf = (ps: ParamSet): RnnParams =>
-  Object.fromEntries(RNN_PARAM_NAMES.map((n) => [n, toNested(ps[n])])) as unknown as RnnParams;
+const paramTensors = (p: RnnParams): ParamSet => Object.fromEntries(RNN_PARAM_NAMES.map((n) => [n, toTensor(p[n], n)])) as ParamSet;
+const paramsOf = (ps: ParamSet): RnnParams => Object.fromEntries(RNN_PARAM_NAMES.map((n) => [n, toNested(ps[n])])) as unknown as RnnParams;
 
 /** Float64 central differences of the homework's loss (not the student's forward pass). */
 export function rnnNumericGrad(c: RnnCase): ParamSet {
@@ -158,7 +159,16 @@ export const rnnClaims: Claim<RnnContract>[] = [
           // δ^z from its definition, ∂L/∂o_t, by float64 central differences on the logits o_t
           const want = h.map((ht, t) => {
             const o = c.params.Whz.map((row, i) => row.reduce((acc, w, j) => acc + w * ht[j], 0) + c.params.bz[i]);
-            return o.map((ok, k) => centralDiff1((v) => softmaxXent(o.map((x, i) => (i === k ? v : x)), c.ys[t]).loss, ok));
+            return o.map((ok, k) =>
+              centralDiff1(
+                (v) =>
+                  softmaxXent(
+                    o.map((x, i) => (i === k ? v : x)),
+                    c.ys[t],
+                  ).loss,
+                ok,
+              ),
+            );
           });
           const exact = z.map((zt, t) => zt.map((v, k) => v - (k === c.ys[t] ? 1 : 0)));
           const cmp = compareTensor('dz', got.dz, toTensor(want), FD_TOL);
@@ -179,7 +189,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
     ...refs,
     points: 5,
     alsoIn: alsoIn(5),
-    statement: 'the recursion for ∂L/∂h_t — from step t\'s output and from h_{t+1} through the full W_hhᵀ — equals float64 central differences',
+    statement: "the recursion for ∂L/∂h_t — from step t's output and from h_{t+1} through the full W_hhᵀ — equals float64 central differences",
     answer:
       'Backwards from $t=T$ with $\\boldsymbol\\delta^h_{T+1}=\\mathbf 0$: ' +
       '$$\\frac{\\partial L}{\\partial\\mathbf h_t}=\\mathbf W_{hz}^\\top\\boldsymbol\\delta^z_t+\\mathbf W_{hh}^\\top\\boldsymbol\\delta^h_{t+1},\\qquad ' +
@@ -196,9 +206,7 @@ export const rnnClaims: Claim<RnnContract>[] = [
           const H = c.params.Whh.length;
           // total derivative: perturb h_t after it is computed and run the rest of the sequence
           const want = c.xs.map((_, t) =>
-            Array.from({ length: H }, (_, j) =>
-              centralDiff1((e) => rnnForward(c.params, c.xs, c.ys, { t, v: Array.from({ length: H }, (_, i) => (i === j ? e : 0)) }).loss, 0),
-            ),
+            Array.from({ length: H }, (_, j) => centralDiff1((e) => rnnForward(c.params, c.xs, c.ys, { t, v: Array.from({ length: H }, (_, i) => (i === j ? e : 0)) }).loss, 0)),
           );
           const cmp = compareTensor('dh', got.dh, toTensor(want), FD_TOL, fdAtol(got.loss));
           if (!cmp.pass) {

@@ -53,8 +53,7 @@ export const rnnContract: ContractSpec<RnnContract> = {
   },
   rnnBptt: {
     kind: 'function',
-    signature:
-      '(params: RnnParams, xs: number[][], ys: number[]) => { loss: number; dz: number[][]; dh: number[][]; grads: { Wxh; Whh; Whz; bh; bz } }',
+    signature: '(params: RnnParams, xs: number[][], ys: number[]) => { loss: number; dz: number[][]; dh: number[][]; grads: { Wxh; Whh; Whz; bh; bz } }',
     doc: 'backpropagation through time: δ^z_t, ∂L/∂h_t and the gradients of the five parameter groups',
   },
 };

@@ -31,7 +31,7 @@ export const RNN_MISTAKES: Record<Exclude<RnnVariant, 'correct'>, string> = {
   'last-step-not-propagated': 'the loss at the last step is not propagated into h_T (∂L/∂h_T must be W_hzᵀ δ^z_T)',
   'dz-wrong-sign': 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
   'dz-no-onehot': 'δ^z is missing the −onehot(y_t) term (the derivative of −log z_{t,y_t} with respect to the logits is z_t − onehot(y_t), not z_t)',
-  'dz-shifted-target': 'δ^z_t uses the previous step\'s target y_{t−1} instead of y_t',
+  'dz-shifted-target': "δ^z_t uses the previous step's target y_{t−1} instead of y_t",
   'truncated-bptt':
     'BPTT is truncated after one step back: ∂L/∂h_t takes the losses of steps t and t+1 only (W_hhᵀ δ^h_{t+1} must carry the full δ^h_{t+1}, with the loss of every later step; wrong from T ≥ 3)',
   'whh-not-transposed': 'the recursion uses W_hh δ^h_{t+1} instead of W_hhᵀ δ^h_{t+1} (h_t enters step t+1 as W_hh h_t, so its gradient flows back through the transpose)',
@@ -85,9 +85,7 @@ export function recogniseBptt(c: RnnCase, student: RnnBpttResult, ref: RnnBpttRe
 
 /** Name a wrong δ^z by the δ^z mistakes of the bank. */
 export function recogniseDz(c: RnnCase, studentDz: Tensor64, refDz: Tensor64) {
-  const bank = rnnBank
-    .filter((b) => b.id.startsWith('dz-'))
-    .map((b) => ({ id: b.id, label: b.label, compute: (x: RnnCase) => toTensor(b.compute(x).dz) }));
+  const bank = rnnBank.filter((b) => b.id.startsWith('dz-')).map((b) => ({ id: b.id, label: b.label, compute: (x: RnnCase) => toTensor(b.compute(x).dz) }));
   return recognise(bank, c, studentDz, (a, b) => compareTensor('dz', a, b, 0).relErr, 1e-9, refDz);
 }
 

@@ -7,16 +7,7 @@
 import type { RnnBpttResult, RnnContract, RnnForwardResult, RnnParams } from './contract.ts';
 
 export type RnnVariant =
-  | 'correct'
-  | 'diagonal-whh'
-  | 'no-tanh-derivative'
-  | 'whh-uses-h_t'
-  | 'last-step-not-propagated'
-  | 'dz-wrong-sign'
-  | 'dz-no-onehot'
-  | 'dz-shifted-target'
-  | 'truncated-bptt'
-  | 'whh-not-transposed';
+  'correct' | 'diagonal-whh' | 'no-tanh-derivative' | 'whh-uses-h_t' | 'last-step-not-propagated' | 'dz-wrong-sign' | 'dz-no-onehot' | 'dz-shifted-target' | 'truncated-bptt' | 'whh-not-transposed';
 
 /** Mistakes a forward pass can make (the forward misconception bank). */
 export type RnnForwardVariant = 'correct' | 'forward-no-bh' | 'forward-sigmoid' | 'forward-mean-loss';
@@ -41,13 +32,7 @@ export function rnnForward(p: RnnParams, xs: number[][], ys: number[], perturbH?
   return forwardVariant(p, xs, ys, 'correct', perturbH);
 }
 
-export function forwardVariant(
-  p: RnnParams,
-  xs: number[][],
-  ys: number[],
-  variant: RnnForwardVariant,
-  perturbH?: { t: number; v: number[] },
-): RnnForwardResult {
+export function forwardVariant(p: RnnParams, xs: number[][], ys: number[], variant: RnnForwardVariant, perturbH?: { t: number; v: number[] }): RnnForwardResult {
   const act = variant === 'forward-sigmoid' ? (v: number) => 1 / (1 + Math.exp(-v)) : Math.tanh;
   const bh = variant === 'forward-no-bh' ? p.bh.map(() => 0) : p.bh;
   const H = p.Whh.length;

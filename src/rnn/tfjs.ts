@@ -15,7 +15,10 @@ export function rnnLossTf(p: Record<string, tf.Tensor>, xs: number[][], ys: numb
     }
     const logp = tf.logSoftmax(tf.concat(logits, 0), 1); // T×C
     // the one-hot mask is built in JS: tf.oneHot refuses depth 1 (C = 1 is a legal, degenerate case)
-    const onehot = tf.tensor2d(ys.map((y) => Array.from({ length: C }, (_, k) => (k === y ? 1 : 0))), [ys.length, C]);
+    const onehot = tf.tensor2d(
+      ys.map((y) => Array.from({ length: C }, (_, k) => (k === y ? 1 : 0))),
+      [ys.length, C],
+    );
     return tf.neg(tf.sum(tf.mul(onehot, logp))) as tf.Scalar;
   });
 }

@@ -7,10 +7,7 @@
 import { initBackend, tf } from '../backend.ts';
 import type { ParamSet } from './finite-diff.ts';
 
-export async function autodiffGrad(
-  loss: (p: Record<string, tf.Tensor>) => tf.Scalar,
-  params: ParamSet,
-): Promise<{ loss: number; grads: ParamSet }> {
+export async function autodiffGrad(loss: (p: Record<string, tf.Tensor>) => tf.Scalar, params: ParamSet): Promise<{ loss: number; grads: ParamSet }> {
   await initBackend();
   const names = Object.keys(params);
   const inputs = names.map((n) => tf.tensor(Array.from(params[n].data), [...params[n].shape], 'float32'));

@@ -59,20 +59,12 @@ export function compareTensor(name: string, got: Tensor64, want: Tensor64, tol: 
   const absErr = Math.sqrt(sq);
   const den = Math.max(normGot, normWant);
   const rel = absErr === 0 ? 0 : den === 0 || !Number.isFinite(den) ? Infinity : absErr / den;
-  const worst =
-    worstK >= 0
-      ? { index: unravel(worstK, got.shape), got: got.data[worstK], want: want.data[worstK], absErr: worstAbs }
-      : undefined;
+  const worst = worstK >= 0 ? { index: unravel(worstK, got.shape), got: got.data[worstK], want: want.data[worstK], absErr: worstAbs } : undefined;
   const passedBy = rel <= tol ? 'rel' : absErr <= atol ? 'abs' : undefined;
   return { name, relErr: rel, absErr, normGot, normWant, shapeOk, worst, pass: passedBy !== undefined, passedBy, tol };
 }
 
-export function compareSets(
-  got: Record<string, Tensor64>,
-  want: Record<string, Tensor64>,
-  tol: number,
-  atol = 0,
-): TensorComparison[] {
+export function compareSets(got: Record<string, Tensor64>, want: Record<string, Tensor64>, tol: number, atol = 0): TensorComparison[] {
   return Object.keys(want).map((k) => {
     const g = got[k];
     if (!g) {

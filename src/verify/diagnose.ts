@@ -19,14 +19,7 @@ export interface Match {
   distance: number;
 }
 
-export function recognise<I, O>(
-  bank: readonly Misconception<I, O>[],
-  input: I,
-  student: O,
-  distance: (a: O, b: O) => number,
-  tol = 1e-9,
-  reference?: O,
-): Match | undefined {
+export function recognise<I, O>(bank: readonly Misconception<I, O>[], input: I, student: O, distance: (a: O, b: O) => number, tol = 1e-9, reference?: O): Match | undefined {
   let best: Match | undefined;
   if (reference !== undefined && distance(student, reference) <= tol) return undefined; // the student is right here
   for (const m of bank) {

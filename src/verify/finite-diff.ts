@@ -38,7 +38,8 @@ export function centralDiff1(f: (x: number) => number, x: number, opts: FdOption
   if (order === 2) return (f(x + h) - f(x - h)) / (2 * h);
   const d4 = (s: number): number => (f(x - 2 * s) - 8 * f(x - s) + 8 * f(x + s) - f(x + 2 * s)) / (12 * s);
   if (opts.richardson === false) return d4(h);
-  const coarse = d4(h), fine = d4(h / 2);
+  const coarse = d4(h),
+    fine = d4(h / 2);
   return fine + (fine - coarse) / 15;
 }
 

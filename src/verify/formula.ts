@@ -92,13 +92,55 @@ type Tok =
   | { t: 'end'; p: number; end: number };
 
 const CHAR_OPS: Record<string, string> = {
-  '+': '+', '-': '-', '−': '-', '–': '-', '*': '*', '·': '*', '⋅': '*', '×': '*', '∗': '*', '/': '/', '÷': '/', '^': '^',
-  '(': '(', '[': '(', '{': '(', ')': ')', ']': ')', '}': ')', ',': ',', '=': '=', '_': '_',
+  '+': '+',
+  '-': '-',
+  '−': '-',
+  '–': '-',
+  '*': '*',
+  '·': '*',
+  '⋅': '*',
+  '×': '*',
+  '∗': '*',
+  '/': '/',
+  '÷': '/',
+  '^': '^',
+  '(': '(',
+  '[': '(',
+  '{': '(',
+  ')': ')',
+  ']': ')',
+  '}': ')',
+  ',': ',',
+  '=': '=',
+  _: '_',
 };
 /** LaTeX commands that only space or size things */
 const LATEX_SKIP = new Set([
-  ',', ';', ':', '!', ' ', 'quad', 'qquad', 'left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr',
-  'biggl', 'biggr', 'Biggl', 'Biggr', 'displaystyle', 'textstyle', 'limits', 'nolimits',
+  ',',
+  ';',
+  ':',
+  '!',
+  ' ',
+  'quad',
+  'qquad',
+  'left',
+  'right',
+  'big',
+  'Big',
+  'bigg',
+  'Bigg',
+  'bigl',
+  'bigr',
+  'Bigl',
+  'Bigr',
+  'biggl',
+  'biggr',
+  'Biggl',
+  'Biggr',
+  'displaystyle',
+  'textstyle',
+  'limits',
+  'nolimits',
 ]);
 const LATEX_OPS: Record<string, string> = { cdot: '*', times: '*', ast: '*', div: '/', '{': '(', '}': ')' };
 const LATEX_NAMES: Record<string, string> = { sum: 'sum', Sigma: 'sum', log: 'log', ln: 'ln', exp: 'exp', sqrt: 'sqrt', max: 'max', min: 'min', Theta: 'Θ', Omega: 'Ω' };
@@ -106,7 +148,12 @@ const LATEX_NAME_WRAPPERS = new Set(['mathcal', 'mathrm', 'mathit', 'mathbf', 't
 
 /** `$…$`, `$$…$$`, `\(…\)`, `\[…\]` around the whole formula become spaces (positions kept for the caret). */
 function stripMathDelimiters(src: string): string {
-  for (const [open, close] of [['$$', '$$'], ['$', '$'], ['\\(', '\\)'], ['\\[', '\\]']]) {
+  for (const [open, close] of [
+    ['$$', '$$'],
+    ['$', '$'],
+    ['\\(', '\\)'],
+    ['\\[', '\\]'],
+  ]) {
     if (src.length >= open.length + close.length && src.startsWith(open) && src.endsWith(close)) {
       return ' '.repeat(open.length) + src.slice(open.length, src.length - close.length) + ' '.repeat(close.length);
     }
@@ -158,7 +205,8 @@ function tokenize(raw: string): Tok[] {
     if (ch === '\\') {
       const m = /^\\([A-Za-z]+|.)/.exec(src.slice(i));
       if (!m) err('a "\\" at the end of the formula', i);
-      const name = m![1], end = i + m![0].length;
+      const name = m![1],
+        end = i + m![0].length;
       if (LATEX_SKIP.has(name)) {
         i = end;
         // \left. and \right. are invisible delimiters
@@ -357,7 +405,10 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
     // a number glued after a letter: `n2L` is n·2·L or n²·L
     const numAt = ps.findIndex((q, j) => q.kind === 'num' && j > 0);
     if (numAt > 0) {
-      const asPow = ps.map((q, j) => (j === numAt ? `^${q.v}` : j > 0 ? `*${q.v}` : q.v)).join('').replace(/\*\^/g, '^');
+      const asPow = ps
+        .map((q, j) => (j === numAt ? `^${q.v}` : j > 0 ? `*${q.v}` : q.v))
+        .join('')
+        .replace(/\*\^/g, '^');
       fail(`a number right after a factor is ambiguous at position ${t.p + ps[numAt].at + 1}: write ${joinPieces(ps)} or ${asPow}`, t.p + ps[numAt].at);
     }
     const id = runs++;
@@ -569,7 +620,9 @@ export function parseFormula(source: unknown, vars: string[], opts: ParseOptions
       let n = 0;
       while (glued(k + n) && (toks[k + n].t === 'id' || isOp(toks[k + n], '('))) if (isOp(toks[k + n++], '(')) break;
       if (n === 1 && toks[k].t === 'id') {
-        const b = text(baseStart, hat), x = text(hat + 1, k), y = text(k, k + 1);
+        const b = text(baseStart, hat),
+          x = text(hat + 1, k),
+          y = text(k, k + 1);
         fail(`ambiguous exponent at position ${toks[k].p + 1}: write ${b}^${x}*${y} or ${b}^(${x}*${y}), not ${b}^${x}${y}`, toks[k].p);
       }
     }
@@ -649,8 +702,7 @@ export function freeVariables(e: Expr): Set<string> {
     else if (x.kind === 'bin') {
       walk(x.a, hidden);
       walk(x.b, hidden);
-    }
-    else if (x.kind === 'call') x.args.forEach((a) => walk(a, hidden));
+    } else if (x.kind === 'call') x.args.forEach((a) => walk(a, hidden));
     else if (x.kind === 'sum') {
       walk(x.from, hidden);
       walk(x.to, hidden);
@@ -698,8 +750,10 @@ function sumRange(f: (i: number) => number, lo: number, hi: number): number {
     if (!Number.isFinite(s)) return s;
   }
   // Σ_{i=a}^{b} f(i) ≈ ∫_a^b f + (f(a) + f(b))/2 + (f'(b) − f'(a))/12
-  const a = lo + EDGE_TERMS, b = hi - EDGE_TERMS;
-  const panels = 4096, h = (b - a) / panels;
+  const a = lo + EDGE_TERMS,
+    b = hi - EDGE_TERMS;
+  const panels = 4096,
+    h = (b - a) / panels;
   let integral = f(a) + f(b);
   for (let j = 1; j < panels; j++) integral += (j % 2 ? 4 : 2) * f(a + j * h);
   integral *= h / 3;
@@ -723,10 +777,12 @@ export function evaluate(e: Expr, env: Env): number {
       case 'call':
         return FUNCTIONS[x.fn].f(...x.args.map((a) => go(a, en)));
       case 'sum': {
-        const a = go(x.from, en), b = go(x.to, en);
+        const a = go(x.from, en),
+          b = go(x.to, en);
         if (!Number.isFinite(a) || !Number.isFinite(b)) return NaN;
         // an index runs over the integers between the bounds
-        const lo = Math.ceil(a - 1e-9), hi = Math.floor(b + 1e-9);
+        const lo = Math.ceil(a - 1e-9),
+          hi = Math.floor(b + 1e-9);
         if (hi < lo) return 0;
         const local: Env = { ...en };
         return sumRange(
@@ -740,7 +796,8 @@ export function evaluate(e: Expr, env: Env): number {
         );
       }
       case 'bin': {
-        const a = go(x.a, en), b = go(x.b, en);
+        const a = go(x.a, en),
+          b = go(x.b, en);
         switch (x.op) {
           case '+':
             return a + b;

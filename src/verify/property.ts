@@ -24,11 +24,7 @@ export interface PropertyReport {
   worst: Record<string, number>;
 }
 
-export async function forAll<T>(
-  arb: fc.Arbitrary<T>,
-  body: (input: T) => Record<string, number> | void | Promise<Record<string, number> | void>,
-  opts: PropertyOptions<T>,
-): Promise<PropertyReport> {
+export async function forAll<T>(arb: fc.Arbitrary<T>, body: (input: T) => Record<string, number> | void | Promise<Record<string, number> | void>, opts: PropertyOptions<T>): Promise<PropertyReport> {
   const worst: Record<string, number> = {};
   let cases = 0;
   const record = (m: Record<string, number> | void): void => {

@@ -13,7 +13,16 @@ export function field(obj: unknown, key: string, where: string): unknown {
   const v = (obj as Record<string, unknown>)[key];
   if (v === undefined) {
     const has = Object.keys(obj);
-    fail(`${where}: the field \`${key}\` is missing${has.length ? ` (the fields given: ${has.slice(0, 12).map((k) => `\`${k}\``).join(', ')}${has.length > 12 ? ', …' : ''})` : ' (an empty object)'}`);
+    fail(
+      `${where}: the field \`${key}\` is missing${
+        has.length
+          ? ` (the fields given: ${has
+              .slice(0, 12)
+              .map((k) => `\`${k}\``)
+              .join(', ')}${has.length > 12 ? ', …' : ''})`
+          : ' (an empty object)'
+      }`,
+    );
   }
   return v;
 }

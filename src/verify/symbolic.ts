@@ -41,7 +41,11 @@ export function symbolicEqual(a: Formula, b: Formula): { verdict: SymbolicVerdic
   if (hasMinMax(a) || hasMinMax(b)) return { verdict: 'unknown', detail: 'max/min are not compared symbolically' };
   // nerdamer leaves a sum with symbolic bounds unevaluated: numeric agreement decides alone
   if (hasSum(a.expr) || hasSum(b.expr)) return { verdict: 'unknown', detail: 'sums with symbolic bounds are compared numerically' };
-  const toNerd = (f: Formula): string => exprText(f.expr, rename).replace(/\blog2\(/g, 'log2_(').replace(/\blog10\(/g, 'log10_(').replace(/\bln\(/g, 'log(');
+  const toNerd = (f: Formula): string =>
+    exprText(f.expr, rename)
+      .replace(/\blog2\(/g, 'log2_(')
+      .replace(/\blog10\(/g, 'log10_(')
+      .replace(/\bln\(/g, 'log(');
   const fix = (s: string): string => s.replace(/log2_\(([^()]*)\)/g, '(log($1)/log(2))').replace(/log10_\(([^()]*)\)/g, '(log($1)/log(10))');
   try {
     const r = nerdamer(`expand((${fix(toNerd(a))})-(${fix(toNerd(b))}))`).toString();
@@ -195,9 +199,11 @@ export function gradeExact(source: unknown, o: ExactOptions): FormulaGrade {
   const pts = [...(o.examples ?? []), ...randomPoints(o.domain, o.vars, o.points, o.seed)];
   let worst = 0;
   let mismatch: FormulaGrade['mismatch'];
-  const got: number[] = [], want: number[] = [];
+  const got: number[] = [],
+    want: number[] = [];
   for (const p of pts) {
-    const g = f.evaluate(p), w = truth(p);
+    const g = f.evaluate(p),
+      w = truth(p);
     got.push(g);
     want.push(w);
     const e = Number.isFinite(g) ? relErr(g, w) : Infinity;
@@ -275,7 +281,8 @@ export function growthIn(f: (e: Env) => number, base: Env, v: string, maxGrowth 
   if (xs.length < 3) return { kind: 'none' };
   const slope = (a: number, b: number): number => Math.log2(Math.abs(at(f, base, v, b)) / Math.abs(at(f, base, v, a))) / Math.log2(b / a);
   const n = xs.length;
-  const s1 = slope(xs[n - 3], xs[n - 2]), s2 = slope(xs[n - 2], xs[n - 1]);
+  const s1 = slope(xs[n - 3], xs[n - 2]),
+    s2 = slope(xs[n - 2], xs[n - 1]);
   // exponential: the log-log slope keeps growing like x (doubling x doubles the slope)
   if (s2 > 3 && s2 > 1.6 * s1) {
     const x = xs[n - 1];
@@ -308,7 +315,8 @@ function describeGrowth(f: (e: Env) => number, base: Env, v: string, vars: strin
     if (g2.kind !== 'poly') continue;
     const a = g2.exponent - e;
     if (Math.abs(a) > 0.5 && near(a) && near(e)) {
-      const A = roundHalf(a), B = roundHalf(e) - A * base[u];
+      const A = roundHalf(a),
+        B = roundHalf(e) - A * base[u];
       const ex = fmtExponent(A, u, B);
       return ex.length === 1 ? `${v}^${ex}` : `${v}^(${ex})`;
     }
@@ -344,7 +352,8 @@ export function gradeOrder(source: unknown, o: OrderOptions): OrderGrade {
     const x0 = Math.max(o.base[v], 1);
     const ratios: number[] = [];
     for (let x = x0; x <= x0 * maxGrowth; x *= 2) {
-      const a = at(f.evaluate, o.base, v, x), b = at(key.evaluate, o.base, v, x);
+      const a = at(f.evaluate, o.base, v, x),
+        b = at(key.evaluate, o.base, v, x);
       if (!Number.isFinite(a) || !Number.isFinite(b)) {
         if (Number.isFinite(b)) ratios.push(Infinity);
         break;

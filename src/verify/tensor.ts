@@ -37,9 +37,7 @@ export function shapeOf(x: unknown, name = 'value'): number[] {
   for (let i = 1; i < x.length; i++) {
     const s = shapeOf(x[i], `${name}[${i}]`);
     if (s.length !== inner.length || s.some((d, k) => d !== inner[k])) {
-      throw new ShapeError(
-        `${name}: ragged array: ${name}[0] has shape ${fmtShape(inner)} but ${name}[${i}] has shape ${fmtShape(s)}`,
-      );
+      throw new ShapeError(`${name}: ragged array: ${name}[0] has shape ${fmtShape(inner)} but ${name}[${i}] has shape ${fmtShape(s)}`);
     }
   }
   return [x.length, ...inner];
@@ -52,7 +50,10 @@ export function describe(x: unknown): string {
   if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x)}`;
   if (typeof x === 'function') return 'a function';
   if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return `an object with keys {${Object.keys(x as object).slice(0, 8).join(', ')}}`;
+  if (typeof x === 'object')
+    return `an object with keys {${Object.keys(x as object)
+      .slice(0, 8)
+      .join(', ')}}`;
   return typeof x;
 }
 

@@ -69,7 +69,8 @@ function probe(): PythonRuntime {
   if (!bwrap) throw new Error(`Python submissions run only inside bubblewrap (bwrap), which this machine lacks: ${missing}`);
   let info: { prefixes: string[]; version: string; numpy: string | null };
   try {
-    const code = 'import sys,json\ntry:\n import numpy; n=numpy.__file__\nexcept ImportError: n=None\nprint(json.dumps({"prefixes":[sys.prefix,sys.base_prefix,sys.exec_prefix],"version":sys.version.split()[0],"numpy":n}))';
+    const code =
+      'import sys,json\ntry:\n import numpy; n=numpy.__file__\nexcept ImportError: n=None\nprint(json.dumps({"prefixes":[sys.prefix,sys.base_prefix,sys.exec_prefix],"version":sys.version.split()[0],"numpy":n}))';
     info = JSON.parse(execFileSync(python, ['-I', '-c', code], { encoding: 'utf8', timeout: 30_000 })) as typeof info;
   } catch (e) {
     throw new Error(`${python} could not be run (${(e as Error).message.split('\n')[0]}): ${missing}`);
@@ -108,28 +109,44 @@ function bwrapArgs(rt: PythonRuntime, copy: string, hostFile: string): string[] 
   const ro = (p: string, at = p): string[] => ['--ro-bind', p, at];
   return [
     '--unshare-all',
-    '--uid', '65534',
-    '--gid', '65534',
+    '--uid',
+    '65534',
+    '--gid',
+    '65534',
     '--die-with-parent',
     '--new-session',
-    '--cap-drop', 'ALL',
+    '--cap-drop',
+    'ALL',
     ...ro('/usr'),
-    '--symlink', 'usr/lib', '/lib',
-    '--symlink', 'usr/lib64', '/lib64',
-    '--symlink', 'usr/bin', '/bin',
+    '--symlink',
+    'usr/lib',
+    '/lib',
+    '--symlink',
+    'usr/lib64',
+    '/lib64',
+    '--symlink',
+    'usr/bin',
+    '/bin',
     // Debian's BLAS is found through the alternatives links
     ...['/etc/alternatives', '/etc/ld.so.cache'].filter((p) => existsSync(p)).flatMap((p) => ro(p)),
     ...rt.extraRoots.flatMap((p) => ro(p)),
-    '--proc', '/proc',
-    '--dev', '/dev',
-    '--size', String(SCRATCH_MB * 2 ** 20),
-    '--tmpfs', '/tmp',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(SCRATCH_MB * 2 ** 20),
+    '--tmpfs',
+    '/tmp',
     ...ro(copy, '/submission'),
     ...ro(hostFile, '/dlspec/host.py'),
     // bwrap's own / and /dev are tmpfs without a size limit: read-only, /tmp is the one place to write
-    '--remount-ro', '/dev',
-    '--remount-ro', '/',
-    '--chdir', '/tmp',
+    '--remount-ro',
+    '/dev',
+    '--remount-ro',
+    '/',
+    '--chdir',
+    '/tmp',
   ];
 }
 
@@ -185,7 +202,11 @@ export function preparePython(entry: string, submissionDir: string, memoryMb: nu
     copy,
     confinement: [
       `own process, Python ${rt.version} inside bubblewrap: own user/pid/network namespaces (no network, no other process visible), sees only /usr, a read-only copy of its folder and a ${SCRATCH_MB} MB /tmp`,
-      rt.dropUid ? `runs as uid ${SANDBOX_UID}, not root; no new processes or threads` : process.getuid?.() === 0 ? 'runs as host root inside its namespaces (could not drop to an unprivileged user here)' : 'no new processes or threads',
+      rt.dropUid
+        ? `runs as uid ${SANDBOX_UID}, not root; no new processes or threads`
+        : process.getuid?.() === 0
+          ? 'runs as host root inside its namespaces (could not drop to an unprivileged user here)'
+          : 'no new processes or threads',
       'programs, sockets, ctypes and writes outside /tmp refused',
       prlimit ? `writable memory ≤ ${addressSpaceMb(memoryMb)} MB` : 'no memory cap (prlimit missing)',
     ],

@@ -57,10 +57,12 @@ export function parseSignature(sig: string): { params: { name: string; type?: st
   }
   const inner = s.slice(1, end).trim();
   const rest = s.slice(end + 1).trim();
-  const params = inner ? splitTop(inner, ',').map((p) => {
-    const [name, ...type] = splitTop(p, ':');
-    return { name: name.replace(/\?$/, ''), type: type.length ? type.join(':') : undefined };
-  }) : [];
+  const params = inner
+    ? splitTop(inner, ',').map((p) => {
+        const [name, ...type] = splitTop(p, ':');
+        return { name: name.replace(/\?$/, ''), type: type.length ? type.join(':') : undefined };
+      })
+    : [];
   // `(H, W, d: number)`: a type written once for several names applies to the ones before it too
   for (let i = params.length - 2; i >= 0; i--) if (!params[i].type && params[i + 1].type && !/[[{(]/.test(params[i + 1].type!)) params[i].type = params[i + 1].type;
   return { params, result: rest.startsWith('=>') ? rest.slice(2).trim() : undefined };
@@ -102,7 +104,7 @@ export function pythonStarter(topics: Topic<unknown>[], title: string): string {
     `"""Your submission for ${title}: replace each stub with your answer (keep the names).`,
     '',
     'Arguments arrive as plain Python values: numbers (int when whole, else float), lists (nested for',
-    'matrices; write np.asarray(W, dtype=float) to compute with NumPy), dicts with the contract\'s keys,',
+    "matrices; write np.asarray(W, dtype=float) to compute with NumPy), dicts with the contract's keys,",
     'bytes.  Return numbers, strings, lists, dicts, or NumPy arrays.  Formula answers are strings.',
     'NumPy and the standard library are available.  Helper names must start with "_" (public names are',
     'read as your answers).',
@@ -113,7 +115,12 @@ export function pythonStarter(topics: Topic<unknown>[], title: string): string {
   ];
   for (const t of topics) {
     lines.push('', '', `# ---- ${t.title}`);
-    lines.push(...contractTypes(t.id).trim().split('\n').map((l) => `# ${l}`.trimEnd()));
+    lines.push(
+      ...contractTypes(t.id)
+        .trim()
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd()),
+    );
     for (const [name, spec] of Object.entries(t.contract as Record<string, ExportSpec>)) lines.push('', '', ...stub(name, spec));
   }
   return `${lines.join('\n')}\n`;

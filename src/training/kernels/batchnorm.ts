@@ -53,9 +53,12 @@ function trainKernel(backendName: string): KernelFunc {
     const [M, C] = x.shape;
     const h = io(backendName, backend);
     const out = h.alloc([[M, C], [M, C], [C], [C], [C]]);
-    const xs = h.read(x), g = h.read(gamma), b = h.read(beta);
+    const xs = h.read(x),
+      g = h.read(gamma),
+      b = h.read(beta);
     const [y, xh, mean, variance, rstd] = out.views();
-    const s1 = new Float64Array(C), s2 = new Float64Array(C);
+    const s1 = new Float64Array(C),
+      s2 = new Float64Array(C);
     for (let m = 0, o = 0; m < M; m++) for (let c = 0; c < C; c++, o++) s1[c] += xs[o];
     for (let c = 0; c < C; c++) s1[c] /= M;
     for (let m = 0, o = 0; m < M; m++) {
@@ -86,9 +89,13 @@ function gradKernel(backendName: string): KernelFunc {
     const [M, C] = dy.shape;
     const h = io(backendName, backend);
     const out = h.alloc([[M, C], [C], [C]]);
-    const d = h.read(dy), xh = h.read(xhat), rs = h.read(rstd), g = h.read(gamma);
+    const d = h.read(dy),
+      xh = h.read(xhat),
+      rs = h.read(rstd),
+      g = h.read(gamma);
     const [dx, dgamma, dbeta] = out.views();
-    const sb = new Float64Array(C), sg = new Float64Array(C);
+    const sb = new Float64Array(C),
+      sg = new Float64Array(C);
     for (let m = 0, o = 0; m < M; m++) {
       for (let c = 0; c < C; c++, o++) {
         sb[c] += d[o];

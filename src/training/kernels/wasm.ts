@@ -64,22 +64,14 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   };
   const { x, dy } = inputs;
   if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
   const [N, H, W, Ci] = x.shape;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW, outChannels: Co } = info;
   if (dy.shape[0] !== N || dy.shape[1] !== OH || dy.shape[2] !== OW || dy.shape[3] !== Co) {
     throw new Error(`Conv2DBackpropFilter (wasm): dy shape [${dy.shape.join(',')}] does not match the forward output [${N},${OH},${OW},${Co}]`);
   }
-  const top = info.padInfo.top, left = info.padInfo.left;
+  const top = info.padInfo.top,
+    left = info.padInfo.left;
   // rows the dilated filter reaches: top + H + bottom = KH + (OH−1)·sh
   let bottom = KH + (OH - 1) * sh - top - H;
   let right = KW + (OW - 1) * sw - left - W;
@@ -87,7 +79,8 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   let src = xt;
   if (bottom < 0 || right < 0) {
     // the forward pass never read the last rows/cols: crop them instead of padding negatively
-    const hKeep = H + Math.min(0, bottom), wKeep = W + Math.min(0, right);
+    const hKeep = H + Math.min(0, bottom),
+      wKeep = W + Math.min(0, right);
     src = run('Slice', { x: xt }, backend, { begin: [0, 0, 0, 0], size: [Ci, hKeep, wKeep, N] });
     bottom = Math.max(0, bottom);
     right = Math.max(0, right);
@@ -95,7 +88,12 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   const f = run('Transpose', { x: dy }, backend, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Co]
   const out = run('Conv2D', { x: src, filter: f }, backend, {
     strides: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+    pad: [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ] as unknown as number,
     dataFormat: 'NHWC',
     dilations: [sh, sw],
     dimRoundingMode: undefined as unknown as string,
@@ -124,16 +122,7 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
     inputShape: [number, number, number, number];
   };
   const { dy, filter } = inputs;
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
   const stock = originalBackpropInput?.kernelFunc;
   if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') {
     if (stock) return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
@@ -142,8 +131,10 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return backpropInputStrided(dy, filter, attrs.inputShape, info, backend);
   const [, H, W] = attrs.inputShape;
   const { filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = info;
-  const top = KH - 1 - info.padInfo.top, left = KW - 1 - info.padInfo.left;
-  const bottom = H - OH + KH - 1 - top, right = W - OW + KW - 1 - left;
+  const top = KH - 1 - info.padInfo.top,
+    left = KW - 1 - info.padInfo.left;
+  const bottom = H - OH + KH - 1 - top,
+    right = W - OW + KW - 1 - left;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) {
     if (stock) return stock({ inputs, backend: backend as never, attrs: args.attrs ?? {} }) as TensorInfo;
     throw new Error('Conv2DBackpropInput (wasm): padding larger than the filter is not supported');
@@ -152,7 +143,12 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   const ft = run('Transpose', { x: rev }, backend, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
   const dx = run('Conv2D', { x: dy, filter: ft }, backend, {
     strides: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number,
+    pad: [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ] as unknown as number,
     dataFormat: 'NHWC',
     dilations: [1, 1],
     dimRoundingMode: undefined as unknown as string,
@@ -177,14 +173,18 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
 function backpropInputStrided(dy: TensorInfo, filter: TensorInfo, inputShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo, backend: unknown): TensorInfo {
   const [N, H, W, Ci] = inputShape;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW, outChannels: Co } = info;
-  const pt = info.padInfo.top, pl = info.padInfo.left;
-  const MH = Math.ceil(KH / sh), MW = Math.ceil(KW / sw);
-  const QH = Math.floor((H - 1 + pt) / sh) + 1, QW = Math.floor((W - 1 + pl) / sw) + 1;
+  const pt = info.padInfo.top,
+    pl = info.padInfo.left;
+  const MH = Math.ceil(KH / sh),
+    MW = Math.ceil(KW / sw);
+  const QH = Math.floor((H - 1 + pt) / sh) + 1,
+    QW = Math.floor((W - 1 + pl) / sw) + 1;
   const C2 = sh * sw * Ci;
   const heap = backend as WasmHeap;
   const fInfo = heap.makeOutput([MH, MW, Co, C2], 'float32');
   {
-    const src = heap.typedArrayFromHeap(filter), F = heap.typedArrayFromHeap(fInfo);
+    const src = heap.typedArrayFromHeap(filter),
+      F = heap.typedArrayFromHeap(fInfo);
     F.fill(0);
     for (let a = 0; a < MH; a++)
       for (let rh = 0; rh < sh; rh++) {
@@ -203,22 +203,32 @@ function backpropInputStrided(dy: TensorInfo, filter: TensorInfo, inputShape: [n
           }
       }
   }
-  const bh = Math.max(0, QH - OH), bw = Math.max(0, QW - OW);
+  const bh = Math.max(0, QH - OH),
+    bw = Math.max(0, QW - OW);
   const conv = run('Conv2D', { x: dy, filter: fInfo }, backend, {
     strides: [1, 1],
-    pad: [[0, 0], [MH - 1, bh], [MW - 1, bw], [0, 0]] as unknown as number,
+    pad: [
+      [0, 0],
+      [MH - 1, bh],
+      [MW - 1, bw],
+      [0, 0],
+    ] as unknown as number,
     dataFormat: 'NHWC',
     dilations: [1, 1],
     dimRoundingMode: undefined as unknown as string,
   }); // [N, OH + bh, OW + bw, C2]
-  const RH = OH + bh, RW = OW + bw;
+  const RH = OH + bh,
+    RW = OW + bw;
   const dxInfo = heap.makeOutput([N, H, W, Ci], 'float32');
-  const c = heap.typedArrayFromHeap(conv), dx = heap.typedArrayFromHeap(dxInfo);
+  const c = heap.typedArrayFromHeap(conv),
+    dx = heap.typedArrayFromHeap(dxInfo);
   for (let n = 0; n < N; n++)
     for (let i = 0; i < H; i++) {
-      const q = Math.floor((i + pt) / sh), rh = (i + pt) % sh;
+      const q = Math.floor((i + pt) / sh),
+        rh = (i + pt) % sh;
       for (let j = 0; j < W; j++) {
-        const p = Math.floor((j + pl) / sw), rw = (j + pl) % sw;
+        const p = Math.floor((j + pl) / sw),
+          rw = (j + pl) % sw;
         const s0 = ((n * RH + q) * RW + p) * C2 + (rh * sw + rw) * Ci;
         dx.set(c.subarray(s0, s0 + Ci), ((n * H + i) * W + j) * Ci);
       }
@@ -273,11 +283,14 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   if (input.dtype !== 'float32') throw new Error(`MaxPoolGrad (wasm): float32 input expected, got ${input.dtype}`);
   const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW, outHeight: OH, outWidth: OW, inHeight: H, inWidth: W, inChannels: C, batchSize: N } = info;
-  const top = info.padInfo.top, left = info.padInfo.left;
+  const top = info.padInfo.top,
+    left = info.padInfo.left;
   const b = backend as WasmHeap;
   const dxInfo = b.makeOutput(input.shape, 'float32');
   // views after the allocation: growing the heap detaches older views
-  const x = b.typedArrayFromHeap(input), g = b.typedArrayFromHeap(dy), dx = b.typedArrayFromHeap(dxInfo);
+  const x = b.typedArrayFromHeap(input),
+    g = b.typedArrayFromHeap(dy),
+    dx = b.typedArrayFromHeap(dxInfo);
   if (KH === SH && KW === SW && top === 0 && left === 0 && OH * KH <= H && OW * KW <= W) {
     maxPoolGradTiling(x, g, dx, N, H, W, C, OH, OW, KH, KW);
     return dxInfo;
@@ -287,12 +300,15 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   acc.fill(0);
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < OH; oh++) {
-      const r0 = Math.max(0, oh * SH - top), r1 = Math.min(H, oh * SH - top + KH);
+      const r0 = Math.max(0, oh * SH - top),
+        r1 = Math.min(H, oh * SH - top + KH);
       for (let ow = 0; ow < OW; ow++) {
-        const c0 = Math.max(0, ow * SW - left), c1 = Math.min(W, ow * SW - left + KW);
+        const c0 = Math.max(0, ow * SW - left),
+          c1 = Math.min(W, ow * SW - left + KW);
         const gBase = ((n * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
-          let best = Number.NEGATIVE_INFINITY, at = -1;
+          let best = Number.NEGATIVE_INFINITY,
+            at = -1;
           for (let r = r0; r < r1; r++) {
             for (let q = c0, o = ((n * H + r) * W + c0) * C + c; q < c1; q++, o += C) {
               const v = x[o];
@@ -329,13 +345,20 @@ function maxPoolGradTiling(x: Float32Array, g: Float32Array, dx: Float32Array, N
         const base = ((n * H + oh * KH) * W + ow * KW) * C;
         if (KH === 2 && KW === 2) {
           for (let c = 0; c < C; c++) {
-            const o0 = base + c, o1 = o0 + C, o2 = o0 + rowStep, o3 = o2 + C;
-            const v0 = x[o0]!, v1 = x[o1]!, v2 = x[o2]!, v3 = x[o3]!;
+            const o0 = base + c,
+              o1 = o0 + C,
+              o2 = o0 + rowStep,
+              o3 = o2 + C;
+            const v0 = x[o0]!,
+              v1 = x[o1]!,
+              v2 = x[o2]!,
+              v3 = x[o3]!;
             dx[o0] = 0;
             dx[o1] = 0;
             dx[o2] = 0;
             dx[o3] = 0;
-            let best = Number.NEGATIVE_INFINITY, at = -1;
+            let best = Number.NEGATIVE_INFINITY,
+              at = -1;
             if (v0 > best) {
               best = v0;
               at = o0;
@@ -357,7 +380,8 @@ function maxPoolGradTiling(x: Float32Array, g: Float32Array, dx: Float32Array, N
           continue;
         }
         for (let c = 0; c < C; c++) {
-          let best = Number.NEGATIVE_INFINITY, at = -1;
+          let best = Number.NEGATIVE_INFINITY,
+            at = -1;
           for (let r = 0; r < KH; r++) {
             for (let q = 0, o = base + r * rowStep + c; q < KW; q++, o += C) {
               const v = x[o]!;
