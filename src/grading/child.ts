@@ -236,11 +236,13 @@ async function pythonSpelling(topics: Topic<unknown>[]): Promise<(text: string) 
   // a missing export, in Python's words: the signature is the starter's, not TypeScript's
   const missing = /^missing export `(\w+)`( \(did you mean `(\w+)`\?\))?: expected (a function )?.*? — (.*)$/gm;
   return (text) =>
-    (re ? text.replace(re, (n) => pythonName(n)) : text).replace(
-      missing,
-      (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
-        `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
-    );
+    (re ? text.replace(re, (n) => pythonName(n)) : text)
+      .replace(
+        missing,
+        (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
+          `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
+      )
+      .replace(/^or instead export `(\w+)`: .*? — (.*)$/gm, (_m, name: string, doc: string) => `or instead define \`${name}\`: ${doc}`);
 }
 
 /** Topics modules bundled with this runner (runner-bundle.ts): path → its import. */

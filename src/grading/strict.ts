@@ -527,7 +527,12 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
 
   /** Call the student's function (an export, or a handle it returned) with the checks' arguments. */
   function callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown {
-    if (performance.now() >= deadline) throw new ClaimFailure(`time limit: the item's time limit was reached before ${label} was called`, {}, 'timeout');
+    if (performance.now() >= deadline)
+      throw new ClaimFailure(
+        `time limit: the item's time limit was reached before ${label} was called (its limit${limitS} was used up by its earlier calls into your code: was one of them far too slow?)`,
+        {},
+        'timeout',
+      );
     let r: Reply & { dead?: boolean; handles?: unknown; states?: unknown };
     try {
       const enc = encodeIn(args);
