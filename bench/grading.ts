@@ -59,37 +59,65 @@ export async function benchBatch(copies = Number(process.env.DLSPEC_BENCH_COPIES
   }
 }
 
-/** Per-call cost across the strict sandbox: a check's callback called from the student's code (a
- *  synchronous round trip per call) against a portable function (runs in the sandbox). */
-export async function benchCalls(): Promise<void> {
-  const dir = tempFolder('dlspec-bench-calls-');
-  try {
-    writeFileSync(
-      path.join(dir, 'index.mjs'),
+/** The same three functions in each language the grader runs: a call, a callback per element, a counter per element. */
+const CALL_MODULES = {
+  TypeScript: {
+    file: 'index.mjs',
+    source:
       'export const manyCalls = (n, f) => { let s = 0; for (let i = 0; i < n; i++) s += f(i); return s; };\n' +
-        'export const manyMul = (n, mul) => { let s = 0; for (let i = 0; i < n; i++) s += mul(i, 2); return s; };\n',
-    );
-    const m = await openStrict(path.join(dir, 'index.mjs'), dir, { memoryMb: 512, loadTimeoutMs: 20_000 });
-    try {
-      m.setDeadline(performance.now() + 120_000, 120_000);
-      const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number };
-      const n = 20_000,
-        k = 200_000;
-      let t = performance.now();
-      impl.manyCalls(n, (i) => i);
-      const roundTrip = ((performance.now() - t) * 1000) / n;
-      const c = makeMulCounter();
-      t = performance.now();
-      impl.manyMul(k, c.mul);
-      const portable = ((performance.now() - t) * 1000) / k;
-      console.log(
-        `sandbox calls: callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls): ${(roundTrip / portable).toFixed(0)}× cheaper`,
-      );
-    } finally {
-      await m.close();
+      'export const manyMul = (n, mul) => { let s = 0; for (let i = 0; i < n; i++) s += mul(i, 2); return s; };\n' +
+      'export const echo = (x) => x;\n',
+  },
+  Python: {
+    file: 'submission.py',
+    source: 'def many_calls(n, f):\n    return sum(f(i) for i in range(n))\n\ndef many_mul(n, mul):\n    return sum(mul(i, 2) for i in range(n))\n\ndef echo(x):\n    return x\n',
+  },
+};
+
+/** Per-call cost across each sandbox: a call into it, a check's callback called from it (a synchronous round
+ *  trip per call), and a portable function (runs beside the student's code). */
+export async function benchCalls(): Promise<void> {
+  for (const [lang, mod] of Object.entries(CALL_MODULES)) {
+    if (lang === 'Python') {
+      try {
+        pythonRuntime();
+      } catch {
+        continue;
+      }
     }
-  } finally {
-    cleanup(dir);
+    const dir = tempFolder('dlspec-bench-calls-');
+    try {
+      writeFileSync(path.join(dir, mod.file), mod.source);
+      const m = await openStrict(path.join(dir, mod.file), dir, { memoryMb: 512, loadTimeoutMs: 20_000 });
+      try {
+        m.setDeadline(performance.now() + 120_000, 120_000);
+        const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number; echo: (x: unknown) => unknown };
+        const e = 2_000,
+          n = lang === 'Python' ? 5_000 : 20_000,
+          k = 200_000;
+        const perCall = (calls: number, f: () => void): number => {
+          const t = performance.now();
+          f();
+          return ((performance.now() - t) * 1000) / calls;
+        };
+        const call = perCall(e, () => {
+          for (let i = 0; i < e; i++)
+            impl.echo([
+              [1.5, 2.5],
+              [3.5, 4.5],
+            ]);
+        });
+        const roundTrip = perCall(n, () => impl.manyCalls(n, (i) => i));
+        const portable = perCall(k, () => impl.manyMul(k, makeMulCounter().mul));
+        console.log(
+          `${lang} sandbox calls: a call into it ${call.toFixed(1)} µs (${e} calls); callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls)`,
+        );
+      } finally {
+        await m.close();
+      }
+    } finally {
+      cleanup(dir);
+    }
   }
 }
 
@@ -108,7 +136,6 @@ async function timeOne(dir: string): Promise<{ wall: number; cpu: number; report
 
 export async function bench(runs = 3): Promise<void> {
   await benchCalls();
-  await benchPythonCalls();
   console.log(
     `grading: the reference in TypeScript and in Python, all courses, default suite, ${runs} runs each, alternating (load average ${loadavg()
       .map((x) => x.toFixed(1))
@@ -155,51 +182,6 @@ export async function bench(runs = 3): Promise<void> {
     console.log(`  Python / TypeScript: ${(med(py.walls) / med(ts.walls)).toFixed(2)}× wall, ${(med(py.cpus) / med(ts.cpus)).toFixed(2)}× CPU — target ≤ 1.5×`);
   }
   if (copies() > 0) await benchBatch(copies(), subjects[0].last!.score);
-}
-
-/** Per-call cost across the Python sandbox: a callback round trip, and a portable function run beside the student's code. */
-export async function benchPythonCalls(): Promise<void> {
-  try {
-    pythonRuntime();
-  } catch {
-    return;
-  }
-  const dir = tempFolder('dlspec-bench-pycalls-');
-  try {
-    writeFileSync(
-      path.join(dir, 'submission.py'),
-      'def many_calls(n, f):\n    return sum(f(i) for i in range(n))\n\ndef many_mul(n, mul):\n    return sum(mul(i, 2) for i in range(n))\n\ndef echo(x):\n    return x\n',
-    );
-    const m = await openStrict(path.join(dir, 'submission.py'), dir, { memoryMb: 512, loadTimeoutMs: 20_000 });
-    try {
-      m.setDeadline(performance.now() + 120_000, 120_000);
-      const impl = m.impl as { manyCalls: (n: number, f: (i: number) => number) => number; manyMul: (n: number, mul: unknown) => number; echo: (x: unknown) => unknown };
-      const n = 5_000,
-        k = 200_000,
-        e = 2_000;
-      let t = performance.now();
-      for (let i = 0; i < e; i++)
-        impl.echo([
-          [1.5, 2.5],
-          [3.5, 4.5],
-        ]);
-      const call = ((performance.now() - t) * 1000) / e;
-      t = performance.now();
-      impl.manyCalls(n, (i) => i);
-      const roundTrip = ((performance.now() - t) * 1000) / n;
-      const c = makeMulCounter();
-      t = performance.now();
-      impl.manyMul(k, c.mul);
-      const portable = ((performance.now() - t) * 1000) / k;
-      console.log(
-        `Python sandbox calls: a call into Python ${call.toFixed(1)} µs (${e} calls); callback round trip ${roundTrip.toFixed(1)} µs/call (${n} calls); portable counter ${portable.toFixed(3)} µs/call (${k} calls)`,
-      );
-    } finally {
-      await m.close();
-    }
-  } finally {
-    cleanup(dir);
-  }
 }
 
 const copies = (): number => Number(process.env.DLSPEC_BENCH_COPIES ?? 50);

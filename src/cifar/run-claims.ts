@@ -59,6 +59,18 @@ const evidenceOf = (ev: Evaluated, log: EpochLog[]) => ({
   perEpoch: log.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testAccuracy: e.testAccuracy })),
 });
 
+/** A run graded, then held to its floor (He, BN: what a correct LeNet reaches in 5 epochs). */
+async function checkFloor(impl: CifarContract, ctx: CheckContext, id: 'he' | 'bn', network: string) {
+  const { ev, log } = await gradeRun(impl, ctx, id);
+  if (ev.accuracy < RUN_FLOORS[id]) {
+    fail(
+      `${LABEL[id]}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS[id]}% a correct ${network} reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER[id]!)})`,
+      { measured: ev.accuracy },
+    );
+  }
+  return evidenceOf(ev, log);
+}
+
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5, uses: ['cifarTrainedRuns'] as (keyof CifarContract)[], timeoutMs: 120_000 };
 
 export const runClaims: Claim<CifarContract>[] = [
@@ -87,15 +99,7 @@ export const runClaims: Claim<CifarContract>[] = [
     leaderboard: { name: 'P5.2 He init: test accuracy (%)', order: 'desc' },
     statement: `the P5.2 network (He init) as trained by the student: the text's LeNet, ≥ ${100 * RUN_FLOORS.he}% on the 10,000 test images, as its log says`,
     answer: "He init: ≈ 57% after 5 epochs (the key's run; PyTorch 1.13, same recipe: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.",
-    async check(impl, ctx) {
-      const { ev, log } = await gradeRun(impl, ctx, 'he');
-      if (ev.accuracy < RUN_FLOORS.he)
-        fail(
-          `${LABEL.he}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.he}% a correct He-init LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.he ?? 0.549)})`,
-          { measured: ev.accuracy },
-        );
-      return evidenceOf(ev, log);
-    },
+    check: (impl, ctx) => checkFloor(impl, ctx, 'he', 'He-init LeNet'),
   },
   {
     ...base,
@@ -105,15 +109,7 @@ export const runClaims: Claim<CifarContract>[] = [
     leaderboard: { name: 'P5.3 batch norm: test accuracy (%)', order: 'desc' },
     statement: `the P5.3 network as trained by the student: batch norm after every conv and FC layer but the last, ≥ ${100 * RUN_FLOORS.bn}% on the 10,000 test images, as its log says`,
     answer: "He init + BN: ≈ 57% after 5 epochs (the key's run; PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.",
-    async check(impl, ctx) {
-      const { ev, log } = await gradeRun(impl, ctx, 'bn');
-      if (ev.accuracy < RUN_FLOORS.bn)
-        fail(
-          `${LABEL.bn}: the network reaches ${pct(ev.accuracy)} on the test set, below the ${100 * RUN_FLOORS.bn}% a correct batch-norm LeNet reaches in 5 epochs (PyTorch 1.13, same recipe: ${pct(PYTORCH_PEER.bn ?? 0.558)})`,
-          { measured: ev.accuracy },
-        );
-      return evidenceOf(ev, log);
-    },
+    check: (impl, ctx) => checkFloor(impl, ctx, 'bn', 'batch-norm LeNet'),
   },
 ];
 

@@ -265,13 +265,9 @@ interface Prepared {
   /** the student's spelling of a contract name (Python: snake_case), and how their code exits early */
   displayName: (name: string) => string;
   exitCall: string;
-  file: string;
+  /** the submission's copy (what the sandbox reads), and the sandbox's own scratch folder */
   copy: string;
   scratch: string;
-  /** node's own flags (permission model, heap) */
-  execArgv: string[];
-  /** the launcher wrapping node (launcher.ts) */
-  command: string[];
   confinement: string[];
   cleanup(): void;
 }
@@ -307,11 +303,8 @@ async function prepareSandbox(entry: string, submissionDir: string, opts: Strict
     workerData: { hostFile: HOST_FILE, execArgv, command: launch.command.length ? launch.command : null, file, scratch },
     displayName: (n) => n,
     exitCall: 'process.exit',
-    file,
     copy,
     scratch,
-    execArgv,
-    command: launch.command,
     confinement: [
       'own process, Node permission model (read: a copy of its folder + the allowed packages; writes only to its own scratch folder; no child processes, workers, addons)',
       ...launch.confinement,
@@ -329,12 +322,9 @@ function preparePythonSandbox(entry: string, submissionDir: string, opts: Strict
     workerData: { command: py.command, file: py.file, isPackage: py.isPackage, env: py.env },
     displayName: pythonName,
     exitCall: 'sys.exit or os._exit',
-    file: py.file,
     copy: py.copy,
     // a temporary path of the checks' (a checkpoint folder) is the same path under the sandbox's own /tmp
     scratch: '/tmp',
-    execArgv: [],
-    command: py.command,
     confinement: py.confinement,
     cleanup: py.cleanup,
   };

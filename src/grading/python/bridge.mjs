@@ -126,6 +126,7 @@ function stop(c, why) {
 
 function start() {
   starts++;
+  // detached: its own process group, and setsid(), so no controlling terminal to inject keystrokes into
   const c = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, detached: true });
   child = c;
   const keep = (b) => {

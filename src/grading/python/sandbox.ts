@@ -114,7 +114,6 @@ function bwrapArgs(rt: PythonRuntime, copy: string, hostFile: string): string[] 
     '--gid',
     '65534',
     '--die-with-parent',
-    '--new-session',
     '--cap-drop',
     'ALL',
     ...ro('/usr'),
