@@ -1,6 +1,6 @@
 /**
  * InfoGAN training throughput (images per second through one D/Q step + one G step), the CPU
- * model ('mlp', at the batch size of the slow claims' run), per tfjs backend available here, and the paper's conv architecture on wasm
+ * model ('cpu', at the batch size of the slow claims' run), per tfjs backend available here, and the paper's conv architecture on wasm
  * with dlspec's training kernels (src/training/kernels/wasm.ts) — a few steps, to show why its claims
  * are `gpu` ones.
  * Run: npx tsx bench/infogan.ts  (or through npm run bench).  Timings on a shared machine are noisy.
@@ -12,10 +12,10 @@ import type { Arch } from '../src/infogan/model.ts';
 import { registerTrainingKernels, setupTrainingBackend } from '../src/training/setup.ts';
 import { infoganReference } from '../src/infogan/reference.ts';
 
-async function measure(backend: string, steps: number, batchSize: number, images: Float32Array, arch: Arch = 'mlp'): Promise<number> {
+async function measure(backend: string, steps: number, batchSize: number, images: Float32Array, arch: Arch = 'cpu'): Promise<number> {
   await tf.setBackend(backend);
   await tf.ready();
-  disposeTrainState(await trainInfoGan({ arch, seed: 1, steps: arch === 'mlp' ? 2 : 1, batchSize, images, logEvery: 0 })); // warm-up (kernel setup)
+  disposeTrainState(await trainInfoGan({ arch, seed: 1, steps: arch === 'cpu' ? 2 : 1, batchSize, images, logEvery: 0 })); // warm-up (kernel setup)
   const t0 = performance.now();
   const st = await trainInfoGan({ arch, seed: 2, steps, batchSize, images, logEvery: 0 });
   const ips = (steps * batchSize) / ((performance.now() - t0) / 1000);
@@ -29,7 +29,7 @@ export async function bench(): Promise<void> {
   const miss = mnistMissing();
   const images = miss ? new Float32Array(1000 * 784).map((_, i) => ((i * 7919) % 256) / 255) : mnistFloat(loadMnist('train'), 5000);
   const run = infoganReference.infoganRunConfig;
-  const b = run.mlp.batchSize;
+  const b = run.cpu.batchSize;
   const plan: [string, number][] =
     info.name === 'tensorflow'
       ? [['tensorflow', 50]]
@@ -47,7 +47,7 @@ export async function bench(): Promise<void> {
     }
     const ips = await measure(name, steps, b, images);
     console.log(
-      `  ${name.padEnd(10)} ${ips.toFixed(0).padStart(6)} img/s  (${steps} steps, one D/Q + one G step each): ${((run.mlp.steps * b) / ips / 60).toFixed(1)} min for the slow claims' ${run.mlp.steps} steps`,
+      `  ${name.padEnd(10)} ${ips.toFixed(0).padStart(6)} img/s  (${steps} steps, one D/Q + one G step each): ${((run.cpu.steps * b) / ips / 60).toFixed(1)} min for the slow claims' ${run.cpu.steps} steps`,
     );
   }
   if (info.name === 'tensorflow') {

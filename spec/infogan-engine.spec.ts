@@ -226,7 +226,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     const stats = async (fill: (i: number) => number) => {
       const images = Float32Array.from({ length: 8 * 784 }, (_, i) => fill(i));
       // lrD = 0: D is the same network in both runs when G's step runs (its batch statistics would then be equal)
-      const st = await trainInfoGan({ arch: 'mlp', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
+      const st = await trainInfoGan({ arch: 'cpu', seed: 5, steps: 1, batchSize: 4, images, lrD: 0, logEvery: 0 });
       const out = Object.fromEntries([...st.net.stats].map(([n, s]) => [n, Float32Array.from(s.mean.dataSync())]));
       disposeTrainState(st);
       return out;
@@ -261,7 +261,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dlspec-infogan-resume-'));
     try {
-      const o = { arch: 'mlp' as const, seed: 9, steps: 4, batchSize: 4, images, logEvery: 0 };
+      const o = { arch: 'cpu' as const, seed: 9, steps: 4, batchSize: 4, images, logEvery: 0 };
       const snap = async (st: Awaited<ReturnType<typeof trainInfoGan>>) => {
         const out: Record<string, number[]> = {};
         for (const [n, t] of st.net.namedTensors()) out[n] = Array.from(t.dataSync());
@@ -373,10 +373,10 @@ describe('networks and evaluation on a stand-in model', async () => {
     const { trainInfoGan, disposeTrainState, ARCH_CODE_WARP } = await import('../src/infogan/train.ts');
     await setupTrainingBackend('wasm');
     expect(ARCH_CODE_WARP.paper).toBeNull();
-    expect(ARCH_CODE_WARP.mlp).toEqual({ shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 });
+    expect(ARCH_CODE_WARP.cpu).toEqual({ shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 });
     const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
     const run = async (codeWarp?: null) => {
-      const st = await trainInfoGan({ arch: 'mlp', seed: 3, steps: 2, batchSize: 4, images, logEvery: 1, log: () => {}, ...(codeWarp === null ? { codeWarp } : {}) });
+      const st = await trainInfoGan({ arch: 'cpu', seed: 3, steps: 2, batchSize: 4, images, logEvery: 1, log: () => {}, ...(codeWarp === null ? { codeWarp } : {}) });
       const h = st.history;
       const w = Array.from(st.net.vars.get('g1/w')!.dataSync());
       disposeTrainState(st);
@@ -388,7 +388,7 @@ describe('networks and evaluation on a stand-in model', async () => {
     expect(off.h.every((r) => r.liCatWarped === undefined)).toBe(true);
     // the first D step is the same up to the warped term, so the two runs part there
     expect(on.w).not.toEqual(off.w);
-    const bad = (codeWarp: object) => trainInfoGan({ arch: 'mlp', seed: 3, steps: 1, batchSize: 4, images, logEvery: 0, codeWarp: codeWarp as never });
+    const bad = (codeWarp: object) => trainInfoGan({ arch: 'cpu', seed: 3, steps: 1, batchSize: 4, images, logEvery: 0, codeWarp: codeWarp as never });
     await expect(bad({ shear: 0.5, stretch: 1, weight: 1 })).rejects.toThrow(/codeWarp\.stretch must be a number in \[0, 1\).*got 1$/);
     await expect(bad({ shear: -0.1, stretch: 0.3, weight: 1 })).rejects.toThrow(/codeWarp\.shear must be a number ≥ 0.*got -0\.1$/);
     await expect(bad({ shear: 0.5, stretch: 0.3, weight: Number.NaN })).rejects.toThrow(/codeWarp\.weight .* got NaN$/);

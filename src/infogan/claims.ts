@@ -376,7 +376,7 @@ const smokeClaim: Claim<InfoganContract> = {
     try {
       // two steps, stopped after the first: the resumed step must see the restored weights, Adam
       // moments, batch-norm statistics and step counter (three cost 0.3 s more per grading run)
-      const opts = { images, arch: 'mlp' as const, seed: ctx.seed, steps: 2, batchSize: 16 };
+      const opts = { images, arch: 'cpu' as const, seed: ctx.seed, steps: 2, batchSize: 16 };
       const t0 = performance.now();
       await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a'), stopAfter: 1 });
       const resumed = await impl.infoganTrain({ ...opts, checkpointDir: path.join(tmp, 'a') });
@@ -458,16 +458,16 @@ const ACC_FLOOR = 0.8;
 const RHO_FLOOR = 0.8;
 const KEEP_FLOOR = 0.9;
 const archNote = (arch: Arch) =>
-  arch === 'mlp' ? 'the CPU model (the paper’s architecture, half the channels, FC 256; Q reads the code under style warps)' : 'the paper’s convolutional architecture';
+  arch === 'cpu' ? 'the CPU model (the paper’s architecture, half the channels, FC 256; Q reads the code under style warps)' : 'the paper’s convolutional architecture';
 
 function constantQ(a: CatAccuracy): boolean {
   return a.confusion.filter((r) => r.some((v) => v > 0)).length === 1;
 }
 
 function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
-  const tags: ['slow'] | ['gpu'] = arch === 'mlp' ? ['slow'] : ['gpu'];
-  const id = (s: string) => (arch === 'mlp' ? `infogan.${s}` : `infogan.gpu.${s}`);
-  const pts = (p: number) => (arch === 'mlp' ? p : 0);
+  const tags: ['slow'] | ['gpu'] = arch === 'cpu' ? ['slow'] : ['gpu'];
+  const id = (s: string) => (arch === 'cpu' ? `infogan.${s}` : `infogan.gpu.${s}`);
+  const pts = (p: number) => (arch === 'cpu' ? p : 0);
   const full = arch === 'paper' ? ' (full size, the paper’s architecture; the same claim as the CPU one, 0 points)' : '';
   return [
     {
@@ -618,7 +618,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
   ];
 }
 
-export const infoganClaims: Claim<InfoganContract>[] = [idxReader, latentClaim, infoLossClaim, assignClaim, smokeClaim, ...trainedClaims('mlp'), ...trainedClaims('paper')];
+export const infoganClaims: Claim<InfoganContract>[] = [idxReader, latentClaim, infoLossClaim, assignClaim, smokeClaim, ...trainedClaims('cpu'), ...trainedClaims('paper')];
 
 /** the claims that need MNIST on disk (skipped with a message when it is absent) */
 export const NEEDS_MNIST = new Set(['infogan.idx-reader', 'infogan.train-smoke', ...infoganClaims.filter((c) => c.tags?.length).map((c) => c.id)]);

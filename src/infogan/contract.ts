@@ -31,8 +31,8 @@ export interface InfoganTrained {
 export interface InfoganTrainOptions {
   /** training images, n × 784 in [0, 1] */
   images: Float32Array;
-  /** 'mlp': a model that learns on CPU; 'paper': the paper's convolutional architecture (GPU) */
-  arch: 'mlp' | 'paper';
+  /** 'cpu': a model small enough to learn on CPU; 'paper': the paper's convolutional architecture (GPU) */
+  arch: 'cpu' | 'paper';
   seed: number;
   steps: number;
   batchSize: number;
@@ -46,7 +46,7 @@ export interface InfoganTrainOptions {
 
 /** The run the acceptance tests make: steps and batch size per architecture. */
 export interface InfoganRunConfig {
-  mlp: { steps: number; batchSize: number };
+  cpu: { steps: number; batchSize: number };
   paper: { steps: number; batchSize: number };
 }
 
@@ -82,12 +82,12 @@ export const infoganContract: ContractSpec<InfoganContract> = {
   },
   infoganTrain: {
     kind: 'function',
-    signature: '(opts: { images; arch: "mlp" | "paper"; seed; steps; batchSize; checkpointDir?; stopAfter?; log? }) => Promise<{ generate(z, n): Float32Array; q(x, n): { logits; mean } }>',
+    signature: '(opts: { images; arch: "cpu" | "paper"; seed; steps; batchSize; checkpointDir?; stopAfter?; log? }) => Promise<{ generate(z, n): Float32Array; q(x, n): { logits; mean } }>',
     doc: 'train an InfoGAN (G, D and the Q head sharing D’s body, L_I weighted into both players’ losses) and return the trained G and Q',
   },
   infoganRunConfig: {
     kind: 'object',
-    signature: '{ mlp: { steps: number; batchSize: number }; paper: { steps: number; batchSize: number } }',
+    signature: '{ cpu: { steps: number; batchSize: number }; paper: { steps: number; batchSize: number } }',
     doc: 'the training run the acceptance tests make with each architecture',
   },
 };

@@ -11,7 +11,7 @@
  * measurements in docs/measurements.md were made with these choices; the claims measure what the trained
  * model does (MI, digit recovery, sweeps), not the prior or the slope, and infogan.latent accepts either prior.
  *
- * - 'mlp'   (CPU, `slow` tests; the name is the contract's — the model is convolutional): the paper's
+ * - 'cpu'   (CPU, `slow` tests): the paper's
  *           architecture below with half its channels and a quarter of its FC width — G: FC 256 BN ReLU →
  *           FC 7·7·64 BN ReLU → 4×4 up-conv 32 stride 2 BN ReLU → 4×4 up-conv 1 stride 2 sigmoid; D: 4×4 conv
  *           32 stride 2 lReLU → 4×4 conv 64 stride 2 BN lReLU → FC 256 BN lReLU → FC 1 (D) / FC 128 BN lReLU
@@ -36,7 +36,7 @@ export const LATENT_DIM = NOISE_DIM + CAT_DIM + CONT_DIM; // 74
 export const IMG = 28;
 export const PIXELS = IMG * IMG;
 
-export type Arch = 'mlp' | 'paper';
+export type Arch = 'cpu' | 'paper';
 
 /**
  * Layer widths per architecture — the FC layers (G's first, D's last shared), the channels of the 7×7
@@ -44,7 +44,7 @@ export type Arch = 'mlp' | 'paper';
  * paper's with half its channels and a quarter of its FC width (docs/topics/infogan.md).
  */
 export const ARCH_WIDTHS: Record<Arch, { fc: number; c1: number; c2: number }> = {
-  mlp: { fc: 256, c1: 64, c2: 32 },
+  cpu: { fc: 256, c1: 64, c2: 32 },
   paper: { fc: 1024, c1: 128, c2: 64 },
 };
 const widths = (arch: Arch) => ARCH_WIDTHS[arch];

@@ -52,5 +52,5 @@ export const infoganReference: InfoganContract = {
   },
   /** CPU: 5,000 steps of batch 32 with the code read under style warps, one core in the slow suite;
    *  the paper's model: 25,000 steps of batch 64 (docs/topics/infogan.md) */
-  infoganRunConfig: { mlp: { steps: 5000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
+  infoganRunConfig: { cpu: { steps: 5000, batchSize: 32 }, paper: { steps: 25_000, batchSize: 64 } },
 };

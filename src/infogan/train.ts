@@ -72,12 +72,12 @@ function checkCodeWarp(cw: CodeWarp): void {
 }
 
 /** The CPU model reads its code under style warps; the paper's model trains as the paper has it. */
-export const ARCH_CODE_WARP: Record<Arch, CodeWarp | null> = { mlp: { shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 }, paper: null };
+export const ARCH_CODE_WARP: Record<Arch, CodeWarp | null> = { cpu: { shear: 0.5, stretch: 0.3, thickness: 0.6, weight: 1 }, paper: null };
 
 /** Adam's learning rates (β₁ 0.5) per architecture: the paper's 2e-4 for D/Q and 1e-3 for G; the CPU
  *  model takes four times both, so that its code aligns with the digits within its 5,000 steps
  *  (docs/measurements.md). */
-export const ARCH_LR: Record<Arch, { d: number; g: number }> = { mlp: { d: 8e-4, g: 4e-3 }, paper: { d: 2e-4, g: 1e-3 } };
+export const ARCH_LR: Record<Arch, { d: number; g: number }> = { cpu: { d: 8e-4, g: 4e-3 }, paper: { d: 2e-4, g: 1e-3 } };
 
 export interface HistoryRow {
   step: number;
