@@ -14,10 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportLeNetLayersModel, loadLayersModelArtifacts, WEIGHTS_FILE } from '../src/cifar/export-model.ts';
-import type { ParamArrays } from '../src/cifar/lenet.ts';
 import { normalizePixel } from '../src/cifar/replica.ts';
 import { SLOW_EPOCHS } from '../src/cifar/slow.ts';
-import { formatProgress, trainCifar, VARIANTS, type VariantId } from '../src/cifar/train.ts';
+import { checkpointParams, trainCifar, VARIANTS, type VariantId } from '../src/cifar/train.ts';
 import { loadCifar10, type Cifar10Split } from '../src/data/cifar10.ts';
 import { setupTrainingBackend } from '../src/training/setup.ts';
 
@@ -54,7 +53,7 @@ async function accuracy(model: tf.LayersModel, split: Cifar10Split): Promise<num
 
 async function train(id: VariantId, dir: string): Promise<void> {
   const ckDir = mkdtempSync(path.join(os.tmpdir(), 'dlspec-cifar-runs-'));
-  const checkpoint = path.join(ckDir, `${id}.json`);
+  const checkpointDir = path.join(ckDir, id);
   try {
     const r = await trainCifar(data, {
       variant: VARIANTS[id],
@@ -62,15 +61,13 @@ async function train(id: VariantId, dir: string): Promise<void> {
       batchSize: 32,
       workers: 0,
       backend: 'wasm',
-      checkpoint,
-      progressEvery: 30,
-      onProgress: (p) => process.stderr.write(`${formatProgress(p)}\n`),
+      checkpointDir,
+      logEvery: 100,
     });
     if (!r.completed || r.epochs.length !== SLOW_EPOCHS) throw new Error(`${id}: training did not complete`);
     // the trainer's final checkpoint (written after the last epoch) holds every parameter and BN's running statistics
-    const ck = JSON.parse(readFileSync(checkpoint, 'utf8')) as { epoch: number; state: { params: Record<string, number[]> } };
-    if (ck.epoch !== SLOW_EPOCHS) throw new Error(`${id}: the checkpoint is of epoch ${ck.epoch}`);
-    const params: ParamArrays = Object.fromEntries(Object.entries(ck.state.params).map(([k, v]) => [k, Float32Array.from(v)]));
+    const { epoch, params } = checkpointParams(checkpointDir, Math.floor(data.train.n / 32));
+    if (epoch !== SLOW_EPOCHS) throw new Error(`${id}: the checkpoint is of epoch ${epoch}`);
     const art = await exportLeNetLayersModel(params, VARIANTS[id].batchNorm);
     const log: LogLine[] = r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testAccuracy: e.testAcc }));
     mkdirSync(dir, { recursive: true });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { batchNormTrain, initLeNetParams, LeNet, LENET_PARAM_COUNT } from '../src/cifar/lenet.ts';
 import { makeOptimizer, stepLr, type OptimizerConfig } from '../src/cifar/optim.ts';
 import { makeBatch } from '../src/cifar/replica.ts';
-import { epochOrder, formatProgress, trainCifar, VARIANTS } from '../src/cifar/train.ts';
+import { epochOrder, trainCifar, VARIANTS } from '../src/cifar/train.ts';
 import { concurrencyLimit } from '../src/cifar/slow.ts';
 import { resultsMarkdown, runCifarExperiment, writeReport } from '../src/cifar/experiment.ts';
 import { Replica } from '../src/cifar/replica.ts';
@@ -183,14 +183,14 @@ describe('training smoke run (synthetic CIFAR-format data)', () => {
   test('He init: 2 worker threads give the same result as one thread; stop + resume from a checkpoint equals a straight run', async () => {
     const opts = { variant: VARIANTS.he, epochs: 2, batchSize: 16, trainLimit: 64, testLimit: 32, seed: 3, lrStepEpochs: 1 } as const;
     const lines: string[] = [];
-    const straight = await trainCifar(data, { ...opts, onProgress: (p) => lines.push(formatProgress(p)), progressEvery: 0 });
+    const straight = await trainCifar(data, { ...opts, log: (l) => lines.push(l), logEvery: 1 });
     expect(straight.completed).toBe(true);
     expect(straight.epochs.map((e) => e.lr)).toEqual([0.001, 0.0001]);
     expect(lines[0]).toMatch(/^\[cifar he\] epoch 1\/2 batch 1\/4 loss \d\.\d{4} \d+ img\/s ETA \d+s$/);
-    const ck = path.join(tmp, 'ck.json');
-    const part = await trainCifar(data, { ...opts, checkpoint: ck, stopAfterSteps: 5 });
+    const ck = path.join(tmp, 'ck');
+    const part = await trainCifar(data, { ...opts, checkpointDir: ck, stopAfter: 5 });
     expect(part.completed).toBe(false);
-    const resumed = await trainCifar(data, { ...opts, checkpoint: ck });
+    const resumed = await trainCifar(data, { ...opts, checkpointDir: ck });
     expect(resumed.resumedFrom).toEqual({ epoch: 1, step: 1 });
     expect(relErr(resumed.conv1W, straight.conv1W)).toBeLessThan(1e-6);
     expect(resumed.epochs.map((e) => e.testAcc)).toEqual(straight.epochs.map((e) => e.testAcc));
@@ -201,7 +201,7 @@ describe('training smoke run (synthetic CIFAR-format data)', () => {
     const par = await trainCifar(data, { ...opts, workers: 2 });
     expect(relErr(par.conv1W, straight.conv1W)).toBeLessThan(1e-5);
     expect(par.epochs[1].trainLoss).toBeCloseTo(straight.epochs[1].trainLoss, 4);
-    await expect(trainCifar(data, { ...opts, variant: VARIANTS.bn, checkpoint: ck })).rejects.toThrow(/checkpoint .* is for variant he, not bn/);
+    await expect(trainCifar(data, { ...opts, variant: VARIANTS.bn, checkpointDir: ck })).rejects.toThrow(/checkpoint .* is for variant he, not bn/);
   }, 60_000);
   test('batch norm + Adam with augmentation run; figures and table are written', async () => {
     const r = await trainCifar(data, { variant: { ...VARIANTS.bn, optimizer: { name: 'adam', lr: 0.001 }, augment: true }, epochs: 1, trainLimit: 64, testLimit: 32, measureVariance: true });

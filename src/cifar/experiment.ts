@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { loadCifar10, type Cifar10 } from '../data/cifar10.ts';
 import { writeConv1Delta, writeConv1Filters, writeCurves } from './figures.ts';
 import { initLeNetParams } from './lenet.ts';
-import { formatProgress, trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
+import { trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 
 /** PyTorch 1.13 CPU on this CIFAR-10, batch 32, same hyperparameters, LR ×0.1 after epoch 4, 5 epochs */
 export const PYTORCH_PEER: Partial<Record<VariantId, number>> = { 'std0.01': 0.1, he: 0.549, bn: 0.558 };
@@ -55,11 +55,11 @@ export async function runCifarExperiment(o: ExperimentOptions): Promise<TrainRes
       workers: o.workers,
       trainLimit: o.trainLimit,
       testLimit: o.testLimit,
-      checkpoint: path.join(o.outDir, 'ckpt', `${id}.json`),
+      checkpointDir: path.join(o.outDir, 'ckpt', id),
       checkpointEvery: 200,
       measureVariance: true,
-      onProgress: (p) => log(formatProgress(p)),
-      progressEvery: 15,
+      log,
+      logEvery: 50,
     });
     for (const e of r.epochs) log(`[cifar ${id}] epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, test acc ${(100 * e.testAcc).toFixed(2)}%, ${Math.round(e.imgPerSec)} img/s`);
     writeFileSync(file, JSON.stringify({ ...r, conv1W: Array.from(r.conv1W) }, null, 1));

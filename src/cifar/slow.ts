@@ -7,12 +7,12 @@
  * thread only orchestrates), and up to CIFAR_CONCURRENT runs go at once (default 2, one per core;
  * `npm run test:slow` sets 1 and gives the other core to the other spec files): batch 32 is too small
  * for data-parallel workers to pay (docs/topics/cifar.md), independent runs side by side do.  The figures and results table
- * are written under `out/cifar-slow/` (DLSPEC_OUT_DIR overrides).  Checkpoints go there too; set
- * DLSPEC_RESUME=1 to continue an interrupted run instead of starting afresh.
+ * are written under `<outDir>/cifar-slow/` (the check context's; `DLSPEC_OUT_DIR`, default `out`), checkpoints
+ * in its `ckpt/` (`DLSPEC_RESUME=1` continues an interrupted run instead of starting afresh).
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Claim } from '../claims/types.ts';
+import type { CheckContext, Claim } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10, type Cifar10 } from '../data/cifar10.ts';
 import { fmtNum } from '../verify/compare.ts';
@@ -22,16 +22,18 @@ import { writeConv1Delta, writeConv1Filters } from './figures.ts';
 import { recogniseHeStd } from './he-mistakes.ts';
 import { initLeNetParams } from './lenet.ts';
 import { LENET_SHAPES } from './lenet.ts';
-import { formatProgress, trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
+import { checkpointRoot } from '../training/loop.ts';
+import { trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 import type { TrainingBackend } from '../training/setup.ts';
 
 export const SLOW_EPOCHS = 5;
+/** where the CPU and GPU runs write their figures, results and checkpoints */
+const cpuOut = (ctx: CheckContext): string => path.join(ctx.outDir, 'cifar-slow');
+const gpuOut = (ctx: CheckContext): string => path.join(ctx.outDir, 'cifar-gpu');
 export const FLOORS = { he: 0.5, bn: 0.5, optional: 0.4 };
-export const slowOutDir = (): string => process.env.DLSPEC_OUT_DIR ?? path.join('out', 'cifar-slow');
 
 let data: Cifar10 | undefined;
 const runs = new Map<string, Promise<TrainResult>>();
-let cleared = false;
 
 /** A gate that lets at most `max()` calls of the returned function run at once; the rest wait in order. */
 export function concurrencyLimit(max: () => number): <T>(f: () => Promise<T>) => Promise<T> {
@@ -60,8 +62,7 @@ const threadSlot = concurrencyLimit(() => Number(process.env.CIFAR_CONCURRENT ??
 const inThreadSlot = concurrencyLimit(() => 1);
 
 /** Train (once per process) one variant; `stdOf` = a student's He σ (the reference's when equal). */
-export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => number; backend?: TrainingBackend; outDir?: string; epochs?: number } = {}): Promise<TrainResult> {
-  const outDir = opts.outDir ?? slowOutDir();
+export function trainVariant(id: VariantId, outDir: string, opts: { stdOf?: (s: number[]) => number; backend?: TrainingBackend; epochs?: number } = {}): Promise<TrainResult> {
   const sig = opts.stdOf
     ? Object.values(LENET_SHAPES)
         .filter((s) => s.length > 1)
@@ -76,10 +77,6 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
   let p = runs.get(key);
   if (!p) {
     if (!cifar10Dir()) return Promise.reject(new Error(CIFAR10_HOW_TO_GET));
-    if (!cleared && process.env.DLSPEC_RESUME !== '1') {
-      rmSync(path.join(outDir, 'ckpt'), { recursive: true, force: true });
-      cleared = true;
-    }
     data ??= loadCifar10();
     const gpu = opts.backend === 'tensorflow';
     const tag = key === `${id}|||${outDir}` || sig === refSig || !sig ? id : `${id}-student`;
@@ -95,11 +92,10 @@ export function trainVariant(id: VariantId, opts: { stdOf?: (s: number[]) => num
         workers: inThread ? 0 : Number(process.env.CIFAR_WORKERS ?? 1),
         backend: opts.backend ?? 'wasm',
         stdOf: sig && sig !== refSig ? opts.stdOf : undefined,
-        checkpoint: path.join(outDir, 'ckpt', `${tag}.json`),
+        checkpointDir: path.join(checkpointRoot(path.join(outDir, 'ckpt')), tag),
         checkpointEvery: 300,
         measureVariance: true,
-        progressEvery: 30,
-        onProgress: (pr) => process.stderr.write(`${formatProgress(pr)}\n`),
+        logEvery: 100,
       });
     p = (inThread ? inThreadSlot : threadSlot)(run).then((r) => {
       writeConv1Filters(r.conv1W, path.join(outDir, `conv1-${tag}.png`));
@@ -145,14 +141,14 @@ export const slowClaims: Claim<CifarContract>[] = [
     answer:
       'With σ = 0.01 the loss stays at $\\ln 10 \\approx 2.3026$ and test accuracy at 10%: the measured pre-activation variance falls by ~$10^{-8}$ from conv1 to the logits (eq. 5), so logits are constant and the gradients reaching the early layers vanish. Softmax loss + weight decay with He init learn (≈ 55% after 5 epochs); the curves (train loss, test accuracy per epoch) of all variants are in `out/cifar-slow/curves.png`, the learned conv1 filters in `conv1-<variant>.png` (edge and colour-blob detectors after He-init training; near-noise for σ = 0.01).',
     uses: [],
-    async check() {
+    async check(_impl, ctx) {
       // the optional variants (Adam/RMSProp + augmentation) join the chart when this process trained them
       // (gpu suite, or DLSPEC_CIFAR_OPTIONAL=1): the CPU slow suite's 30-minute budget holds three variants
       const optional: VariantId[] = process.env.DLSPEC_CIFAR_OPTIONAL === '1' ? ['adam-aug', 'rmsprop-aug'] : [];
       const ids: VariantId[] = ['std0.01', 'he', 'bn', ...optional];
       // all asked for at once: trainVariant runs up to CIFAR_CONCURRENT of them side by side (in-thread runs one by one)
-      const results: TrainResult[] = await Promise.all(ids.map((id) => trainVariant(id)));
-      const out = slowOutDir();
+      const results: TrainResult[] = await Promise.all(ids.map((id) => trainVariant(id, cpuOut(ctx))));
+      const out = cpuOut(ctx);
       await writeReport(results, out);
       const small = results[0];
       const last = small.epochs[small.epochs.length - 1];
@@ -181,11 +177,11 @@ export const slowClaims: Claim<CifarContract>[] = [
     statement: `He init (the student's σ) trains the LeNet to ≥ ${100 * FLOORS.he}% test accuracy in 5 epochs, where σ = 0.01 stays at 10%`,
     answer: 'He init: ≈ 55% after 5 epochs (PyTorch 1.13: 54.9%), against 10.0% for σ = 0.01 — the design of eq. 6 works.',
     uses: ['cifarHeStd'],
-    async check(impl) {
+    async check(impl, ctx) {
       return accuracyClaim(
         'he',
         FLOORS.he,
-        await trainVariant('he', { stdOf: (s) => impl.cifarHeStd(s) }),
+        await trainVariant('he', cpuOut(ctx), { stdOf: (s) => impl.cifarHeStd(s) }),
         recogniseHeStd((s) => impl.cifarHeStd(s)),
       );
     },
@@ -200,8 +196,8 @@ export const slowClaims: Claim<CifarContract>[] = [
     statement: `batch norm after every conv and FC layer but the last reaches ≥ ${100 * FLOORS.bn}% test accuracy in 5 epochs`,
     answer: 'He init + BN: ≈ 56% after 5 epochs (PyTorch 1.13: 55.8%); BN also makes the σ = 0.01 failure impossible, since every layer is renormalised.',
     uses: [],
-    async check() {
-      return accuracyClaim('bn', FLOORS.bn, await trainVariant('bn'));
+    async check(_impl, ctx) {
+      return accuracyClaim('bn', FLOORS.bn, await trainVariant('bn', cpuOut(ctx)));
     },
   },
   {
@@ -216,10 +212,10 @@ export const slowClaims: Claim<CifarContract>[] = [
     statement: `own Adam / RMSProp with random crop + flip reach ≥ ${100 * FLOORS.optional}% in 5 epochs (reported beside SGD)`,
     answer: 'Own Adam (η = 0.001) and RMSProp (η = 3e-4) with random 4-pixel crops and mirror flips; see `out/cifar-slow/results.md` for the measured numbers.',
     uses: [],
-    async check() {
-      const gpu = { backend: 'tensorflow' as const, outDir: path.join('out', 'cifar-gpu') };
-      const a = await accuracyClaim('adam-aug', FLOORS.optional, await trainVariant('adam-aug', gpu));
-      const r = await accuracyClaim('rmsprop-aug', FLOORS.optional, await trainVariant('rmsprop-aug', gpu));
+    async check(_impl, ctx) {
+      const gpu = { backend: 'tensorflow' as const };
+      const a = await accuracyClaim('adam-aug', FLOORS.optional, await trainVariant('adam-aug', gpuOut(ctx), gpu));
+      const r = await accuracyClaim('rmsprop-aug', FLOORS.optional, await trainVariant('rmsprop-aug', gpuOut(ctx), gpu));
       return { adam: a, rmsprop: r };
     },
   },
@@ -233,10 +229,9 @@ export const slowClaims: Claim<CifarContract>[] = [
     statement: 'on a GPU (tfjs-node-gpu), the He and BN variants trained 5 epochs reach the same floors',
     answer: 'Same recipe as the CPU run, on native TensorFlow with CUDA.',
     uses: [],
-    async check() {
-      const outDir = path.join('out', 'cifar-gpu');
-      const he = await accuracyClaim('he', FLOORS.he, await trainVariant('he', { backend: 'tensorflow', outDir }));
-      const bn = await accuracyClaim('bn', FLOORS.bn, await trainVariant('bn', { backend: 'tensorflow', outDir }));
+    async check(_impl, ctx) {
+      const he = await accuracyClaim('he', FLOORS.he, await trainVariant('he', gpuOut(ctx), { backend: 'tensorflow' }));
+      const bn = await accuracyClaim('bn', FLOORS.bn, await trainVariant('bn', gpuOut(ctx), { backend: 'tensorflow' }));
       return { he, bn };
     },
   },

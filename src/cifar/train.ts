@@ -4,9 +4,8 @@
  * last checkpoint left off), and data parallelism over worker threads (each with its own wasm
  * backend — wasm is single-threaded in Node — gradients averaged every step).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Cifar10 } from '../data/cifar10.ts';
+import { checkSameRun, formatDuration, readCheckpoint, runLoop, writeCheckpoint, type Pace, type RunControl, type StoredTensor } from '../training/loop.ts';
 import { spawnTsWorker, WorkerChannel } from '../training/spawn.ts';
 import { setupTrainingBackend, type TrainingBackend } from '../training/setup.ts';
 import { makeRng } from '../verify/rng.ts';
@@ -42,17 +41,6 @@ export const VARIANTS: Record<VariantId, Variant> = {
   },
 };
 
-export interface Progress {
-  variant: VariantId;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  imgPerSec: number;
-  etaSec: number;
-}
-
 export interface EpochRecord {
   epoch: number;
   lr: number;
@@ -63,7 +51,7 @@ export interface EpochRecord {
   imgPerSec: number;
 }
 
-export interface TrainOptions {
+export interface TrainOptions extends RunControl {
   variant: Variant;
   epochs: number;
   batchSize?: number;
@@ -79,14 +67,6 @@ export interface TrainOptions {
   backend?: TrainingBackend;
   /** σ of each weight tensor instead of the variant's init (a student's He init) */
   stdOf?: (shape: number[]) => number;
-  checkpoint?: string;
-  /** steps between mid-epoch checkpoints (an epoch end always writes one) */
-  checkpointEvery?: number;
-  /** stop after this many steps in this call (simulates an interruption; for tests) */
-  stopAfterSteps?: number;
-  onProgress?: (p: Progress) => void;
-  /** seconds between progress callbacks */
-  progressEvery?: number;
   /** measure Var[y_l] per layer at init */
   measureVariance?: boolean;
 }
@@ -107,13 +87,16 @@ export interface TrainResult {
   resumedFrom?: { epoch: number; step: number };
 }
 
-interface Checkpoint {
+/** What a checkpoint's meta.json says of its run; the parameters and the optimizer's arrays are its tensors. */
+interface Meta {
   variant: VariantId;
-  epoch: number;
-  step: number;
+  /** steps taken over the whole run */
+  done: number;
   history: EpochRecord[];
+  /** the current epoch's sums so far */
   running: { loss: number; correct: number; seen: number; seconds: number };
-  state: { params: Record<string, number[]>; opt: Record<string, number[] | number> };
+  /** the optimizer's scalars (its step count) */
+  optScalars: Record<string, number>;
   initVariances?: number[];
 }
 
@@ -203,17 +186,37 @@ async function parallelEngine(data: Cifar10, cfg: ReplicaConfig, backend: Traini
   };
 }
 
-const toArrays = (o: Record<string, number[] | number>): Record<string, Float32Array | number> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : Float32Array.from(v)]));
-const toLists = (o: Record<string, Float32Array | number>): Record<string, number[] | number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]));
+/** The state's arrays as checkpoint tensors (`params/…`, `opt/…`), its scalars apart. */
+function storeState(st: ReturnType<Replica['getState']>): { tensors: StoredTensor[]; optScalars: Record<string, number> } {
+  const tensors: StoredTensor[] = [];
+  const optScalars: Record<string, number> = {};
+  for (const [k, v] of Object.entries(st.params)) tensors.push({ name: `params/${k}`, shape: [v.length], data: v });
+  for (const [k, v] of Object.entries(st.opt)) {
+    if (typeof v === 'number') optScalars[k] = v;
+    else tensors.push({ name: `opt/${k}`, shape: [v.length], data: v });
+  }
+  return { tensors, optScalars };
+}
 
-export function formatProgress(p: Progress): string {
-  const eta = p.etaSec >= 60 ? `${Math.floor(p.etaSec / 60)}m${String(Math.round(p.etaSec % 60)).padStart(2, '0')}s` : `${Math.round(p.etaSec)}s`;
-  return `[cifar ${p.variant}] epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} ${Math.round(p.imgPerSec)} img/s ETA ${eta}`;
+/** A checkpoint's tensors back as the state `Replica.setState` takes. */
+function restoreState(ck: NonNullable<ReturnType<typeof readCheckpoint<Meta>>>): ReturnType<Replica['getState']> {
+  const under = (prefix: string) =>
+    Object.fromEntries(
+      ck
+        .names()
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => [n.slice(prefix.length), ck.tensor(n).data]),
+    );
+  return { params: under('params/') as ParamArrays, opt: { ...under('opt/'), ...ck.meta.optScalars } };
+}
+
+/** A progress line: `[cifar he] epoch 1/5 batch 20/1562 loss 2.3021 180 img/s ETA 7m12s` */
+function progressLine(v: VariantId, epoch: number, epochs: number, batch: number, batches: number, loss: number, pace: Pace): string {
+  return `[cifar ${v}] epoch ${epoch}/${epochs} batch ${batch}/${batches} loss ${loss.toFixed(4)} ${Math.round(pace.imgPerSec)} img/s ETA ${formatDuration(pace.etaSec)}`;
 }
 
 /**
- * Train one variant.  With `checkpoint`, state is written after every epoch (and every
+ * Train one variant.  With `checkpointDir`, state is written after every epoch (and every
  * `checkpointEvery` steps); an existing checkpoint of the same variant is resumed.
  */
 export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<TrainResult> {
@@ -230,106 +233,76 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
   const engine = workers > 0 ? await parallelEngine(data, cfg, backend, workers, nTest) : await localEngine(data, cfg, backend, nTest);
   try {
     let history: EpochRecord[] = [];
-    let startEpoch = 0,
-      startStep = 0;
+    let done = 0;
     let running = { loss: 0, correct: 0, seen: 0, seconds: 0 };
     let initVariances: number[] | undefined;
     let resumedFrom: TrainResult['resumedFrom'];
-    if (opts.checkpoint && existsSync(opts.checkpoint)) {
-      const ck = JSON.parse(readFileSync(opts.checkpoint, 'utf8')) as Checkpoint;
-      if (ck.variant !== v.id) throw new Error(`checkpoint ${opts.checkpoint} is for variant ${ck.variant}, not ${v.id}`);
-      await engine.setState({ params: toArrays(ck.state.params) as ParamArrays, opt: toArrays(ck.state.opt) });
-      history = ck.history;
-      startEpoch = ck.epoch;
-      startStep = ck.step;
-      running = ck.running;
-      initVariances = ck.initVariances;
-      resumedFrom = { epoch: ck.epoch, step: ck.step };
+    const ck = opts.checkpointDir ? readCheckpoint<Meta>(opts.checkpointDir) : undefined;
+    if (ck) {
+      checkSameRun(opts.checkpointDir!, { variant: ck.meta.variant }, { variant: v.id });
+      await engine.setState(restoreState(ck));
+      ({ history, done, running, initVariances } = ck.meta);
+      resumedFrom = { epoch: Math.floor(done / steps), step: done % steps };
     } else if (opts.measureVariance) {
       initVariances = await engine.variances();
     }
-    const save = async (epoch: number, step: number) => {
-      if (!opts.checkpoint) return;
-      const s = await engine.getState();
-      const ck: Checkpoint = {
-        variant: v.id,
-        epoch,
-        step,
-        history,
-        running,
-        initVariances,
-        state: { params: toLists(s.params) as Record<string, number[]>, opt: toLists(s.opt) },
-      };
-      mkdirSync(path.dirname(opts.checkpoint), { recursive: true });
-      writeFileSync(`${opts.checkpoint}.tmp`, JSON.stringify(ck));
-      renameSync(`${opts.checkpoint}.tmp`, opts.checkpoint);
-    };
-    let stepsThisCall = 0,
-      imgs = 0,
+    let imgs = 0,
       busy = 0,
-      cpu = 0;
-    const t0 = performance.now();
-    let lastReport = t0;
-    const totalSteps = opts.epochs * steps;
-    for (let e = startEpoch; e < opts.epochs; e++) {
-      const lr = stepLr(v.optimizer.lr, e, opts.lrStepEpochs ?? 4, opts.lrGamma ?? 0.1);
-      const order = epochOrder(nTrain, seed, e);
-      const tE = performance.now();
-      for (let s = e === startEpoch ? startStep : 0; s < steps; s++) {
-        if (opts.stopAfterSteps !== undefined && stepsThisCall >= opts.stopAfterSteps) {
-          await save(e, s);
-          const st = await engine.getState();
-          return {
-            variant: v.id,
-            label: v.label,
-            epochs: history,
-            initVariances,
-            conv1W: st.params.conv1W,
-            imgPerSec: imgs ? imgs / busy : meanRate(history),
-            imgPerCpuSec: imgs / (cpu || 1),
-            workers,
-            batchSize: B,
-            completed: false,
-            resumedFrom,
-          };
+      cpu = 0,
+      epochStart = performance.now();
+    const epochOf = (i: number) => Math.floor(i / steps);
+    const lrOf = (e: number) => stepLr(v.optimizer.lr, e, opts.lrStepEpochs ?? 4, opts.lrGamma ?? 0.1);
+    let order = epochOrder(nTrain, seed, epochOf(done));
+    const loop = await runLoop({
+      done,
+      total: opts.epochs * steps,
+      imagesPerStep: B,
+      control: opts,
+      async step(i) {
+        const e = epochOf(i),
+          s = i % steps;
+        if (s === 0) {
+          order = epochOrder(nTrain, seed, e);
+          epochStart = performance.now();
         }
         const ts = performance.now(),
           cs = process.cpuUsage();
-        const r = await engine.step(order.subarray(s * B, (s + 1) * B), seed * 1_000_003 + e * steps + s, lr);
+        const r = await engine.step(order.subarray(s * B, (s + 1) * B), seed * 1_000_003 + e * steps + s, lrOf(e));
         busy += (performance.now() - ts) / 1000;
         const cd = process.cpuUsage(cs);
         cpu += (cd.user + cd.system) / 1e6;
         if (!Number.isFinite(r.loss)) throw new Error(`[cifar ${v.id}] loss became ${r.loss} at epoch ${e + 1} batch ${s + 1}`);
         imgs += B;
-        stepsThisCall++;
         running.loss += r.loss * B;
         running.correct += r.correct;
         running.seen += B;
-        const now = performance.now();
-        if (opts.onProgress && (now - lastReport) / 1000 >= (opts.progressEvery ?? 10)) {
-          lastReport = now;
-          const ips = imgs / busy;
-          const left = (totalSteps - (e * steps + s + 1)) * B;
-          opts.onProgress({ variant: v.id, epoch: e + 1, epochs: opts.epochs, batch: s + 1, batches: steps, loss: running.loss / running.seen, imgPerSec: ips, etaSec: left / ips });
-        }
-        if (opts.checkpointEvery && (s + 1) % opts.checkpointEvery === 0 && s + 1 < steps) await save(e, s + 1);
-      }
-      running.seconds += (performance.now() - tE) / 1000;
-      const correct = await engine.evaluate(nTest);
-      history.push({
-        epoch: e + 1,
-        lr,
-        trainLoss: running.loss / running.seen,
-        trainAcc: running.correct / running.seen,
-        testAcc: correct / nTest,
-        seconds: running.seconds,
-        imgPerSec: running.seen / running.seconds,
-      });
-      running = { loss: 0, correct: 0, seen: 0, seconds: 0 };
-      await save(e + 1, 0);
-    }
+      },
+      progress: async (d, pace) => progressLine(v.id, epochOf(d - 1) + 1, opts.epochs, ((d - 1) % steps) + 1, steps, running.loss / running.seen, pace),
+      async boundary(d) {
+        if (d % steps !== 0) return false;
+        // an epoch's end: its test accuracy, its record, and a checkpoint
+        running.seconds += (performance.now() - epochStart) / 1000;
+        const correct = await engine.evaluate(nTest);
+        history.push({
+          epoch: d / steps,
+          lr: lrOf(d / steps - 1),
+          trainLoss: running.loss / running.seen,
+          trainAcc: running.correct / running.seen,
+          testAcc: correct / nTest,
+          seconds: running.seconds,
+          imgPerSec: running.seen / running.seconds,
+        });
+        running = { loss: 0, correct: 0, seen: 0, seconds: 0 };
+        return true;
+      },
+      async save(dir, d) {
+        // a stop inside an epoch keeps that epoch's time so far
+        const r = d % steps === 0 ? running : { ...running, seconds: running.seconds + (performance.now() - epochStart) / 1000 };
+        const st = storeState(await engine.getState());
+        writeCheckpoint<Meta>(dir, { variant: v.id, done: d, history, running: r, optScalars: st.optScalars, initVariances }, st.tensors);
+      },
+    });
     const st = await engine.getState();
-    void t0;
     return {
       variant: v.id,
       label: v.label,
@@ -340,10 +313,17 @@ export async function trainCifar(data: Cifar10, opts: TrainOptions): Promise<Tra
       imgPerCpuSec: imgs / (cpu || 1),
       workers,
       batchSize: B,
-      completed: true,
+      completed: loop.completed,
       resumedFrom,
     };
   } finally {
     await engine.close();
   }
+}
+
+/** The parameters (batch norm's running statistics included) in the checkpoint a run left in `dir`, and its epoch. */
+export function checkpointParams(dir: string, steps: number): { epoch: number; params: ParamArrays } {
+  const ck = readCheckpoint<Meta>(dir);
+  if (!ck) throw new Error(`no checkpoint in ${dir}`);
+  return { epoch: ck.meta.done / steps, params: restoreState(ck).params };
 }

@@ -24,11 +24,14 @@ export interface ClaimResult {
 
 export const REFERENCE_SEED = 20260611;
 
-export function makeContext(opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough'>> & { runScale?: number; filesRoot?: string | string[] } = {}): CheckContext & { notes: string[] } {
+export function makeContext(
+  opts: Partial<Pick<CheckContext, 'seed' | 'mode' | 'thorough' | 'outDir'>> & { runScale?: number; filesRoot?: string | string[] } = {},
+): CheckContext & { notes: string[] } {
   const notes: string[] = [];
   const scale = opts.runScale ?? 1;
   return {
     files: opts.filesRoot ? submissionFiles(opts.filesRoot) : NO_FILES,
+    outDir: opts.outDir ?? process.env.DLSPEC_OUT_DIR ?? 'out',
     seed: opts.seed ?? REFERENCE_SEED,
     mode: opts.mode ?? 'reference',
     runs: (n) => Math.max(1, Math.round(n * scale)),

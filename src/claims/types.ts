@@ -43,6 +43,8 @@ export interface CheckContext {
   note(line: string): void;
   /** the files of the folder the implementation came from (trained networks, logs); for the key, the reference submission's */
   files: SubmissionFiles;
+  /** folder for what the check makes (figures, training checkpoints): `DLSPEC_OUT_DIR`, default `out` */
+  outDir: string;
 }
 
 /** What one export of a topic's contract must be. */

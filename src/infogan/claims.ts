@@ -7,9 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Claim, Evidence } from '../claims/types.ts';
+import type { CheckContext, Claim, Evidence } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { loadMnist, mnistDir, mnistFloat, mnistMissing, MNIST_FILES, parseIdx } from '../data/mnist.ts';
+import { checkpointRoot } from '../training/loop.ts';
 import { makeRng } from '../verify/rng.ts';
 import type { InfoganContract, InfoganTrained } from './contract.ts';
 import { categoricalAccuracy, keptBy, LN10, measureMi, rowConsistency, sweepContinuous, writeFigures, type CatAccuracy, type SweepResult } from './evaluate.ts';
@@ -418,7 +419,8 @@ const smokeClaim: Claim<InfoganContract> = {
  *  Keyed on the submission's `infoganRunConfig` object (passed through unwrapped, so stable per module). */
 const trained = new WeakMap<object, Map<string, Promise<InfoganTrained>>>();
 
-export function trainedModel(impl: InfoganContract, arch: Arch, seed: number): Promise<InfoganTrained> {
+export function trainedModel(impl: InfoganContract, arch: Arch, ctx: CheckContext): Promise<InfoganTrained> {
+  const seed = ctx.seed;
   const cfg = impl.infoganRunConfig;
   if (!cfg || typeof cfg !== 'object' || !cfg[arch] || !(cfg[arch].steps > 0) || !(cfg[arch].batchSize > 0)) {
     fail(`infoganRunConfig.${arch} must be { steps: number > 0, batchSize: number > 0 }, got ${JSON.stringify(cfg?.[arch])}`);
@@ -428,7 +430,8 @@ export function trainedModel(impl: InfoganContract, arch: Arch, seed: number): P
   const key = `${arch}:${seed}`;
   let p = byKey.get(key);
   if (!p) {
-    const dir = process.env.INFOGAN_CHECKPOINT_DIR ? path.join(process.env.INFOGAN_CHECKPOINT_DIR, `${arch}-${seed}`) : undefined;
+    // the key's runs keep checkpoints (resumable with DLSPEC_RESUME=1); a submission's run trains in its own sandbox
+    const dir = ctx.mode === 'reference' ? path.join(checkpointRoot(path.join(ctx.outDir, 'infogan', 'ckpt')), `${arch}-${seed}`) : undefined;
     p = impl.infoganTrain({
       images: trainImages(),
       arch,
@@ -481,7 +484,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         'With $Q$ trained jointly, $L_I$ is maximised: $\\mathcal L_{cat} \\to 0$, i.e. $L_I = H(c) - \\mathcal L_{cat} \\to H(c) = \\ln 10 \\approx 2.303$ nats — $G$ encodes the categorical code so that $Q$ can read it back (Fig. 1 of the paper). Measured on 10,000 fresh latents.',
       uses: ['infoganTrain', 'infoganRunConfig'],
       async check(impl, ctx) {
-        const m = await trainedModel(impl, arch, ctx.seed);
+        const m = await trainedModel(impl, arch, ctx);
         const r = await measureMi(m, ctx.seed, ctx.runs(10_000));
         const ev = { ...r, hC: LN10, floor: MI_FLOOR, model: archNote(arch) };
         if (!(r.miLowerBound >= MI_FLOOR)) {
@@ -505,7 +508,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         'Unsupervised, $c_1$ captures the digit class: $\\hat y = \\pi(\\arg\\max_k Q(c_1 = k\\mid x))$ with the best assignment $\\pi$ classifies MNIST test digits — the paper reports 5% error (95%) with its full architecture; the acceptance floor here is 80%.',
       uses: ['infoganTrain', 'infoganRunConfig'],
       async check(impl, ctx) {
-        const m = await trainedModel(impl, arch, ctx.seed);
+        const m = await trainedModel(impl, arch, ctx);
         const t = testSet();
         const a = await categoricalAccuracy(m, t.images, t.labels);
         const ev = { accuracy: a.accuracy, n: a.n, assignment: a.assignment, confusion: a.confusion, floor: ACC_FLOOR, paper: 0.95, model: archNote(arch) };
@@ -530,7 +533,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         'Each continuous code controls a style factor — in the paper $c_2$ the rotation/slant, $c_3$ the width. Measured from moments of the generated image $I(x, y)$: slant $= -\\mu_{11}/\\mu_{02}$, width $= \\sqrt{\\mu_{20}}$, ink $= \\sum I$ (grows with stroke width). For 200 draws of $(z, c_1)$ and 9 values $c_j \\in [-1, 1]$ (the other code 0), the mean curve of some property is strictly monotone, the median per-draw Spearman $|\\rho| \\ge 0.8$, and the digit — judged not by $Q$, whose argmax reads the code, but by an independent classifier of real MNIST digits (a 784–256–10 perceptron trained on sheared and stretched real digits: ≈ 97.4% test accuracy, and it keeps its verdict on ≈ 98% of real test digits sheared by −0.5…0.5 or stretched by 0.7…1.3, where a linear classifier keeps 85%) — equals the one at $c_j = 0$ for ≥ 90% of the images.',
       uses: ['infoganTrain', 'infoganRunConfig'],
       async check(impl, ctx) {
-        const m = await trainedModel(impl, arch, ctx.seed);
+        const m = await trainedModel(impl, arch, ctx);
         const ev: Evidence = { model: archNote(arch), rhoFloor: RHO_FLOOR, keepFloor: KEEP_FLOOR };
         const problems: string[] = [];
         const sweeps: SweepResult[] = [];
@@ -582,10 +585,10 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
         'Three $10\\times10$ grids (as in Fig. 2 of the paper): varying $c_1$ (rows, ordered by the assigned digit) with random noise across columns; varying $c_2$ and $c_3$ from −1 to 1 across columns. Written to `out/infogan/<arch>-vary-categorical.png`, `…-vary-c1.png`, `…-vary-c2.png`.',
       uses: ['infoganTrain', 'infoganRunConfig'],
       async check(impl, ctx) {
-        const m = await trainedModel(impl, arch, ctx.seed);
+        const m = await trainedModel(impl, arch, ctx);
         const t = testSet();
         const a = await categoricalAccuracy(m, t.images, t.labels);
-        const dir = process.env.INFOGAN_OUT_DIR ?? 'out/infogan';
+        const dir = path.join(ctx.outDir, 'infogan');
         const prefix = `${arch}${ctx.mode === 'reference' ? '' : '-submission'}`;
         // measured first, written only when the rows are right (a rejected model leaves the figures alone)
         let r = await writeFigures(m, dir, prefix, ctx.seed, a.assignment, 10, false);

@@ -5,14 +5,13 @@
  * Progress lines (step, epoch, batch, losses, img/s, ETA), and checkpoint/resume: every step's
  * random draws come from an rng seeded by (seed, step), so a resumed run continues exactly.
  */
-import { mkdirSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import path from 'node:path';
 import { tf } from '../backend.ts';
 import { makeRng, type Rng } from '../verify/rng.ts';
+import { checkSameRun, formatDuration, readCheckpoint, runLoop, writeCheckpoint, type Pace, type RunControl, type StoredTensor } from '../training/loop.ts';
 import { CAT_DIM, CONT_DIM, IMG, InfoGanNet, LATENT_DIM, NOISE_DIM, PIXELS, type Arch } from './model.ts';
 import { applyStyleWarp, drawStrokeWarps, drawStyleWarps, strokeWarp, styleWarpMatrices } from './warp.ts';
 
-export interface TrainOptions {
+export interface TrainOptions extends RunControl {
   arch: Arch;
   seed: number;
   steps: number;
@@ -23,14 +22,6 @@ export interface TrainOptions {
   lrG?: number;
   lambdaCat?: number;
   lambdaCont?: number;
-  /** a progress line every this many steps (0: none) */
-  logEvery?: number;
-  log?: (line: string) => void;
-  /** folder for checkpoints (meta.json + weights.bin); resumes from it when it holds one */
-  checkpointDir?: string;
-  checkpointEvery?: number;
-  /** stop after this many steps of this call (for tests of stop/resume) even if `steps` is not reached */
-  stopAfter?: number;
   /** instance noise (Sønderby et al. 2016): std of the Gaussian noise added to every image D and Q see,
    *  real and generated, drawn per step from (seed, step); default 0.  It hides the pixel-level speckle
    *  through which a dense G can tell Q its code; with the convolutional G it costs accuracy, so it is off. */
@@ -148,89 +139,59 @@ export function disposeTrainState(st: TrainState): void {
   st.optG.dispose();
 }
 
-const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${s.toFixed(0)}s`);
-
+/** What a checkpoint's meta.json says of its run; the weights, both optimizers' slots and Adam's β powers are its tensors. */
 interface Meta {
   arch: Arch;
   seed: number;
   step: number;
   batchSize: number;
   history: HistoryRow[];
-  tensors: { name: string; shape: number[]; offset: number; size: number }[];
 }
 
-async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, seed: number): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const named: { name: string; t: tf.Tensor }[] = st.net.namedTensors().map(([name, t]) => ({ name: `net/${name}`, t }));
-  for (const [tag, opt] of [
+const optimizers = (st: TrainState) =>
+  [
     ['optD', st.optD],
     ['optG', st.optG],
-  ] as const) {
-    const ws = await opt.getWeights();
-    ws.forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
+  ] as const;
+
+async function saveCheckpoint(dir: string, st: TrainState, batchSize: number, seed: number): Promise<void> {
+  const named: { name: string; t: tf.Tensor }[] = st.net.namedTensors().map(([name, t]) => ({ name: `net/${name}`, t }));
+  for (const [tag, opt] of optimizers(st)) {
+    (await opt.getWeights()).forEach((w, i) => named.push({ name: `${tag}/${i}`, t: w.tensor }));
     // Adam's running β₁ᵗ, β₂ᵗ: setWeights recomputes them as pow(β, t) in float32, which differs in the last
     // bits from the running product, and an InfoGAN run is chaotic enough for that to change its outcome —
     // saved, so that a resumed run continues exactly
     for (const [k, v] of Object.entries(adamAccumulators(opt))) named.push({ name: `${tag}-acc/${k}`, t: v });
   }
-  let offset = 0;
-  const tensors: Meta['tensors'] = [];
-  const chunks: Float32Array[] = [];
-  for (const { name, t } of named) {
-    const d = (await t.data()) as Float32Array;
-    tensors.push({ name, shape: t.shape, offset, size: d.length });
-    chunks.push(Float32Array.from(d));
-    offset += d.length;
-  }
-  const all = new Float32Array(offset);
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  const meta: Meta = { arch: st.net.arch, seed, step: st.step, batchSize, history: st.history, tensors };
-  // write then rename, so a run killed mid-write leaves the previous checkpoint intact
-  writeFileSync(path.join(dir, 'weights.bin.tmp'), Buffer.from(all.buffer));
-  writeFileSync(path.join(dir, 'meta.json.tmp'), JSON.stringify(meta));
-  renameSync(path.join(dir, 'weights.bin.tmp'), path.join(dir, 'weights.bin'));
-  renameSync(path.join(dir, 'meta.json.tmp'), path.join(dir, 'meta.json'));
+  const tensors: StoredTensor[] = [];
+  for (const { name, t } of named) tensors.push({ name, shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) });
+  writeCheckpoint<Meta>(dir, { arch: st.net.arch, seed, step: st.step, batchSize, history: st.history }, tensors);
 }
 
 async function loadCheckpoint(dir: string, st: TrainState, arch: Arch, seed: number, batchSize: number): Promise<boolean> {
-  const mf = path.join(dir, 'meta.json');
-  if (!existsSync(mf)) return false;
-  const meta = JSON.parse(readFileSync(mf, 'utf8')) as Meta;
-  if (meta.arch !== arch || meta.seed !== seed || meta.batchSize !== batchSize) {
-    throw new Error(`checkpoint in ${dir} is for arch ${meta.arch}, seed ${meta.seed}, batch ${meta.batchSize}; this run wants ${arch}, ${seed}, ${batchSize}: use another folder or delete it`);
-  }
-  const buf = readFileSync(path.join(dir, 'weights.bin'));
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  const byName = new Map(meta.tensors.map((t) => [t.name, t]));
+  const ck = readCheckpoint<Meta>(dir);
+  if (!ck) return false;
+  checkSameRun(dir, { arch: ck.meta.arch, seed: ck.meta.seed, batch: ck.meta.batchSize }, { arch, seed, batch: batchSize });
   const get = (name: string) => {
-    const t = byName.get(name);
-    if (!t) throw new Error(`checkpoint in ${dir} lacks ${name}`);
-    return tf.tensor(all.slice(t.offset, t.offset + t.size), t.shape);
+    const t = ck.tensor(name);
+    return tf.tensor(t.data, t.shape);
   };
-  for (const [name, v] of st.net.namedTensors()) {
-    const t = get(`net/${name}`);
+  const assign = (v: tf.Variable, name: string) => {
+    const t = get(name);
     v.assign(t);
     t.dispose();
-  }
-  for (const [tag, opt] of [
-    ['optD', st.optD],
-    ['optG', st.optG],
-  ] as const) {
-    const ws = meta.tensors.filter((t) => t.name.startsWith(`${tag}/`)).map((t) => ({ name: t.name, tensor: get(t.name) }));
+  };
+  for (const [name, v] of st.net.namedTensors()) assign(v, `net/${name}`);
+  for (const [tag, opt] of optimizers(st)) {
+    const ws = ck
+      .names()
+      .filter((n) => n.startsWith(`${tag}/`))
+      .map((name) => ({ name, tensor: get(name) }));
     if (ws.length) await opt.setWeights(ws);
-    for (const [k, v] of Object.entries(adamAccumulators(opt))) {
-      if (!byName.has(`${tag}-acc/${k}`)) continue; // a checkpoint of before: pow(β, t) as tfjs recomputes it
-      const t = get(`${tag}-acc/${k}`);
-      v.assign(t);
-      t.dispose();
-    }
+    for (const [k, v] of Object.entries(adamAccumulators(opt))) if (ck.has(`${tag}-acc/${k}`)) assign(v, `${tag}-acc/${k}`);
   }
-  st.step = meta.step;
-  st.history = meta.history;
+  st.step = ck.meta.step;
+  st.history = ck.meta.history;
   return true;
 }
 
@@ -274,21 +235,17 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
   }
   const dVars = net.group('D'),
     gVars = net.group('G');
-  const logEvery = o.logEvery ?? 100;
-  const ckEvery = o.checkpointEvery ?? 500;
   const stepsPerEpoch = Math.ceil(nImg / b);
-  const start = st.step;
-  const end = Math.min(o.steps, o.stopAfter !== undefined ? start + o.stopAfter : Infinity);
-  let t0 = performance.now(),
-    s0 = st.step;
   const ones = tf.ones([b, 1]),
     zeros = tf.zeros([b, 1]);
-  while (st.step < end) {
+  // the last step's losses [G, D, L_I(cat), L_I(cont), L_I(cat, warped)?], read by its progress line
+  let parts: tf.Scalar[] = [];
+  const step = async (): Promise<void> => {
+    parts.forEach((p) => p.dispose());
     const rng = makeRng(`${o.seed}:${st.step}`);
     const real = gatherBatch(o.images, rng, b);
     const lat = sampleLatent(rng, b);
-    const wantLog = logEvery > 0 && ((st.step + 1) % logEvery === 0 || st.step + 1 === end);
-    const parts = tf.tidy(() => {
+    parts = tf.tidy((): tf.Scalar[] => {
       const xr = tf.tensor2d(real, [b, PIXELS]);
       const z = tf.tensor2d(lat.z, [b, LATENT_DIM]);
       const cat = tf.tensor1d(lat.cat, 'int32');
@@ -351,26 +308,31 @@ export async function trainInfoGan(o: TrainOptions): Promise<TrainState> {
       return [gl!, ...dParts];
     });
     st.step++;
-    if (wantLog) {
-      const [g, d, c, k, w] = (await Promise.all(parts.map((p) => p.data()))).map((v) => v[0]);
-      const el = (performance.now() - t0) / 1000;
-      const ips = ((st.step - s0) * b) / Math.max(el, 1e-9);
-      const epoch = st.step / stepsPerEpoch;
-      const row: HistoryRow = { step: st.step, epoch, dLoss: d, gLoss: g, liCat: c, liCont: k, ...(w !== undefined ? { liCatWarped: w } : {}), imgPerSec: ips };
-      st.history.push(row);
-      const eta = ((o.steps - st.step) * b) / Math.max(ips, 1e-9);
-      log(
-        `[infogan ${o.arch}] step ${st.step}/${o.steps} epoch ${Math.floor(epoch) + 1} batch ${((st.step - 1) % stepsPerEpoch) + 1}/${stepsPerEpoch} ` +
-          `D ${d.toFixed(3)} G ${g.toFixed(3)} L_I(cat) ${c.toFixed(3)} L_I(cont) ${k.toFixed(3)} ${w !== undefined ? `L_I(cat, warped) ${w.toFixed(3)} ` : ''}` +
-          `MI≥${(Math.log(CAT_DIM) - c).toFixed(3)} nats  ${ips.toFixed(0)} img/s  ETA ${fmtTime(eta)}`,
-      );
-      t0 = performance.now();
-      s0 = st.step;
-    }
+  };
+  const progress = async (done: number, pace: Pace): Promise<string> => {
+    const [g, d, c, k, w] = (await Promise.all(parts.map((p) => p.data()))).map((v) => v[0]);
+    const epoch = done / stepsPerEpoch;
+    st.history.push({ step: done, epoch, dLoss: d, gLoss: g, liCat: c, liCont: k, ...(w !== undefined ? { liCatWarped: w } : {}), imgPerSec: pace.imgPerSec });
+    return (
+      `[infogan ${o.arch}] step ${done}/${o.steps} epoch ${Math.floor(epoch) + 1} batch ${((done - 1) % stepsPerEpoch) + 1}/${stepsPerEpoch} ` +
+      `D ${d.toFixed(3)} G ${g.toFixed(3)} L_I(cat) ${c.toFixed(3)} L_I(cont) ${k.toFixed(3)} ${w !== undefined ? `L_I(cat, warped) ${w.toFixed(3)} ` : ''}` +
+      `MI≥${(Math.log(CAT_DIM) - c).toFixed(3)} nats  ${pace.imgPerSec.toFixed(0)} img/s  ETA ${formatDuration(pace.etaSec)}`
+    );
+  };
+  try {
+    await runLoop({
+      done: st.step,
+      total: o.steps,
+      imagesPerStep: b,
+      control: { ...o, log, logEvery: o.logEvery ?? 100, checkpointEvery: o.checkpointEvery ?? 500 },
+      step,
+      progress,
+      save: (dir) => saveCheckpoint(dir, st, b, o.seed),
+    });
+  } finally {
     parts.forEach((p) => p.dispose());
-    if (o.checkpointDir && ckEvery > 0 && (st.step % ckEvery === 0 || st.step === end)) await saveCheckpoint(o.checkpointDir, st, b, o.seed);
+    ones.dispose();
+    zeros.dispose();
   }
-  ones.dispose();
-  zeros.dispose();
   return st;
 }
