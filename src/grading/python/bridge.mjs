@@ -1,33 +1,17 @@
-// The bridge between the checks and a Python sandbox (host.py): bridge-worker.mjs's role for a
-// Python submission.  It runs in a worker thread of the check runner and speaks to the check
-// runner exactly as bridge-worker.mjs does (replies carrying v8-serialized values, callback frames),
-// so that strict.ts's connection serves both languages; to the Python process it speaks JSON frames
-// on fd 3 (a 4-byte little-endian length, then UTF-8 JSON; tags in host.py's header).
+// The bridge between the checks and a Python sandbox (host.py): the core in ../bridge-core.mjs, with
+// this codec.  To the check runner it speaks as the TypeScript bridge does (replies carrying
+// v8-serialized values, callback frames), so that strict.ts's connection serves both languages; to
+// the Python process it speaks JSON frames on fd 3 (a 4-byte little-endian length, then UTF-8 JSON;
+// tags in host.py's header).
 import { spawn } from 'node:child_process';
 import v8 from 'node:v8';
 import { workerData } from 'node:worker_threads';
+import { serveBridge, writeFrame } from '../bridge-core.mjs';
 
-const { port, flag: flagBuffer, command, file, isPackage, env } = workerData;
-const flag = new Int32Array(flagBuffer);
-const TAIL = 4000;
-const MAX_FRAME = 300 * 2 ** 20;
-const MAX_UNASKED = 100_000;
+const { command, file, isPackage, env } = workerData;
 /** how deep a function the student returns is looked for (as strict.ts's MAX_DEPTH) */
 const MAX_FN_DEPTH = 3;
 const MAX_INT_DIGITS = 4000;
-let unasked = 0;
-
-let child = null;
-let ready = null;
-let pending = null;
-let tail = '';
-let starts = 0;
-
-function reply(msg) {
-  port.postMessage(msg);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-}
 
 /* ------------------------------------------------------------ values */
 
@@ -112,56 +96,37 @@ function result(m) {
 
 /* ------------------------------------------------------------ the process */
 
-function write(c, msg) {
-  const body = Buffer.from(JSON.stringify(msg), 'utf8');
-  const h = Buffer.alloc(4);
-  h.writeUInt32LE(body.length, 0);
-  c.stdio[3].write(Buffer.concat([h, body]));
+const write = (c, msg) => writeFrame(c.stdio[3], Buffer.from(JSON.stringify(msg), 'utf8'));
+
+/** A load reply as the check runner reads it: the values the module defines, and its function names. */
+function loaded(m) {
+  if (!m.ok) return { id: -1, ok: false, error: String(m.error ?? 'failed') };
+  const values = {};
+  for (const [k, v] of Object.entries(m.values ?? {})) {
+    const r = result(v ?? {});
+    values[k] = r.ok && r.handles.length ? { ok: false, error: 'holds functions' } : r;
+  }
+  return { id: -1, ok: true, values, functions: Array.isArray(m.functions) ? m.functions.filter((f) => typeof f === 'string') : [] };
 }
 
-function stop(c, why) {
-  tail += `\n[dlspec] stopped: ${why}\n`;
-  c.kill('SIGKILL');
-}
-
-function start() {
-  starts++;
+serveBridge({
+  frameFd: 3,
   // detached: its own process group, and setsid(), so no controlling terminal to inject keystrokes into
-  const c = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, detached: true });
-  child = c;
-  const keep = (b) => {
-    tail = (tail + b.toString('utf8')).slice(-TAIL);
-  };
-  c.stdout.on('data', keep);
-  c.stderr.on('data', keep);
-  let loadResolve;
-  ready = new Promise((r) => (loadResolve = r));
-  const onFrame = (text) => {
+  start: () => spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, detached: true }),
+  onFrame(bytes, link) {
     let m;
     try {
-      m = JSON.parse(text);
+      m = JSON.parse(Buffer.from(bytes).toString('utf8'));
     } catch {
-      stop(c, 'it sent a frame that is not JSON');
+      link.stop('it sent a frame that is not JSON');
       return;
     }
     if (!m || typeof m !== 'object') return;
-    if (m.t === 'hello') write(c, { t: 'load', file, package: isPackage });
-    else if (m.t === 'loaded') {
-      if (!m.ok) {
-        loadResolve({ id: -1, ok: false, error: String(m.error ?? 'failed') });
-        return;
-      }
-      const values = {};
-      for (const [k, v] of Object.entries(m.values ?? {})) {
-        const r = result(v ?? {});
-        values[k] = r.ok && r.handles.length ? { ok: false, error: 'holds functions' } : r;
-      }
-      loadResolve({ id: -1, ok: true, values, functions: Array.isArray(m.functions) ? m.functions.filter((f) => typeof f === 'string') : [] });
-    } else if (m.t === 'ret') {
-      if (pending && m.id === pending.id) {
-        pending = null;
-        reply({ id: m.id, ...result(m), starts });
-      } else reply({ t: 'frame', bytes: new Uint8Array(v8.serialize({ t: 'ret', id: m.id, ...result(m) })), starts });
+    if (m.t === 'hello') write(link.child, { t: 'load', file, package: isPackage });
+    else if (m.t === 'loaded') link.loaded(loaded(m));
+    else if (m.t === 'ret') {
+      // the reply to the pending call, or to a nested call the checks made from a callback
+      if (!link.answer({ id: m.id, ...result(m) })) link.relay(new Uint8Array(v8.serialize({ t: 'ret', id: m.id, ...result(m) })));
     } else if (m.t === 'cb') {
       let args;
       try {
@@ -169,76 +134,13 @@ function start() {
       } catch {
         args = { value: [], handles: [] };
       }
-      reply({ t: 'frame', bytes: new Uint8Array(v8.serialize({ t: 'cb', fn: m.fn, args: args.value, handles: args.handles })), starts });
+      link.relay(new Uint8Array(v8.serialize({ t: 'cb', fn: m.fn, args: args.value, handles: args.handles })));
     }
-  };
-  let buf = Buffer.alloc(0);
-  const sock = c.stdio[3];
-  sock.on('error', () => {});
-  sock.on('data', (d) => {
-    if (child !== c) return;
-    buf = buf.length ? Buffer.concat([buf, d]) : d;
-    while (buf.length >= 4) {
-      const n = buf.readUInt32LE(0);
-      if (n > MAX_FRAME || ++unasked > MAX_UNASKED) {
-        stop(c, 'it sent a frame over the size limit, or a flood of frames');
-        return;
-      }
-      if (buf.length < 4 + n) break;
-      const text = buf.subarray(4, 4 + n).toString('utf8');
-      buf = buf.subarray(4 + n);
-      onFrame(text);
-      if (child !== c) return;
-    }
-  });
-  c.on('error', (e) => {
-    tail += `\n[dlspec] could not start: ${e.message}\n`;
-  });
-  c.on('exit', (code, signal) => {
-    if (child !== c) return;
-    child = null;
-    const exit = { code, signal, tail };
-    loadResolve({ id: -1, ok: false, exit });
-    if (pending) {
-      const p = pending;
-      pending = null;
-      reply({ id: p.id, ok: false, exit, starts });
-    }
-  });
-}
-
-port.on('message', async (m) => {
-  unasked = 0;
-  if (m.t === 'kill') {
-    if (child) {
-      const c = child;
-      child = null;
-      pending = null;
-      c.kill('SIGKILL');
-    }
-    return;
-  }
-  if (m.t === 'frame') {
-    if (!child) return;
+  },
+  sendFrame(child, m) {
     const f = v8.deserialize(m.bytes);
     if (f.t === 'cbr') write(child, f.ok ? { t: 'cbr', ok: true, value: toJson(f.value) } : { t: 'cbr', ok: false, error: f.error });
     else if (f.t === 'nested') write(child, { t: 'nested', id: f.id, kind: f.kind, name: f.name, handle: f.handle, args: toJson(f.args), fns: toJson(f.fns) });
-    return;
-  }
-  if (!child) start();
-  const c = child;
-  pending = { id: m.id };
-  const loaded = await ready;
-  if (child !== c || !pending || pending.id !== m.id) return;
-  if (m.t === 'load' || !loaded.ok) {
-    pending = null;
-    reply({ ...loaded, id: m.id, starts, tail });
-    return;
-  }
-  try {
-    write(c, { t: m.t, id: m.id, name: m.name, handle: m.handle, args: toJson(m.args), fns: toJson(m.fns) });
-  } catch (e) {
-    pending = null;
-    reply({ id: m.id, ok: false, error: `could not send the call: ${e.message}`, starts });
-  }
+  },
+  sendCall: (child, m) => write(child, { t: m.t, id: m.id, name: m.name, handle: m.handle, args: toJson(m.args), fns: toJson(m.fns) }),
 });
