@@ -13,14 +13,9 @@ import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { MomentumContract } from './contract.ts';
-import { det, inverseVariant, jacobian, logcoshQuartic, quadratic, stepForward, type Cost, type InverseVariant, type State } from './reference.ts';
+import { det, jacobian, logcoshQuartic, quadratic, stepForward, type Cost, type State } from './reference.ts';
+import { INVERSE_MISTAKES, MOMENTUM_MISTAKES, type InverseMistake } from './mistakes.ts';
 import { recognised } from '../verify/failure.ts';
-
-export const MOMENTUM_MISTAKES: Record<Exclude<InverseVariant, 'correct'>, string> = {
-  'theta-uses-p_k': 'θ(k) = θ(k+1) − p(k): θ(k+1) = θ(k) + p(k+1), so θ(k) = θ(k+1) − p(k+1) (and ∇J must then be taken at that θ(k))',
-  'grad-at-theta_k1': 'the gradient is evaluated at θ(k+1): p(k) = (p(k+1) + α∇J(θ(k)))/β needs ∇J at θ(k) = θ(k+1) − p(k+1)',
-  'times-beta': 'p(k) is multiplied by β instead of divided: p(k) = (p(k+1) + α∇J(θ(k)))/β',
-};
 
 /** Wrong Jacobians of the step, each derived from the right one. */
 export const JACOBIAN_MISTAKES = {
@@ -84,8 +79,8 @@ const stateErr = (a: State, b: State): number => {
 };
 
 function recogniseInverse(got: State, s1: State, c: Cost, alpha: number, beta: number, want: State): string | undefined {
-  for (const v of Object.keys(MOMENTUM_MISTAKES) as Exclude<InverseVariant, 'correct'>[]) {
-    const w = inverseVariant(s1, c.grad, alpha, beta, v);
+  for (const v of Object.keys(INVERSE_MISTAKES) as InverseMistake[]) {
+    const w = INVERSE_MISTAKES[v].inverse(s1, c.grad, alpha, beta);
     if (stateErr(w, want) > 1e-9 && stateErr(got, w) <= 1e-9) return MOMENTUM_MISTAKES[v];
   }
   return undefined;

@@ -1,5 +1,5 @@
 /**
- * Reference momentum step, its inverse (with the misconception variants), the exact Jacobian, a
+ * Reference momentum step, its inverse, the exact Jacobian, a
  * float64 LU determinant, and the test costs (quadratic, and log-cosh + quartic).
  */
 import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
@@ -17,18 +17,11 @@ export function stepForward(s: State, grad: Grad, alpha: number, beta: number): 
   return { theta: s.theta.map((v, i) => v + p[i]), p };
 }
 
-export type InverseVariant = 'correct' | 'theta-uses-p_k' | 'grad-at-theta_k1' | 'times-beta';
-
-export function inverseVariant(s1: State, grad: Grad, alpha: number, beta: number, v: InverseVariant = 'correct'): State {
-  if (v === 'theta-uses-p_k') {
-    const g = grad(s1.theta);
-    const p = s1.p.map((x, i) => (x + alpha * g[i]) / beta);
-    return { theta: s1.theta.map((x, i) => x - p[i]), p };
-  }
+/** Undo one step: θ(k) = θ(k+1) − p(k+1), then p(k) = (p(k+1) + α∇J(θ(k)))/β. */
+export function inverse(s1: State, grad: Grad, alpha: number, beta: number): State {
   const theta = s1.theta.map((x, i) => x - s1.p[i]);
-  const g = grad(v === 'grad-at-theta_k1' ? s1.theta : theta);
-  const p = s1.p.map((x, i) => (v === 'times-beta' ? beta * x + alpha * g[i] : (x + alpha * g[i]) / beta));
-  return { theta, p };
+  const g = grad(theta);
+  return { theta, p: s1.p.map((x, i) => (x + alpha * g[i]) / beta) };
 }
 
 /** [[I − αH, βI], [−αH, βI]] */
@@ -103,7 +96,7 @@ export function logcoshQuartic(D: number, seed: number): Cost {
 }
 
 export const momentumReference: MomentumContract = {
-  momentumInverse: (theta1, p1, grad, alpha, beta) => inverseVariant({ theta: theta1, p: p1 }, grad, alpha, beta),
+  momentumInverse: (theta1, p1, grad, alpha, beta) => inverse({ theta: theta1, p: p1 }, grad, alpha, beta),
   momentumJacobian: (theta, _p, hess, alpha, beta) => jacobian(theta, hess, alpha, beta),
   momentumJacobianDet: (D, _alpha, beta) => beta ** D,
 };

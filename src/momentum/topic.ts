@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { JACOBIAN_MISTAKES, MOMENTUM_MISTAKES, momentumClaims } from './claims.ts';
+import { JACOBIAN_MISTAKES, momentumClaims } from './claims.ts';
+import { MOMENTUM_MISTAKES } from './mistakes.ts';
 import { momentumContract, type MomentumContract } from './contract.ts';
 import { momentumReference } from './reference.ts';
 
