@@ -13,14 +13,9 @@ import { ADDER_WEIGHTS } from '../adder/reference.ts';
 import { readWeights } from '../adder/engine.ts';
 import { portable } from '../verify/portable.ts';
 import type { Cell, GtContract, GtModel } from './contract.ts';
-import { builtParamCount, expressionVariant, foldVariant, randomCell, unrolled, type GtVariant } from './reference.ts';
+import { builtParamCount, expression, randomCell, unrolled } from './reference.ts';
+import { GT_MISTAKE_IDS, GT_MISTAKES, GT_VARIANTS } from './mistakes.ts';
 import { recognised } from '../verify/failure.ts';
-
-export const GT_MISTAKES: Record<Exclude<GtVariant, 'correct'>, string> = {
-  reversed: 'the inputs are folded in reverse order: G_t must apply F_θ to x_1 first (innermost) and to x_t last (outermost)',
-  'no-nesting': 'F_θ is applied to h_0 and x_t only: G_t must nest F_θ t times, feeding each output back in as the next state',
-  'off-by-one': 'the last input x_t is left out: G_t nests F_θ exactly t times, over x_1 … x_t',
-};
 
 /** Lower-case, without spaces, LaTeX decorations, subscript marks or θ: "F_\theta(\mathbf h_0, x_1)" → "f(h0,x1)". */
 export function normaliseExpr(s: string): string {
@@ -31,8 +26,6 @@ export function normaliseExpr(s: string): string {
     .replace(/\\[,;!]/g, '')
     .toLowerCase();
 }
-
-const variants: GtVariant[] = ['reversed', 'no-nesting', 'off-by-one'];
 
 interface FoldSpec {
   kind: 'tanh' | 'gated';
@@ -112,19 +105,16 @@ export const gtClaims: Claim<GtContract>[] = [
       for (let t = 1; t <= 6; t++) {
         const got = impl.gtExpression(t);
         if (typeof got !== 'string') fail(`gtExpression(${t}) should return a string, got ${describeValue(got)}`);
-        const want = expressionVariant(t);
+        const want = expression(t);
         if (normaliseExpr(got) !== normaliseExpr(want)) {
-          const m = variants.find((v) => normaliseExpr(expressionVariant(t, v)) === normaliseExpr(got));
+          const m = GT_MISTAKE_IDS.find((v) => normaliseExpr(GT_VARIANTS[v].expression(t)) === normaliseExpr(got));
           fail(
-            [
-              `gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`,
-              ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : []),
-            ].join('\n'),
+            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  ${recognised(GT_MISTAKES[m])}.`] : [])].join('\n'),
           );
         }
         shown[`G${t}`] = got;
       }
-      return { checked: 6, G3: expressionVariant(3), ...shown };
+      return { checked: 6, G3: expression(3), ...shown };
     },
   },
   {
@@ -159,14 +149,12 @@ export const gtClaims: Claim<GtContract>[] = [
             );
             const cmp = compareTensor(`h_${t}`, got, toTensor(hs[t - 1]), 1e-12);
             if (!cmp.pass) {
-              const m = variants.find(
+              const m = GT_MISTAKE_IDS.find(
                 (v) =>
-                  compareTensor('v', got, toTensor(foldVariant(F, h0, xs.slice(0, t), v)), 1e-12).pass &&
-                  !compareTensor('v', toTensor(foldVariant(F, h0, xs.slice(0, t), v)), toTensor(hs[t - 1]), 1e-12).pass,
+                  compareTensor('v', got, toTensor(GT_VARIANTS[v].fold(F, h0, xs.slice(0, t))), 1e-12).pass &&
+                  !compareTensor('v', toTensor(GT_VARIANTS[v].fold(F, h0, xs.slice(0, t))), toTensor(hs[t - 1]), 1e-12).pass,
               );
-              fail(
-                [`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.`] : [])].join('\n'),
-              );
+              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m])}.`] : [])].join('\n'));
             }
             worst = Math.max(worst, cmp.relErr);
           }
@@ -323,6 +311,6 @@ function hint(impl: GtContract): string {
   } catch {
     return '';
   }
-  const m = variants.find((v) => compareTensor('v', toTensor(got), toTensor(foldVariant(F, [0.1, -0.2, 0.3], xs, v)), 1e-12).pass);
-  return m ? `\n  ${recognised(GT_MISTAKES[m as Exclude<GtVariant, 'correct'>])}.` : '';
+  const m = GT_MISTAKE_IDS.find((v) => compareTensor('v', toTensor(got), toTensor(GT_VARIANTS[v].fold(F, [0.1, -0.2, 0.3], xs)), 1e-12).pass);
+  return m ? `\n  ${recognised(GT_MISTAKES[m])}.` : '';
 }

@@ -1,25 +1,16 @@
 /**
  * Reference G_t: the fold of F_θ over the sequence, its expression, and parameter counts taken from
- * built models (arrays allocated and counted), with the misconception variants the bank names.
+ * built models (arrays allocated and counted).
  */
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { makeRng, randnMatrix, randnVector, type Rng } from '../verify/rng.ts';
 import { portable } from '../verify/portable.ts';
 
-export type GtVariant = 'correct' | 'reversed' | 'no-nesting' | 'off-by-one';
+/** G_t = F(…F(F(h0, x_1), x_2)…, x_t): a left fold of the cell over the sequence. */
+export const fold = (F: Cell, h0: number[], xs: number[][]): number[] => xs.reduce((h, x) => F(h, x), h0);
 
-export function foldVariant(F: Cell, h0: number[], xs: number[][], v: GtVariant = 'correct'): number[] {
-  if (v === 'no-nesting') return xs.length ? F(h0, xs[xs.length - 1]) : h0;
-  const seq = v === 'reversed' ? [...xs].reverse() : v === 'off-by-one' ? xs.slice(0, -1) : xs;
-  return seq.reduce((h, x) => F(h, x), h0);
-}
-
-export function expressionVariant(t: number, v: GtVariant = 'correct'): string {
-  if (v === 'no-nesting') return `F(h0, x${t})`;
-  const idx = Array.from({ length: v === 'off-by-one' ? t - 1 : t }, (_, k) => k + 1);
-  if (v === 'reversed') idx.reverse();
-  return idx.reduce((e, k) => `F(${e}, x${k})`, 'h0');
-}
+/** G_t written out: F(F(F(h0, x1), x2), x3) for t = 3. */
+export const expression = (t: number): string => Array.from({ length: t }, (_, k) => k + 1).reduce((e, k) => `F(${e}, x${k})`, 'h0');
 
 /** The unrolled RNN, written as an explicit loop over time (what the fold must equal). */
 export function unrolled(F: Cell, h0: number[], xs: number[][]): number[][] {
@@ -97,8 +88,8 @@ function buildAndCount(model: GtModel, t: number, D: number, H: number): bigint 
 }
 
 export const gtReference: GtContract = {
-  gtExpression: (t) => expressionVariant(t),
-  gtUnroll: (F, h0, xs) => foldVariant(F, h0, xs),
+  gtExpression: (t) => expression(t),
+  gtUnroll: (F, h0, xs) => fold(F, h0, xs),
   gtParamCount: (model, t, D, H) => {
     if (model === 'rnn') return H * H + H * D + H;
     if (model === 'dense') return H * (t * D + 1);
