@@ -15,36 +15,14 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { AdamState, CifarContract, RmspropState } from './contract.ts';
 import { initLeNetParams, LENET_PARAM_COUNT, LENET_SHAPES, LeNet } from './lenet.ts';
-import { adamVariant, batchNormVariant, PARAM_COUNT_MISTAKES, rmspropVariant, sgdVariant, type AdamVariant, type BnVariant, type RmspropVariant, type SgdVariant } from './reference.ts';
+import { adamStep, batchNorm, PARAM_COUNT_MISTAKES, rmspropStep, sgdStep } from './reference.ts';
+import { ADAM_MISTAKES, BN_MISTAKES, CIFAR_MISTAKES, RMSPROP_MISTAKES, SGD_MISTAKES } from './mistakes.ts';
 import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
 import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';
 import { recognised } from '../verify/failure.ts';
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
-
-export const CIFAR_MISTAKES = {
-  sgd: {
-    'no-weight-decay': 'weight decay is missing (the L2 term λ·w must be added to the gradient)',
-    'weight-decay-sign': 'weight decay has the wrong sign (g + λ·w, not g − λ·w)',
-    'decay-outside-momentum': 'weight decay is applied outside the momentum buffer (PyTorch adds λ·w to g before v ← μv + g)',
-  } satisfies Record<Exclude<SgdVariant, 'correct'>, string>,
-  bn: {
-    'unbiased-variance': 'the batch variance is unbiased (÷(M−1)); BN normalises with the biased batch variance (÷M)',
-    'eps-outside-sqrt': 'ε is added outside the square root (x̂ = (x − μ)/√(σ² + ε))',
-    'normalised-over-features': 'the statistics are taken over the features of each example (that is layer norm); BN uses each channel over the batch',
-  } satisfies Record<Exclude<BnVariant, 'correct'>, string>,
-  adam: {
-    'no-bias-correction': 'Adam without bias correction (m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ))',
-    'eps-inside-sqrt': 'ε is inside the square root (Adam divides by √ŝ + ε)',
-    'grad-not-squared': 'the second moment averages |g| instead of g²',
-  } satisfies Record<Exclude<AdamVariant, 'correct'>, string>,
-  rmsprop: {
-    'eps-outside-sqrt': 'ε is outside the square root (tfjs RMSProp divides by √(s + ε))',
-    'no-running-average': 's is the last g² instead of the running average ρs + (1−ρ)g²',
-    'no-square-root': 'the gradient is divided by s + ε instead of √(s + ε)',
-  } satisfies Record<Exclude<RmspropVariant, 'correct'>, string>,
-};
 
 const randVec = (rng: Rng, n: number, std: number) => Array.from({ length: n }, () => std * rng.normal());
 
@@ -171,10 +149,10 @@ export const cifarClaims: Claim<CifarContract>[] = [
     uses: ['cifarSgdStep'],
     async check(impl, ctx) {
       const hp = { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 };
-      const mk = (variant: SgdVariant): StepFn => {
+      const mk = (step: typeof sgdStep): StepFn => {
         let v: number[] | undefined;
         return (w, g) => {
-          const r = sgdVariant(w, g, v ?? w.map(() => 0), hp, variant);
+          const r = step(w, g, v ?? w.map(() => 0), hp);
           v = r.v;
           return r.w;
         };
@@ -198,15 +176,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
         };
         return m;
       };
-      return optimizerTrajectory(
-        'cifarSgdStep',
-        ctx.seed,
-        student,
-        mk('correct'),
-        { 'no-weight-decay': mk('no-weight-decay'), 'weight-decay-sign': mk('weight-decay-sign'), 'decay-outside-momentum': mk('decay-outside-momentum') },
-        CIFAR_MISTAKES.sgd,
-        builtin,
-      );
+      return optimizerTrajectory('cifarSgdStep', ctx.seed, student, mk(sgdStep), Object.fromEntries(Object.entries(SGD_MISTAKES).map(([id, m]) => [id, mk(m.step)])), CIFAR_MISTAKES.sgd, builtin);
     },
   },
   {
@@ -295,11 +265,11 @@ export const cifarClaims: Claim<CifarContract>[] = [
           beta = randVec(rng, C, 1),
           eps = rng.uniform(1e-5, 0.1);
         const got = readTensor(impl.cifarBatchNorm(x, gamma, beta, eps), 'cifarBatchNorm(…)', [M, C]);
-        const want = batchNormVariant(x, gamma, beta, eps);
+        const want = batchNorm(x, gamma, beta, eps);
         const c = compareTensor('y', got, toTensor(want), KEY_TOL);
         worst = Math.max(worst, c.relErr);
         if (!c.pass) {
-          const variants = Object.fromEntries((Object.keys(CIFAR_MISTAKES.bn) as BnVariant[]).map((v) => [v, batchNormVariant(x, gamma, beta, eps, v).flat()]));
+          const variants = Object.fromEntries(Object.entries(BN_MISTAKES).map(([id, m]) => [id, m.norm(x, gamma, beta, eps).flat()]));
           const mistake = recogniseVariant(Array.from(got.data), variants, CIFAR_MISTAKES.bn);
           fail([`cifarBatchNorm on x ${M}×${C} (ε = ${fmtNum(eps)}):`, `  ${formatComparison(c, 'y')}`, ...(mistake ? [`  ${recognised(mistake)}`] : [])].join('\n'), {
             relErr: c.relErr,
@@ -322,10 +292,10 @@ export const cifarClaims: Claim<CifarContract>[] = [
       // β₂ = 0.9, not 0.999: tfjs forms 1 − β₂ᵗ in float32, whose cancellation error at β₂ = 0.999 is ~1e-5
       // relative (measured 6.7e-6 on the update) — a float32 artefact, not a formula difference
       const hp = { lr: 0.01, beta1: 0.8, beta2: 0.9, epsilon: 1e-7 };
-      const mk = (variant: AdamVariant): StepFn => {
+      const mk = (step: typeof adamStep): StepFn => {
         let st: AdamState | undefined;
         return (w, g) => {
-          const r = adamVariant(w, g, st ?? { m: w.map(() => 0), s: w.map(() => 0), t: 0 }, hp, variant);
+          const r = step(w, g, st ?? { m: w.map(() => 0), s: w.map(() => 0), t: 0 }, hp);
           st = r.state;
           return r.w;
         };
@@ -336,8 +306,8 @@ export const cifarClaims: Claim<CifarContract>[] = [
         st = field(r, 'state', 'cifarAdamStep(…)') as AdamState;
         return field(r, 'w', 'cifarAdamStep(…)') as number[];
       };
-      const wrongs = Object.fromEntries((Object.keys(CIFAR_MISTAKES.adam) as AdamVariant[]).map((v) => [v, mk(v)]));
-      return optimizerTrajectory('cifarAdamStep', ctx.seed, student, mk('correct'), wrongs, CIFAR_MISTAKES.adam, () => tf.train.adam(hp.lr, hp.beta1, hp.beta2, hp.epsilon));
+      const wrongs = Object.fromEntries(Object.entries(ADAM_MISTAKES).map(([id, m]) => [id, mk(m.step)]));
+      return optimizerTrajectory('cifarAdamStep', ctx.seed, student, mk(adamStep), wrongs, CIFAR_MISTAKES.adam, () => tf.train.adam(hp.lr, hp.beta1, hp.beta2, hp.epsilon));
     },
   },
   {
@@ -350,10 +320,10 @@ export const cifarClaims: Claim<CifarContract>[] = [
     uses: ['cifarRmspropStep'],
     async check(impl, ctx) {
       const hp = { lr: 0.01, decay: 0.9, momentum: 0.5, epsilon: 1e-7 };
-      const mk = (variant: RmspropVariant): StepFn => {
+      const mk = (step: typeof rmspropStep): StepFn => {
         let st: RmspropState | undefined;
         return (w, g) => {
-          const r = rmspropVariant(w, g, st ?? { s: w.map(() => 0), v: w.map(() => 0) }, hp, variant);
+          const r = step(w, g, st ?? { s: w.map(() => 0), v: w.map(() => 0) }, hp);
           st = r.state;
           return r.w;
         };
@@ -364,8 +334,8 @@ export const cifarClaims: Claim<CifarContract>[] = [
         st = field(r, 'state', 'cifarRmspropStep(…)') as RmspropState;
         return field(r, 'w', 'cifarRmspropStep(…)') as number[];
       };
-      const wrongs = Object.fromEntries((Object.keys(CIFAR_MISTAKES.rmsprop) as RmspropVariant[]).map((v) => [v, mk(v)]));
-      return optimizerTrajectory('cifarRmspropStep', ctx.seed, student, mk('correct'), wrongs, CIFAR_MISTAKES.rmsprop, () => tf.train.rmsprop(hp.lr, hp.decay, hp.momentum, hp.epsilon));
+      const wrongs = Object.fromEntries(Object.entries(RMSPROP_MISTAKES).map(([id, m]) => [id, mk(m.step)]));
+      return optimizerTrajectory('cifarRmspropStep', ctx.seed, student, mk(rmspropStep), wrongs, CIFAR_MISTAKES.rmsprop, () => tf.train.rmsprop(hp.lr, hp.decay, hp.momentum, hp.epsilon));
     },
   },
   ...runClaims,
