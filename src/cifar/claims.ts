@@ -16,7 +16,7 @@ import { toTensor } from '../verify/tensor.ts';
 import type { AdamState, CifarContract, RmspropState } from './contract.ts';
 import { initLeNetParams, LENET_PARAM_COUNT, LENET_SHAPES, LeNet } from './lenet.ts';
 import { adamStep, batchNorm, PARAM_COUNT_MISTAKES, rmspropStep, sgdStep } from './reference.ts';
-import { ADAM_MISTAKES, BN_MISTAKES, CIFAR_MISTAKES, RMSPROP_MISTAKES, SGD_MISTAKES } from './mistakes.ts';
+import { ADAM_MISTAKES, BN_MISTAKES, CIFAR_MISTAKES, RMSPROP_MISTAKES, SGD_MISTAKES } from './misconceptions.ts';
 import { fans, HE_LAYERS, recogniseHeMistake } from './he-mistakes.ts';
 import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';

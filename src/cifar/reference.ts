@@ -1,5 +1,5 @@
 /**
- * Float64 reference of the CIFAR topic's contract (the optimizers' and batch norm's mistakes: ./mistakes.ts).
+ * Float64 reference of the CIFAR topic's contract (the optimizers' and batch norm's mistakes: ./misconceptions.ts).
  */
 import { fanIn } from '../init/he.ts';
 import type { AdamHyper, AdamState, CifarContract, CifarTrainedRuns, RmspropHyper, RmspropState, SgdHyper } from './contract.ts';

@@ -1,6 +1,6 @@
 import { defineTopic, type KnownWrongSpec } from '../claims/types.ts';
 import { cifarClaims } from './claims.ts';
-import { CIFAR_MISTAKES } from './mistakes.ts';
+import { CIFAR_MISTAKES } from './misconceptions.ts';
 import { cifarContract, type CifarContract } from './contract.ts';
 import { HE_STD_MISTAKES } from './he-mistakes.ts';
 import { cifarReference, PARAM_COUNT_MISTAKES } from './reference.ts';

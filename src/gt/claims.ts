@@ -14,7 +14,7 @@ import { readWeights } from '../adder/engine.ts';
 import { portable } from '../verify/portable.ts';
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { builtParamCount, expression, randomCell, unrolled } from './reference.ts';
-import { GT_MISTAKE_IDS, GT_MISTAKES, GT_VARIANTS } from './mistakes.ts';
+import { GT_MISTAKE_IDS, GT_MISTAKES, GT_VARIANTS } from './misconceptions.ts';
 import { recognised } from '../verify/failure.ts';
 
 /** Lower-case, without spaces, LaTeX decorations, subscript marks or θ: "F_\theta(\mathbf h_0, x_1)" → "f(h0,x1)". */

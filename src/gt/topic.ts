@@ -1,6 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
 import { GT_COUNT_MISTAKES, gtClaims } from './claims.ts';
-import { GT_MISTAKES } from './mistakes.ts';
+import { GT_MISTAKES } from './misconceptions.ts';
 import { gtContract, type GtContract } from './contract.ts';
 import { gtReference } from './reference.ts';
 

@@ -14,7 +14,7 @@ import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { MomentumContract } from './contract.ts';
 import { det, jacobian, logcoshQuartic, quadratic, stepForward, type Cost, type State } from './reference.ts';
-import { INVERSE_MISTAKES, MOMENTUM_MISTAKES, type InverseMistake } from './mistakes.ts';
+import { INVERSE_MISTAKES, MOMENTUM_MISTAKES, type InverseMistake } from './misconceptions.ts';
 import { recognised } from '../verify/failure.ts';
 
 /** Wrong Jacobians of the step, each derived from the right one. */

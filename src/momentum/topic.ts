@@ -1,6 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
 import { JACOBIAN_MISTAKES, momentumClaims } from './claims.ts';
-import { MOMENTUM_MISTAKES } from './mistakes.ts';
+import { MOMENTUM_MISTAKES } from './misconceptions.ts';
 import { momentumContract, type MomentumContract } from './contract.ts';
 import { momentumReference } from './reference.ts';
 
