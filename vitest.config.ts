@@ -8,6 +8,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *  listed follow, larger ones first (vitest's own fallback). */
 const EXPECTED_SECONDS: Record<string, number> = {
   'gradescope-install.spec.ts': 45, // npm ci of the bundle (≈ 20 s), then four grades
+  'gpu-smoke.spec.ts': 30, // WebGPU on llvmpipe (CI installs it): shader compiles and the paper InfoGAN's steps
   'grading-robustness.spec.ts': 17,
   'grading.spec.ts': 13.5,
   'grading-adversarial.spec.ts': 9,
@@ -47,7 +48,7 @@ class LongestFirst extends BaseSequencer {
 
 // Tags: the default suite (`npm test`) runs `--tagsFilter '!slow && !gpu'`.
 //  - slow: long CPU training (`npm run test:slow`), minutes.
-//  - gpu:  full-size training that needs @tensorflow/tfjs-node-gpu (`npm run test:gpu`).
+//  - gpu:  full-size training on a GPU: tfjs-node-gpu or WebGPU (`npm run test:gpu`).
 export default defineConfig({
   test: {
     include: ['spec/**/*.spec.ts'],
@@ -64,7 +65,7 @@ export default defineConfig({
     strictTags: true,
     tags: [
       { name: 'slow', description: 'long CPU training; run with npm run test:slow', timeout: 45 * 60_000 },
-      { name: 'gpu', description: 'full-size training; needs tfjs-node-gpu; run with npm run test:gpu', timeout: 6 * 3600_000 },
+      { name: 'gpu', description: 'full-size training on a GPU (tfjs-node-gpu or WebGPU); run with npm run test:gpu', timeout: 6 * 3600_000 },
       { name: 'known-wrong', description: 'a known-wrong implementation must be rejected by its claims' },
     ],
     coverage: {

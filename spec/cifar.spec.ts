@@ -1,21 +1,15 @@
-import { createRequire } from 'node:module';
 import { describe, test } from 'vitest';
 import { RUN_CLAIM_IDS } from '../src/cifar/run-claims.ts';
 import { cifarTopic } from '../src/cifar/topic.ts';
 import { CIFAR10_HOW_TO_GET, cifar10Dir } from '../src/data/cifar10.ts';
+import { gpuSkipReason } from '../src/training/setup.ts';
 import { specTopic } from './templates.ts';
 
 // Training claims need the data (slow) or a GPU (gpu), and the trained networks are evaluated on the test
 // set: without them they are skipped with a message.
 const hasData = cifar10Dir() !== undefined;
-const hasGpu = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const noGpu = gpuSkipReason();
+const hasGpu = noGpu === undefined;
 const runnable = (tags: string[] = [], id = '') => (!tags.includes('slow') || hasData) && (!tags.includes('gpu') || (hasGpu && hasData)) && (!RUN_CLAIM_IDS.includes(id) || hasData);
 
 const claims = cifarTopic.claims.filter((c) => runnable(c.tags, c.id));
@@ -25,7 +19,7 @@ specTopic({ ...cifarTopic, claims, knownWrong });
 
 describe('CIFAR-10 claims that cannot run here', () => {
   for (const c of cifarTopic.claims.filter((x) => !runnable(x.tags, x.id))) {
-    const why = !hasData ? CIFAR10_HOW_TO_GET : '@tensorflow/tfjs-node-gpu is not installed (it needs CUDA): run `npm run test:gpu` on a GPU machine';
+    const why = !hasData ? CIFAR10_HOW_TO_GET : `${noGpu}; run \`npm run test:gpu\` on a GPU machine`;
     test.skip(`${c.id}: skipped — ${why.split('\n')[0]}`, { tags: c.tags ?? [] }, () => {});
   }
 });

@@ -1,22 +1,15 @@
-import { createRequire } from 'node:module';
 import { expect, test } from 'vitest';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { mnistMissing } from '../src/data/mnist.ts';
 import { NEEDS_MNIST } from '../src/infogan/claims.ts';
 import { infoganTopic } from '../src/infogan/topic.ts';
+import { gpuSkipReason } from '../src/training/setup.ts';
 import { specTopic } from './templates.ts';
 
 // CIE6032 HW2 P5: InfoGAN on MNIST.  Claims that need MNIST are skipped (with how to get it) when
-// it is absent; the `gpu` claims (the paper's architecture) are skipped without tfjs-node-gpu.
+// it is absent; the `gpu` claims (the paper's architecture) are skipped without a GPU (tfjs-node-gpu or WebGPU).
 const noMnist = mnistMissing();
-const noGpu = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
-    return undefined;
-  } catch {
-    return '@tensorflow/tfjs-node-gpu is not installed (it needs CUDA and a download at install time): the paper-architecture InfoGAN claims run only on a GPU machine (npm install @tensorflow/tfjs-node-gpu, then npm run test:gpu)';
-  }
-})();
+const noGpu = ((r) => (r ? `${r}: the paper-architecture InfoGAN claims run only on a GPU machine (npm run test:gpu)` : undefined))(gpuSkipReason());
 const dropped = (id: string) => (noMnist !== undefined && NEEDS_MNIST.has(id)) || (noGpu !== undefined && id.startsWith('infogan.gpu.'));
 const claims = infoganTopic.claims.filter((c) => !dropped(c.id));
 // a known-wrong fixture keeps the rejections it can still show (e.g. the CPU claims when the gpu ones are dropped)

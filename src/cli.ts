@@ -596,7 +596,8 @@ export async function main(argv: string[]): Promise<number> {
     await prog.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof UsageError) {
+    // a forced DLSPEC_BACKEND that is not available here (src/backend.ts) is the caller's to fix, like a flag
+    if (e instanceof UsageError || (e instanceof Error && e.name === 'BackendUnavailable')) {
       console.error(`${where}: ${e.message}`);
       return 2;
     }

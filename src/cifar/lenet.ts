@@ -169,6 +169,13 @@ export class LeNet {
     return out;
   }
 
+  /** getParams(), reading with `await data()` (webgpu) */
+  async getParamsAsync(): Promise<ParamArrays> {
+    const entries: [string, tf.Variable][] = [...Object.entries(this.vars), ...Object.entries(this.running).map(([k, t]): [string, tf.Variable] => [`running:${k}`, t])];
+    const values = await Promise.all(entries.map(([, t]) => t.data()));
+    return Object.fromEntries(entries.map(([k], i) => [k, values[i] as Float32Array]));
+  }
+
   setParams(p: ParamArrays): void {
     tf.tidy(() => {
       for (const [k, a] of Object.entries(p)) {

@@ -32,6 +32,8 @@ export interface Optimizer {
   step(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>): void;
   /** state as plain arrays, for checkpoints */
   getState(): Record<string, Float32Array | number>;
+  /** getState(), reading with `await data()` (webgpu) */
+  getStateAsync(): Promise<Record<string, Float32Array | number>>;
   setState(s: Record<string, Float32Array | number>): void;
   dispose(): void;
 }
@@ -87,6 +89,11 @@ export function makeOptimizer(config: OptimizerConfig): Optimizer {
     getState() {
       const out: Record<string, Float32Array | number> = { t, lr: opt.lr };
       for (const [k, v] of Object.entries(slots)) out[k] = v.dataSync() as Float32Array;
+      return out;
+    },
+    async getStateAsync() {
+      const out: Record<string, Float32Array | number> = { t, lr: opt.lr };
+      for (const [k, v] of Object.entries(slots)) out[k] = (await v.data()) as Float32Array;
       return out;
     },
     setState(s) {

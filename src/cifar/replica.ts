@@ -84,7 +84,8 @@ export class Replica {
     this.names = this.net.names();
   }
 
-  private lossAndGrads(idx: ArrayLike<number>, seed: number) {
+  /** loss, number correct and gradients of the batch, as tensors (the caller reads and disposes them) */
+  private lossAndGradTensors(idx: ArrayLike<number>, seed: number) {
     const B = idx.length;
     const xa = makeBatch(this.train, idx, this.cfg.augment, seed);
     const ya = new Int32Array(B);
@@ -99,10 +100,16 @@ export class Replica {
       return softmaxLoss(logits, y);
     }, this.net.trainable());
     this.pendingBn = ups;
+    tf.dispose([x, y]);
+    return { value, correctT: correctT!, grads: this.net.gradsByName(grads) };
+  }
+
+  private lossAndGrads(idx: ArrayLike<number>, seed: number) {
+    const { value, correctT, grads } = this.lossAndGradTensors(idx, seed);
     const loss = value.dataSync()[0];
-    const correct = correctT!.dataSync()[0];
-    tf.dispose([x, y, value, correctT!]);
-    return { loss, correct, grads: this.net.gradsByName(grads) };
+    const correct = correctT.dataSync()[0];
+    tf.dispose([value, correctT]);
+    return { loss, correct, grads };
   }
 
   private finishBn(): void {
@@ -118,6 +125,21 @@ export class Replica {
     tf.dispose(Object.values(grads));
     this.finishBn();
     return { loss, correct };
+  }
+
+  /**
+   * trainStep reading its results with `await data()`: the same step on every backend, and the only
+   * way on webgpu, which cannot read a GPU tensor synchronously in Node.
+   */
+  async trainStepAsync(idx: ArrayLike<number>, seed: number, lr: number): Promise<{ loss: number; correct: number }> {
+    const { value, correctT, grads } = this.lossAndGradTensors(idx, seed);
+    this.opt.lr = lr;
+    this.opt.step(this.net.vars, grads);
+    tf.dispose(Object.values(grads));
+    this.finishBn();
+    const [loss, correct] = await Promise.all([value.data(), correctT.data()]);
+    tf.dispose([value, correctT]);
+    return { loss: loss[0], correct: correct[0] };
   }
 
   /** data-parallel half-step: the gradient of this shard, flattened (BN running stats updated locally) */
@@ -164,6 +186,22 @@ export class Replica {
     return correct;
   }
 
+  /** evaluate(), reading with `await data()` (webgpu) */
+  async evaluateAsync(start: number, end: number, split: 'test' | 'train' = 'test'): Promise<number> {
+    const s = split === 'test' ? this.test : this.train;
+    let correct = 0;
+    for (let a = start; a < end; a += 500) {
+      const b = Math.min(end, a + 500);
+      const idx = Int32Array.from({ length: b - a }, (_, i) => a + i);
+      const xa = makeBatch(s, idx, false, 0);
+      const t = tf.tidy(() => tf.argMax(this.net.forward(tf.tensor4d(xa, [b - a, 32, 32, 3]), false), 1));
+      const pred = await t.data();
+      t.dispose();
+      for (let i = 0; i < b - a; i++) if (pred[i] === s.labels[a + i]) correct++;
+    }
+    return correct;
+  }
+
   /** Var[y_l] of each layer's pre-activation (conv1, conv2, fc1, fc2, fc3) on test images [0, n) */
   preActivationVariances(n = 500): number[] {
     const idx = Int32Array.from({ length: Math.min(n, this.test.n) }, (_, i) => i);
@@ -175,6 +213,24 @@ export class Replica {
     const out = rec.map((t) => t.dataSync()[0]);
     tf.dispose(rec);
     return out;
+  }
+
+  /** preActivationVariances(), reading with `await data()` (webgpu) */
+  async preActivationVariancesAsync(n = 500): Promise<number[]> {
+    const idx = Int32Array.from({ length: Math.min(n, this.test.n) }, (_, i) => i);
+    const xa = makeBatch(this.test, idx, false, 0);
+    const rec: tf.Scalar[] = [];
+    tf.tidy(() => {
+      this.net.forward(tf.tensor4d(xa, [idx.length, 32, 32, 3]), false, [], rec);
+    });
+    const out = (await Promise.all(rec.map((t) => t.data()))).map((d) => d[0]);
+    tf.dispose(rec);
+    return out;
+  }
+
+  /** getState(), reading with `await data()` (webgpu) */
+  async getStateAsync(): Promise<{ params: ParamArrays; opt: Record<string, Float32Array | number> }> {
+    return { params: await this.net.getParamsAsync(), opt: await this.opt.getStateAsync() };
   }
 
   getState(): { params: ParamArrays; opt: Record<string, Float32Array | number> } {

@@ -24,7 +24,7 @@ import { initLeNetParams } from './lenet.ts';
 import { LENET_SHAPES } from './lenet.ts';
 import { checkpointRoot } from '../training/loop.ts';
 import { trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
-import type { TrainingBackend } from '../training/setup.ts';
+import { gpuTrainingBackend, type TrainingBackend } from '../training/setup.ts';
 
 export const SLOW_EPOCHS = 5;
 /** where the CPU and GPU runs write their figures, results and checkpoints */
@@ -61,6 +61,13 @@ const threadSlot = concurrencyLimit(() => Number(process.env.CIFAR_CONCURRENT ??
  *  before: side by side they would only interleave their steps on one thread */
 const inThreadSlot = concurrencyLimit(() => 1);
 
+/** the backend the `gpu` runs train on (tfjs-node-gpu, else WebGPU); without one, a failure naming what is missing */
+async function gpuBackend(): Promise<{ backend: TrainingBackend }> {
+  const g = await gpuTrainingBackend();
+  if (!g.backend) fail(`no GPU to train on: ${g.reason}`);
+  return { backend: g.backend };
+}
+
 /** Train (once per process) one variant; `stdOf` = a student's He σ (the reference's when equal). */
 export function trainVariant(id: VariantId, outDir: string, opts: { stdOf?: (s: number[]) => number; backend?: TrainingBackend; epochs?: number } = {}): Promise<TrainResult> {
   const sig = opts.stdOf
@@ -78,7 +85,7 @@ export function trainVariant(id: VariantId, outDir: string, opts: { stdOf?: (s: 
   if (!p) {
     if (!cifar10Dir()) return Promise.reject(new Error(CIFAR10_HOW_TO_GET));
     data ??= loadCifar10();
-    const gpu = opts.backend === 'tensorflow';
+    const gpu = opts.backend === 'tensorflow' || opts.backend === 'webgpu';
     const tag = key === `${id}|||${outDir}` || sig === refSig || !sig ? id : `${id}-student`;
     const d = data;
     // in the claim's thread on a GPU, with CIFAR_WORKERS=0, or under a permission model without
@@ -213,7 +220,7 @@ export const slowClaims: Claim<CifarContract>[] = [
     answer: 'Own Adam (η = 0.001) and RMSProp (η = 3e-4) with random 4-pixel crops and mirror flips; see `out/cifar-slow/results.md` for the measured numbers.',
     uses: [],
     async check(_impl, ctx) {
-      const gpu = { backend: 'tensorflow' as const };
+      const gpu = await gpuBackend();
       const a = await accuracyClaim('adam-aug', FLOORS.optional, await trainVariant('adam-aug', gpuOut(ctx), gpu));
       const r = await accuracyClaim('rmsprop-aug', FLOORS.optional, await trainVariant('rmsprop-aug', gpuOut(ctx), gpu));
       return { adam: a, rmsprop: r };
@@ -226,12 +233,13 @@ export const slowClaims: Claim<CifarContract>[] = [
     points: 0,
     tags: ['gpu'],
     timeoutMs: 6 * 3600_000,
-    statement: 'on a GPU (tfjs-node-gpu), the He and BN variants trained 5 epochs reach the same floors',
-    answer: 'Same recipe as the CPU run, on native TensorFlow with CUDA.',
+    statement: 'on a GPU (tfjs-node-gpu or WebGPU), the He and BN variants trained 5 epochs reach the same floors',
+    answer: 'Same recipe as the CPU run, on native TensorFlow with CUDA or on WebGPU (a Vulkan driver).',
     uses: [],
     async check(_impl, ctx) {
-      const he = await accuracyClaim('he', FLOORS.he, await trainVariant('he', gpuOut(ctx), { backend: 'tensorflow' }));
-      const bn = await accuracyClaim('bn', FLOORS.bn, await trainVariant('bn', gpuOut(ctx), { backend: 'tensorflow' }));
+      const gpu = await gpuBackend();
+      const he = await accuracyClaim('he', FLOORS.he, await trainVariant('he', gpuOut(ctx), gpu));
+      const bn = await accuracyClaim('bn', FLOORS.bn, await trainVariant('bn', gpuOut(ctx), gpu));
       return { he, bn };
     },
   },

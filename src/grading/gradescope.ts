@@ -93,9 +93,11 @@ exit 0
 
 /**
  * Optional dependencies the bundle does not install: tfjs-node-gpu's install script downloads a
- * CUDA 11 libtensorflow, and Gradescope has no GPU (dlspec falls back to the wasm backend).
+ * CUDA 11 libtensorflow, and Gradescope has no GPU (dlspec falls back to the wasm backend); the
+ * WebGPU backend (Dawn prebuilt for every platform: 130 MB) only trains the `gpu` claims, which
+ * grading does not run.
  */
-export const NOT_INSTALLED = ['@tensorflow/tfjs-node-gpu'];
+export const NOT_INSTALLED = ['@tensorflow/tfjs-node-gpu', 'webgpu', '@tensorflow/tfjs-backend-webgpu'];
 
 type Manifest = Record<string, unknown> & { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 interface LockEntry {

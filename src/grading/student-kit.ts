@@ -209,7 +209,7 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
     // the packages' ES module builds: `export *` of a CommonJS build would lose the names (tf.customGrad)
     mainFields: ['module', 'main'],
     // the native and wasm backends are not in the kit: tfjs's pure-JS cpu backend runs the checks
-    external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm'],
+    external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'webgpu', '@tensorflow/tfjs-backend-webgpu'],
     // ESM chunks have no `require`, `__filename` or `__dirname`: give the CommonJS packages them
     banner: {
       js: "import { createRequire as __kitRequire } from 'node:module'; import { fileURLToPath as __kitPath } from 'node:url'; const require = __kitRequire(import.meta.url); const __filename = __kitPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
