@@ -12,7 +12,7 @@ import { registerWasmTrainingKernels } from './kernels/wasm.ts';
 import { setWasmBackend, wasmThreadsFromEnv } from '../wasm-threads.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { missingVulkan, probeWebGpu, useWebGpu, WEBGPU_HOWTO } from '../webgpu.ts';
+import { missingVulkan, probeWebGpu, useWebGpu } from '../webgpu.ts';
 
 export type TrainingBackend = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
 
@@ -81,7 +81,7 @@ export async function gpuTrainingBackend(): Promise<{ backend: 'tensorflow' | 'w
  * Why the `gpu` claims cannot run here, or undefined: for the specs' skip decision, without starting
  * Dawn (gpuTrainingBackend confirms when the claims run). They run with tfjs-node-gpu, or with WebGPU
  * where a GPU device node (/dev/nvidia0, /dev/dri/renderD*) and a Vulkan driver exist, or with
- * DLSPEC_GPU_BACKEND=webgpu on any adapter (llvmpipe: hours).
+ * DLSPEC_GPU_BACKEND=webgpu on any adapter (llvmpipe: days).
  */
 export function gpuSkipReason(): string | undefined {
   const resolves = (pkg: string) => {
@@ -101,5 +101,7 @@ export function gpuSkipReason(): string | undefined {
   if (missing) return `${why} finds ${missing}`;
   if (force === 'webgpu') return undefined;
   const device = existsSync('/dev/nvidia0') || (existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
-  return device ? undefined : `${why} finds no GPU device (/dev/nvidia0, /dev/dri/renderD*); it needs ${WEBGPU_HOWTO} (DLSPEC_GPU_BACKEND=webgpu trains on a software adapter: hours)`;
+  return device
+    ? undefined
+    : `${why} finds no GPU here (no /dev/nvidia0, no /dev/dri/renderD*): a GPU with its Vulkan driver is needed (DLSPEC_GPU_BACKEND=webgpu trains on a software adapter instead: days)`;
 }
