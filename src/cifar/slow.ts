@@ -1,5 +1,5 @@
 /**
- * The key's own training runs for ELEG5491 HW2 P5 (tagged `slow`: CPU, wasm; `gpu`: tfjs-node-gpu): the
+ * The key's own training runs for ELEG5491 HW2 P5 (tagged `slow`: CPU, wasm; `gpu`: tfjs-node-gpu or WebGPU): the
  * answer key's evidence that the recipes work, worth no points — a student's runs are graded from the
  * networks they trained (run-claims.ts).  Every
  * variant is trained once per process (memoised) for 5 epochs on all 50,000 images, batch 32, LR ×0.1

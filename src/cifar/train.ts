@@ -128,11 +128,12 @@ interface Engine {
 async function localEngine(data: Cifar10, cfg: ReplicaConfig, backend: TrainingBackend, testN: number): Promise<Engine> {
   await setupTrainingBackend(backend);
   const r = new Replica(data.train, data.test, cfg);
+  // the asynchronous reads: webgpu cannot read a tensor synchronously in Node
   return {
-    step: async (idx, seed, lr) => r.trainStep(idx, seed, lr),
-    evaluate: async () => r.evaluate(0, testN),
-    variances: async () => r.preActivationVariances(),
-    getState: async () => r.getState(),
+    step: (idx, seed, lr) => r.trainStepAsync(idx, seed, lr),
+    evaluate: () => r.evaluateAsync(0, testN),
+    variances: () => r.preActivationVariancesAsync(),
+    getState: () => r.getStateAsync(),
     setState: async (s) => r.setState(s),
     close: async () => r.dispose(),
   };
