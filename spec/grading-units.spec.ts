@@ -3,11 +3,14 @@
  * `runChecks`, the strict sandbox's bridge as seen from the checks, the safe serializer), so that
  * their error paths are exercised and measured by coverage.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fmtPts, formatMarkdown, formatText } from '../src/grading/format.ts';
-import { badSelection, courseGrades, gradescopeResults, gradeSubmission, summarizeEvidence, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
+import { badSelection, courseGrades, gradescopeResults, gradeSubmission, summarizeEvidence, writeFeedbackFigures, type GradedItem, type GradeReport } from '../src/grading/grade.ts';
+import { gridPng } from '../src/plot/image-grid.ts';
+import { FIGURES_KEY } from '../src/verify/failure.ts';
 import type { TopicMeta } from '../src/grading/rubric.ts';
 import { cliInProcess, SYNTH, tempFolders } from './grading-synth.ts';
 import { ClaimFailure } from '../src/claims/types.ts';
@@ -293,5 +296,28 @@ describe('the grader itself failing, and the report formats', () => {
       'score 129.5 / 128',
     );
     expect(summarizeEvidence({ acc: 99.95, err: 1e-9, w: [129.5, 0.25] })).toBe('acc 99.95 · err 1e-9 · w [129.5, 0.25]');
+
+    // an item whose check drew pictures (the student's filters) is shown as HTML with them inline, and as files
+    const png = gridPng([{ data: [0, 0.5, 1, 0.25], h: 2, w: 2, c: 1 }], { cols: 1 }).toString('base64');
+    const evidence = {
+      acc: 0.5,
+      [FIGURES_KEY]: [
+        { title: 'conv1 <filters>', png },
+        { title: 'forged', png: '"><script>' },
+      ],
+    };
+    const withPics: GradeReport = { ...r, claims: { ...r.claims, 'synth.square': { ...r.claims['synth.square'], evidence } } };
+    const gs = gradescopeResults(withPics) as { tests: { output: string; output_format?: string }[] };
+    const square = gs.tests[r.tests.findIndex((t) => t.claimId === 'synth.square')];
+    expect(square.output_format).toBe('html');
+    expect(square.output).toContain(`<img alt="conv1 &lt;filters&gt;" src="data:image/png;base64,${png}">`);
+    expect(square.output).not.toContain('<script>'); // a malformed picture is left out, text is escaped
+    expect(gs.tests.filter((t) => t.output_format === 'html')).toHaveLength(1);
+    expect(summarizeEvidence(evidence)).toBe('acc 0.5'); // never as base64 text
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dlspec-figs-'));
+    const files = writeFeedbackFigures(withPics, dir);
+    expect(files.map((f) => path.basename(f))).toEqual(['synth.square-1.png', 'synth.square-2.png']);
+    expect(readFileSync(files[0]).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -204,7 +204,7 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
   checkTopicsModule(o.topicsModule);
   const t0 = performance.now();
   const visibility = await visibilityFrom(o.visibility);
-  const { gradeSubmission, gradescopeResults, crashResults, SelectionError } = await import('./grading/grade.ts');
+  const { gradeSubmission, gradescopeResults, crashResults, SelectionError, writeFeedbackFigures } = await import('./grading/grade.ts');
   const { formatReport } = await import('./grading/format.ts');
   try {
     const report = await gradeSubmission(dir, {
@@ -224,8 +224,10 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
       },
     });
     if (o.out !== '-') writeFile(o.out, `${JSON.stringify(gradescopeResults(report), null, 2)}\n`);
+    // the pictures the feedback shows (the student's filters, samples), also as files beside results.json
+    const figures = o.out !== '-' ? writeFeedbackFigures(report, path.join(path.dirname(path.resolve(o.out)), 'figures')) : [];
     console.log(formatReport(report, o.format, { verbose: o.verbose }));
-    if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}`);
+    if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}${figures.length ? `; ${figures.length} figure(s) in ${path.dirname(figures[0])}` : ''}`);
     return reviewExit('dlspec grade', report.review ?? [], report.claims);
   } catch (e) {
     // --topic and the visibility file are checked by the grader (loading the topics here first would

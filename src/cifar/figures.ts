@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as vl from 'vega-lite';
-import { writeGridPng, type Tile } from '../plot/image-grid.ts';
+import { gridPng, type Tile } from '../plot/image-grid.ts';
 import type { TrainResult } from './train.ts';
 
 /** Render a vega-lite spec to PNG (and the SVG next to it). */
@@ -55,15 +55,21 @@ export async function writeCurves(results: TrainResult[], file: string): Promise
   return vegaLiteToPng(spec, file);
 }
 
-/** conv1 filters [5,5,3,6] as six RGB tiles (each rescaled to [0,255] on its own), 8× enlarged. */
-export function writeConv1Filters(conv1W: Float32Array, file: string): string {
+/** conv1 filters [5,5,3,6] as six RGB tiles (each rescaled to [0,255] on its own), 16× enlarged, as PNG bytes. */
+export function conv1FiltersPng(conv1W: Float32Array): Buffer {
   const tiles: Tile[] = [];
   for (let o = 0; o < 6; o++) {
     const data = new Float32Array(75);
     for (let kh = 0; kh < 5; kh++) for (let kw = 0; kw < 5; kw++) for (let c = 0; c < 3; c++) data[(kh * 5 + kw) * 3 + c] = conv1W[((kh * 5 + kw) * 3 + c) * 6 + o];
     tiles.push({ data, h: 5, w: 5, c: 3 });
   }
-  return writeGridPng(file, tiles, { cols: 6, scale: 16, pad: 4, normalize: 'each' });
+  return gridPng(tiles, { cols: 6, scale: 16, pad: 4, normalize: 'each' });
+}
+
+export function writeConv1Filters(conv1W: Float32Array, file: string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, conv1FiltersPng(conv1W));
+  return file;
 }
 
 /** conv1 weights minus their initial values: what training changed (the raw filters of a 5-epoch run are still mostly their random init). */

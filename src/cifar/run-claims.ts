@@ -9,6 +9,8 @@ import { CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10Test, type Cifar10Split } fr
 import { evaluateRun, readLog, RUN_MISTAKES, type EpochLog, type Evaluated } from './artifacts.ts';
 import type { CifarContract, CifarTrainedRuns } from './contract.ts';
 import { PYTORCH_PEER } from './experiment.ts';
+import { conv1FiltersPng } from './figures.ts';
+import { FIGURES_KEY, type FeedbackFigure } from '../verify/failure.ts';
 
 /** Test accuracy a correct run must reach after 5 epochs (the key: He 57.5%, BN 57.0%; PyTorch 54.9%, 55.8%). */
 export const RUN_FLOORS = { he: 0.5, bn: 0.5 };
@@ -51,12 +53,23 @@ async function gradeRun(impl: CifarContract, ctx: CheckContext, id: RunId): Prom
   return { ev, log };
 }
 
-const evidenceOf = (ev: Evaluated, log: EpochLog[]) => ({
+/** The run's conv1 filters drawn from its weights, for the student's feedback (none where they cannot be drawn). */
+function conv1Figure(id: RunId, ev: Evaluated): FeedbackFigure[] {
+  if (!ev.conv1W) return [];
+  try {
+    return [{ title: `${LABEL[id]}: your network's conv1 filters (6 RGB 5×5 kernels, each scaled to its own range)`, png: conv1FiltersPng(ev.conv1W).toString('base64') }];
+  } catch {
+    return [];
+  }
+}
+
+const evidenceOf = (id: RunId, ev: Evaluated, log: EpochLog[]) => ({
   testAccuracy: ev.accuracy,
   leaderboardValue: Math.round(10_000 * ev.accuracy) / 100,
   format: ev.format,
   parameters: ev.params,
   perEpoch: log.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testAccuracy: e.testAccuracy })),
+  [FIGURES_KEY]: conv1Figure(id, ev),
 });
 
 /** A run graded, then held to its floor (He, BN: what a correct LeNet reaches in 5 epochs). */
@@ -68,7 +81,7 @@ async function checkFloor(impl: CifarContract, ctx: CheckContext, id: 'he' | 'bn
       { measured: ev.accuracy },
     );
   }
-  return evidenceOf(ev, log);
+  return evidenceOf(id, ev, log);
 }
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5, uses: ['cifarTrainedRuns'] as (keyof CifarContract)[], timeoutMs: 120_000 };
@@ -88,7 +101,7 @@ export const runClaims: Claim<CifarContract>[] = [
       ctx.note(
         `σ = 0.01 run: ${pct(ev.accuracy)} measured, ${log.length} epochs logged (train loss ${log.map((e) => e.trainLoss.toFixed(3)).join(', ')})${last.testAccuracy < 0.12 ? ': stalled at chance, as the variance collapse predicts' : ''}`,
       );
-      return { ...evidenceOf(ev, log), stalled: ev.accuracy < 0.12 };
+      return { ...evidenceOf('std001', ev, log), stalled: ev.accuracy < 0.12 };
     },
   },
   {

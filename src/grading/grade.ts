@@ -13,13 +13,16 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { VISIBILITIES, type Course, type Evidence, type Outcome, type Tag, type Topic, type Visibility } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
+import { figuresOf, type FeedbackFigure } from '../verify/failure.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
 import { DEFAULT_BUDGET_MS } from './limits.ts';
-import { fmtNumber, plainText } from './text.ts';
+import { fmtNumber, plainText, summarizeEvidence } from './text.ts';
+
+export { summarizeEvidence };
 import { compileSubmission } from './strict.ts';
 import { isPythonEntry } from './python/sandbox.ts';
 import { submissionEntry } from './subject.ts';
@@ -198,27 +201,6 @@ export function resolveSeed(opts: Pick<GradeOptions, 'seed' | 'studentId'>): num
 }
 
 const fmt = fmtNumber;
-
-/** One line of evidence for a pass: `cases 112 · worstRelErr 3.1e-12 · …`, at most ~300 characters. */
-export function summarizeEvidence(e: Evidence): string {
-  const parts: string[] = [];
-  const walk = (v: unknown, key: string): void => {
-    if (parts.join(' · ').length > 300) return;
-    if (typeof v === 'number') parts.push(`${key} ${fmt(v)}`);
-    else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
-    else if (Array.isArray(v))
-      parts.push(
-        `${key} [${v
-          .slice(0, 6)
-          .map((x) => (typeof x === 'number' ? fmt(x) : JSON.stringify(x)))
-          .join(', ')}${v.length > 6 ? ', …' : ''}]`,
-      );
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
-  };
-  walk(e, '');
-  const s = parts.join(' · ');
-  return s.length > 320 ? `${s.slice(0, 317)}…` : s;
-}
 
 function outputOf(c: GradedClaim): string {
   if (c.status === 'skipped') return c.message;
@@ -511,17 +493,43 @@ export function gradescopeResults(r: GradeReport): Record<string, unknown> {
     visibility: 'visible',
     stdout_visibility: 'hidden',
     ...(r.leaderboard?.length ? { leaderboard: r.leaderboard } : {}),
-    tests: r.tests.map((t) => ({
-      name: t.name,
-      number: t.number,
-      score: t.score,
-      max_score: t.maxScore,
-      status: t.status === 'passed' ? 'passed' : 'failed',
-      output: t.output,
-      visibility: t.visibility,
-      ...(t.tags.length ? { tags: t.tags } : {}),
-    })),
+    tests: r.tests.map((t) => {
+      const figures = figuresOf(r.claims[t.claimId]?.evidence);
+      return {
+        name: t.name,
+        number: t.number,
+        score: t.score,
+        max_score: t.maxScore,
+        status: t.status === 'passed' ? 'passed' : 'failed',
+        // an item with pictures (the student's filters, samples) is shown as HTML: its text, then each picture inline
+        ...(figures.length ? { output: withFigures(t.output, figures), output_format: 'html' } : { output: t.output }),
+        visibility: t.visibility,
+        ...(t.tags.length ? { tags: t.tags } : {}),
+      };
+    }),
   };
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** An item's text as HTML, followed by its pictures as inline PNGs (Gradescope shows data: images in HTML output). */
+function withFigures(text: string, figures: FeedbackFigure[]): string {
+  const shown = figures.filter((f) => /^[A-Za-z0-9+/]+={0,2}$/.test(f.png));
+  return [`<pre>${escapeHtml(text)}</pre>`, ...shown.map((f) => `<p>${escapeHtml(f.title)}</p>\n<img alt="${escapeHtml(f.title)}" src="data:image/png;base64,${f.png}">`)].join('\n');
+}
+
+/** Write the report's pictures as PNG files in `dir` (`<item>-<n>.png`); the paths written. */
+export function writeFeedbackFigures(r: GradeReport, dir: string): string[] {
+  const files: string[] = [];
+  for (const t of r.tests) {
+    figuresOf(r.claims[t.claimId]?.evidence).forEach((f, i) => {
+      const file = path.join(dir, `${t.claimId}-${i + 1}.png`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, Buffer.from(f.png, 'base64'));
+      files.push(file);
+    });
+  }
+  return files;
 }
 
 /** A results.json for a grading that could not even start (e.g. the grader itself failed). */

@@ -16,6 +16,7 @@ import { fmtPts } from './format.ts';
 import { REFERENCE_SUBMISSION } from './fixtures.ts';
 import { refsOf, rubricFor, topicMeta } from './rubric.ts';
 import { fmtNumber } from './text.ts';
+import { FIGURES_KEY } from '../verify/failure.ts';
 
 export interface KeyOptions {
   /** one course's key: only the claims graded in it */
@@ -108,6 +109,7 @@ function fmtValue(v: EvidenceValue): string {
 export function evidenceMarkdown(e: Record<string, EvidenceValue>, pad = ''): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(e)) {
+    if (k === FIGURES_KEY) continue; // pictures for a student's feedback, not the key's evidence
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       out.push(`${pad}- ${k}:`, ...evidenceMarkdown(v, `${pad}  `));
     } else {

@@ -12,7 +12,7 @@ import { makeContext, missingExports, REFERENCE_SEED, runClaim, type ClaimResult
 import type { Claim, ContractSpec } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { KitLoadError, loadStudentModule } from './kit-loader.ts';
-import { fmtNumber, plainText } from './text.ts';
+import { fmtNumber, plainText, summarizeEvidence } from './text.ts';
 
 /** The text of the error a stub of the key throws (the kit's checker recognises it in a message). */
 export const KEY_NEEDED = 'needs the answer key, which the student kit does not contain';
@@ -121,26 +121,8 @@ async function entryOf(p: string, meta: KitMeta): Promise<string> {
   throw new UsageError(`${JSON.stringify(p)} has no module; expected a folder with one of ${meta.entryNames.join(', ')}`);
 }
 
-/** One line of evidence for a pass, as the grader prints it (grade.ts summarizeEvidence). */
-export function evidenceLine(e: unknown): string {
-  const parts: string[] = [];
-  const walk = (v: unknown, key: string): void => {
-    if (parts.join(' · ').length > 300) return;
-    if (typeof v === 'number') parts.push(`${key} ${fmtNumber(v)}`);
-    else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${key} ${String(v)}`);
-    else if (Array.isArray(v))
-      parts.push(
-        `${key} [${v
-          .slice(0, 6)
-          .map((x) => (typeof x === 'number' ? fmtNumber(x) : JSON.stringify(x)))
-          .join(', ')}${v.length > 6 ? ', …' : ''}]`,
-      );
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, key ? `${key}.${k}` : k);
-  };
-  walk(e, '');
-  const s = parts.join(' · ');
-  return s.length > 320 ? `${s.slice(0, 317)}…` : s;
-}
+/** One line of evidence for a pass, as the grader prints it. */
+export const evidenceLine = summarizeEvidence;
 
 export type KitStatus = 'passed' | 'failed' | 'not-checked';
 

@@ -81,8 +81,11 @@ export function renderGrid(tiles: Tile[], opts: GridOptions): PNG {
   return png;
 }
 
+/** The grid as PNG bytes. */
+export const gridPng = (tiles: Tile[], opts: GridOptions): Buffer => PNG.sync.write(renderGrid(tiles, opts));
+
 export function writeGridPng(file: string, tiles: Tile[], opts: GridOptions): string {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, PNG.sync.write(renderGrid(tiles, opts)));
+  writeFileSync(file, gridPng(tiles, opts));
   return file;
 }

@@ -28,3 +28,16 @@ export function fail(message: string, details: Evidence = {}): never {
 
 /** How every check names a mistake it recognised in the student's answer (one wording for all feedback). */
 export const recognised = (mistake: string): string => `Recognised mistake: ${mistake}`;
+
+/** A picture in the student's feedback (a network's filters, generated samples): its title and its PNG in base64. */
+export type FeedbackFigure = { title: string; png: string };
+
+/** The evidence key under which a check hands its feedback figures to the grader. */
+export const FIGURES_KEY = 'feedbackFigures';
+
+/** The well-formed feedback figures in a check's evidence (none when it has none). */
+export function figuresOf(e: Evidence | undefined): FeedbackFigure[] {
+  const v = e?.[FIGURES_KEY];
+  if (!Array.isArray(v)) return [];
+  return v.filter((f): f is { title: string; png: string } => !!f && typeof f === 'object' && !Array.isArray(f) && typeof f.title === 'string' && typeof f.png === 'string');
+}
