@@ -18,6 +18,7 @@ import { digitClassifier } from './digit-classifier.ts';
 import { assignmentTotal, bestAssignment, bruteForceBestTotal, infoLoss } from './measure.ts';
 import { CAT_DIM, CONT_DIM, LATENT_DIM, NOISE_DIM, PIXELS, type Arch } from './model.ts';
 import { INFOGAN_MISTAKES } from './misconceptions.ts';
+import { GENERATOR_CLAIM_IDS, generatorClaims } from './generator-claims.ts';
 
 const base = { course: 'CIE6032' as const, hw: 'HW2', problem: 5 };
 const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -470,8 +471,13 @@ function constantQ(a: CatAccuracy): boolean {
 function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
   const tags: ['slow'] | ['gpu'] = arch === 'cpu' ? ['slow'] : ['gpu'];
   const id = (s: string) => (arch === 'cpu' ? `infogan.${s}` : `infogan.gpu.${s}`);
-  const pts = (p: number) => (arch === 'cpu' ? p : 0);
-  const full = arch === 'paper' ? ' (full size, the paper’s architecture; the same claim as the CPU one, 0 points)' : '';
+  // 0 points: the student's points come from the generator they trained (./generator-claims.ts); these
+  // train the student's infoganTrain at grading time and stay as the key's slow (CPU) and gpu evidence
+  const pts = (_p: number) => 0;
+  const full =
+    arch === 'paper'
+      ? ' (full size, the paper’s architecture; the same claim as the CPU one, 0 points)'
+      : ' (the key’s own training run, 0 points: the generator handed in is graded by infogan.generator.*)';
   return [
     {
       id: id('mi'),
@@ -621,7 +627,7 @@ function trainedClaims(arch: Arch): Claim<InfoganContract>[] {
   ];
 }
 
-export const infoganClaims: Claim<InfoganContract>[] = [idxReader, latentClaim, infoLossClaim, assignClaim, smokeClaim, ...trainedClaims('cpu'), ...trainedClaims('paper')];
+export const infoganClaims: Claim<InfoganContract>[] = [idxReader, latentClaim, infoLossClaim, assignClaim, smokeClaim, ...generatorClaims, ...trainedClaims('cpu'), ...trainedClaims('paper')];
 
 /** the claims that need MNIST on disk (skipped with a message when it is absent) */
-export const NEEDS_MNIST = new Set(['infogan.idx-reader', 'infogan.train-smoke', ...infoganClaims.filter((c) => c.tags?.length).map((c) => c.id)]);
+export const NEEDS_MNIST = new Set(['infogan.idx-reader', 'infogan.train-smoke', ...GENERATOR_CLAIM_IDS, ...infoganClaims.filter((c) => c.tags?.length).map((c) => c.id)]);

@@ -50,6 +50,14 @@ export interface InfoganRunConfig {
   paper: { steps: number; batchSize: number };
 }
 
+/** The trained generator handed in (src/infogan/generator-artifact.ts reads it). */
+export interface InfoganTrainedGenerator {
+  /** a TF.js LayersModel's model.json (its weight files beside it), or a PyTorch state_dict saved with np.savez (.npz) */
+  model: string;
+  /** the noise prior it was trained with: 'normal' (N(0, 1), the default) or 'uniform' (U(−1, 1)) */
+  noise?: 'normal' | 'uniform';
+}
+
 export interface InfoganContract {
   infoganReadIdx(bytes: Uint8Array): InfoganIdx;
   infoganSampleLatent(n: number, seed: number): InfoganLatentSample;
@@ -57,6 +65,8 @@ export interface InfoganContract {
   infoganAssign(confusion: number[][]): number[];
   infoganTrain(opts: InfoganTrainOptions): Promise<InfoganTrained>;
   infoganRunConfig: InfoganRunConfig;
+  /** the generator the student trained, as a file in their submission's folder */
+  infoganTrainedGenerator: InfoganTrainedGenerator;
 }
 
 export const infoganContract: ContractSpec<InfoganContract> = {
@@ -89,5 +99,13 @@ export const infoganContract: ContractSpec<InfoganContract> = {
     kind: 'object',
     signature: '{ cpu: { steps: number; batchSize: number }; paper: { steps: number; batchSize: number } }',
     doc: 'the training run the acceptance tests make with each architecture',
+  },
+  infoganTrainedGenerator: {
+    kind: 'object',
+    signature: '{ model: string; noise?: "normal" | "uniform" }',
+    doc:
+      "the generator you trained, as a path inside your submission's folder: model = a TF.js model.json (what model.save() writes, weight files beside it) or a PyTorch state_dict saved with np.savez (.npz). " +
+      "Its family is the paper's: FC → BN → ReLU → FC (7·7·c₁) → BN → ReLU → reshape → 4×4 up-conv c₂ (stride 2) → BN → ReLU → 4×4 up-conv 1 (stride 2) → sigmoid, any widths (TF.js: tf.sequential, input [74], output [28, 28, 1] or [784]; PyTorch: the 7 modules Linear, BatchNorm1d, Linear, BatchNorm1d, ConvTranspose2d(c₁, c₂, 4, 2, 1), BatchNorm2d, ConvTranspose2d(c₂, 1, 4, 2, 1) in that order, the second Linear's output viewed as (c₁, 7, 7)). " +
+      'The grader feeds float32 latents [N, 74] = [62 noise | one-hot of c₁ ∈ 0..9 | c₂, c₃ ∈ [−1, 1]], the noise N(0, 1) unless noise = "uniform" (U(−1, 1)), batch norm in evaluation mode (running statistics), and expects 28×28 images with values in [0, 1] (0 background, 1 ink, as MNIST)',
   },
 };

@@ -3,6 +3,9 @@ import { infoganClaims } from './claims.ts';
 import { infoganContract, type InfoganContract } from './contract.ts';
 import { INFOGAN_MISTAKES as M } from './misconceptions.ts';
 import { infoganReference } from './reference.ts';
+import { GENERATOR_MISTAKES as GM } from './generator-artifact.ts';
+
+const GENERATOR_CLAIMS = ['infogan.generator.mi', 'infogan.generator.categorical', 'infogan.generator.continuous', 'infogan.generator.figures'];
 
 export const infoganTopic = defineTopic<InfoganContract>({
   id: 'infogan',
@@ -38,5 +41,10 @@ export const infoganTopic = defineTopic<InfoganContract>({
     { mistake: 'non-monotone-sweep', rejectedBy: ['infogan.continuous', 'infogan.gpu.continuous'], named: M['non-monotone'], taggedRejections: 'default' },
     // needs the digit judge (≈ 20 s of training): rejected where the continuous claims run (slow / gpu)
     { mistake: 'sweep-changes-digit', rejectedBy: ['infogan.continuous', 'infogan.gpu.continuous'], named: M['changes-digit'] },
+    // trained generators handed in (fixtures/wrong/infogan/generators/: files, read beside the key's)
+    { mistake: 'generator-untrained', rejectedBy: GENERATOR_CLAIMS, named: GM.untrained },
+    // with the code's weights zeroed, the continuous codes take over the digit too: their sweeps lose it
+    { mistake: 'generator-code-ignored', rejectedBy: GENERATOR_CLAIMS, named: GM['code-ignored'] },
+    { mistake: 'generator-continuous-inert', rejectedBy: ['infogan.generator.continuous'], named: GM['continuous-inert'] },
   ],
 });
