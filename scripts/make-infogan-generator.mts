@@ -12,6 +12,7 @@
  *   fixtures/wrong/infogan/generators/code-ignored/       the categorical code's weights (g1's rows 62–71) zeroed
  *   fixtures/wrong/infogan/generators/continuous-inert/   c₂'s weights (g1's row 72) zeroed
  *   fixtures/wrong/infogan/generators/untrained/          a freshly initialised generator (FC 32, c₁ 8, c₂ 8)
+ *   fixtures/wrong/infogan/generators/tanh-output/        the key's model.json with a tanh on the last layer (no weights)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -122,6 +123,13 @@ const zeroRows = (rows: number[]): GeneratorTensors => {
 };
 await write(path.join(WRONG, 'code-ignored'), zeroRows([62, 63, 64, 65, 66, 67, 68, 69, 70, 71]), true);
 await write(path.join(WRONG, 'continuous-inert'), zeroRows([72]), true);
+{
+  // tanh on the last layer: the model.json alone (the grader refuses it before reading a weight)
+  const json = JSON.parse((await exportGenerator(tensors)).modelJson) as { modelTopology: { config: { layers: { config: { activation?: string } }[] } } };
+  json.modelTopology.config.layers.at(-1)!.config.activation = 'tanh';
+  mkdirSync(path.join(WRONG, 'tanh-output'), { recursive: true });
+  writeFileSync(path.join(WRONG, 'tanh-output', 'model.json'), JSON.stringify(json));
+}
 {
   // untrained: the key's initialisation (Glorot dense, N(0, 0.02²) up-convolutions, BN γ 1, β 0, running mean 0, variance 1) at small widths
   const r = makeRng('untrained-generator');

@@ -185,7 +185,8 @@ describe('bad generator files: one line each, naming the problem', () => {
       ['truncated weights', { ...good, 'gen/weights.bin': (good['gen/weights.bin'] as Uint8Array).slice(0, 1000) }, /weight files hold 1000 bytes, but the manifest describes \d+ bytes \(truncated/],
       ['a conv2d layer', edit((l) => (l[7].class_name = 'Conv2D')), /layer 8 is a Conv2D layer; the generator uses Dense, BatchNormalization/],
       ['a 100-value input', edit((l) => (l[0].config.batch_input_shape = [null, 100])), /takes inputs of shape \[100\]; the grader feeds latents as \[N, 74\]/],
-      ['a tanh output', edit((l) => (l[l.length - 1].config.activation = 'tanh')), /uses the activation tanh; the generator uses ReLU inside and a sigmoid at the end/],
+      ['a tanh output', edit((l) => (l[l.length - 1].config.activation = 'tanh')), /layer 11 ends in tanh: a tanh output gives images in \[−1, 1\]/],
+      ['a tanh inside', edit((l) => (l[3].config.activation = 'tanh')), /layer 4 uses the activation tanh; the generator uses ReLU inside and a sigmoid at the end/],
       ['a 3×3 up-conv', edit((l) => (l[7].config.kernel_size = [3, 3])), /layer 8 is a 3×3 transposed convolution to 3 channels.*expected a 4×4 transposed convolution/],
       ['NaN weights', { ...good, 'gen/weights.bin': nan }, /5 of the \d+ weights are NaN or infinite: the weights hold NaN or infinite values \(the training diverged\)/],
     ];

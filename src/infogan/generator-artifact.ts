@@ -29,6 +29,7 @@ export const GENERATOR_MISTAKES = {
   'code-ignored': 'the categorical code does not change the digit: every code draws the same mix of digits',
   'continuous-inert': 'a continuous code does nothing: sweeping it from −1 to 1 leaves the images unchanged',
   'not-0-1': 'the images are not in [0, 1]',
+  'tanh-output': 'a tanh output gives images in [−1, 1], and MNIST pixels are in [0, 1]: end in a sigmoid (or hand in (tanh + 1)/2)',
   'nan-weights': 'the weights hold NaN or infinite values (the training diverged)',
 } as const;
 
@@ -197,6 +198,7 @@ function generatorOps(topology: unknown, what: string): GOp[] {
       if (a === undefined || a === null || a === 'linear') return [];
       if (a === 'relu') return [{ op: 'relu' }];
       if (a === 'sigmoid') return [{ op: 'sigmoid' }];
+      if (a === 'tanh' && i === layers.length - 1) fail(`${what}: layer ${i + 1} ends in tanh: ${GENERATOR_MISTAKES['tanh-output']}`);
       fail(`${what}: layer ${i + 1} uses the activation ${String(a).slice(0, 40)}; the generator uses ReLU inside and a sigmoid at the end (images in [0, 1])`);
     };
     switch (cls) {

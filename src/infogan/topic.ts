@@ -45,6 +45,8 @@ export const infoganTopic = defineTopic<InfoganContract>({
     { mistake: 'generator-untrained', rejectedBy: GENERATOR_CLAIMS, named: GM.untrained },
     // with the code's weights zeroed, the continuous codes take over the digit too: their sweeps lose it
     { mistake: 'generator-code-ignored', rejectedBy: GENERATOR_CLAIMS, named: GM['code-ignored'] },
+    // a DCGAN habit: only its model.json is here, the grader names the layer before it reads a weight
+    { mistake: 'generator-tanh-output', rejectedBy: GENERATOR_CLAIMS, named: GM['tanh-output'] },
     { mistake: 'generator-continuous-inert', rejectedBy: ['infogan.generator.continuous'], named: GM['continuous-inert'] },
   ],
 });
