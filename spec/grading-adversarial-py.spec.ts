@@ -87,6 +87,8 @@ const cases: Record<string, Case> = {
   network: { items: [P, F, P, P], message: /your formula "n"/, escaped: ({ connections }) => (connections ? `${connections} connection(s) reached the spec's servers` : undefined) },
   ctypes: { items: [P, F, P, P], message: /your formula "n"/, escaped: noProcess },
   'read-reference': { items: [P, F, P, P], message: /your formula "n"/ },
+  // here with no fd to find; spec/grading-inherited-fd.spec.ts grades it through the CLI holding inherited fds
+  'inherited-fd': { items: [P, F, P, P], message: /your formula "n"/ },
   'import-reference': { items: [P, F, P, P], message: /your formula "n"/ },
   'write-results': {
     items: [P, P, P, P],

@@ -55,6 +55,8 @@ const cases: Record<string, Case> = {
   'nan-output': { items: [F, F, P, P], message: /NaN|should be a string/ },
   monkeypatch: { items: [F, P, F, P], message: /synthSquare\(-?\d+\) is wrong|should be 9/ },
   'read-reference': { items: [P, F, P, P], message: /your formula "n"/ },
+  // here with no fd to find; spec/grading-inherited-fd.spec.ts grades it through the CLI holding inherited fds
+  'inherited-fd': { items: [P, F, P, P], message: /your formula "n"/ },
   'import-reference': { items: [F, F, F, F], message: /refused: a submission may import only files inside its own folder/ },
   'write-results': {
     items: [P, P, P, P],

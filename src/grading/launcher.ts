@@ -37,6 +37,12 @@ export const setprivPath = (): string | null => firstExisting('/usr/bin/setpriv'
  *  outside the V8 heap).  Not RLIMIT_AS: the wasm backend reserves ~10 GB of address space up front. */
 export const prlimitPath = (): string | null => firstExisting('/usr/bin/prlimit', '/bin/prlimit');
 const unshareBinary = (): string | null => firstExisting('/usr/bin/unshare', '/bin/unshare');
+const bashPath = (): string | null => firstExisting('/bin/bash', '/usr/bin/bash');
+
+/** Closes every fd above the sandbox's own (stdio, the IPC channel 3, the callback frames 4), then runs
+ *  the command: Node passes on any fd the grader inherited without close-on-exec (a pipe, a folder),
+ *  and its permission model checks paths, not fds.  bash, as sh cannot name an fd above 9. */
+const CLOSE_FDS_SCRIPT = 'for p in /proc/self/fd/*; do n=${p##*/}; if [ "$n" -gt 4 ]; then eval "exec $n<&-"; fi; done; exec "$@"';
 
 /** user + network + pid (+ mount) namespaces: no network (not even loopback), no process outside to
  *  signal (`process.kill(-1)` finds nothing); the sandbox dies with its unshare parent. */
@@ -105,17 +111,20 @@ export function launcher(scratch: string, memoryMb: number, opts: { network?: bo
   const cap = capabilities(opts.mustRead);
   const ns = opts.network !== false && cap.unshare !== null;
   const mounts = ns && cap.mounts;
+  const bash = bashPath();
   const command = [
     ...(cap.setpriv ? [cap.setpriv, '--pdeathsig', 'KILL', ...(cap.dropUid ? [`--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups'] : [])] : []),
     ...(cap.prlimit ? [cap.prlimit, `--data=${addressSpaceMb(memoryMb) * 2 ** 20}`, `--cpu=${SANDBOX_CPU_SECONDS}`, `--fsize=${SCRATCH_MB * 2 ** 20}`] : []),
     ...(ns ? [cap.unshare!, ...(mounts ? UNSHARE_MOUNT_FLAGS : UNSHARE_FLAGS)] : []),
     ...(mounts ? ['sh', '-c', MOUNT_SCRIPT, 'sh', scratch, String(SCRATCH_MB), ...worldWritable(), '--'] : []),
+    ...(bash ? [bash, '-c', CLOSE_FDS_SCRIPT, 'closefds'] : []),
   ];
   const confinement = [
     ns ? 'user/network/pid namespaces (no network, no other process visible)' : 'NO network/pid namespaces (unshare not permitted here)',
     mounts ? `own mounts (/tmp and the other world-writable folders read-only; scratch a ${SCRATCH_MB} MB tmpfs)` : 'no mount namespace (scratch not size-limited)',
     cap.dropUid ? `runs as uid ${SANDBOX_UID}, not root` : process.getuid?.() === 0 ? 'runs as root (could not drop to an unprivileged user here)' : "runs as the grader's own user",
     cap.prlimit ? `writable memory ≤ ${addressSpaceMb(memoryMb)} MB` : 'no memory cap beyond the heap (prlimit missing)',
+    ...(bash ? [] : ['file descriptors the grader inherited are NOT closed (bash missing)']),
   ];
   return { command, confinement };
 }
