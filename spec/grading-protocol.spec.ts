@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { writeSubmission } from '../src/grading/fixtures.ts';
 import { planGrade } from '../src/grading/grade.ts';
+import { plainCopy } from '../src/grading/wire.ts';
 import { decodeRunMessage, decodeRunnerMessage } from '../src/grading/protocol.ts';
 import { topicMeta } from '../src/grading/rubric.ts';
 import { gradeSynth, tempFolders } from './grading-synth.ts';
@@ -59,6 +60,12 @@ describe('planGrade is a function of the topics and the options alone', () => {
     expect(planGrade(all, { course: 'CSE891', topicIds: ['nope'] }).selectionError).toMatch(/unknown topic 'nope'/);
     expect(planGrade(all, { course: 'CSE891', visibility: { 'synth.nope': 'hidden' } }).selectionError).toMatch(/visibility settings name 'synth\.nope'/);
   });
+  test('items shown sooner run first, so a held-back item cannot pass what it reveals to an item shown before it', () => {
+    const all = synthTopics.map(topicMeta);
+    const p = planGrade(all, { course: 'CSE891', topicIds: ['synth'], visibility: { 'synth.square': 'hidden', 'synth.formula': 'after_published' } });
+    // synth.hidden is after_due_date by its own declaration
+    expect(p.toRun).toEqual(['synth.spin', 'synth.hidden', 'synth.formula', 'synth.square']);
+  });
 });
 
 describe('every item says why it ended', () => {
@@ -82,4 +89,16 @@ export function synthSpin(): number { for (;;) {} }
       ),
     ).toEqual(new Set(['load-error']));
   }, 90_000);
+});
+
+describe('reading the data a sandbox sends', () => {
+  test('a value that shares one array many times is refused before it unfolds (60 levels: 2^60 values in a few hundred bytes)', () => {
+    let x: unknown[] = [1];
+    for (let i = 0; i < 60; i++) x = [x, x];
+    expect(() => plainCopy(x)).toThrow(/more than 4,194,304 values/);
+    // the same shape, shallow: read whole, shared parts copied
+    let y: unknown[] = [1];
+    for (let i = 0; i < 10; i++) y = [y, y];
+    expect(JSON.stringify(plainCopy(y))).toBe(JSON.stringify(y));
+  });
 });

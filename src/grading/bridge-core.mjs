@@ -65,22 +65,35 @@ export function serveBridge(codec) {
         c.kill('SIGKILL');
       },
     };
-    let buf = Buffer.alloc(0);
+    // the frames' bytes as they came, joined once per whole frame (joining on every chunk would make a
+    // large frame cost time quadratic in its size)
+    let chunks = [];
+    let have = 0;
     const sock = c.stdio[codec.frameFd];
     sock.on('error', () => {});
     sock.on('data', (d) => {
       if (child !== c) return;
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      while (buf.length >= 4) {
-        const n = buf.readUInt32LE(0);
-        // a frame larger than any value may be, or a flood of frames nobody asked for: stop the sandbox
-        if (n > MAX_FRAME || ++unasked > MAX_UNASKED) {
+      chunks.push(d);
+      have += d.length;
+      while (have >= 4) {
+        if (chunks[0].length < 4) chunks = [Buffer.concat(chunks)];
+        const n = chunks[0].readUInt32LE(0);
+        // a frame larger than any value may be: stop the sandbox before reading it
+        if (n > MAX_FRAME) {
           link.stop('it sent a frame over the size limit, or a flood of frames');
           return;
         }
-        if (buf.length < 4 + n) break;
-        const bytes = new Uint8Array(buf.subarray(4, 4 + n)); // a copy
-        buf = buf.subarray(4 + n);
+        if (have < 4 + n) break;
+        const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        const bytes = new Uint8Array(all.subarray(4, 4 + n)); // a copy
+        const rest = all.subarray(4 + n);
+        chunks = rest.length ? [rest] : [];
+        have = rest.length;
+        // a flood of frames nobody asked for: stop the sandbox
+        if (++unasked > MAX_UNASKED) {
+          link.stop('it sent a frame over the size limit, or a flood of frames');
+          return;
+        }
         codec.onFrame(bytes, link);
         if (child !== c) return;
       }

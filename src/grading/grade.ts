@@ -314,6 +314,9 @@ export interface Plan {
 
 export type PlanOptions = Pick<GradeOptions, 'topicIds' | 'claimIds' | 'includeTags' | 'visibility'> & { course: Course | 'all' };
 
+/** When a student sees an item of each visibility: now, after the due date, once grades are published, never. */
+const REVEAL_ORDER: Record<Visibility, number> = { visible: 0, after_due_date: 1, after_published: 2, hidden: 3 };
+
 /** What to grade, from the topics' data alone: a pure function of its arguments. */
 export function planGrade(all: TopicMeta[], o: PlanOptions): Plan {
   const include = new Set<Tag>(o.includeTags ?? []);
@@ -333,7 +336,22 @@ export function planGrade(all: TopicMeta[], o: PlanOptions): Plan {
     if (o.claimIds?.length && !o.claimIds.includes(r.claim.id)) continue;
     wanted.set(r.claim.id, { topicId: r.topicId, tags: r.tags });
   }
-  const toRun = [...wanted].filter(([, w]) => w.tags.every((t) => include.has(t))).map(([id]) => id);
+  const runnable = [...wanted].filter(([, w]) => w.tags.every((t) => include.has(t))).map(([id]) => id);
+  // items shown sooner run first: the student's code keeps state from item to item in its process, so
+  // what a held-back item passed it (its inputs, whether it failed) can reach only the feedback of items
+  // shown no sooner than that one
+  const items = [...tests, ...perCourse.flat()];
+  const shown = (id: string): number =>
+    REVEAL_ORDER[
+      visibilityOf(
+        items.find((r) => r.claim.id === id)!,
+        o.visibility,
+      )
+    ];
+  const toRun = runnable
+    .map((id, i) => ({ id, i, at: shown(id) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.id);
   return { perCourse, tests, wanted, toRun };
 }
 

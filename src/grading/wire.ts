@@ -11,6 +11,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 64;
 /** Longer arrays are refused: a sparse array of huge length would hold the checks' process in a copy loop. */
 const MAX_LENGTH = 2 ** 27;
+/** values read from one reply in all (typed arrays count as one) */
+const MAX_VALUES = 2 ** 22;
 
 /** Thrown when the bytes do not hold plain data; the message is for the student. */
 export class WireError extends Error {}
@@ -18,7 +20,10 @@ export class WireError extends Error {}
 const TYPED = [Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray] as const;
 
 /** A copy of `v` made only of primitives, arrays, plain objects and typed arrays. */
-export function plainCopy(v: unknown, depth = 0): unknown {
+export function plainCopy(v: unknown, depth = 0, budget = { left: MAX_VALUES }): unknown {
+  // every value counts, shared ones each time they are reached: a few hundred bytes of arrays that
+  // hold one array twice, 60 levels deep, would otherwise unfold into 2^60 values
+  if (--budget.left < 0) throw new WireError(`more than ${MAX_VALUES.toLocaleString('en-US')} values (counting each time a shared one is reached)`);
   if (v === null || v === undefined) return v;
   const ty = typeof v;
   if (ty === 'number' || ty === 'string' || ty === 'boolean' || ty === 'bigint') return v;
@@ -27,7 +32,7 @@ export function plainCopy(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) {
     if (v.length > MAX_LENGTH) throw new WireError(`an array of ${v.length} elements (at most ${MAX_LENGTH} are read)`);
     const out: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = plainCopy(v[i], depth + 1);
+    for (let i = 0; i < v.length; i++) out[i] = plainCopy(v[i], depth + 1, budget);
     return out;
   }
   for (const T of TYPED) if (v instanceof T) return T.from(v as ArrayLike<number>);
@@ -39,7 +44,7 @@ export function plainCopy(v: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (FORBIDDEN_KEYS.has(k)) continue;
-    Object.defineProperty(out, k, { value: plainCopy((v as Record<string, unknown>)[k], depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: plainCopy((v as Record<string, unknown>)[k], depth + 1, budget), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
