@@ -477,7 +477,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
   const request = (msg: Record<string, unknown>, until: number, what: string): Reply => {
     // whatever the sandbox sent while no call of this id was waiting is stale (a reply sent after its
     // call returned, a callback request outside a call): dropped, so it cannot answer this call
-    for (let got; (got = receiveMessageOnPort(port1)); ) {
+    for (let got; (got = receiveMessageOnPort(port1));) {
       const r = got.message as Reply;
       if (r.starts) starts = r.starts;
     }
