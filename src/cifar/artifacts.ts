@@ -16,9 +16,9 @@
  * with the header `epoch,train_loss,test_accuracy`; accuracies as fractions or percentages.
  */
 import * as tf from '@tensorflow/tfjs';
-import { unzipSync } from 'fflate';
-import { ClaimFailure, fail } from '../claims/types.ts';
+import { fail } from '../claims/types.ts';
 import type { SubmissionFiles } from '../verify/files.ts';
+import { decodeUtf8 as decode, readModelJson, readNpz, readWeightFiles, tfjsTopology, type Npy } from '../verify/model-files.ts';
 import { LeNet, LENET_PARAM_COUNT, type ParamArrays } from './lenet.ts';
 import { normalizePixel } from './replica.ts';
 
@@ -46,8 +46,6 @@ export interface EpochLog {
 }
 
 /* ---------------------------------------------------------------- the log */
-
-const decode = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 
 const showRow = (r: unknown): string => {
   try {
@@ -180,24 +178,6 @@ const ACCEPTED_LAYERS = new Set(['InputLayer', 'Conv2D', 'BatchNormalization', '
 
 const pair = (v: unknown, d: number): number[] => (Array.isArray(v) ? v.map(Number) : typeof v === 'number' ? [v, v] : [d, d]);
 
-const camel = (k: string): string => (k.length <= 1 || !k.includes('_') ? k : k.replace(/[_]+(\w|$)/g, (_m, c: string) => c.toUpperCase()));
-const camelKeys = (v: unknown, what: string, depth = 0): unknown => {
-  if (depth > 32) fail(`${what}: model.json is nested more than 32 levels deep; model.save() writes a few`);
-  if (Array.isArray(v)) return v.map((x) => camelKeys(x, what, depth + 1));
-  if (!v || typeof v !== 'object') return v;
-  return Object.fromEntries(
-    Object.entries(v).map(([k, x]) => (k === '__proto__' ? fail(`${what}: model.json has a "__proto__" key; model.save() writes none`) : [camel(k), camelKeys(x, what, depth + 1)])),
-  );
-};
-
-/** A model.json's topology as tfjs reads it: the one inside `model_config` when there is one, every key
- *  camel-cased (kernel_size, kernelSize and kernel__size are one key; the last written wins). */
-export function tfjsTopology(topology: unknown, what: string): unknown {
-  // checked and built from this one object: tfjs builds model_config over the outer topology, and reads a camelCase key over its snake_case twin
-  const t = (topology as { model_config?: unknown } | null)?.model_config ?? topology;
-  return camelKeys(t, what);
-}
-
 const INPUT = '[32,32,3]';
 
 /** The layer list of a model.json's topology (as tfjsTopology reads it), as ops; refuses a layer a LeNet does not use. */
@@ -262,39 +242,13 @@ export function layersOfTopology(topology: unknown, what: string): Op[] {
 
 /** A TF.js LayersModel from model.json and its weight files (all inside the submission). */
 export async function loadLayersModel(files: SubmissionFiles, rel: string, what: string, bn: boolean): Promise<{ model: tf.LayersModel; ops: Op[]; params: number }> {
-  let json: { modelTopology?: unknown; weightsManifest?: { paths?: unknown; weights?: unknown }[] };
-  try {
-    json = JSON.parse(decode(files.read(rel, what, MAX_JSON_BYTES)));
-  } catch (e) {
-    if (e instanceof SyntaxError) fail(`${what}: "${rel}" is not valid JSON (${e.message}); expected the model.json that model.save() writes`);
-    throw e;
-  }
-  const topology = tfjsTopology(json.modelTopology, what);
+  const { topology, manifest } = readModelJson(files, rel, what);
   const ops = layersOfTopology(topology, what);
   // the layer list first: a wrong network is named before its weights are read or tfjs builds it
   const early = architectureDifference(ops, bn);
   if (early) fail(`${what}: ${early}`, { format: 'tfjs' });
-  const manifest = Array.isArray(json.weightsManifest) ? json.weightsManifest : fail(`${what}: model.json has no weightsManifest (the weights were not saved with the model)`);
-  const dir = rel.replace(/\\/g, '/').split('/').slice(0, -1).join('/');
-  const parts: Uint8Array[] = [];
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  let total = 0;
-  for (const group of manifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) fail(`${what}: a weightsManifest entry without paths or weights`);
-    for (const p of group.paths) {
-      const bytes = files.read(dir ? `${dir}/${String(p)}` : String(p), `${what}: weight file ${String(p)}`, MAX_MODEL_BYTES);
-      total += bytes.length;
-      if (total > MAX_MODEL_BYTES) fail(`${what}: the weight files hold over ${MAX_MODEL_BYTES / 2 ** 20} MB; a LeNet's weights are 0.25 MB`);
-      parts.push(bytes);
-    }
-    specs.push(...(group.weights as tf.io.WeightsManifestEntry[]));
-  }
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
+  const { specs, data } = readWeightFiles(files, rel, manifest, what, MAX_MODEL_BYTES, "a LeNet's weights are 0.25 MB");
+  const total = data.length;
   const expected = specs.reduce(
     (s, w) => s + (Array.isArray(w?.shape) ? w.shape.reduce((a, b) => a * Number(b), 1) : NaN) * (w?.dtype === 'int32' || w?.dtype === 'float32' || w?.dtype === undefined ? 4 : NaN),
     0,
@@ -327,40 +281,6 @@ export async function loadLayersModel(files: SubmissionFiles, rel: string, what:
 }
 
 /* ---------------------------------------------------------------- a PyTorch state_dict (.npz) */
-
-interface Npy {
-  shape: number[];
-  data: Float32Array;
-}
-
-/** One .npy file: little-endian float32/float64 (or int64 for a counter), C order. */
-export function parseNpy(bytes: Uint8Array, name: string): Npy | undefined {
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) fail(`${name} is not a .npy array`);
-  const v = bytes[6];
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const hlen = v === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
-  const start = (v === 1 ? 10 : 12) + hlen;
-  const header = decode(bytes.subarray(v === 1 ? 10 : 12, start));
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*True/.test(header);
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined) fail(`${name}: an unreadable .npy header`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  if (fortran) fail(`${name}: stored in Fortran order; save it with np.savez from a C-ordered array (.numpy() gives one)`);
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (descr === '<i8' || descr === '<i4') return undefined; // num_batches_tracked
-  const width = descr === '<f4' ? 4 : descr === '<f8' ? 8 : descr === '<f2' ? 2 : fail(`${name}: dtype ${descr}; expected float32 or float64 weights`);
-  if (bytes.length - start !== n * width) fail(`${name}: ${bytes.length - start} bytes of data for shape (${shape.join(', ')}) (truncated?)`);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = width === 4 ? dv.getFloat32(start + 4 * i, true) : width === 8 ? dv.getFloat64(start + 8 * i, true) : NaN;
-  if (width === 2) fail(`${name}: float16 weights; save float32 (v.float().numpy())`);
-  return { shape, data };
-}
 
 interface TorchModule {
   prefix: string;
@@ -445,27 +365,12 @@ function denseToKey(w: Npy, chw?: [number, number, number]): Float32Array {
 
 /** A PyTorch state_dict (.npz) as the key's LeNet parameters, after its layers are checked. */
 export function loadTorchLeNet(files: SubmissionFiles, rel: string, what: string, bn: boolean): { params: ParamArrays; ops: Op[]; count: number } {
-  let zip: Record<string, Uint8Array>;
-  try {
-    // entries' sizes as the archive declares them, checked before anything is inflated (a zip bomb)
-    let inflated = 0;
-    zip = unzipSync(files.read(rel, what, MAX_MODEL_BYTES), {
-      filter: (f) => {
-        inflated += f.originalSize;
-        if (f.originalSize > MAX_MODEL_BYTES || inflated > 2 * MAX_MODEL_BYTES) fail(`${what}: "${rel}" unpacks to over ${(2 * MAX_MODEL_BYTES) / 2 ** 20} MB; a LeNet's state_dict is 0.25 MB`);
-        return f.name.endsWith('.npy');
-      },
-    });
-  } catch (e) {
-    if (e instanceof ClaimFailure) throw e;
-    fail(`${what}: "${rel}" is not a .npz archive (${(e as Error).message}); expected np.savez(path, **state_dict_as_numpy)`);
-  }
-  const entries: [string, Npy][] = [];
-  for (const [name, bytes] of Object.entries(zip)) {
-    if (!name.endsWith('.npy')) continue;
-    const a = parseNpy(bytes, `${what}: ${name}`);
-    if (a) entries.push([name.slice(0, -4), a]);
-  }
+  const entries = readNpz(files, rel, what, {
+    maxBytes: MAX_MODEL_BYTES,
+    maxInflated: 2 * MAX_MODEL_BYTES,
+    tooBig: "a LeNet's state_dict is 0.25 MB",
+    saveWith: 'np.savez(path, **state_dict_as_numpy)',
+  });
   if (!entries.length) fail(`${what}: "${rel}" holds no arrays`);
   const mods = torchModules(entries, what);
   const ops = opsOfTorch(mods);

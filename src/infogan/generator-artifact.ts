@@ -16,10 +16,9 @@
  * the noise N(0, 1) or U(−1, 1) as the hand-in declares, BN in evaluation mode (running statistics),
  * and expects images in [0, 1] (0 black background, 1 ink, as MNIST).
  */
-import { unzipSync } from 'fflate';
 import { tf } from '../backend.ts';
-import { ClaimFailure, fail } from '../claims/types.ts';
-import { parseNpy, tfjsTopology } from '../cifar/artifacts.ts';
+import { fail } from '../claims/types.ts';
+import { readModelJson, readNpz, readWeightFiles, type Npy } from '../verify/model-files.ts';
 import type { SubmissionFiles } from '../verify/files.ts';
 import { CAT_DIM, LATENT_DIM, NOISE_DIM, PIXELS } from './model.ts';
 
@@ -35,7 +34,6 @@ export const GENERATOR_MISTAKES = {
 
 /** The paper's generator is 26.6 MB of float32 weights; the CPU model's 3.5 MB. */
 export const MAX_GENERATOR_BYTES = 40 * 2 ** 20;
-const MAX_JSON_BYTES = 2 * 2 ** 20;
 /** The widest generator read: a few times the paper's. */
 const MAX_WIDTH = { fc: 4096, c1: 512, c2: 512 };
 
@@ -61,7 +59,6 @@ export interface LoadedGenerator {
   dispose(): void;
 }
 
-const decode = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 const FAMILY = 'the InfoGAN generator: FC → BN → ReLU → FC (7·7·c₁) → BN → ReLU → reshape 7×7×c₁ → 4×4 up-conv (stride 2) → BN → ReLU → 4×4 up-conv to 1 channel (stride 2) → sigmoid';
 
 /* ---------------------------------------------------------------- the forward pass both formats share */
@@ -269,40 +266,13 @@ function checkWidths(w: Widths, what: string): void {
 }
 
 async function loadTfjsGenerator(files: SubmissionFiles, rel: string, what: string): Promise<LoadedGenerator> {
-  let json: { modelTopology?: unknown; weightsManifest?: { paths?: unknown; weights?: unknown }[] };
-  try {
-    json = JSON.parse(decode(files.read(rel, what, MAX_JSON_BYTES)));
-  } catch (e) {
-    if (e instanceof SyntaxError) fail(`${what}: "${rel}" is not valid JSON (${e.message}); expected the model.json that model.save() writes`);
-    throw e;
-  }
-  if (!json || typeof json !== 'object') fail(`${what}: "${rel}" is not a model.json object; expected the model.json that model.save() writes`);
-  const topology = tfjsTopology(json.modelTopology, what);
+  const { topology, manifest } = readModelJson(files, rel, what);
   // the layer list first: a wrong network is named before its weights are read or tfjs builds it
   const { diff, widths } = familyDifference(generatorOps(topology, what));
   if (diff || !widths) fail(`${what}: ${diff}`, { format: 'tfjs' });
   checkWidths(widths, what);
-  const manifest = Array.isArray(json.weightsManifest) ? json.weightsManifest : fail(`${what}: model.json has no weightsManifest (the weights were not saved with the model)`);
-  const dir = rel.replace(/\\/g, '/').split('/').slice(0, -1).join('/');
-  const parts: Uint8Array[] = [];
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  let total = 0;
-  for (const group of manifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) fail(`${what}: a weightsManifest entry without paths or weights`);
-    for (const p of group.paths) {
-      const bytes = files.read(dir ? `${dir}/${String(p)}` : String(p), `${what}: weight file ${String(p)}`, MAX_GENERATOR_BYTES);
-      total += bytes.length;
-      if (total > MAX_GENERATOR_BYTES) fail(`${what}: the weight files hold over ${MAX_GENERATOR_BYTES / 2 ** 20} MB; the paper's generator is 26.6 MB`);
-      parts.push(bytes);
-    }
-    specs.push(...(group.weights as tf.io.WeightsManifestEntry[]));
-  }
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
+  const { specs, data } = readWeightFiles(files, rel, manifest, what, MAX_GENERATOR_BYTES, "the paper's generator is 26.6 MB");
+  const total = data.length;
   // float32 as model.save() writes it; 1 or 2 bytes a value where tfjs-converter quantized them (uint8, uint16, float16)
   const width = (w: tf.io.WeightsManifestEntry): number => {
     const q = w?.quantization?.dtype;
@@ -374,8 +344,6 @@ function nonFinite(arrays: Float32Array[]): string {
 
 /* ---------------------------------------------------------------- a PyTorch state_dict (.npz) */
 
-type Npy = NonNullable<ReturnType<typeof parseNpy>>;
-
 interface TorchModule {
   prefix: string;
   kind: 'conv' | 'dense' | 'bn' | 'other';
@@ -385,28 +353,10 @@ interface TorchModule {
 const TORCH_FAMILY = 'Linear 74→fc, BatchNorm1d(fc), Linear fc→7·7·c₁, BatchNorm1d(7·7·c₁), ConvTranspose2d(c₁, c₂, 4, 2, 1), BatchNorm2d(c₂), ConvTranspose2d(c₂, 1, 4, 2, 1)';
 
 function loadTorchGenerator(files: SubmissionFiles, rel: string, what: string): LoadedGenerator {
-  let zip: Record<string, Uint8Array>;
-  try {
-    // entries' sizes as the archive declares them, checked before anything is inflated (a zip bomb)
-    let inflated = 0;
-    zip = unzipSync(files.read(rel, what, MAX_GENERATOR_BYTES), {
-      filter: (f) => {
-        inflated += f.originalSize;
-        if (f.originalSize > MAX_GENERATOR_BYTES || inflated > MAX_GENERATOR_BYTES) fail(`${what}: "${rel}" unpacks to over ${MAX_GENERATOR_BYTES / 2 ** 20} MB; the paper's generator is 26.6 MB`);
-        return f.name.endsWith('.npy');
-      },
-    });
-  } catch (e) {
-    if (e instanceof ClaimFailure) throw e;
-    fail(`${what}: "${rel}" is not a .npz archive (${(e as Error).message}); expected np.savez(path, **{k: v.numpy() for k, v in G.state_dict().items()})`);
-  }
   const mods: TorchModule[] = [];
-  for (const [name, bytes] of Object.entries(zip)) {
-    if (!name.endsWith('.npy')) continue;
-    const a = parseNpy(bytes, `${what}: ${name}`);
-    if (!a) continue;
-    const key = name.slice(0, -4),
-      dot = key.lastIndexOf('.');
+  const saveWith = 'np.savez(path, **{k: v.numpy() for k, v in G.state_dict().items()})';
+  for (const [key, a] of readNpz(files, rel, what, { maxBytes: MAX_GENERATOR_BYTES, maxInflated: MAX_GENERATOR_BYTES, tooBig: "the paper's generator is 26.6 MB", saveWith })) {
+    const dot = key.lastIndexOf('.');
     const prefix = dot < 0 ? '' : key.slice(0, dot);
     let m = mods.find((x) => x.prefix === prefix);
     if (!m) mods.push((m = { prefix, kind: 'other', t: {} }));
