@@ -46,5 +46,11 @@ export const cifarTopic = defineTopic<CifarContract>({
     w('first-conv-3x3', ['cifar.he-accuracy'], RUN_MISTAKES['first-conv-3x3']),
     w('log-not-reproduced', ['cifar.he-accuracy'], RUN_MISTAKES['log-not-reproduced']),
     w('no-batch-norm', ['cifar.bn-accuracy'], RUN_MISTAKES['no-batch-norm']),
+    w('std001-log-not-reproduced', ['cifar.train-curves'], RUN_MISTAKES['log-not-reproduced']),
+    w('std001-first-conv-3x3', ['cifar.train-curves'], RUN_MISTAKES['first-conv-3x3']),
+    w('std001-missing', ['cifar.train-curves'], 'cifarTrainedRuns.std001 is missing'),
+    w('he-below-floor', ['cifar.he-accuracy'], 'below the 50% a correct He-init LeNet reaches'),
+    w('bn-log-not-reproduced', ['cifar.bn-accuracy'], RUN_MISTAKES['log-not-reproduced']),
+    w('bn-log-missing', ['cifar.bn-accuracy'], 'is not in your submission'),
   ],
 });
