@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 import { topicById, topics } from '../src/registry.ts';
+import { cleanup, knownWrongSubmission } from '../src/grading/fixtures.ts';
 
 describe('dlspec CLI', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -17,7 +18,10 @@ describe('dlspec CLI', () => {
   });
   test('check grades a known-wrong module, naming the mistake, and exits 1', async () => {
     const out = capture();
-    expect(await main(['check', '--topic', 'rnn', '--submission', 'fixtures/wrong/rnn/whh-uses-h_t.ts', '--seed', 'alice'])).toBe(1);
+    // the fixture reuses the reference submission's helpers: graded as a student hands it in, a folder with both
+    const dir = await knownWrongSubmission(topicById('rnn').knownWrong.find((w) => w.mistake === 'whh-uses-h_t')!);
+    expect(await main(['check', '--topic', 'rnn', '--submission', dir, '--seed', 'alice'])).toBe(1);
+    cleanup(dir);
     const text = out.join('\n');
     expect(text).toMatch(/PASS rnn\.forward 2\/2/);
     expect(text).toMatch(/FAIL rnn\.grads\.fd 0\/8/);
