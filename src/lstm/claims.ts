@@ -14,7 +14,8 @@ import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import { LSTM_SIGNALS, LSTM_WEIGHT_NAMES, type LstmBpttResult, type LstmContract, type LstmSignalName, type LstmWeights } from './contract.ts';
-import { bpttVariant, lstmForward, SIGNAL_OF, vanillaCarry, type LstmVariant } from './reference.ts';
+import { bptt, lstmForward, SIGNAL_OF, vanillaCarry } from './reference.ts';
+import { LSTM_MISTAKE_IDS, LSTM_VARIANTS } from './misconceptions.ts';
 import { lstmLossTf } from './tfjs.ts';
 import { recognised } from '../verify/failure.ts';
 
@@ -23,15 +24,6 @@ export const AUTODIFF_TOL = 1e-4;
 const EXACT_TOL = 1e-10;
 /** signals or gradients that are exactly zero in closed form (f̄(1) = c̄(1)·c(0) = 0): FD noise ≈ ε|L|/h */
 const fdAtol = (loss: number): number => 1e-9 * Math.max(1, Math.abs(loss));
-
-export const LSTM_MISTAKES: Record<Exclude<LstmVariant, 'correct'>, string> = {
-  'cbar-no-carry': 'c̄(t) is missing the term c̄(t+1) f(t+1): c(t) reaches L through c(t+1) = f(t+1) c(t) + …, not only through h(t)',
-  'cbar-carry-without-f': 'c̄(t) carries c̄(t+1) back without the factor f(t+1) (∂c(t+1)/∂c(t) = f(t+1))',
-  'hbar-missing-forget-path': 'h̄(t) is missing the forget-gate path w_fh f̄(t+1) f(t+1)(1−f(t+1)): h(t) feeds all four gates of step t+1',
-  'fbar-uses-c_t': 'f̄(t) uses c(t) instead of c(t−1) (f(t) multiplies the previous cell: f̄(t) = c̄(t) c(t−1))',
-  'ibar-uses-g_prev': 'ī(t) uses g(t−1) instead of g(t) (ī(t) = c̄(t) g(t))',
-  'grads-from-t2': 'the weight gradients sum over t = 2 … T and leave out step 1 (w̄ = Σ_{t=1}^T; at t = 1 the input-weight terms x(1) are not zero)',
-};
 
 export interface LstmCase {
   w: LstmWeights;
@@ -59,10 +51,10 @@ export function makeCase(s: CaseSpec): LstmCase {
   return { w, xs: Array.from({ length: s.T }, () => rng.normal()), ys: Array.from({ length: s.T }, () => 0.5 * rng.normal()) };
 }
 
-const bank: Misconception<LstmCase, LstmBpttResult>[] = Object.entries(LSTM_MISTAKES).map(([id, label]) => ({
+const bank: Misconception<LstmCase, LstmBpttResult>[] = LSTM_MISTAKE_IDS.map((id) => ({
   id,
-  label,
-  compute: (c: LstmCase) => bpttVariant(c.w, c.xs, c.ys, id as LstmVariant),
+  label: LSTM_VARIANTS[id].label,
+  compute: (c: LstmCase) => bptt(c.w, c.xs, c.ys, LSTM_VARIANTS[id].backward),
 }));
 
 function distance(a: LstmBpttResult, b: LstmBpttResult): number {
@@ -101,12 +93,12 @@ function failure(title: string, cmp: TensorComparison[], got: LstmBpttResult, c:
   for (const x of cmp.filter((x) => !x.pass)) {
     const label = LABEL[x.name] ?? `∂L/∂${x.name}`;
     const sig = (LSTM_SIGNALS as string[]).includes(x.name);
-    const t = sig ? latestWrong(got[x.name as LstmSignalName], bpttVariant(c.w, c.xs, c.ys)[x.name as LstmSignalName], tol) : undefined;
+    const t = sig ? latestWrong(got[x.name as LstmSignalName], bptt(c.w, c.xs, c.ys)[x.name as LstmSignalName], tol) : undefined;
     lines.push(`  ${formatComparison(x, label)}${sig ? ' (index [t−1])' : ''}${t ? `; wrong from t = ${t}${t === T ? ' = T' : ''} backwards` : ''}`);
   }
   let m;
   try {
-    m = recognise(bank, c, got, distance, 1e-9, bpttVariant(c.w, c.xs, c.ys));
+    m = recognise(bank, c, got, distance, 1e-9, bptt(c.w, c.xs, c.ys));
   } catch {
     m = undefined;
   }
@@ -382,7 +374,7 @@ export const lstmClaims: Claim<LstmContract>[] = [
     check(impl) {
       const T = 1000;
       const c = carryCase(T);
-      const want = bpttVariant(c.w, c.xs, c.ys);
+      const want = bptt(c.w, c.xs, c.ys);
       const F = lstmForward(c.w, c.xs, c.ys);
       const f = F.f;
       const got = readBptt(impl.lstmBptt(c.w, c.xs, c.ys), T);

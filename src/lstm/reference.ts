@@ -1,11 +1,8 @@
 /**
  * Reference LSTM, float64: forward pass (with a perturbation hook used to measure the error signals
- * by central differences) and closed-form BPTT.  `bpttVariant` also computes the misconception bank's
- * variants; the reference is variant 'correct'.
+ * by central differences) and closed-form BPTT, written as the homework's backward equations.
  */
-import type { LstmBpttResult, LstmContract, LstmForwardResult, LstmSignalName, LstmWeights } from './contract.ts';
-
-export type LstmVariant = 'correct' | 'cbar-no-carry' | 'cbar-carry-without-f' | 'hbar-missing-forget-path' | 'fbar-uses-c_t' | 'ibar-uses-g_prev' | 'grads-from-t2';
+import { LSTM_WEIGHT_NAMES, type LstmBpttResult, type LstmContract, type LstmForwardResult, type LstmSignalName, type LstmWeights } from './contract.ts';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -39,63 +36,86 @@ export function lstmForward(w: LstmWeights, xs: number[], ys: number[], perturb?
   return r;
 }
 
-export function bpttVariant(w: LstmWeights, xs: number[], ys: number[], variant: LstmVariant = 'correct'): LstmBpttResult {
+/** What one backward step reads: the forward pass, the step t, and step t+1's signals (zero after the last step). */
+export interface LstmStep {
+  w: LstmWeights;
+  F: LstmForwardResult;
+  t: number;
+  x: number;
+  y: number;
+  next: { zi: number; zf: number; zo: number; zg: number; cbar: number; f: number };
+}
+
+/** The gates' pre-activation signals z̄ of one step. */
+export interface GateSignals {
+  zi: number;
+  zf: number;
+  zo: number;
+  zg: number;
+}
+
+/**
+ * The backward equations of one step, one entry each; bptt() applies them from t = T down to 1.
+ * A known mistake replaces one of them (misconceptions.ts).
+ */
+const tanh = (s: LstmStep): number => Math.tanh(s.F.c[s.t]);
+
+export const LSTM_BACKWARD = {
+  /** h̄(t) = h(t) − y(t) + w_ih z̄_i(t+1) + w_fh z̄_f(t+1) + w_oh z̄_o(t+1) + w_gh z̄_g(t+1) */
+  hbar: (s: LstmStep): number => s.F.h[s.t] - s.y + s.w.wih * s.next.zi + s.w.wfh * s.next.zf + s.w.woh * s.next.zo + s.w.wgh * s.next.zg,
+  /** what c(t) passes to c(t+1) = f(t+1) c(t) + …: c̄(t+1) f(t+1) */
+  carry: (s: LstmStep): number => s.next.cbar * s.next.f,
+  /** c̄(t) = h̄(t) o(t) (1 − tanh² c(t)) + carry */
+  cbar: (s: LstmStep, hbar: number, carry: number): number => hbar * s.F.o[s.t] * (1 - tanh(s) * tanh(s)) + carry,
+  /** ō(t) = h̄(t) tanh c(t) */
+  obar: (s: LstmStep, hbar: number): number => hbar * tanh(s),
+  /** ḡ(t) = c̄(t) i(t) */
+  gbar: (s: LstmStep, cbar: number): number => cbar * s.F.i[s.t],
+  /** f̄(t) = c̄(t) c(t−1) */
+  fbar: (s: LstmStep, cbar: number): number => cbar * (s.t > 0 ? s.F.c[s.t - 1] : 0),
+  /** ī(t) = c̄(t) g(t) */
+  ibar: (s: LstmStep, cbar: number): number => cbar * s.F.g[s.t],
+  /** step t's terms of the eight sums w̄ = Σ_t z̄(t) · input: x(t) for w_·x, h(t−1) for w_·h */
+  gradTerms: (s: LstmStep, z: GateSignals): LstmWeights => {
+    const hp = s.t > 0 ? s.F.h[s.t - 1] : 0;
+    return { wix: z.zi * s.x, wih: z.zi * hp, wfx: z.zf * s.x, wfh: z.zf * hp, wox: z.zo * s.x, woh: z.zo * hp, wgx: z.zg * s.x, wgh: z.zg * hp };
+  },
+};
+
+export type LstmBackward = typeof LSTM_BACKWARD;
+
+/** Closed-form BPTT: the backward equations applied from the last step to the first (`eq` replaces any of them). */
+export function bptt(w: LstmWeights, xs: number[], ys: number[], eq: Partial<LstmBackward> = {}): LstmBpttResult {
+  const E: LstmBackward = { ...LSTM_BACKWARD, ...eq };
   const T = xs.length;
   const F = lstmForward(w, xs, ys);
+  const zeros = (): number[] => new Array<number>(T).fill(0);
   const out: LstmBpttResult = {
     loss: F.loss,
-    hbar: new Array(T).fill(0),
-    cbar: new Array(T).fill(0),
-    gbar: new Array(T).fill(0),
-    obar: new Array(T).fill(0),
-    fbar: new Array(T).fill(0),
-    ibar: new Array(T).fill(0),
+    hbar: zeros(),
+    cbar: zeros(),
+    gbar: zeros(),
+    obar: zeros(),
+    fbar: zeros(),
+    ibar: zeros(),
     grads: { wix: 0, wih: 0, wfx: 0, wfh: 0, wox: 0, woh: 0, wgx: 0, wgh: 0 },
   };
-  // z̄ = error signals at the gates' pre-activations, of step t+1 (zero after the last step)
-  let zi = 0,
-    zf = 0,
-    zo = 0,
-    zg = 0,
-    cbarNext = 0,
-    fNext = 0;
+  let next: LstmStep['next'] = { zi: 0, zf: 0, zo: 0, zg: 0, cbar: 0, f: 0 };
   for (let t = T - 1; t >= 0; t--) {
-    const tc = Math.tanh(F.c[t]);
-    const hbar = F.h[t] - ys[t] + w.wih * zi + (variant === 'hbar-missing-forget-path' ? 0 : w.wfh * zf) + w.woh * zo + w.wgh * zg;
-    const carry = variant === 'cbar-no-carry' ? 0 : variant === 'cbar-carry-without-f' ? cbarNext : cbarNext * fNext;
-    const cbar = hbar * F.o[t] * (1 - tc * tc) + carry;
-    const cPrev = t > 0 ? F.c[t - 1] : 0;
-    const gUsed = variant === 'ibar-uses-g_prev' ? (t > 0 ? F.g[t - 1] : 0) : F.g[t];
-    const obar = hbar * tc;
-    const gbar = cbar * F.i[t];
-    const fbar = cbar * (variant === 'fbar-uses-c_t' ? F.c[t] : cPrev);
-    const ibar = cbar * gUsed;
+    const s: LstmStep = { w, F, t, x: xs[t], y: ys[t], next };
+    const hbar = E.hbar(s);
+    const cbar = E.cbar(s, hbar, E.carry(s));
+    const [obar, gbar, fbar, ibar] = [E.obar(s, hbar), E.gbar(s, cbar), E.fbar(s, cbar), E.ibar(s, cbar)];
     out.hbar[t] = hbar;
     out.cbar[t] = cbar;
-    out.gbar[t] = gbar;
     out.obar[t] = obar;
+    out.gbar[t] = gbar;
     out.fbar[t] = fbar;
     out.ibar[t] = ibar;
-    zi = ibar * F.i[t] * (1 - F.i[t]);
-    zf = fbar * F.f[t] * (1 - F.f[t]);
-    zo = obar * F.o[t] * (1 - F.o[t]);
-    zg = gbar * (1 - F.g[t] * F.g[t]);
-    const x = xs[t],
-      hp = t > 0 ? F.h[t - 1] : 0;
-    const gr = out.grads;
-    // the 'grads-from-t2' variant leaves step 1 (t = 0) out of the eight sums
-    if (!(variant === 'grads-from-t2' && t === 0)) {
-      gr.wix += zi * x;
-      gr.wih += zi * hp;
-      gr.wfx += zf * x;
-      gr.wfh += zf * hp;
-      gr.wox += zo * x;
-      gr.woh += zo * hp;
-      gr.wgx += zg * x;
-      gr.wgh += zg * hp;
-    }
-    cbarNext = cbar;
-    fNext = F.f[t];
+    const z: GateSignals = { zi: ibar * F.i[t] * (1 - F.i[t]), zf: fbar * F.f[t] * (1 - F.f[t]), zo: obar * F.o[t] * (1 - F.o[t]), zg: gbar * (1 - F.g[t] * F.g[t]) };
+    const terms = E.gradTerms(s, z);
+    for (const k of LSTM_WEIGHT_NAMES) out.grads[k] += terms[k];
+    next = { ...z, cbar, f: F.f[t] };
   }
   return out;
 }
@@ -104,7 +124,7 @@ export const SIGNAL_OF: Record<LstmSignalName, Perturbable> = { hbar: 'h', cbar:
 
 export const lstmReference: LstmContract = {
   lstmForward: (w, xs, ys) => lstmForward(w, xs, ys),
-  lstmBptt: (w, xs, ys) => bpttVariant(w, xs, ys, 'correct'),
+  lstmBptt: (w, xs, ys) => bptt(w, xs, ys),
 };
 
 /** A vanilla scalar tanh RNN, h(t) = tanh(w h(t−1) + u x(t)), for the extra-credit contrast: ∂h(T)/∂h(t) for every t. */

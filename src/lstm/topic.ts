@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { LSTM_MISTAKES, lstmClaims } from './claims.ts';
+import { lstmClaims } from './claims.ts';
+import { LSTM_MISTAKES } from './misconceptions.ts';
 import { lstmContract, type LstmContract } from './contract.ts';
 import { lstmReference } from './reference.ts';
 

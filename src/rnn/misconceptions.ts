@@ -7,7 +7,7 @@ import { compareTensor } from '../verify/compare.ts';
 import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { toTensor, type Tensor64 } from '../verify/tensor.ts';
 import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnForwardResult, type RnnParamName, type RnnParams } from './contract.ts';
-import { bpttVariant, forwardVariant, type RnnForwardVariant, type RnnVariant } from './reference.ts';
+import { bptt, matVec, onehot, RNN_BACKWARD, rnnForward, zeros, type RnnBackward, type RnnForwardEquations, type RnnStep } from './reference.ts';
 import { recognised } from '../verify/failure.ts';
 
 export interface RnnCase {
@@ -24,29 +24,74 @@ export const PARAM_LABEL: Record<RnnParamName, string> = {
   bz: '∂L/∂b_z',
 };
 
-export const RNN_MISTAKES: Record<Exclude<RnnVariant, 'correct'>, string> = {
-  'diagonal-whh': 'the recursion for ∂L/∂h_t uses only the diagonal of W_hh (it must be the full W_hhᵀ δ^h_{t+1})',
-  'no-tanh-derivative': 'the tanh derivative (1 − h_t²) is missing from δ^h_t',
-  'whh-uses-h_t': '∂L/∂W_hh uses h_t instead of h_{t−1} (∂L/∂W_hh = Σ_t δ^h_t h_{t−1}ᵀ)',
-  'last-step-not-propagated': 'the loss at the last step is not propagated into h_T (∂L/∂h_T must be W_hzᵀ δ^z_T)',
-  'dz-wrong-sign': 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
-  'dz-no-onehot': 'δ^z is missing the −onehot(y_t) term (the derivative of −log z_{t,y_t} with respect to the logits is z_t − onehot(y_t), not z_t)',
-  'dz-shifted-target': "δ^z_t uses the previous step's target y_{t−1} instead of y_t",
-  'truncated-bptt':
-    'BPTT is truncated after one step back: ∂L/∂h_t takes the losses of steps t and t+1 only (W_hhᵀ δ^h_{t+1} must carry the full δ^h_{t+1}, with the loss of every later step; wrong from T ≥ 3)',
-  'whh-not-transposed': 'the recursion uses W_hh δ^h_{t+1} instead of W_hhᵀ δ^h_{t+1} (h_t enters step t+1 as W_hh h_t, so its gradient flows back through the transpose)',
-};
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-export const RNN_FORWARD_MISTAKES: Record<Exclude<RnnForwardVariant, 'correct'>, string> = {
-  'forward-no-bh': 'the forward pass leaves out the bias b_h',
-  'forward-sigmoid': 'the hidden activation is a logistic sigmoid instead of tanh',
-  'forward-mean-loss': 'the loss is averaged over time steps instead of summed (L = Σ_t L_t)',
-};
+/** BPTT's known mistakes, each declared once: what the student reads, and the equation the student wrote instead. */
+export const RNN_VARIANTS = {
+  'diagonal-whh': {
+    label: 'the recursion for ∂L/∂h_t uses only the diagonal of W_hh (it must be the full W_hhᵀ δ^h_{t+1})',
+    backward: { fromNext: (s: RnnStep, back: number[]) => back.map((d, j) => s.p.Whh[j][j] * d) },
+  },
+  'no-tanh-derivative': {
+    label: 'the tanh derivative (1 − h_t²) is missing from δ^h_t',
+    backward: { delta: (_s: RnnStep, dh: number[]) => dh.slice() },
+  },
+  'whh-uses-h_t': {
+    label: '∂L/∂W_hh uses h_t instead of h_{t−1} (∂L/∂W_hh = Σ_t δ^h_t h_{t−1}ᵀ)',
+    backward: { whhInput: (s: RnnStep) => s.h[s.t] },
+  },
+  'last-step-not-propagated': {
+    label: 'the loss at the last step is not propagated into h_T (∂L/∂h_T must be W_hzᵀ δ^z_T)',
+    backward: { fromOutput: (s: RnnStep) => (s.t === s.xs.length - 1 ? zeros(s.p.Whh.length) : RNN_BACKWARD.fromOutput(s)) },
+  },
+  'dz-wrong-sign': {
+    label: 'δ^z has the wrong sign (δ^z_t = z_t − onehot(y_t), not onehot(y_t) − z_t)',
+    backward: { dz: (s: RnnStep, target: number[]) => s.z[s.t].map((v, k) => target[k] - v) },
+  },
+  'dz-no-onehot': {
+    label: 'δ^z is missing the −onehot(y_t) term (the derivative of −log z_{t,y_t} with respect to the logits is z_t − onehot(y_t), not z_t)',
+    backward: { target: (s: RnnStep) => zeros(s.z[s.t].length) },
+  },
+  'dz-shifted-target': {
+    label: "δ^z_t uses the previous step's target y_{t−1} instead of y_t",
+    backward: { target: (s: RnnStep) => onehot(s.z[s.t].length, s.ys[Math.max(0, s.t - 1)]) },
+  },
+  'truncated-bptt': {
+    label:
+      'BPTT is truncated after one step back: ∂L/∂h_t takes the losses of steps t and t+1 only (W_hhᵀ δ^h_{t+1} must carry the full δ^h_{t+1}, with the loss of every later step; wrong from T ≥ 3)',
+    // δ^h_{t+1} from step t+1's own loss only
+    backward: {
+      carried: (s: RnnStep) => {
+        const n = { ...s, t: s.t + 1 };
+        return n.t < s.xs.length ? s.eq.delta(n, s.eq.fromOutput(n)) : zeros(s.p.Whh.length);
+      },
+    },
+  },
+  'whh-not-transposed': {
+    label: 'the recursion uses W_hh δ^h_{t+1} instead of W_hhᵀ δ^h_{t+1} (h_t enters step t+1 as W_hh h_t, so its gradient flows back through the transpose)',
+    backward: { fromNext: (s: RnnStep, back: number[]) => matVec(s.p.Whh, back) },
+  },
+} satisfies Record<string, { label: string; backward: Partial<RnnBackward> }>;
 
-export const rnnForwardBank: Misconception<RnnCase, RnnForwardResult>[] = Object.entries(RNN_FORWARD_MISTAKES).map(([id, label]) => ({
+/** The forward pass's known mistakes. */
+export const RNN_FORWARD_VARIANTS = {
+  'forward-no-bh': { label: 'the forward pass leaves out the bias b_h', forward: { hiddenBias: (p: RnnParams) => p.bh.map(() => 0) } },
+  'forward-sigmoid': { label: 'the hidden activation is a logistic sigmoid instead of tanh', forward: { activation: sigmoid } },
+  'forward-mean-loss': { label: 'the loss is averaged over time steps instead of summed (L = Σ_t L_t)', forward: { total: (sum: number, T: number) => sum / T } },
+} satisfies Record<string, { label: string; forward: Partial<RnnForwardEquations> }>;
+
+export type RnnMistake = keyof typeof RNN_VARIANTS;
+export type RnnForwardMistake = keyof typeof RNN_FORWARD_VARIANTS;
+const ids = <K extends string>(o: Record<K, unknown>): K[] => Object.keys(o) as K[];
+
+/** id → what the student reads */
+export const RNN_MISTAKES = Object.fromEntries(ids(RNN_VARIANTS).map((id) => [id, RNN_VARIANTS[id].label])) as Record<RnnMistake, string>;
+export const RNN_FORWARD_MISTAKES = Object.fromEntries(ids(RNN_FORWARD_VARIANTS).map((id) => [id, RNN_FORWARD_VARIANTS[id].label])) as Record<RnnForwardMistake, string>;
+
+export const rnnForwardBank: Misconception<RnnCase, RnnForwardResult>[] = ids(RNN_FORWARD_VARIANTS).map((id) => ({
   id,
-  label,
-  compute: (c: RnnCase) => forwardVariant(c.params, c.xs, c.ys, id as RnnForwardVariant),
+  label: RNN_FORWARD_VARIANTS[id].label,
+  compute: (c: RnnCase) => rnnForward(c.params, c.xs, c.ys, undefined, RNN_FORWARD_VARIANTS[id].forward),
 }));
 
 /** Largest relative error between two forward results (h, z, loss). */
@@ -58,23 +103,28 @@ export function forwardDistance(a: RnnForwardResult, b: RnnForwardResult): numbe
   );
 }
 
-export const rnnBank: Misconception<RnnCase, RnnBpttResult>[] = Object.entries(RNN_MISTAKES).map(([id, label]) => ({
+export const rnnBank: Misconception<RnnCase, RnnBpttResult>[] = ids(RNN_VARIANTS).map((id) => ({
   id,
-  label,
-  compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, id as RnnVariant),
+  label: RNN_VARIANTS[id].label,
+  compute: (c: RnnCase) => bptt(c.params, c.xs, c.ys, RNN_VARIANTS[id].backward),
 }));
 
-/** Two mistakes made together (id 'a+b'): tried when no single mistake reproduces a student's output. */
+const equations = (id: string): string[] => Object.keys(RNN_VARIANTS[id as RnnMistake].backward);
+
+/** Two mistakes made together (id 'a+b'), each in its own equation: tried when no single mistake reproduces a student's output. */
 export const rnnPairBank: Misconception<RnnCase, RnnBpttResult>[] = rnnBank.flatMap((a, i) =>
-  rnnBank.slice(i + 1).map((b) => ({
-    id: `${a.id}+${b.id}`,
-    label: `${a.label}; and ${b.label}`,
-    compute: (c: RnnCase) => bpttVariant(c.params, c.xs, c.ys, [a.id, b.id] as RnnVariant[]),
-  })),
+  rnnBank
+    .slice(i + 1)
+    .filter((b) => !equations(a.id).some((e) => equations(b.id).includes(e)))
+    .map((b) => ({
+      id: `${a.id}+${b.id}`,
+      label: `${a.label}; and ${b.label}`,
+      compute: (c: RnnCase) => bptt(c.params, c.xs, c.ys, { ...RNN_VARIANTS[a.id as RnnMistake].backward, ...RNN_VARIANTS[b.id as RnnMistake].backward }),
+    })),
 );
 
 /** The labels of the mistakes (one, or a pair made together) that reproduce a student's BPTT output on this case. */
-export function recogniseBptt(c: RnnCase, student: RnnBpttResult, ref: RnnBpttResult = bpttVariant(c.params, c.xs, c.ys, 'correct')): string[] {
+export function recogniseBptt(c: RnnCase, student: RnnBpttResult, ref: RnnBpttResult = bptt(c.params, c.xs, c.ys)): string[] {
   try {
     const m = recognise(rnnBank, c, student, bpttDistance, 1e-9, ref) ?? recognise(rnnPairBank, c, student, bpttDistance, 1e-9, ref);
     return m ? m.id.split('+').map((id) => RNN_MISTAKES[id as keyof typeof RNN_MISTAKES]) : [];
@@ -127,7 +177,7 @@ export function diagnoseBptt(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, stu
 export function diagnoseBpttWithMistakes(impl: Pick<RnnContract, 'rnnBptt'>, c: RnnCase, student: RnnBpttResult): { lines: string[]; mistakes: string[] } {
   const T = c.xs.length;
   const lines: string[] = [];
-  const ref = bpttVariant(c.params, c.xs, c.ys, 'correct');
+  const ref = bptt(c.params, c.xs, c.ys);
   let dhWrong: number | undefined;
   try {
     dhWrong = dhFirstWrong(student.dh, ref.dh);
@@ -152,7 +202,7 @@ export function diagnoseBpttWithMistakes(impl: Pick<RnnContract, 'rnnBptt'>, c: 
     } catch {
       break;
     }
-    const want = bpttVariant(pc.params, pc.xs, pc.ys, 'correct');
+    const want = bptt(pc.params, pc.xs, pc.ys);
     const bad = RNN_PARAM_NAMES.filter((n) => {
       try {
         return !compareTensor(n, toTensor(got.grads[n]), toTensor(want.grads[n]), TOL).pass;
