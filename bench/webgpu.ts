@@ -1,7 +1,7 @@
 /**
  * Training speed of the CIFAR LeNet on WebGPU (Dawn on a Vulkan driver, src/webgpu.ts) beside the same
  * Replica step on wasm (one thread, dlspec's kernels) and PyTorch (CPU, when installed): img/s of
- * Replica.trainStepAsync on random 32×32×3 images, batch 32 and 128, after warm-up steps (the first
+ * Replica.trainStep on random 32×32×3 images, batch 32 and 128, after warm-up steps (the first
  * steps compile shaders). WebGPU runs in a child process: its Dawn instance and backend stay out of
  * this one. On a software adapter (llvmpipe) the number measures the GPU code path's cost on a CPU,
  * not a GPU: the output says so.
@@ -39,11 +39,11 @@ async function replicaSpeed(backend: 'wasm' | 'webgpu', batch: number, seconds: 
     augment: false,
   });
   const idx = (s: number) => Int32Array.from({ length: batch }, (_, i) => ((s % 4) * batch + i) % n);
-  for (let s = 0; s < warm; s++) await rep.trainStepAsync(idx(s), s, 0.001);
+  for (let s = 0; s < warm; s++) await rep.trainStep(idx(s), s, 0.001);
   let steps = 0;
   const t0 = performance.now();
   while (steps < 5 || performance.now() - t0 < seconds * 1000) {
-    await rep.trainStepAsync(idx(steps), steps, 0.001);
+    await rep.trainStep(idx(steps), steps, 0.001);
     steps++;
   }
   const imgPerSec = (steps * batch) / ((performance.now() - t0) / 1000);
@@ -70,7 +70,7 @@ export async function bench(): Promise<void> {
     line(`no WebGPU adapter here: ${probe.reason}`);
     return;
   }
-  line(`LeNet (62,006 params) training steps, Replica.trainStepAsync, random 32×32×3 images; ${os.cpus().length} CPU cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  line(`LeNet (62,006 params) training steps, Replica.trainStep, random 32×32×3 images; ${os.cpus().length} CPU cores, load average ${os.loadavg()[0].toFixed(1)}`);
   line(
     probe.software
       ? `adapter: ${probe.description} — a SOFTWARE adapter: WebGPU runs on the CPU here, so its img/s is the GPU code path's cost on a CPU (a correctness path, checked by spec/gpu-smoke.spec.ts), not a GPU's speed`

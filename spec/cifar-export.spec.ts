@@ -38,7 +38,7 @@ describe('cifar export: the key LeNet as a LayersModel', () => {
       const net = new LeNet(Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('running:'))), batchNorm);
       net.setParams(params);
       // exported from the net's own getParams(): trainable tensors plus running:bn*Mean/Var
-      const exported = net.getParams();
+      const exported = await net.getParams();
       if (batchNorm) expect(exported['running:bn3Var']).toEqual(params['running:bn3Var']);
       const art = await exportLeNetLayersModel(exported, batchNorm);
       const json = JSON.parse(art.modelJson);

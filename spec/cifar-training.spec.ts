@@ -33,7 +33,7 @@ describe('own optimizers (src/cifar/optim.ts) equal tfjs built-ins step by step'
     ['Adam', { name: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999 }, () => tf.train.adam(0.01, 0.9, 0.999)],
     ['RMSProp', { name: 'rmsprop', lr: 0.01, decay: 0.9, momentum: 0.5 }, () => tf.train.rmsprop(0.01, 0.9, 0.5)],
   ];
-  test.each(cases)('%s: 10 steps, ≤ 1e-6 relative on the weights', (_, cfg, builtin) => {
+  test.each(cases)('%s: 10 steps, ≤ 1e-6 relative on the weights', async (_, cfg, builtin) => {
     const rng = makeRng(11);
     const w0 = Float32Array.from({ length: 300 }, () => rng.normal());
     const mine = { w: tf.variable(tf.tensor(w0, [20, 15])) };
@@ -53,7 +53,7 @@ describe('own optimizers (src/cifar/optim.ts) equal tfjs built-ins step by step'
     }
     expect(worst).toBeLessThanOrEqual(1e-6);
     // checkpointed state restores the trajectory
-    const st = opt.getState();
+    const st = await opt.getState();
     const opt2 = makeOptimizer(cfg);
     opt2.setState(st);
     const a = { w: tf.variable(mine.w.clone()) },
@@ -228,20 +228,20 @@ describe('experiment driver and replica', () => {
     expect(logs.some((l) => /reusing .*result-std0.01.json/.test(l))).toBe(true);
     expect(relErr(again.conv1W, r.conv1W)).toBe(0);
   }, 30_000);
-  test('a replica: flattened gradient + apply equals one in-process step; variances and state round-trip', () => {
+  test('a replica: flattened gradient + apply equals one in-process step; variances and state round-trip', async () => {
     const cfg = { batchNorm: false, params: initLeNetParams({ init: 'he', batchNorm: false, seed: 9 }), optimizer: { name: 'sgd' as const, lr: 0.01, momentum: 0.9 }, augment: false };
     const a = new Replica(data.train, data.test, cfg),
       b = new Replica(data.train, data.test, cfg);
     const idx = Int32Array.from([0, 1, 2, 3]);
-    const g = a.grads(idx, 1);
+    const g = await a.grads(idx, 1);
     expect(g.flat.length).toBe(LENET_PARAM_COUNT);
     a.apply(g.flat, 0.01);
-    b.trainStep(idx, 1, 0.01);
-    expect(relErr(a.getState().params.conv1W, b.getState().params.conv1W)).toBeLessThan(1e-6);
-    expect(a.preActivationVariances(16)).toHaveLength(5);
-    b.setState(a.getState());
-    expect(relErr(a.getState().params.fc1W, b.getState().params.fc1W)).toBe(0);
-    expect(a.evaluate(0, 16)).toBeGreaterThanOrEqual(0);
+    await b.trainStep(idx, 1, 0.01);
+    expect(relErr((await a.getState()).params.conv1W, (await b.getState()).params.conv1W)).toBeLessThan(1e-6);
+    expect(await a.preActivationVariances(16)).toHaveLength(5);
+    b.setState(await a.getState());
+    expect(relErr((await a.getState()).params.fc1W, (await b.getState()).params.fc1W)).toBe(0);
+    expect(await a.evaluate(0, 16)).toBeGreaterThanOrEqual(0);
     a.dispose();
     b.dispose();
   });

@@ -298,7 +298,7 @@ suite(title, () => {
       return { images: Uint8Array.from({ length: n * 3072 }, () => r.int(0, 255)), labels: Uint8Array.from({ length: n }, () => r.int(0, 9)), n };
     }
 
-    /** LeNet with batch norm, He init, SGD momentum + weight decay: Replica's own step (trainStepAsync on both) */
+    /** LeNet with batch norm, He init, SGD momentum + weight decay: Replica's own step (trainStep on both) */
     async function lenetSteps(backend: 'wasm' | 'webgpu', steps: number, batch: number): Promise<Run & { correct: number }> {
       await setupTrainingBackend(backend);
       const data = cifarSplit(steps * batch);
@@ -308,29 +308,20 @@ suite(title, () => {
         optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 5e-4 },
         augment: true,
       });
-      const before = Object.values((await rep.getStateAsync()).params);
+      const before = Object.values((await rep.getState()).params);
       const losses: number[] = [];
       for (let s = 0; s < steps; s++)
         losses.push(
           (
-            await rep.trainStepAsync(
+            await rep.trainStep(
               Int32Array.from({ length: batch }, (_, i) => s * batch + i),
               9 + s,
               0.01,
             )
           ).loss,
         );
-      const correct = await rep.evaluateAsync(0, data.n);
-      const st = await rep.getStateAsync();
-      // the synchronous step (trainStep) reads its loss with dataSync: on webgpu it says why it cannot
-      if (backend === 'webgpu')
-        expect(() =>
-          rep.trainStep(
-            Int32Array.from({ length: batch }, (_, i) => i),
-            0,
-            0.01,
-          ),
-        ).toThrow(WEBGPU_SYNC_READ);
+      const correct = await rep.evaluate(0, data.n);
+      const st = await rep.getState();
       rep.dispose();
       return { losses, before, params: Object.values(st.params), correct };
     }

@@ -53,7 +53,7 @@ const split = { images, labels, n };
 const v = VARIANTS.he;
 const r = new Replica(split, split, { batchNorm: false, params: initLeNetParams({ init: v.init, batchNorm: false, seed: 3 }), optimizer: v.optimizer, augment: false });
 for (let k = 0; k < 3; k++)
-  r.trainStep(
+  await r.trainStep(
     Int32Array.from({ length: 32 }, (_, i) => k * 32 + i),
     k,
     0.01,
@@ -65,6 +65,6 @@ const hex = (d: Float32Array) =>
     .digest('hex')}`;
 const result: Record<string, unknown> = { threads: await wasmThreadsInUse() };
 for (const [k, t] of Object.entries(outs)) result[k] = hex(t.dataSync() as Float32Array);
-const params = r.getState().params as Record<string, Float32Array>;
+const params = (await r.getState()).params as Record<string, Float32Array>;
 for (const k of Object.keys(params).sort()) result[`lenet/${k}`] = hex(params[k]!);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -162,15 +162,8 @@ export class LeNet {
     return logits;
   }
 
-  getParams(): ParamArrays {
-    const out: ParamArrays = {};
-    for (const [k, t] of Object.entries(this.vars)) out[k] = t.dataSync() as Float32Array;
-    for (const [k, t] of Object.entries(this.running)) out[`running:${k}`] = t.dataSync() as Float32Array;
-    return out;
-  }
-
-  /** getParams(), reading with `await data()` (webgpu) */
-  async getParamsAsync(): Promise<ParamArrays> {
+  /** trainable parameters and running statistics (`running:…`) as plain arrays, read with `await data()` (webgpu) */
+  async getParams(): Promise<ParamArrays> {
     const entries: [string, tf.Variable][] = [...Object.entries(this.vars), ...Object.entries(this.running).map(([k, t]): [string, tf.Variable] => [`running:${k}`, t])];
     const values = await Promise.all(entries.map(([, t]) => t.data()));
     return Object.fromEntries(entries.map(([k], i) => [k, values[i] as Float32Array]));

@@ -30,10 +30,8 @@ export interface Optimizer {
   lr: number;
   /** apply one step to `vars` given gradients of the same names */
   step(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>): void;
-  /** state as plain arrays, for checkpoints */
-  getState(): Record<string, Float32Array | number>;
-  /** getState(), reading with `await data()` (webgpu) */
-  getStateAsync(): Promise<Record<string, Float32Array | number>>;
+  /** state as plain arrays, for checkpoints (read with `await data()`: webgpu has no synchronous read) */
+  getState(): Promise<Record<string, Float32Array | number>>;
   setState(s: Record<string, Float32Array | number>): void;
   dispose(): void;
 }
@@ -86,12 +84,7 @@ export function makeOptimizer(config: OptimizerConfig): Optimizer {
         }
       });
     },
-    getState() {
-      const out: Record<string, Float32Array | number> = { t, lr: opt.lr };
-      for (const [k, v] of Object.entries(slots)) out[k] = v.dataSync() as Float32Array;
-      return out;
-    },
-    async getStateAsync() {
+    async getState() {
       const out: Record<string, Float32Array | number> = { t, lr: opt.lr };
       for (const [k, v] of Object.entries(slots)) out[k] = (await v.data()) as Float32Array;
       return out;

@@ -60,6 +60,12 @@ export function makeBatch(split: Cifar10Split, idx: ArrayLike<number>, augment: 
   return x;
 }
 
+/** A replica's parameters and optimizer state as plain arrays. */
+export interface ReplicaState {
+  params: ParamArrays;
+  opt: Record<string, Float32Array | number>;
+}
+
 export interface GradResult {
   loss: number;
   correct: number;
@@ -104,34 +110,17 @@ export class Replica {
     return { value, correctT: correctT!, grads: this.net.gradsByName(grads) };
   }
 
-  private lossAndGrads(idx: ArrayLike<number>, seed: number) {
-    const { value, correctT, grads } = this.lossAndGradTensors(idx, seed);
-    const loss = value.dataSync()[0];
-    const correct = correctT.dataSync()[0];
-    tf.dispose([value, correctT]);
-    return { loss, correct, grads };
-  }
-
   private finishBn(): void {
     for (const u of this.pendingBn) u();
     this.pendingBn = [];
   }
 
-  /** one full step in-process: gradient of the batch, optimizer update, BN running statistics */
-  trainStep(idx: ArrayLike<number>, seed: number, lr: number): { loss: number; correct: number } {
-    const { loss, correct, grads } = this.lossAndGrads(idx, seed);
-    this.opt.lr = lr;
-    this.opt.step(this.net.vars, grads);
-    tf.dispose(Object.values(grads));
-    this.finishBn();
-    return { loss, correct };
-  }
-
   /**
-   * trainStep reading its results with `await data()`: the same step on every backend, and the only
-   * way on webgpu, which cannot read a GPU tensor synchronously in Node.
+   * One full step in-process: gradient of the batch, optimizer update, BN running statistics.  Every
+   * reading method here awaits `data()`: the same on every backend, and the only way on webgpu, which
+   * cannot read a GPU tensor synchronously in Node.
    */
-  async trainStepAsync(idx: ArrayLike<number>, seed: number, lr: number): Promise<{ loss: number; correct: number }> {
+  async trainStep(idx: ArrayLike<number>, seed: number, lr: number): Promise<{ loss: number; correct: number }> {
     const { value, correctT, grads } = this.lossAndGradTensors(idx, seed);
     this.opt.lr = lr;
     this.opt.step(this.net.vars, grads);
@@ -143,19 +132,18 @@ export class Replica {
   }
 
   /** data-parallel half-step: the gradient of this shard, flattened (BN running stats updated locally) */
-  grads(idx: ArrayLike<number>, seed: number): GradResult {
-    const { loss, correct, grads } = this.lossAndGrads(idx, seed);
-    const parts = this.names.map((n) => grads[n].dataSync() as Float32Array);
-    tf.dispose(Object.values(grads));
+  async grads(idx: ArrayLike<number>, seed: number): Promise<GradResult> {
+    const { value, correctT, grads } = this.lossAndGradTensors(idx, seed);
+    const [loss, correct, ...parts] = await Promise.all([value.data(), correctT.data(), ...this.names.map((n) => grads[n].data() as Promise<Float32Array>)]);
+    tf.dispose([value, correctT, ...Object.values(grads)]);
     this.finishBn();
-    const total = parts.reduce((s, p) => s + p.length, 0);
-    const flat = new Float32Array(total);
+    const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {
       flat.set(p, o);
       o += p.length;
     }
-    return { loss, correct, n: idx.length, flat };
+    return { loss: loss[0], correct: correct[0], n: idx.length, flat };
   }
 
   /** apply an (averaged) flattened gradient */
@@ -173,21 +161,7 @@ export class Replica {
   }
 
   /** number of correct predictions on test images [start, end) (batches of 500) */
-  evaluate(start: number, end: number, split: 'test' | 'train' = 'test'): number {
-    const s = split === 'test' ? this.test : this.train;
-    let correct = 0;
-    for (let a = start; a < end; a += 500) {
-      const b = Math.min(end, a + 500);
-      const idx = Int32Array.from({ length: b - a }, (_, i) => a + i);
-      const xa = makeBatch(s, idx, false, 0);
-      const pred = tf.tidy(() => tf.argMax(this.net.forward(tf.tensor4d(xa, [b - a, 32, 32, 3]), false), 1).dataSync());
-      for (let i = 0; i < b - a; i++) if (pred[i] === s.labels[a + i]) correct++;
-    }
-    return correct;
-  }
-
-  /** evaluate(), reading with `await data()` (webgpu) */
-  async evaluateAsync(start: number, end: number, split: 'test' | 'train' = 'test'): Promise<number> {
+  async evaluate(start: number, end: number, split: 'test' | 'train' = 'test'): Promise<number> {
     const s = split === 'test' ? this.test : this.train;
     let correct = 0;
     for (let a = start; a < end; a += 500) {
@@ -203,20 +177,7 @@ export class Replica {
   }
 
   /** Var[y_l] of each layer's pre-activation (conv1, conv2, fc1, fc2, fc3) on test images [0, n) */
-  preActivationVariances(n = 500): number[] {
-    const idx = Int32Array.from({ length: Math.min(n, this.test.n) }, (_, i) => i);
-    const xa = makeBatch(this.test, idx, false, 0);
-    const rec: tf.Scalar[] = [];
-    tf.tidy(() => {
-      this.net.forward(tf.tensor4d(xa, [idx.length, 32, 32, 3]), false, [], rec);
-    });
-    const out = rec.map((t) => t.dataSync()[0]);
-    tf.dispose(rec);
-    return out;
-  }
-
-  /** preActivationVariances(), reading with `await data()` (webgpu) */
-  async preActivationVariancesAsync(n = 500): Promise<number[]> {
+  async preActivationVariances(n = 500): Promise<number[]> {
     const idx = Int32Array.from({ length: Math.min(n, this.test.n) }, (_, i) => i);
     const xa = makeBatch(this.test, idx, false, 0);
     const rec: tf.Scalar[] = [];
@@ -228,16 +189,12 @@ export class Replica {
     return out;
   }
 
-  /** getState(), reading with `await data()` (webgpu) */
-  async getStateAsync(): Promise<{ params: ParamArrays; opt: Record<string, Float32Array | number> }> {
-    return { params: await this.net.getParamsAsync(), opt: await this.opt.getStateAsync() };
+  /** parameters and optimizer state as plain arrays (checkpoints, the worker threads' replies) */
+  async getState(): Promise<ReplicaState> {
+    return { params: await this.net.getParams(), opt: await this.opt.getState() };
   }
 
-  getState(): { params: ParamArrays; opt: Record<string, Float32Array | number> } {
-    return { params: this.net.getParams(), opt: this.opt.getState() };
-  }
-
-  setState(s: { params: ParamArrays; opt: Record<string, Float32Array | number> }): void {
+  setState(s: ReplicaState): void {
     this.net.setParams(s.params);
     this.opt.setState(s.opt);
   }

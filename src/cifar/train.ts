@@ -11,7 +11,7 @@ import { setupTrainingBackend, type TrainingBackend } from '../training/setup.ts
 import { makeRng } from '../verify/rng.ts';
 import { initLeNetParams, type InitScheme, type ParamArrays } from './lenet.ts';
 import { stepLr, type OptimizerConfig } from './optim.ts';
-import { Replica, type GradResult, type ReplicaConfig } from './replica.ts';
+import { Replica, type GradResult, type ReplicaConfig, type ReplicaState } from './replica.ts';
 
 export type VariantId = 'std0.01' | 'he' | 'bn' | 'adam-aug' | 'rmsprop-aug';
 
@@ -120,20 +120,19 @@ interface Engine {
   step(idx: Int32Array, seed: number, lr: number): Promise<{ loss: number; correct: number }>;
   evaluate(n: number): Promise<number>;
   variances(): Promise<number[]>;
-  getState(): Promise<ReturnType<Replica['getState']>>;
-  setState(s: ReturnType<Replica['getState']>): Promise<void>;
+  getState(): Promise<ReplicaState>;
+  setState(s: ReplicaState): Promise<void>;
   close(): Promise<void>;
 }
 
 async function localEngine(data: Cifar10, cfg: ReplicaConfig, backend: TrainingBackend, testN: number): Promise<Engine> {
   await setupTrainingBackend(backend);
   const r = new Replica(data.train, data.test, cfg);
-  // the asynchronous reads: webgpu cannot read a tensor synchronously in Node
   return {
-    step: (idx, seed, lr) => r.trainStepAsync(idx, seed, lr),
-    evaluate: () => r.evaluateAsync(0, testN),
-    variances: () => r.preActivationVariancesAsync(),
-    getState: () => r.getStateAsync(),
+    step: (idx, seed, lr) => r.trainStep(idx, seed, lr),
+    evaluate: () => r.evaluate(0, testN),
+    variances: () => r.preActivationVariances(),
+    getState: () => r.getState(),
     setState: async (s) => r.setState(s),
     close: async () => r.dispose(),
   };
@@ -188,7 +187,7 @@ async function parallelEngine(data: Cifar10, cfg: ReplicaConfig, backend: Traini
 }
 
 /** The state's arrays as checkpoint tensors (`params/…`, `opt/…`), its scalars apart. */
-function storeState(st: ReturnType<Replica['getState']>): { tensors: StoredTensor[]; optScalars: Record<string, number> } {
+function storeState(st: ReplicaState): { tensors: StoredTensor[]; optScalars: Record<string, number> } {
   const tensors: StoredTensor[] = [];
   const optScalars: Record<string, number> = {};
   for (const [k, v] of Object.entries(st.params)) tensors.push({ name: `params/${k}`, shape: [v.length], data: v });
@@ -200,7 +199,7 @@ function storeState(st: ReturnType<Replica['getState']>): { tensors: StoredTenso
 }
 
 /** A checkpoint's tensors back as the state `Replica.setState` takes. */
-function restoreState(ck: NonNullable<ReturnType<typeof readCheckpoint<Meta>>>): ReturnType<Replica['getState']> {
+function restoreState(ck: NonNullable<ReturnType<typeof readCheckpoint<Meta>>>): ReplicaState {
   const under = (prefix: string) =>
     Object.fromEntries(
       ck
