@@ -13,7 +13,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { exportLeNetLayersModel, loadLayersModelArtifacts, WEIGHTS_FILE } from '../src/cifar/export-model.ts';
+import { exportLeNetLayersModel } from '../src/cifar/export-model.ts';
+import { loadLayersModelArtifacts, WEIGHTS_FILE } from '../src/verify/layers-artifacts.ts';
 import { normalizePixel } from '../src/cifar/replica.ts';
 import { SLOW_EPOCHS } from '../src/cifar/slow.ts';
 import { checkpointParams, trainCifar, VARIANTS, type VariantId } from '../src/cifar/train.ts';

@@ -21,7 +21,8 @@ import { ClaimFailure } from '../src/claims/types.ts';
 import { loadMnist, mnistFloat } from '../src/data/mnist.ts';
 import { initBackend, tf } from '../src/backend.ts';
 import type { InfoganContract } from '../src/infogan/contract.ts';
-import { exportGenerator, GENERATOR_WEIGHTS_FILE, type GeneratorTensors } from '../src/infogan/export-generator.ts';
+import { exportGenerator, type GeneratorTensors } from '../src/infogan/export-generator.ts';
+import { WEIGHTS_FILE } from '../src/verify/layers-artifacts.ts';
 import { generatorClaims } from '../src/infogan/generator-claims.ts';
 import { loadGenerator } from '../src/infogan/generator-artifact.ts';
 import { InfoGanNet, LATENT_DIM } from '../src/infogan/model.ts';
@@ -108,8 +109,8 @@ async function write(dir: string, t: GeneratorTensors, float16: boolean): Promis
   const { modelJson, weights } = await exportGenerator(t, { float16 });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'model.json'), modelJson);
-  writeFileSync(path.join(dir, GENERATOR_WEIGHTS_FILE), weights);
-  console.log(`wrote ${path.relative(ROOT, dir)}: model.json ${modelJson.length} bytes, ${GENERATOR_WEIGHTS_FILE} ${weights.length} bytes`);
+  writeFileSync(path.join(dir, WEIGHTS_FILE), weights);
+  console.log(`wrote ${path.relative(ROOT, dir)}: model.json ${modelJson.length} bytes, ${WEIGHTS_FILE} ${weights.length} bytes`);
 }
 console.log(`the key's generator at step ${ck.meta.step}`);
 await write(OUT, tensors, false);

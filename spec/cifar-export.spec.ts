@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { exportLeNetLayersModel, loadLayersModelArtifacts, WEIGHTS_FILE } from '../src/cifar/export-model.ts';
+import { exportLeNetLayersModel } from '../src/cifar/export-model.ts';
+import { loadLayersModelArtifacts, WEIGHTS_FILE } from '../src/verify/layers-artifacts.ts';
 import { initLeNetParams, LeNet, LENET_PARAM_COUNT, type ParamArrays } from '../src/cifar/lenet.ts';
 import { setupTrainingBackend } from '../src/training/setup.ts';
 import { makeRng } from '../src/verify/rng.ts';

@@ -4,48 +4,23 @@
  * mapped onto the key's LeNet, and bad artifacts — each refused with one message naming the
  * problem.  No CIFAR-10 data needed (the claims that evaluate on it are in the cifar spec).
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backend.ts';
-import { ClaimFailure } from '../src/claims/types.ts';
 import { architectureDifference, evaluateRun, layersOfTopology, lenetFrom, lenetOps, loadTorchLeNet, readLog, type Op } from '../src/cifar/artifacts.ts';
 import { initLeNetParams, type ParamArrays } from '../src/cifar/lenet.ts';
 import { cifar10Dir } from '../src/data/cifar10.ts';
-import { REFERENCE_SUBMISSION, tempFolder } from '../src/grading/fixtures.ts';
+import { REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { gradescopeResults, gradeSubmission } from '../src/grading/grade.ts';
 import { submissionFiles } from '../src/verify/files.ts';
-import { tempFolders } from './grading-synth.ts';
+import { claimFailure, claimFailureAsync, fileFolders, npy } from './trained-files.ts';
 
-const temp = tempFolders();
-const failure = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ClaimFailure) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ClaimFailure');
-};
-const failureAsync = async (f: () => Promise<unknown>): Promise<string> => {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof ClaimFailure) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ClaimFailure');
-};
-const folder = (files: Record<string, string | Uint8Array>): string => {
-  const dir = temp(tempFolder('dlspec-runs-'));
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), data);
-  }
-  return dir;
-};
+const folder = fileFolders('dlspec-runs-');
+const failure = claimFailure;
+const failureAsync = claimFailureAsync;
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -173,19 +148,6 @@ describe("the architecture check: the text's LeNet, with BN or without", () => {
     ).toMatch(/layer 1 uses the activation softmax/);
   });
 });
-
-/** .npy bytes of a float32 array (C order). */
-function npy(shape: number[], data: Float32Array): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64) header += ' ';
-  header += '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer), 10 + header.length);
-  return out;
-}
 
 /** The key's parameters as a PyTorch state_dict (OIHW convs, [out, in] linears, fc1's inputs in C,H,W order). */
 function torchStateDict(p: ParamArrays, bn: boolean): Record<string, Uint8Array> {

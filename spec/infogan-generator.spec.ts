@@ -4,14 +4,13 @@
  * are each refused with one line naming the problem; the reference submissions (TypeScript and
  * Python) pass the four generator claims, and the empty one gets none of their points.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backend.ts';
-import { ClaimFailure } from '../src/claims/types.ts';
 import { mnistMissing } from '../src/data/mnist.ts';
-import { EMPTY_SUBMISSION, PY_REFERENCE_SUBMISSION, REFERENCE_SUBMISSION, tempFolder } from '../src/grading/fixtures.ts';
+import { EMPTY_SUBMISSION, PY_REFERENCE_SUBMISSION, REFERENCE_SUBMISSION } from '../src/grading/fixtures.ts';
 import { gradescopeResults, gradeSubmission } from '../src/grading/grade.ts';
 import { pythonRuntime } from '../src/grading/python/sandbox.ts';
 import { exportGenerator, type GeneratorTensors } from '../src/infogan/export-generator.ts';
@@ -20,26 +19,10 @@ import { GENERATOR_CLAIM_IDS, realGreyShare } from '../src/infogan/generator-cla
 import { LATENT_DIM, PIXELS } from '../src/infogan/model.ts';
 import { submissionFiles } from '../src/verify/files.ts';
 import { makeRng } from '../src/verify/rng.ts';
-import { tempFolders } from './grading-synth.ts';
+import { claimFailureAsync, fileFolders, npy } from './trained-files.ts';
 
-const temp = tempFolders();
-const folder = (files: Record<string, string | Uint8Array>): string => {
-  const dir = temp(tempFolder('dlspec-generator-'));
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), data);
-  }
-  return dir;
-};
-const failure = async (f: () => Promise<unknown>): Promise<string> => {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof ClaimFailure) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ClaimFailure');
-};
+const folder = fileFolders('dlspec-generator-');
+const failure = claimFailureAsync;
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -65,18 +48,6 @@ function smallGenerator(seed = 1, fc = 16, c1 = 4, c2 = 3): GeneratorTensors {
     'g4/w': t([4, 4, 1, c2], () => 0.3 * r.normal()),
     'g4/b': t([1], () => 0.1),
   };
-}
-
-function npy(shape: number[], data: Float32Array, descr = '<f4'): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64) header += ' ';
-  header += '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
 }
 
 /** The same weights as a PyTorch state_dict: Linear [out, in]; the second Linear's outputs (and its BN) from the

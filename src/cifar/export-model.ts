@@ -10,16 +10,8 @@
  * `tf.batchNorm(z, mean, var, β, γ, ε)`.  Input shape [32, 32, 3], pixels x = v/127.5 − 1.
  */
 import * as tf from '@tensorflow/tfjs';
+import { saveLayersModel, setLayerWeights, type LayersModelArtifacts } from '../verify/layers-artifacts.ts';
 import { BN_EPS, BN_MOMENTUM, LENET_SHAPES, type ParamArrays } from './lenet.ts';
-
-export interface LayersModelArtifacts {
-  /** the text of `model.json` (topology + weights manifest pointing at `weights.bin`) */
-  modelJson: string;
-  /** the contents of `weights.bin` */
-  weights: Uint8Array;
-}
-
-export const WEIGHTS_FILE = 'weights.bin';
 
 /** the running statistics of a BN layer, as `LeNet.getParams()` names them */
 const BN_CHANNELS: Record<string, number> = { bn1: 6, bn2: 16, bn3: 120, bn4: 84 };
@@ -82,14 +74,7 @@ export function lenetLayersModel(params: ParamArrays, batchNorm: boolean): tf.Se
   model.add(tf.layers.reLU({ name: 'relu4' }));
   model.add(tf.layers.dense({ name: 'fc3', units: 10, useBias: true }));
   withBias('fc3', 'fc3W', 'fc3b');
-  try {
-    for (const [layer, ws] of weights) model.getLayer(layer).setWeights(ws);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    tf.dispose(weights.flatMap(([, ws]) => ws));
-  }
+  setLayerWeights(model, weights);
   return model;
 }
 
@@ -98,37 +83,5 @@ export function lenetLayersModel(params: ParamArrays, batchNorm: boolean): tf.Se
  * LeNet with `params` (`LeNet.getParams()`: trainable parameters and, with BN, `running:bn*Mean/Var`).
  */
 export async function exportLeNetLayersModel(params: ParamArrays, batchNorm: boolean): Promise<LayersModelArtifacts> {
-  const model = lenetLayersModel(params, batchNorm);
-  let out: LayersModelArtifacts | undefined;
-  try {
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        if (!a.modelTopology || !a.weightSpecs || !a.weightData) throw new Error('model.save() gave no topology or weights');
-        const data = tf.io.concatenateArrayBuffers(Array.isArray(a.weightData) ? a.weightData : [a.weightData]);
-        // the layout of tf.io's file savers (tfjs-node `file://`, browser downloads)
-        const json = {
-          modelTopology: a.modelTopology,
-          format: a.format,
-          generatedBy: a.generatedBy,
-          convertedBy: a.convertedBy ?? null,
-          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: a.weightSpecs }],
-        };
-        out = { modelJson: JSON.stringify(json), weights: new Uint8Array(data) };
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength } };
-      }),
-    );
-  } finally {
-    model.dispose();
-  }
-  if (!out) throw new Error('model.save() did not call the save handler');
-  return out;
-}
-
-/** Load artifacts (the text of `model.json` and the bytes of its single weights file) back as a LayersModel. */
-export async function loadLayersModelArtifacts(modelJson: string, weights: Uint8Array): Promise<tf.LayersModel> {
-  const json = JSON.parse(modelJson) as tf.io.ModelJSON;
-  const manifest = json.weightsManifest ?? [];
-  const weightSpecs = manifest.flatMap((g) => g.weights);
-  const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy }));
+  return saveLayersModel(lenetLayersModel(params, batchNorm));
 }

@@ -8,8 +8,7 @@
 import { tf } from '../backend.ts';
 import { float16Bytes } from './digit-classifier.ts';
 import { LATENT_DIM } from './model.ts';
-
-export const GENERATOR_WEIGHTS_FILE = 'weights.bin';
+import { saveLayersModel, setLayerWeights, type LayersModelArtifacts } from '../verify/layers-artifacts.ts';
 
 /** The generator's tensors by the names `InfoGanNet.namedTensors()` gives them (`g1/w`, `g1bn/running_mean`, …). */
 export type GeneratorTensors = Record<string, { shape: number[]; data: Float32Array }>;
@@ -45,42 +44,17 @@ export function generatorLayersModel(t: GeneratorTensors): tf.Sequential {
   model.add(tf.layers.reLU({ name: 'relu3' }));
   model.add(tf.layers.conv2dTranspose({ name: 'g4', filters: 1, kernelSize: 4, strides: 2, padding: 'same', useBias: true, activation: 'sigmoid' }));
   weights.push(['g4', [get('g4/w'), get('g4/b')]]);
-  try {
-    for (const [layer, ws] of weights) model.getLayer(layer).setWeights(ws);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    tf.dispose(weights.flatMap(([, ws]) => ws));
-  }
+  setLayerWeights(model, weights);
   return model;
 }
 
-/** model.json (text) and weights.bin (bytes) of the generator, in the layout tf.io's file savers write;
+/** model.json (text) and weights.bin (bytes) of the generator, as `model.save()` writes them;
  *  `float16`: the weights quantized to float16 as tfjs-converter's --quantize_float16 writes them (half the bytes). */
-export async function exportGenerator(t: GeneratorTensors, opts: { float16?: boolean } = {}): Promise<{ modelJson: string; weights: Uint8Array }> {
-  const model = generatorLayersModel(t);
-  let out: { modelJson: string; weights: Uint8Array } | undefined;
-  try {
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        if (!a.modelTopology || !a.weightSpecs || !a.weightData) throw new Error('model.save() gave no topology or weights');
-        const data = tf.io.concatenateArrayBuffers(Array.isArray(a.weightData) ? a.weightData : [a.weightData]);
-        const specs = opts.float16 ? a.weightSpecs.map((w) => ({ ...w, quantization: { dtype: 'float16' as const } })) : a.weightSpecs;
-        const json = {
-          modelTopology: a.modelTopology,
-          format: a.format,
-          generatedBy: a.generatedBy,
-          convertedBy: a.convertedBy ?? null,
-          weightsManifest: [{ paths: [GENERATOR_WEIGHTS_FILE], weights: specs }],
-        };
-        out = { modelJson: JSON.stringify(json), weights: opts.float16 ? float16Bytes([new Float32Array(data)]) : new Uint8Array(data) };
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength } };
-      }),
-    );
-  } finally {
-    model.dispose();
-  }
-  if (!out) throw new Error('model.save() did not call the save handler');
-  return out;
+export async function exportGenerator(t: GeneratorTensors, opts: { float16?: boolean } = {}): Promise<LayersModelArtifacts> {
+  const art = await saveLayersModel(generatorLayersModel(t));
+  if (!opts.float16) return art;
+  const json = JSON.parse(art.modelJson) as { weightsManifest: { weights: object[] }[] };
+  for (const g of json.weightsManifest) g.weights = g.weights.map((w) => ({ ...w, quantization: { dtype: 'float16' } }));
+  const w = art.weights;
+  return { modelJson: JSON.stringify(json), weights: float16Bytes([new Float32Array(w.buffer, w.byteOffset, w.byteLength / 4)]) };
 }
