@@ -20,11 +20,20 @@ if (noGpu) test.skip(`infogan.gpu.* skipped: ${noGpu}`, { tags: ['gpu'] }, () =>
 
 // z's prior: the official code's U(−1, 1) is as right as N(0, 1) (the wrong U(0, 1) is a known-wrong fixture)
 test('infogan.latent accepts uniform U(−1, 1) noise as well as N(0, 1)', async () => {
-  const { make } = await import('../fixtures/wrong/infogan/_student.ts');
+  const reference = await import('../fixtures/submissions/reference/infogan.ts');
+  // the reference's sampler with the noise drawn from U(−1, 1)
+  const uniform = (n: number, seed: number) => {
+    const r = reference.rng(seed);
+    const { z, cat, cont } = reference.infoganSampleLatent(n, seed);
+    return { z: z.map((row) => row.map((v, j) => (j < 62 ? 2 * r.u() - 1 : v))), cat, cont };
+  };
   const latent = infoganTopic.claims.find((c) => c.id === 'infogan.latent')!;
-  for (const m of ['noise-uniform', 'none'] as const) {
-    const r = await runClaim(latent, make(m), infoganTopic.contract, makeContext({ seed: 7 }));
-    expect(r.passed, `${m}: ${r.message}`).toBe(true);
-    expect(r.evidence.noisePrior).toBe(m === 'none' ? 'N(0, 1)' : 'U(−1, 1)');
+  for (const [name, sample] of [
+    ['U(−1, 1)', uniform],
+    ['N(0, 1)', reference.infoganSampleLatent],
+  ] as const) {
+    const r = await runClaim(latent, { ...reference, infoganSampleLatent: sample }, infoganTopic.contract, makeContext({ seed: 7 }));
+    expect(r.passed, `${name}: ${r.message}`).toBe(true);
+    expect(r.evidence.noisePrior).toBe(name);
   }
 });
