@@ -7,6 +7,8 @@ generator's state_dict as NumPy arrays, the hand-in the grader reads (`infoganTr
 This is how the Python reference submission's generator was made; nothing at test time runs it.
 Needs PyTorch (CPU) and NumPy:
   /usr/bin/python3 scripts/infogan_generator_torch.py [--steps 5000] [--out fixtures/submissions/reference-py/infogan-generator]
+The paper's model, as a peer of the key's `gpu` run on a GPU machine (bench/gpu-run.ts):
+  --fc 1024 --c1 128 --c2 64 --batch 64 --lr-d 2e-4 --lr-g 1e-3 --no-warp --device cuda [--seconds N]
 
 The model and recipe are the key's CPU InfoGAN (src/infogan/model.ts arch 'cpu', src/infogan/train.ts):
   latent (74) = [62 noise N(0,1) | one-hot of c1 ∈ 0..9 | c2, c3 ~ U(−1,1)]
@@ -93,11 +95,11 @@ def init_weights(m):
         nn.init.zeros_(m.bias)
 
 
-def sample_latent(n, gen):
+def sample_latent(n, gen, dev):
     cat = torch.randint(0, CAT, (n,), generator=gen)
     cont = torch.rand(n, CONT, generator=gen) * 2 - 1
     z = torch.cat([torch.randn(n, NOISE, generator=gen), F.one_hot(cat, CAT).float(), cont], 1)
-    return z, cat, cont
+    return z.to(dev), cat.to(dev), cont.to(dev)
 
 
 def style_warp(x, gen, shear=0.5, stretch=0.3, thickness=0.6):
@@ -106,11 +108,11 @@ def style_warp(x, gen, shear=0.5, stretch=0.3, thickness=0.6):
     img = x[:, 0]
     with torch.no_grad():
         m = img.sum((1, 2)).clamp_min(1e-8)
-        grid = torch.arange(28, dtype=x.dtype)
+        grid = torch.arange(28, dtype=x.dtype, device=x.device)
         cx = (img.sum(1) * grid).sum(1) / m
         cy = (img.sum(2) * grid).sum(1) / m
-        s = (torch.rand(n, generator=gen) * 2 - 1) * shear
-        k = 1 - stretch + torch.rand(n, generator=gen) * 2 * stretch
+        s = ((torch.rand(n, generator=gen) * 2 - 1) * shear).to(x.device)
+        k = (1 - stretch + torch.rand(n, generator=gen) * 2 * stretch).to(x.device)
         xs = (grid[None, None, :] - cx[:, None, None] - s[:, None, None] * (cy[:, None, None] - grid[None, :, None])) / k[:, None, None] + cx[:, None, None]
         x0 = torch.floor(xs)
         fx = xs - x0
@@ -121,7 +123,7 @@ def style_warp(x, gen, shear=0.5, stretch=0.3, thickness=0.6):
     v0 = torch.gather(padded, 2, i0) * ((x0 >= 0) & (x0 < 28))
     v1 = torch.gather(padded, 2, i1) * ((x0 + 1 >= 0) & (x0 + 1 < 28))
     w = ((1 - fx) * v0 + fx * v1)[:, None]
-    t = ((torch.rand(n, generator=gen) * 2 - 1) * thickness)[:, None, None, None]
+    t = ((torch.rand(n, generator=gen) * 2 - 1) * thickness)[:, None, None, None].to(x.device)
     dil = F.max_pool2d(w, 3, 1, 1)
     ero = -F.max_pool2d(-w, 3, 1, 1)
     tp, tn = t.clamp_min(0), (-t).clamp_min(0)
@@ -155,20 +157,27 @@ def main():
     ap.add_argument('--c2', type=int, default=32)
     ap.add_argument('--out', default=os.path.join(ROOT, 'fixtures', 'submissions', 'reference-py', 'infogan-generator'))
     ap.add_argument('--every', type=int, default=500)
+    ap.add_argument('--lr-d', type=float, default=8e-4)
+    ap.add_argument('--lr-g', type=float, default=4e-3)
+    ap.add_argument('--no-warp', action='store_true', help='no style-warped code term (the paper model is trained without it)')
+    ap.add_argument('--device', default='cpu', help='cpu, or cuda on a GPU machine')
+    ap.add_argument('--seconds', type=float, default=0, help='stop after this many seconds of training (0: no limit)')
     a = ap.parse_args()
-    torch.set_num_threads(1)  # two threads on a busy 2-core machine ran 10× slower than one
+    dev = torch.device(a.device)
+    if dev.type == 'cpu':
+        torch.set_num_threads(1)  # two threads on a busy 2-core machine ran 10× slower than one
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
-    train = torch.from_numpy(read_idx('train-images-idx3-ubyte').astype(np.float32) / 255).unsqueeze(1)
-    test_x = torch.from_numpy(read_idx('t10k-images-idx3-ubyte').astype(np.float32) / 255).unsqueeze(1)
+    train = torch.from_numpy(read_idx('train-images-idx3-ubyte').astype(np.float32) / 255).unsqueeze(1).to(dev)
+    test_x = torch.from_numpy(read_idx('t10k-images-idx3-ubyte').astype(np.float32) / 255).unsqueeze(1).to(dev)
     test_y = read_idx('t10k-labels-idx1-ubyte').astype(np.int64)
-    G, D = Generator(a.fc, a.c1, a.c2), DQ(a.fc, a.c1, a.c2)
+    G, D = Generator(a.fc, a.c1, a.c2).to(dev), DQ(a.fc, a.c1, a.c2).to(dev)
     G.apply(init_weights)
     D.apply(init_weights)
-    optD = torch.optim.Adam(D.parameters(), 8e-4, betas=(0.5, 0.999))
-    optG = torch.optim.Adam(G.parameters(), 4e-3, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(D.parameters(), a.lr_d, betas=(0.5, 0.999))
+    optG = torch.optim.Adam(G.parameters(), a.lr_g, betas=(0.5, 0.999))
     b = a.batch
-    ones, zeros = torch.ones(b, 1), torch.zeros(b, 1)
+    ones, zeros = torch.ones(b, 1, device=dev), torch.zeros(b, 1, device=dev)
     bce = F.binary_cross_entropy_with_logits
     t0 = time.time()
 
@@ -178,14 +187,14 @@ def main():
 
     for step in range(1, a.steps + 1):
         real = train[torch.randint(0, train.shape[0], (b,), generator=gen)]
-        z, cat, cont = sample_latent(b, gen)
+        z, cat, cont = sample_latent(b, gen, dev)
         fake = G(z)
         # D/Q step (Q's head reads the generated batch; G is held fixed)
         fr = D.body(real)
         fd = fake.detach()
         ff = D.body(fd)
         li_cat, li_cont = info(ff, cat, cont)
-        wce = F.cross_entropy(D.q(D.body(style_warp(fd, gen)))[0], cat)
+        wce = torch.zeros((), device=dev) if a.no_warp else F.cross_entropy(D.q(D.body(style_warp(fd, gen)))[0], cat)
         d_loss = bce(D.d(fr), ones) + bce(D.d(ff), zeros)
         optD.zero_grad()
         (d_loss + li_cat + li_cont + wce).backward()
@@ -195,24 +204,30 @@ def main():
         f = D.body(x)
         g_cat, g_cont = info(f, cat, cont)
         g_loss = bce(D.d(f), ones)
-        g_wce = F.cross_entropy(D.q(D.body(style_warp(x, gen)))[0], cat)
+        g_wce = torch.zeros((), device=dev) if a.no_warp else F.cross_entropy(D.q(D.body(style_warp(x, gen)))[0], cat)
         optG.zero_grad()
         (g_loss + g_cat + g_cont + g_wce).backward()
         optG.step()
         if step % 100 == 0:
             print(f'step {step}/{a.steps} D {d_loss.item():.3f} G {g_loss.item():.3f} L_I(cat) {li_cat.item():.3f} L_I(cont) {li_cont.item():.3f} warped {wce.item():.3f}  {step * b / (time.time() - t0):.0f} img/s', flush=True)
-        if step % a.every == 0 or step == a.steps:
+        out_of_time = a.seconds > 0 and time.time() - t0 > a.seconds
+        if step % a.every == 0 or step == a.steps or out_of_time:
+            e0 = time.time()
             D.eval()
             with torch.no_grad():
-                pred = torch.cat([D.q(D.body(test_x[i:i + 1000]))[0].argmax(1) for i in range(0, 10000, 1000)]).numpy()
+                pred = torch.cat([D.q(D.body(test_x[i:i + 1000]))[0].argmax(1) for i in range(0, 10000, 1000)]).cpu().numpy()
             D.train()
             conf = np.zeros((CAT, CAT), dtype=np.int64)
             np.add.at(conf, (pred, test_y), 1)
             print(f'step {step}: Q on the MNIST test digits, best assignment: {100 * best_assignment_accuracy(conf):.2f}%', flush=True)
             os.makedirs(a.out, exist_ok=True)
-            sd = {k: v.detach().numpy() for k, v in G.state_dict().items() if not k.endswith('num_batches_tracked')}
+            sd = {k: v.detach().cpu().numpy() for k, v in G.state_dict().items() if not k.endswith('num_batches_tracked')}
             np.savez(os.path.join(a.out, f'generator-{step}.npz'), **sd)
-    print(f'{a.steps} steps in {time.time() - t0:.0f} s', flush=True)
+            t0 += time.time() - e0  # the clock counts training only
+        if out_of_time:
+            break
+    el = time.time() - t0
+    print(f'{step} steps in {el:.0f} s of training: {step / el:.2f} steps/s', flush=True)
 
 
 if __name__ == '__main__':

@@ -457,8 +457,8 @@ function testSet() {
   return testCache;
 }
 
-const MI_FLOOR = 0.9 * LN10;
-const ACC_FLOOR = 0.8;
+export const MI_FLOOR = 0.9 * LN10;
+export const ACC_FLOOR = 0.8;
 const RHO_FLOOR = 0.8;
 const KEEP_FLOOR = 0.9;
 const archNote = (arch: Arch) =>
