@@ -20,6 +20,8 @@ const NO_STUDENTS = path.join(root, 'no-students');
 mkdirSync(NO_STUDENTS);
 const NO_MODULE = path.join(root, 'no-module');
 mkdirSync(NO_MODULE);
+const SOLO = path.join(root, 'solo'); // one submission, with a folder of its own files
+writeSubmission({ 'index.ts': SYNTH_REF, 'data/notes.txt': 'x' }, SOLO);
 const NOTES = path.join(root, 'notes.txt');
 writeFileSync(NOTES, 'not a module\n');
 const out = (name: string): string => path.join(root, 'out', name);
@@ -58,6 +60,11 @@ const BAD: [string[], number, string][] = [
   [['grade', REF, '--out', ''], 2, 'dlspec grade: --out has no value; expected --out <file>'],
   [['grade', REF, '--topics-module', 'nope.ts'], 2, 'dlspec grade: --topics-module "nope.ts" not found; expected a module file that exports topics'],
   // grade-all
+  [
+    ['grade-all', SOLO],
+    2,
+    `dlspec grade-all: ${JSON.stringify(SOLO)} is one submission (it has index.ts at its top): grade it with dlspec grade ${JSON.stringify(SOLO)}; grade-all takes a folder with one sub-folder per student`,
+  ],
   [['grade-all'], 2, 'dlspec grade-all: missing <folder> (one sub-folder per student (its name is the student id)); expected dlspec grade-all [options] <folder>'],
   [['grade-all', 'doesnotexist'], 2, 'dlspec grade-all: folder "doesnotexist" not found; expected a folder with one sub-folder per student'],
   [['grade-all', NOTES], 2, `dlspec grade-all: ${JSON.stringify(NOTES)} is not a folder; expected a folder with one sub-folder per student`],
@@ -120,6 +127,20 @@ describe('bad command lines: exit 2, one line naming the mistake and what was ex
     expect(r.stderr).toBe("dlspec grade: unknown topic 'synht'; expected some of synth, flaky");
     expect(r.code).toBe(2);
     expect(existsSync(results)).toBe(false);
+  }, 60_000);
+});
+
+describe('a folder where one submission should be that holds none: graded (results.json says why), exit 2', () => {
+  test('a class folder handed to grade', async () => {
+    const two = path.join(root, 'two');
+    for (const st of ['ann', 'ben']) writeSubmission({ 'index.ts': SYNTH_REF }, path.join(two, st));
+    const results = out('two.json');
+    const r = await cliInProcess(['grade', two, '--topics-module', SYNTH, '--topic', 'synth', '--course', 'CSE891', '--out', results]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `dlspec grade: no submission module at the top of ${two}, but 2 of its folders hold one (ann, ben): one submission is one module at the top of the folder handed in; a class's folder is graded with dlspec grade-all ${JSON.stringify(two)}`,
+    );
+    expect(JSON.parse(readFileSync(results, 'utf8')).score).toBe(0);
   }, 60_000);
 });
 

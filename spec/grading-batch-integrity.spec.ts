@@ -65,6 +65,34 @@ describe('a batch that stops keeps what it finished', () => {
     expect(readFileSync(res.csv, 'utf8').trim().split('\n')).toHaveLength(5);
   }, 120_000);
 
+  test('resume grades again a student the earlier run graded with other settings, and says how they differ', async () => {
+    const root = temp(tempFolder());
+    const subs = path.join(root, 'subs');
+    writeSubmission({ 'index.ts': SYNTH_REF }, path.join(subs, 'ann'));
+    const out = path.join(root, 'g');
+    await gradeAll(subs, { ...synthOpts, outDir: out, sameSeed: true, seed: 7 });
+    const graded: string[] = [];
+    const res = await gradeAll(subs, { ...synthOpts, outDir: out, resume: true, onProgress: (_d, _t, r) => void graded.push(r.student) });
+    expect(graded).toEqual(['ann']);
+    expect([res.resumed, res.regraded]).toEqual([0, 1]);
+    expect(res.changed).toBe('seed 7 → per student');
+    // the same settings again: kept
+    const again = await gradeAll(subs, { ...synthOpts, outDir: out, resume: true });
+    expect([again.resumed, again.regraded]).toEqual([1, 0]);
+  }, 120_000);
+
+  test('the results folder inside the class folder is not a student; a submission in one sub-folder is graded from there', async () => {
+    const root = temp(tempFolder());
+    const subs = path.join(root, 'subs');
+    writeSubmission({ 'index.ts': SYNTH_REF }, path.join(subs, 'ann', 'hw3'));
+    const res = await gradeAll(subs, { ...synthOpts, outDir: path.join(subs, 'grades') });
+    const again = await gradeAll(subs, { ...synthOpts, outDir: path.join(subs, 'grades') });
+    expect(again.rows.map((r) => [r.student, r.score])).toEqual([['ann', 4]]);
+    expect(res.rows.map((r) => [r.student, r.score])).toEqual([['ann', 4]]);
+    const out = JSON.parse(readFileSync(path.join(subs, 'grades', 'results', 'ann', 'results.json'), 'utf8')).output as string;
+    expect(out).toMatch(/Your files were in the folder hw3\/, not at the top of what you handed in/);
+  }, 120_000);
+
   test('SIGTERM: scores.csv holds every student finished, temporary folders are removed, exit 143', async () => {
     const root = temp(tempFolder());
     const subs = path.join(root, 'subs');

@@ -51,6 +51,8 @@ export interface BatchRow {
   /** items the grader could not judge (marked for staff review) */
   review?: string[];
   error?: string;
+  /** the run's settings (runSettings): `resume` keeps a row only when they are the run's own */
+  settings?: Record<string, unknown>;
 }
 
 export interface BatchResult {
@@ -60,6 +62,9 @@ export interface BatchResult {
   seconds: number;
   /** students taken from an earlier run (`resume`) */
   resumed: number;
+  /** students graded again because the earlier run graded them with other settings, and how they differ */
+  regraded: number;
+  changed?: string;
   /** items marked for staff review, over all students */
   review: number;
 }
@@ -138,7 +143,31 @@ function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** A row saved by an earlier run of the same batch, if it is whole. */
+/** What decides a grade besides the student's files: a saved row is kept only when it was graded with the same. */
+export function runSettings(opts: BatchOptions): Record<string, unknown> {
+  const perStudentSeed = !opts.sameSeed && opts.seed === undefined;
+  return {
+    course: opts.course ?? 'all',
+    topics: opts.topicIds?.join(',') ?? 'all',
+    items: opts.claimIds?.join(',') ?? 'all',
+    tags: opts.includeTags?.join(',') ?? 'default',
+    scale: opts.runScale ?? 'default',
+    seed: perStudentSeed ? 'per student' : String(opts.seed ?? opts.studentId ?? 'the key’s'),
+    visibility: JSON.stringify(opts.visibility ?? null),
+    topicsModule: opts.topicsModule ?? 'default',
+  };
+}
+
+/** How two runs' settings differ, e.g. "course CSE891 → CSC421". */
+function settingsChange(was: Record<string, unknown> | undefined, now: Record<string, unknown>): string {
+  if (!was) return 'the earlier run recorded no settings';
+  return Object.keys(now)
+    .filter((k) => String(was[k]) !== String(now[k]))
+    .map((k) => `${k} ${String(was[k])} → ${String(now[k])}`)
+    .join(', ');
+}
+
+/** A row saved by an earlier run of the same batch, if it is whole (its settings are compared by the caller). */
 function savedRow(dir: string, student: string): BatchRow | undefined {
   try {
     const row = JSON.parse(readFileSync(path.join(dir, 'row.json'), 'utf8')) as BatchRow;
@@ -152,8 +181,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise<BatchResult> {
   const t0 = performance.now();
-  const students = listSubmissions(folder);
   const outDir = path.resolve(opts.outDir ?? path.join(path.dirname(path.resolve(folder)), 'grades'));
+  // the results folder, when it lies inside the class's folder, is not a student
+  const students = listSubmissions(folder).filter((s) => path.resolve(folder, s) !== outDir);
   const perStudent = path.join(outDir, 'results');
   mkdirSync(perStudent, { recursive: true });
   const csv = path.join(outDir, 'scores.csv');
@@ -170,11 +200,23 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
       csvError = e as Error;
     }
   };
+  const settings = runSettings(opts);
   let resumed = 0;
+  let regraded = 0;
+  let changed: string | undefined;
   if (opts.resume) {
     for (const [i, s] of students.entries()) {
-      rows[i] = savedRow(path.join(perStudent, s), s);
-      if (rows[i]) resumed++;
+      const row = savedRow(path.join(perStudent, s), s);
+      if (!row) continue;
+      const change = settingsChange(row.settings, settings);
+      if (change) {
+        // graded under other settings (another course, topics, seed, scale or visibility): that grade is not this run's
+        regraded++;
+        changed ??= change;
+        continue;
+      }
+      rows[i] = row;
+      resumed++;
     }
   }
   // stopped by a signal: the CSV holds every student finished so far, the temporary folders go
@@ -201,11 +243,11 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
       let row: BatchRow;
       try {
         const r = await gradeSubmission(dir, { ...opts, studentId: opts.sameSeed || opts.seed !== undefined ? opts.studentId : student });
-        row = rowOf(student, r);
+        row = { ...rowOf(student, r), settings };
         results = gradescopeResults(r);
       } catch (e) {
         const msg = `the grader failed on this submission: ${(e as Error).message}`;
-        row = { student, score: 0, possible: 0, courses: {}, items: {}, seconds: (performance.now() - t) / 1000, error: msg };
+        row = { student, score: 0, possible: 0, courses: {}, items: {}, seconds: (performance.now() - t) / 1000, error: msg, settings };
         results = crashResults(msg, row.seconds);
       }
       try {
@@ -230,7 +272,7 @@ export async function gradeAll(folder: string, opts: BatchOptions = {}): Promise
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   const all = rows.filter((r): r is BatchRow => r !== undefined);
-  return { rows: all, outDir, csv, seconds: (performance.now() - t0) / 1000, resumed, review: all.reduce((s, r) => s + (r.review?.length ?? 0), 0) };
+  return { rows: all, outDir, csv, seconds: (performance.now() - t0) / 1000, resumed, regraded, ...(changed ? { changed } : {}), review: all.reduce((s, r) => s + (r.review?.length ?? 0), 0) };
 }
 
 /** A one-line progress bar: `[██████······] 12/50  ok 11  errors 1  eta 40 s`. */

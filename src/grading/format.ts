@@ -4,7 +4,7 @@
  * shows its message (what was wrong, on which input, expected vs received, the mistake named).
  */
 import type { CourseGrade, GradeReport, GradedItem } from './grade.ts';
-import { fmtNumber } from './text.ts';
+import { fmtNumber, nestedNote } from './text.ts';
 
 export type ReportFormat = 'text' | 'md' | 'json';
 
@@ -26,6 +26,7 @@ function header(r: GradeReport): string[] {
     `dlspec grade ${r.submission}`,
     `  module ${r.entry ?? '(none)'} · ${seed} · case scale ${r.runScale} · ${r.executionTime.toFixed(1)} s · ${r.processes} process${r.processes === 1 ? '' : 'es'}`,
     ...(r.confinement ? [`  sandbox: ${r.confinement}`] : []),
+    ...(r.nestedIn ? [`  ${nestedNote(r.nestedIn)}`] : []),
     ...(r.loadError ? [`  Your module could not be graded: ${r.loadError}`] : []),
   ];
 }

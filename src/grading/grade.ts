@@ -13,14 +13,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REFERENCE_SEED, type ClaimResult } from '../claims/run.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { VISIBILITIES, type Course, type Evidence, type Outcome, type Tag, type Topic, type Visibility } from '../claims/types.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { figuresOf, type FeedbackFigure } from '../verify/failure.ts';
 import { coursesWithClaims, rubricFor, topicMeta, type RubricItem, type TopicMeta } from './rubric.ts';
 import { DEFAULT_TOPICS_MODULE, defaultSandboxOptions, runInSandbox, type SandboxOptions, type SandboxRun } from './sandbox.ts';
 import { DEFAULT_BUDGET_MS } from './limits.ts';
-import { fmtNumber, plainText, summarizeEvidence } from './text.ts';
+import { fmtNumber, nestedNote, plainText, summarizeEvidence } from './text.ts';
 
 export { summarizeEvidence };
 import { compileSubmission } from './strict.ts';
@@ -169,6 +169,8 @@ export interface GradeReport {
   /** seconds, the whole grading */
   executionTime: number;
   loadError?: string;
+  /** the sub-folder the module was found in, when it was not at the top of the folder handed in */
+  nestedIn?: string;
   claims: Record<string, GradedClaim>;
   courses: CourseGrade[];
   /** rubric items of `course` ('all': each claim once, at its primary course) — the Gradescope tests */
@@ -367,6 +369,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
   } catch (e) {
     entryError = (e as Error).message;
   }
+  const nestedIn = entry && statSync(path.resolve(dir)).isDirectory() && path.dirname(entry) !== path.resolve(dir) ? path.relative(path.resolve(dir), path.dirname(entry)) : undefined;
 
   const planOpts: PlanOptions = { course, topicIds: opts.topicIds, claimIds: opts.claimIds, includeTags: opts.includeTags, visibility: opts.visibility };
   const sb: SandboxOptions = {
@@ -466,6 +469,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     course,
     executionTime: (performance.now() - t0) / 1000,
     loadError,
+    ...(nestedIn ? { nestedIn } : {}),
     claims,
     courses: courseGrades(courseItems),
     tests: testItems,
@@ -499,6 +503,7 @@ export function gradescopeResults(r: GradeReport): Record<string, unknown> {
       ? `score of the items shown now ${fmt(round(visibleScore))} / ${fmt(round(visiblePossible))}; ${later.length} more item(s) are shown later (after the due date or when grades are published)`
       : `score ${fmt(r.score)} / ${fmt(r.possible)}`,
   ];
+  if (r.nestedIn) lines.push(nestedNote(r.nestedIn));
   if (r.loadError) lines.push(`Your module could not be graded: ${r.loadError}`);
   if (skipped.length) lines.push(`${skipped.length} item(s) not graded by this run (slow/gpu): ${skipped.map((c) => c.id).join(', ')}`);
   if (review.length) lines.push(`${review.length} item(s) marked for review by the course staff (the check also rejected the key's own answer): ${review.join(', ')}`);

@@ -50,3 +50,6 @@ export function summarizeEvidence(e: unknown): string {
   const s = parts.join(' · ');
   return s.length > 320 ? `${s.slice(0, 317)}…` : s;
 }
+
+/** What a student whose files sat in a sub-folder reads. */
+export const nestedNote = (dir: string): string => `Your files were in the folder ${dir}/, not at the top of what you handed in: they were graded from there (next time hand in the files themselves).`;
