@@ -6,7 +6,7 @@
  * (every item passes: exit 0).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -228,7 +228,13 @@ describe(`the ${COURSE} kit`, () => {
   });
 
   test('its checker refuses a bad command line in one line, exit 2', () => {
+    const py = path.join(outside, 'py-sub');
+    mkdirSync(py, { recursive: true });
+    writeFileSync(path.join(py, 'submission.py'), 'def rnn_bptt(p, xs, ys):\n    return None\n');
+    const pythonOnly = 'Python: this checker runs TypeScript and JavaScript only; a Python submission is checked when it is graded';
     for (const [args, line] of [
+      [[py], `check.mjs: "${py}" holds submission.py, which is ${pythonOnly}`],
+      [[path.join(py, 'submission.py')], `check.mjs: "${path.join(py, 'submission.py')}" is ${pythonOnly}`],
       [[], 'check.mjs: no folder given; expected node check.mjs <folder>'],
       [[path.join(outside, 'nope')], `check.mjs: "${path.join(outside, 'nope')}" not found; expected your submission folder`],
       [[dir, '--frob'], 'check.mjs: unknown option "--frob"; expected --student-id, --seed, --only or --help'],

@@ -240,7 +240,7 @@ async function pythonSpelling(topics: Topic<unknown>[]): Promise<(text: string) 
       .replace(
         missing,
         (_m, name: string, _d, near: string | undefined, fn: string | undefined, doc: string) =>
-          `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter: dlspec contract --lang python)`,
+          `your module has no ${fn ? 'function' : 'value'} \`${name}\`${near ? ` (did you mean \`${pythonName(near)}\`?)` : ''}: ${doc} (its signature is in the starter, starter-py/submission.py of the student kit)`,
       )
       .replace(/^or instead export `(\w+)`: .*? — (.*)$/gm, (_m, name: string, doc: string) => `or instead define \`${name}\`: ${doc}`);
 }

@@ -113,11 +113,18 @@ async function entryOf(p: string, meta: KitMeta): Promise<string> {
   const path = await import('node:path');
   const abs = path.resolve(p);
   if (!existsSync(abs)) throw new UsageError(`${JSON.stringify(p)} not found; expected your submission folder (with ${meta.entryNames.join(', ')})`);
+  const python = (what: string): UsageError =>
+    new UsageError(`${what} Python: this checker runs TypeScript and JavaScript only; a Python submission is checked when it is graded (hand it in to read its feedback)`);
+  if (statSync(abs).isFile() && abs.endsWith('.py')) throw python(`${JSON.stringify(p)} is`);
   if (statSync(abs).isFile()) {
     if (!/\.(ts|mts|js|mjs)$/.test(abs)) throw new UsageError(`${JSON.stringify(p)} is not a module; expected your submission folder or its .ts/.js module`);
     return abs;
   }
-  for (const n of meta.entryNames) if (existsSync(path.join(abs, n)) && statSync(path.join(abs, n)).isFile()) return path.join(abs, n);
+  for (const n of meta.entryNames) {
+    if (!existsSync(path.join(abs, n)) || !statSync(path.join(abs, n)).isFile()) continue;
+    if (n.endsWith('.py')) throw python(`${JSON.stringify(p)} holds ${n}, which is`);
+    return path.join(abs, n);
+  }
   throw new UsageError(`${JSON.stringify(p)} has no module; expected a folder with one of ${meta.entryNames.join(', ')}`);
 }
 

@@ -3,10 +3,10 @@
  * the student wrote instead (bptt() runs it in place of the right one; the diagnosis names the mistake
  * whose output a wrong answer reproduces).
  */
-import type { LstmWeights } from './contract.ts';
+import { LSTM_WEIGHT_NAMES, type LstmWeights } from './contract.ts';
 import { LSTM_BACKWARD, type LstmBackward, type LstmStep } from './reference.ts';
 
-const noTerms: LstmWeights = { wix: 0, wih: 0, wfx: 0, wfh: 0, wox: 0, woh: 0, wgx: 0, wgh: 0 };
+const noTerms = Object.fromEntries(LSTM_WEIGHT_NAMES.map((n) => [n, 0])) as unknown as LstmWeights;
 
 export const LSTM_VARIANTS = {
   'cbar-no-carry': {
@@ -19,7 +19,8 @@ export const LSTM_VARIANTS = {
   },
   'hbar-missing-forget-path': {
     label: 'h̄(t) is missing the forget-gate path w_fh f̄(t+1) f(t+1)(1−f(t+1)): h(t) feeds all four gates of step t+1',
-    backward: { hbar: (s: LstmStep) => s.F.h[s.t] - s.y + s.w.wih * s.next.zi + s.w.woh * s.next.zo + s.w.wgh * s.next.zg },
+    // the answer less the forget-gate term (the key's own h̄, so that this module restates no answer)
+    backward: { hbar: (s: LstmStep) => LSTM_BACKWARD.hbar(s) - s.w.wfh * s.next.zf },
   },
   'fbar-uses-c_t': {
     label: 'f̄(t) uses c(t) instead of c(t−1) (f(t) multiplies the previous cell: f̄(t) = c̄(t) c(t−1))',
