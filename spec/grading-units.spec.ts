@@ -87,7 +87,7 @@ describe('runChecks (the check runner), strict isolation, in-process', () => {
     expect(a[1]).toMatchObject({ ok: false, error: 'no submission module in X' });
     const b = await drive(init(sub({ 'index.ts': 'export const x = (' })), []);
     expect(b[1]).toMatchObject({ ok: false });
-    expect(String(b[1].error)).toMatch(/your code could not be compiled: .*index\.ts:\d+: /);
+    expect(String(b[1].error)).toMatch(/your code could not be compiled: index\.ts:\d+: /);
   }, 60_000);
 });
 

@@ -182,7 +182,9 @@ async function compileInto(entry: string, submissionDir: string, outDir: string,
     return { file: await bundleSubmission(entry, submissionDir, outDir, name) };
   } catch (e) {
     const errs = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
-    const text = errs?.length ? errs.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('; ') : (e as Error).message;
+    // a file named as the student knows it: relative to their folder, not to the grader's temporary copy
+    const where = (f: string): string => path.relative(submissionDir, path.resolve(f)).split(path.sep).join('/');
+    const text = errs?.length ? errs.map((x) => `${x.location ? `${where(x.location.file)}:${x.location.line}: ` : ''}${x.text}`).join('; ') : (e as Error).message;
     return { error: `your code could not be compiled: ${text}` };
   }
 }
