@@ -358,6 +358,8 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
   worker.unref();
   let nextId = 1;
   let deadline = Infinity;
+  /** the time-out of a call of the item being checked, if one ran out its time */
+  let itemTimeout: ClaimFailure | undefined;
   let limitS = '';
   let starts = 0;
   // the last sandbox generation killed at a time limit: its frames still queued on the port (a
@@ -525,6 +527,8 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
 
   /** Call the student's function (an export, or a handle it returned) with the checks' arguments. */
   function callInto(target: { t: 'call'; name: string } | { t: 'callHandle'; handle: unknown }, args: unknown[], label: string): unknown {
+    // a call that ran out the item's time is what the student must read, not a later call it left no time for
+    if (itemTimeout && performance.now() >= deadline) throw itemTimeout;
     if (performance.now() >= deadline)
       throw new ClaimFailure(
         `time limit: the item's time limit was reached before ${label} was called (its limit${limitS} was used up by its earlier calls into your code: was one of them far too slow?)`,
@@ -536,6 +540,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
       const enc = encodeIn(args);
       r = request({ ...target, args: enc.value, fns: enc.fns }, deadline, label);
     } catch (e) {
+      if (e instanceof ClaimFailure && e.outcome === 'timeout') itemTimeout ??= e;
       if (e instanceof ClaimFailure) throw e;
       throw new ClaimFailure(`${label} could not be called with these arguments: ${(e as Error).message}`);
     }
@@ -580,6 +585,7 @@ function connect(sb: Prepared, submissionDir: string, opts: StrictOptions): Conn
     requestAsync,
     setDeadline: (t, limitMs) => {
       deadline = t;
+      itemTimeout = undefined;
       limitS = ` of ${limitMs / 1000} s`;
     },
     starts: () => starts,
