@@ -37,6 +37,7 @@ const BAD: [string[], number, string][] = [
   [['help', 'nope'], 2, `dlspec: unknown command "nope"; expected one of ${COMMANDS}`],
   [['--cource', 'CSE891'], 2, 'dlspec: unknown option --cource; expected a command first: one of list, check, grade, key, grade-all, gradescope-bundle, contract, student-kit'],
   [['list', 'rnn'], 2, 'dlspec list: unexpected argument "rnn"; expected dlspec list [options]'],
+  [['list', '--course', 'CS231n'], 2, 'dlspec list: --course got "CS231n"; expected one of CIE6032, ELEG5491, CSE891, CSC421, all'],
   // grade
   [['grade'], 2, 'dlspec grade: missing <dir> (the submission: a folder (index.ts, …) or one module file); expected dlspec grade [options] <dir>'],
   [['grade', 'nonexistent/'], 2, 'dlspec grade: submission "nonexistent/" not found; expected a submission folder or module file'],
@@ -128,6 +129,14 @@ describe('bad command lines: exit 2, one line naming the mistake and what was ex
     expect(r.code).toBe(2);
     expect(existsSync(results)).toBe(false);
   }, 60_000);
+});
+
+test("list --course: that course's items as the grader numbers them, and their points", async () => {
+  const r = await cliInProcess(['list', '--course', 'CSE891']);
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines.at(-1)).toBe(`${lines.length - 1} items, 10 points`);
+  expect(lines[0]).toMatch(/^1\.1 +adder\.exhaustive +1\.5 pt /);
 });
 
 describe('a folder where one submission should be that holds none: graded (results.json says why), exit 2', () => {

@@ -399,8 +399,17 @@ async function key(o: { out: string; course?: Course | 'all'; answersOnly?: bool
   return bad.length ? 1 : 0;
 }
 
-async function list(): Promise<number> {
+async function list(o: { course: Course | 'all' }): Promise<number> {
   const { topics } = await import('./registry.ts');
+  if (o.course !== 'all') {
+    // one course's rubric: the items as the grader numbers them, with that course's points
+    const { rubricFor, topicMeta } = await import('./grading/rubric.ts');
+    const items = rubricFor(topics.map(topicMeta), o.course);
+    for (const i of items) console.log(`${i.number.padEnd(8)} ${i.claim.id.padEnd(30)} ${String(i.ref.points).padStart(4)} pt${i.extraCredit ? ' (extra credit)' : ''}  ${i.claim.statement}`);
+    const total = items.filter((i) => !i.extraCredit).reduce((a, i) => a + i.ref.points, 0);
+    console.log(`${items.length} items, ${Math.round(total * 1000) / 1000} points`);
+    return 0;
+  }
   for (const t of topics) {
     console.log(`${t.title}`);
     for (const c of t.claims) {
@@ -469,7 +478,7 @@ function reword(cmd: Command, err: CommanderError): string {
     case 'commander.unknownOption': {
       const hint = /Did you mean (\S+)\?/.exec(err.message)?.[1];
       const known = cmd.options.filter((x) => !x.hidden && x.long).map((x) => x.long);
-      const expected = cmd.parent ? `one of ${known.join(', ')}` : `a command first: one of ${cmd.commands.map((c) => c.name()).join(', ')}`;
+      const expected = !cmd.parent ? `a command first: one of ${cmd.commands.map((c) => c.name()).join(', ')}` : known.length ? `one of ${known.join(', ')}` : `no options: ${usage}`;
       return `unknown option ${quoted}${hint ? ` (did you mean ${hint}?)` : ''}; expected ${expected}`;
     }
     case 'commander.optionMissingArgument':
@@ -511,8 +520,9 @@ function program(done: (code: number) => void): Command {
   const command = (name: string): Command => strict(prog.command(name));
 
   command('list')
-    .description('every claim: course, problem, part, points, statement')
-    .action(async () => done(await list()));
+    .description("every claim: course, problem, part, points, statement (--course: one course's items as graded)")
+    .addOption(courseOption())
+    .action(async (o) => done(await list(o)));
 
   command('check')
     .description('run the untagged claims in this process against the reference or a submission')
