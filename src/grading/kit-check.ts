@@ -63,7 +63,8 @@ const HELP = (meta: KitMeta): string =>
     `usage: node check.mjs <folder> [--student-id ID | --seed S] [--only ID[,ID]]`,
     '',
     `Runs the ${meta.items.length} checks of ${meta.title} that need no answer key on your folder (its ${meta.entryNames.join(', ')}),`,
-    `with the grader's feedback. --student-id gives the variant the grader gives you on submission.`,
+    `with the grader's feedback. --student-id ID checks the variant the grader draws from that id (on Gradescope the id is`,
+    `Gradescope's own, not yours to know: --seed S checks other variants).`,
   ].join('\n');
 
 interface Args {
