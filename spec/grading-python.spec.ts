@@ -18,7 +18,7 @@ import type { Topic } from '../src/claims/types.ts';
 import { cleanup, knownWrongBundle, PY_REFERENCE_SUBMISSION, pythonTwin, pythonWrongBundle, REFERENCE_SUBMISSION, tempFolder, writeSubmission } from '../src/grading/fixtures.ts';
 import { gradeSubmission, type GradeReport } from '../src/grading/grade.ts';
 import { PYTHON_PACKAGES, pythonName, pythonRuntime } from '../src/grading/python/sandbox.ts';
-import { parseSignature, pythonHint, pythonStarter } from '../src/grading/python/starter.ts';
+import { contractNotes, parseSignature, pythonHint, pythonStarter } from '../src/grading/python/starter.ts';
 import { topics } from '../src/registry.ts';
 import { gradeSynth, status, tempFolders } from './grading-synth.ts';
 
@@ -193,6 +193,38 @@ describe('the Python starter (dlspec contract --lang python)', () => {
       'dict',
     ]);
     expect(pythonName('heEq3VarY')).toBe('he_eq3_var_y');
+  });
+
+  test("the contracts' types as notes a Python student reads: dicts and their keys with their docs, no TypeScript declarations", () => {
+    const notes = contractNotes(
+      [
+        "import type { X } from './y.ts';",
+        '/**',
+        ' * The model.',
+        ' */',
+        'export interface Params {',
+        '  /** 3×2 */',
+        '  W: number[][];',
+        '  b?: number[]; // optional bias',
+        '}',
+        'export interface Trained {',
+        '  generate(z: Float32Array): Float32Array;',
+        '}',
+        'export interface ModelContract {',
+        '  fit: (p: Params) => number;',
+        '}',
+        "export const NAMES = ['W', 'b'] as const;",
+      ].join('\n'),
+    );
+    expect(notes).toEqual([
+      'The model.',
+      'Params: a dict with the keys',
+      '  W: number[][] — 3×2',
+      '  b (optional): number[] — optional bias',
+      'Trained: an object with the methods',
+      '  generate(z: Float32Array) -> Float32Array',
+      "NAMES = ['W', 'b']",
+    ]);
     expect(pythonName('pixelcnnConnectionsO')).toBe('pixelcnn_connections_o');
   });
 

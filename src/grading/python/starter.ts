@@ -2,7 +2,7 @@
  * The Python starter: a `submission.py` with every export of a course's contracts as a stub, in
  * the Python spelling (rnnBptt → rnn_bptt), with type hints read off the contract's signature and
  * the contract's doc as the docstring.  The contract's own types (the dict keys of arguments and
- * results) follow each topic as comments, in the TypeScript notation the contract is written in.
+ * results) follow each topic as comments (contractNotes).
  */
 import type { ExportSpec, Topic } from '../../claims/types.ts';
 import { contractTypes } from '../student-kit.ts';
@@ -98,6 +98,46 @@ function stub(name: string, spec: ExportSpec): string[] {
   ];
 }
 
+/**
+ * A contract module's types as notes a Python student reads: its doc comments as text, each interface
+ * as "Name: a dict with the keys" and its fields, type aliases and constants as `Name = …`; the
+ * `…Contract` interface (the exports, which the stubs below spell out) and the imports left out.
+ * The field types stay in the contract's notation (number[][] is a list of lists of numbers).
+ */
+export function contractNotes(source: string): string[] {
+  const out: string[] = [];
+  let skipping = false;
+  // a field's one-line doc, written after the field it documents
+  let doc: string | undefined;
+  for (const raw of source.trim().split('\n')) {
+    const l = raw.replace(/\s+$/, '');
+    if (skipping) {
+      if (/^}/.test(l)) skipping = false;
+      continue;
+    }
+    if (/^import /.test(l) || /^\s*\/\*\*\s*$/.test(l) || /^\s*\*\/\s*$/.test(l) || /^}/.test(l)) continue;
+    let m: RegExpMatchArray | null;
+    if (/^export interface \w+Contract \{/.test(l)) skipping = true;
+    else if ((m = /^export interface (\w+) \{/.exec(l))) out.push(`${m[1]}: a dict with the keys`);
+    else if ((m = /^export (?:type|const) (.*?)(?: as const)?;?$/.exec(l))) out.push(m[1]);
+    else if ((m = /^\s+\/\*\*\s?(.*?)\s*\*\/$/.exec(l))) doc = m[1];
+    else if ((m = /^\/\*\*\s?(.*?)\s*\*\/$/.exec(l))) out.push(m[1]);
+    else if ((m = /^(\s*)\*\s?(.*)$/.exec(l))) out.push(`${m[1].slice(1)}${m[2]}`);
+    else if ((m = /^(\s+)(\w+)\((.*)\): (.*);$/.exec(l))) {
+      // a method: the interface is an object with methods, not a dict
+      const h = out.map((x) => x.endsWith(': a dict with the keys')).lastIndexOf(true);
+      if (h >= 0) out[h] = out[h].replace(/a dict with the keys$/, 'an object with the methods');
+      out.push(`${m[1]}${m[2]}(${m[3]}) -> ${m[4]}${doc ? ` — ${doc}` : ''}`);
+      doc = undefined;
+    } else if ((m = /^(\s+)(\w+)(\?)?: (.*?);(\s*\/\/\s*(.*))?$/.exec(l))) {
+      const notes = [doc, m[6]].filter(Boolean).join('; ');
+      out.push(`${m[1]}${m[2]}${m[3] ? ' (optional)' : ''}: ${m[4]}${notes ? ` — ${notes}` : ''}`);
+      doc = undefined;
+    } else out.push(l);
+  }
+  return out;
+}
+
 /** `submission.py` for the topics of one course. */
 export function pythonStarter(topics: Topic<unknown>[], title: string): string {
   const lines = [
@@ -115,12 +155,7 @@ export function pythonStarter(topics: Topic<unknown>[], title: string): string {
   ];
   for (const t of topics) {
     lines.push('', '', `# ---- ${t.title}`);
-    lines.push(
-      ...contractTypes(t.id)
-        .trim()
-        .split('\n')
-        .map((l) => `# ${l}`.trimEnd()),
-    );
+    lines.push(...contractNotes(contractTypes(t.id)).map((l) => `# ${l}`.trimEnd()));
     for (const [name, spec] of Object.entries(t.contract as Record<string, ExportSpec>)) lines.push('', '', ...stub(name, spec));
   }
   return `${lines.join('\n')}\n`;
