@@ -671,9 +671,10 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     }));
   const reason = (r: RubricItem): string => {
     if (r.tags.length) return r.tags.includes('gpu') ? 'needs a GPU (tag gpu)' : 'trains for minutes (tag slow)';
-    if (atLoadTopics.has(r.topicId)) return 'its checks compute with the answer key when they load';
+    if (atLoadTopics.has(r.topicId)) return 'its check needs the answer key, which only the grader has';
     const use = keyUse.get(r.claim.id);
-    if (use) return `judges with the answer key (it uses the key's \`${use.key}\`${{ reference: '', starter: ' on the starter', wrong: ' on a wrong answer' }[use.on]})`;
+    if (use)
+      return `its check compares your answer with the answer key's (\`${use.key}\`${{ reference: '', starter: ', on the starter', wrong: ', on a wrong answer' }[use.on]}), which only the grader has`;
     const ref = onReference.get(r.claim.id);
     return `cannot run outside the grader (on the reference submission it reports: ${(ref?.message ?? 'no result').split('\n')[0].slice(0, 160)})`;
   };
