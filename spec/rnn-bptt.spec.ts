@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { makeContext, runClaim } from '../src/claims/run.ts';
 import { loadModule } from '../src/grading/subject.ts';
 import type { RnnContract } from '../src/rnn/contract.ts';
-import { RNN_FORWARD_VARIANTS, RNN_MISTAKES, RNN_VARIANTS, type RnnForwardMistake, type RnnMistake } from '../src/rnn/misconceptions.ts';
+import { diagnoseBpttWithMistakes, RNN_FORWARD_VARIANTS, RNN_MISTAKES, RNN_VARIANTS, type RnnForwardMistake, type RnnMistake } from '../src/rnn/misconceptions.ts';
 import { makeRnnCase } from '../src/rnn/cases.ts';
 import { bptt, rnnForward } from '../src/rnn/reference.ts';
 import { RNN_PARAM_NAMES } from '../src/rnn/contract.ts';
@@ -62,4 +62,22 @@ describe('each mistake of the bank computes what its known-wrong fixture compute
       }
     });
   }
+});
+
+// what the student reads: where ∂L/∂h_t first goes wrong (errors flow backwards), where the gradients first differ, the mistake
+describe('the BPTT diagnosis localises a mistake in time', () => {
+  const c = makeRnnCase({ I: 2, H: 3, C: 3, T: 5, scale: 1.2, seed: 11 });
+  const first = (t: number, labels: string) => `First time step where the gradients differ: t = ${t} (on the sequence cut after x_${t}, ${labels}).`;
+  const cases: [RnnMistake, string, string][] = [
+    ['whh-uses-h_t', '∂L/∂h_t is right at every t.', first(1, '∂L/∂W_hh is already wrong')],
+    ['last-step-not-propagated', '∂L/∂h_t is already wrong at the last step, t = T = 5.', first(1, '∂L/∂W_xh, ∂L/∂b_h are already wrong')],
+    ['truncated-bptt', '∂L/∂h_t is right at t = T … 4 and wrong from t = T−2 = 3 backwards.', first(3, '∂L/∂W_xh, ∂L/∂b_h are already wrong')],
+    ['diagonal-whh', '∂L/∂h_t is right at t = T and wrong from t = T−1 = 4 backwards.', first(2, '∂L/∂W_xh, ∂L/∂b_h are already wrong')],
+  ];
+  test.each(cases)('%s', async (id, dh, grads) => {
+    const student = (await loadModule(`fixtures/wrong/rnn/${id}.ts`)) as unknown as RnnContract;
+    const d = diagnoseBpttWithMistakes(student, c, student.rnnBptt(c.params, c.xs, c.ys));
+    expect(d.lines).toEqual([dh, grads, `Recognised mistake: ${RNN_MISTAKES[id]}.`]);
+    expect(d.mistakes).toEqual([RNN_MISTAKES[id]]);
+  });
 });
