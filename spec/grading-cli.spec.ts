@@ -62,10 +62,12 @@ describe('command line and reports', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`dlspec grade: submission ${JSON.stringify(path.join(dir, 'missing'))} not found; expected a submission folder or module file`);
     expect(JSON.parse(readFileSync(out, 'utf8')).score).toBe(2);
-    // a submission folder without a module is graded: 0, the reason in the report and results.json
-    const bad = await cliInProcess(['grade', temp(tempFolder()), '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
-    expect(bad.code).toBe(0);
+    // a submission folder without a module is graded: 0, the reason in the report and results.json, and exit 2 (a wrong folder?)
+    const empty = temp(tempFolder());
+    const bad = await cliInProcess(['grade', empty, '--out', out, '--topics-module', SYNTH, '--topic', 'synth']);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/no submission module in /);
+    expect(bad.stderr).toMatch(/^dlspec grade: no submission module in .*: expected one of index\.ts, .* at its top$/);
     expect(JSON.parse(readFileSync(out, 'utf8')).score).toBe(0);
     expect((await cliInProcess(['grade', '--format', 'pdf'])).code).toBe(2);
   }, 120_000);
