@@ -206,15 +206,7 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
   const visibility = await visibilityFrom(o.visibility);
   const { gradeSubmission, gradescopeResults, crashResults, SelectionError, writeFeedbackFigures } = await import('./grading/grade.ts');
   const { formatReport } = await import('./grading/format.ts');
-  const { submissionEntry, submissionFolders } = await import('./grading/subject.ts');
-  // no module where one submission's should be: graded all the same (results.json says why it has 0 points), then exit 2
-  let noModule: string | undefined;
-  try {
-    submissionEntry(dir);
-  } catch (e) {
-    const many = statSync(dir).isDirectory() && submissionFolders(dir).length > 1;
-    noModule = `${(e as Error).message}${many ? `; a class's folder is graded with dlspec grade-all ${q(dir)}` : ''}`;
-  }
+  const { submissionFolders } = await import('./grading/subject.ts');
   try {
     const report = await gradeSubmission(dir, {
       course: o.course,
@@ -237,8 +229,10 @@ async function grade(dir: string, o: GradeOpts): Promise<number> {
     const figures = o.out !== '-' ? writeFeedbackFigures(report, path.join(path.dirname(path.resolve(o.out)), 'figures')) : [];
     console.log(formatReport(report, o.format, { verbose: o.verbose }));
     if (o.out !== '-' && o.format !== 'json') console.log(`results.json written to ${path.resolve(o.out)}${figures.length ? `; ${figures.length} figure(s) in ${path.dirname(figures[0])}` : ''}`);
-    if (noModule) {
-      console.error(`dlspec grade: ${noModule}`);
+    // no module where one submission's should be: graded all the same (results.json says why it has 0 points), then exit 2
+    if (report.noModule) {
+      const many = statSync(dir).isDirectory() && submissionFolders(dir).length > 1;
+      console.error(`dlspec grade: ${report.noModule}${many ? `; a class's folder is graded with dlspec grade-all ${q(dir)}` : ''}`);
       return 2;
     }
     return reviewExit('dlspec grade', report.review ?? [], report.claims);
@@ -273,9 +267,10 @@ async function gradeAllCmd(folder: string, o: GradeAllOpts): Promise<number> {
   if (!existsSync(folder)) throw new UsageError(`folder ${q(folder)} not found; ${expected}`);
   if (!statSync(folder).isDirectory()) throw new UsageError(`${q(folder)} is not a folder; ${expected}`);
   if (!listSubmissions(folder).length) throw new UsageError(`folder ${q(folder)} has no sub-folders; ${expected}`);
-  const { SUBMISSION_ENTRY_NAMES } = await import('./grading/subject.ts');
-  const own = SUBMISSION_ENTRY_NAMES.find((n) => existsSync(path.join(folder, n)));
-  if (own) throw new UsageError(`${q(folder)} is one submission (it has ${own} at its top): grade it with dlspec grade ${q(folder)}; grade-all takes a folder with one sub-folder per student`);
+  const { topEntry } = await import('./grading/subject.ts');
+  const own = topEntry(folder);
+  if (own)
+    throw new UsageError(`${q(folder)} is one submission (it has ${path.basename(own)} at its top): grade it with dlspec grade ${q(folder)}; grade-all takes a folder with one sub-folder per student`);
   checkTopicsModule(o.topicsModule);
   await checkTopics(o.topic, o.course, () => loadTopics(o.topicsModule));
   const visibility = await visibilityFrom(o.visibility);

@@ -171,6 +171,8 @@ export interface GradeReport {
   loadError?: string;
   /** the sub-folder the module was found in, when it was not at the top of the folder handed in */
   nestedIn?: string;
+  /** why no module was found where the submission's should be (then every item failed with it) */
+  noModule?: string;
   claims: Record<string, GradedClaim>;
   courses: CourseGrade[];
   /** rubric items of `course` ('all': each claim once, at its primary course) — the Gradescope tests */
@@ -470,6 +472,7 @@ export async function gradeSubmission(dir: string, opts: GradeOptions = {}): Pro
     executionTime: (performance.now() - t0) / 1000,
     loadError,
     ...(nestedIn ? { nestedIn } : {}),
+    ...(entryError ? { noModule: entryError } : {}),
     claims,
     courses: courseGrades(courseItems),
     tests: testItems,

@@ -14,12 +14,13 @@ import { REFERENCE_SEED } from '../claims/run.ts';
 /** The files that make a folder a submission, looked for in this order (Python: a package or submission.py). */
 export const SUBMISSION_ENTRY_NAMES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'submission.ts', 'submission.js', ...PYTHON_ENTRY_NAMES];
 
-const entryIn = (dir: string): string | undefined => SUBMISSION_ENTRY_NAMES.map((n) => path.join(dir, n)).find((f) => existsSync(f));
+/** The first of SUBMISSION_ENTRY_NAMES at the top of `dir`. */
+export const topEntry = (dir: string): string | undefined => SUBMISSION_ENTRY_NAMES.map((n) => path.join(dir, n)).find((f) => existsSync(f));
 
 /** The sub-folders of `dir` that hold a submission module at their top (not hidden, not macOS's zip residue). */
 export function submissionFolders(dir: string): string[] {
   return readdirSync(dir)
-    .filter((n) => !n.startsWith('.') && n !== '__MACOSX' && statSync(path.join(dir, n)).isDirectory() && entryIn(path.join(dir, n)))
+    .filter((n) => !n.startsWith('.') && n !== '__MACOSX' && statSync(path.join(dir, n)).isDirectory() && topEntry(path.join(dir, n)))
     .sort();
 }
 
@@ -32,10 +33,10 @@ export function submissionEntry(p: string): string {
   const abs = path.resolve(p);
   if (!existsSync(abs)) throw new Error(`submission not found: ${abs}`);
   if (statSync(abs).isFile()) return abs;
-  const top = entryIn(abs);
+  const top = topEntry(abs);
   if (top) return top;
   const subs = submissionFolders(abs);
-  if (subs.length === 1) return entryIn(path.join(abs, subs[0]))!;
+  if (subs.length === 1) return topEntry(path.join(abs, subs[0]))!;
   if (subs.length > 1)
     throw new Error(
       `no submission module at the top of ${abs}, but ${subs.length} of its folders hold one (${subs.slice(0, 5).join(', ')}${subs.length > 5 ? ', …' : ''}): one submission is one module at the top of the folder handed in`,

@@ -54,12 +54,13 @@ export interface GateSignals {
   zg: number;
 }
 
+/** tanh c(t) of the step */
+const tanh = (s: LstmStep): number => Math.tanh(s.F.c[s.t]);
+
 /**
  * The backward equations of one step, one entry each; bptt() applies them from t = T down to 1.
  * A known mistake replaces one of them (misconceptions.ts).
  */
-const tanh = (s: LstmStep): number => Math.tanh(s.F.c[s.t]);
-
 export const LSTM_BACKWARD = {
   /** h̄(t) = h(t) − y(t) + w_ih z̄_i(t+1) + w_fh z̄_f(t+1) + w_oh z̄_o(t+1) + w_gh z̄_g(t+1) */
   hbar: (s: LstmStep): number => s.F.h[s.t] - s.y + s.w.wih * s.next.zi + s.w.wfh * s.next.zf + s.w.woh * s.next.zo + s.w.wgh * s.next.zg,
