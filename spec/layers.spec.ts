@@ -20,36 +20,60 @@ function importsOf(file: string): string[] {
   return specs.map((s) => path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), s)).split(path.sep)[0]).filter((top) => !top.startsWith('..'));
 }
 const layer = (f: string): string => f.split('/')[0];
+
+/** The imports that run back up, by rule, in a tree given as file → the layers it imports. */
+function upward(tree: Record<string, string[]>): { ground: string[]; topic: string[]; registry: string[] } {
+  const all = Object.keys(tree);
+  const topics = [...new Set(all.map(layer))].filter((l) => !GROUND.includes(l) && !TOP.includes(l));
+  const arrows = (from: (f: string) => boolean, bad: (t: string) => boolean) => all.filter(from).flatMap((f) => tree[f].filter(bad).map((t) => `${f} → ${t}`));
+  return {
+    ground: arrows(
+      (f) => GROUND.includes(layer(f)),
+      (t) => !GROUND.includes(t),
+    ),
+    topic: arrows(
+      (f) => topics.includes(layer(f)),
+      (t) => TOP.includes(t),
+    ),
+    registry: arrows(
+      (f) => layer(f) !== 'cli.ts' && layer(f) !== 'grading',
+      (t) => t === 'registry.ts',
+    ),
+  };
+}
+const tree = Object.fromEntries(files.map((f) => [f, importsOf(f)]));
+const found = upward(tree);
 const topicFolders = [...new Set(files.map(layer))].filter((l) => !GROUND.includes(l) && !TOP.includes(l));
 
 describe('the source layers: no import runs back up', () => {
   test('the ground floor imports only the ground floor', () => {
-    const up = files
-      .filter((f) => GROUND.includes(layer(f)))
-      .flatMap((f) =>
-        importsOf(f)
-          .filter((t) => !GROUND.includes(t))
-          .map((t) => `${f} → ${t}`),
-      );
-    expect(up).toEqual([]);
+    expect(found.ground).toEqual([]);
   });
   test('a topic imports neither the grader, the registry nor the CLI', () => {
-    const up = files
-      .filter((f) => topicFolders.includes(layer(f)))
-      .flatMap((f) =>
-        importsOf(f)
-          .filter((t) => TOP.includes(t))
-          .map((t) => `${f} → ${t}`),
-      );
-    expect(up).toEqual([]);
+    expect(found.topic).toEqual([]);
   });
   test('the registry is imported only by the CLI and the grader', () => {
-    const users = files.filter((f) => importsOf(f).includes('registry.ts')).map(layer);
-    expect(users.filter((u) => u !== 'cli.ts' && u !== 'grading')).toEqual([]);
-    expect(users.length).toBeGreaterThan(0);
+    expect(found.registry).toEqual([]);
+    expect(files.filter((f) => importsOf(f).includes('registry.ts')).length).toBeGreaterThan(0);
   });
   test('the import reader sees imports (it can fail)', () => {
     expect(importsOf('cli.ts')).toContain('registry.ts');
     expect(topicFolders).toEqual(expect.arrayContaining(['rnn', 'lstm', 'infogan', 'cifar']));
+  });
+  test('a tree whose imports run back up is refused, each arrow named', () => {
+    expect(
+      upward({
+        'verify/compare.ts': ['verify', 'rnn'],
+        'claims/run.ts': ['grading'],
+        'rnn/claims.ts': ['verify', 'registry.ts'],
+        'lstm/topic.ts': ['cli.ts'],
+        'grading/grade.ts': ['registry.ts', 'rnn'],
+        'cli.ts': ['registry.ts'],
+      }),
+    ).toEqual({
+      ground: ['verify/compare.ts → rnn', 'claims/run.ts → grading'],
+      topic: ['rnn/claims.ts → registry.ts', 'lstm/topic.ts → cli.ts'],
+      registry: ['rnn/claims.ts → registry.ts'],
+    });
   });
 });
