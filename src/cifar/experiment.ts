@@ -5,11 +5,10 @@
  *   <out>/curves.png            training loss + test accuracy, all variants on one chart
  *   <out>/conv1-<variant>.png   the learned conv1 filters
  *   <out>/results.json, results.md
- * Run: `npx tsx src/cifar/experiment.ts [variant …]` (env: CIFAR_EPOCHS, CIFAR_WORKERS, CIFAR_OUT).
+ * Run: `npx tsx scripts/cifar-experiment.mts [variant …]` (env: CIFAR_EPOCHS, CIFAR_WORKERS, CIFAR_OUT).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadCifar10, type Cifar10 } from '../data/cifar10.ts';
 import { writeConv1Delta, writeConv1Filters, writeCurves } from './figures.ts';
 import { initLeNetParams } from './lenet.ts';
@@ -99,15 +98,4 @@ export async function writeReport(results: TrainResult[], outDir: string): Promi
   );
   writeFileSync(path.join(outDir, 'results.md'), resultsMarkdown(results));
   await writeCurves(results, path.join(outDir, 'curves.png'));
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const variants = (process.argv.slice(2).length ? process.argv.slice(2) : ['he', 'bn', 'std0.01', 'adam-aug', 'rmsprop-aug']) as VariantId[];
-  for (const v of variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
-  await runCifarExperiment({
-    variants,
-    epochs: Number(process.env.CIFAR_EPOCHS ?? 5),
-    workers: Number(process.env.CIFAR_WORKERS ?? 0),
-    outDir: process.env.CIFAR_OUT ?? 'out/cifar',
-  });
 }

@@ -19,9 +19,8 @@ import { fmtNum } from '../verify/compare.ts';
 import type { CifarContract } from './contract.ts';
 import { PYTORCH_PEER, writeReport } from './experiment.ts';
 import { writeConv1Delta, writeConv1Filters } from './figures.ts';
-import { recogniseHeStd } from './he-mistakes.ts';
-import { initLeNetParams } from './lenet.ts';
-import { LENET_SHAPES } from './lenet.ts';
+import { recogniseHeStd } from './misconceptions.ts';
+import { initLeNetParams, LENET_SHAPES } from './lenet.ts';
 import { checkpointRoot } from '../training/loop.ts';
 import { trainCifar, VARIANTS, type TrainResult, type VariantId } from './train.ts';
 import { gpuTrainingBackend, type TrainingBackend } from '../training/setup.ts';
@@ -209,7 +208,7 @@ export const slowClaims: Claim<CifarContract>[] = [
   },
   {
     // tagged gpu: on CPU these two runs would push the slow suite past its 30-minute budget
-    // (run them with `npx tsx src/cifar/experiment.ts adam-aug rmsprop-aug`)
+    // (run them with `npx tsx scripts/cifar-experiment.mts adam-aug rmsprop-aug`)
     ...base,
     id: 'cifar.optional-accuracy',
     part: '4',
