@@ -15,12 +15,25 @@ import { topics } from '../src/registry.ts';
 import type { Course, Evidence } from '../src/claims/types.ts';
 import { makeContext, REFERENCE_SEED, runClaim } from '../src/claims/run.ts';
 import { loadModule } from '../src/grading/subject.ts';
-import { evidenceLine } from '../src/grading/kit-check.ts';
+import { evidenceLine, MISTAKE_WITHHELD } from '../src/grading/kit-check.ts';
 import { summarizeEvidence } from '../src/grading/grade.ts';
 import { rubricFor, topicMeta } from '../src/grading/rubric.ts';
-import { buildStudentKit, keyModules, stripClaims, type KitReport } from '../src/grading/student-kit.ts';
+import { buildStudentKit, isMistakeId, keyModules, stripClaims, type KitReport } from '../src/grading/student-kit.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
+
+/** Every sentence of every topic's mistake bank (the strings that are not ids), longest first. */
+async function mistakeSentences(): Promise<string[]> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (!isMistakeId(v)) out.add(v);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  for (const f of keyModules([]).filter((x) => x.endsWith(`${path.sep}misconceptions.ts`))) walk(await import(f));
+  return [...out].sort((a, b) => b.length - a.length);
+}
 // one course's kit in the default suite (≈25 s to build); DLSPEC_KIT_COURSE=ELEG5491 npx vitest run spec/student-kit.spec.ts checks another's
 const COURSE = (process.env.DLSPEC_KIT_COURSE ?? 'CSE891') as Course;
 
@@ -78,9 +91,10 @@ describe(`the ${COURSE} kit`, () => {
     walk(dir);
     return out;
   };
+  // the kit's files as text, with the bundler's \u escapes of non-ASCII characters read back
   const text = (): string =>
     files()
-      .map((f) => readFileSync(f, 'utf8'))
+      .map((f) => readFileSync(f, 'utf8').replace(/\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g, (_m, a?: string, b?: string) => String.fromCodePoint(parseInt(a ?? b!, 16))))
       .join('\n\u0000\n');
 
   test('holds the README, contract.md, the starter and the checker', () => {
@@ -124,6 +138,14 @@ describe(`the ${COURSE} kit`, () => {
       expect(statements.length + lines.length, rel).toBeGreaterThan(0);
       for (const s of [...statements, ...literals, ...lines]) expect(all.includes(s), `${rel}: ${s}`).toBe(false);
     }
+  });
+
+  test('names no known mistake: no sentence of any mistake bank, only their ids', async () => {
+    const all = text();
+    const labels = await mistakeSentences();
+    expect(labels.length).toBeGreaterThan(50);
+    for (const l of labels) expect(all.includes(l), l).toBe(false);
+    expect(all).toContain(MISTAKE_WITHHELD);
   });
 
   test("contains no answer of the course's claims, and no fixture", () => {
@@ -219,7 +241,9 @@ describe(`the ${COURSE} kit`, () => {
             if (!l.startsWith(' '.repeat(21))) break;
             lines.push(l.slice(21));
           }
-          expect(lines.join('\n'), `${w.file}: ${it.id}`).toBe(want.message);
+          // a known mistake's name is withheld in the kit
+          const labels = await mistakeSentences();
+          expect(lines.join('\n'), `${w.file}: ${it.id}`).toBe(labels.reduce((m, l) => m.replaceAll(l, MISTAKE_WITHHELD), want.message));
           compared++;
         }
       }

@@ -349,7 +349,7 @@ async function studentKitCmd(o: { out: string; course: Course }): Promise<number
   const { buildStudentKit } = await import('./grading/student-kit.ts');
   const r = await buildStudentKit({ course: o.course, out: o.out, log: (l) => console.error(l) });
   console.log(
-    `student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} items checked locally, ${r.leftOut.length} graded on submission only`,
+    `student kit for ${o.course} written to ${r.dir} (${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB): ${r.kept.length} item${r.kept.length === 1 ? '' : 's'} checked locally, ${r.leftOut.length} graded on submission only`,
   );
   return 0;
 }

@@ -27,6 +27,13 @@ export const LENET_SHAPES: Record<string, number[]> = {
   fc3W: [84, 10],
   fc3b: [10],
 };
+/** the weight layers (name, shape) and a weight shape's fan-in, fan-out and input channels (HWIO conv or [in, out] dense) */
+export const HE_LAYERS = Object.entries(LENET_SHAPES).filter(([n]) => n.endsWith('W'));
+export const fans = (shape: number[]) => ({
+  fin: shape.length === 4 ? shape[0] * shape[1] * shape[2] : shape[0],
+  fout: shape.length === 4 ? shape[0] * shape[1] * shape[3] : shape[1],
+  cin: shape.length === 4 ? shape[2] : shape[0],
+});
 const BN_LAYERS: Record<string, number> = { bn1: 6, bn2: 16, bn3: 120, bn4: 84 };
 export const LENET_PARAM_COUNT = Object.values(LENET_SHAPES).reduce((s, sh) => s + sh.reduce((a, b) => a * b, 1), 0);
 

@@ -1,8 +1,7 @@
 import { defineTopic, type KnownWrongSpec } from '../claims/types.ts';
 import { cifarClaims } from './claims.ts';
-import { CIFAR_MISTAKES } from './misconceptions.ts';
+import { CIFAR_MISTAKES, HE_STD_MISTAKES } from './misconceptions.ts';
 import { cifarContract, type CifarContract } from './contract.ts';
-import { HE_STD_MISTAKES } from './he-mistakes.ts';
 import { cifarReference, PARAM_COUNT_MISTAKES } from './reference.ts';
 import { RUN_MISTAKES } from './artifacts.ts';
 

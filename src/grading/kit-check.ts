@@ -16,6 +16,8 @@ import { fmtNumber, plainText, summarizeEvidence } from './text.ts';
 
 /** The text of the error a stub of the key throws (the kit's checker recognises it in a message). */
 export const KEY_NEEDED = 'needs the answer key, which the student kit does not contain';
+/** What a known mistake's name reads as in the kit (its name is the grader's: many state the right relation). */
+export const MISTAKE_WITHHELD = 'a known mistake, which the feedback names when your work is graded';
 
 export interface KitTopic {
   id: string;

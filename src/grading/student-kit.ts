@@ -7,8 +7,9 @@
  *   starter-py/   submission.py: the same stubs in Python (python/starter.ts)
  *   check.mjs     the local checker (+ lib/ and chunks/): the course's visible default-suite checks
  *                 that run without the answer key, bundled with their packages; Node alone runs it
- * and no answer: no reference implementation (the key's modules are stubs that throw), no fixture,
- * no claim's `answer` text (blanked at bundling), no hidden claim (removed from the bundled source).
+ * and no answer: no reference implementation (the key's modules are stubs that throw), no mistake's name
+ * or computation (a topic's misconceptions.ts keeps its ids only: many names state the right relation),
+ * no fixture, no claim's `answer` text (blanked at bundling), no hidden claim (removed from the bundled source).
  *
  * Which checks run without the key is measured, not guessed: a first bundle of every candidate
  * check, whose stubs of the key record each use, runs on the reference submission and on every
@@ -27,7 +28,7 @@ import { fmtNumber } from './text.ts';
 import { rubricFor, topicMeta, type RubricItem } from './rubric.ts';
 import { itemLimit } from './limits.ts';
 import { SUBMISSION_ENTRY_NAMES } from './subject.ts';
-import type { KitItem, KitMeta, ProbeRow } from './kit-check.ts';
+import { MISTAKE_WITHHELD, type KitItem, type KitMeta, type ProbeRow } from './kit-check.ts';
 import { pythonStarter } from './python/starter.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -59,12 +60,15 @@ const ALSO_KEY: Record<string, string[]> = {
   infogan: ['infogan/measure.ts', 'infogan/train.ts'],
 };
 
+/** A topic's known mistakes and their diagnosis live in this module of its folder. */
+const MISTAKE_BANK = 'misconceptions.ts';
+
 /** The modules of the answer key stubbed in a kit of topics `topicIds`: every src/<topic>/reference.ts
- *  (of every topic) and ALSO_KEY of those topics. */
+ *  and misconceptions.ts (of every topic) and ALSO_KEY of those topics. */
 export function keyModules(topicIds: string[]): string[] {
   const out = new Set(
     readdirSync(SRC)
-      .map((d) => path.join(SRC, d, 'reference.ts'))
+      .flatMap((d) => ['reference.ts', MISTAKE_BANK].map((f) => path.join(SRC, d, f)))
       .filter((f) => existsSync(f)),
   );
   for (const id of topicIds) for (const f of ALSO_KEY[id] ?? []) out.add(path.join(SRC, f));
@@ -120,6 +124,34 @@ function stubSource(label: string, names: string[]): string {
   ].join('\n');
 }
 
+/** A string a mistake bank may keep in the kit: an id (a key, a mistake's id), never a sentence. */
+export const isMistakeId = (s: string): boolean => /^[A-Za-z0-9_.+-]*$/.test(s);
+
+/**
+ * The stand-in of a mistake bank: the same exports, with the same keys, ids and numbers, so that the
+ * claims that list the bank when they load still load; every other string (a mistake's name) reads
+ * MISTAKE_WITHHELD, and every function is a stub of the key, so a check that computes a mistake or asks
+ * which one a wrong answer made is graded on submission only (the probe finds it).
+ */
+function withheldSource(label: string, mod: Record<string, unknown>): string {
+  const shape = (v: unknown, at: string, name: string): string => {
+    if (typeof v === 'function') return `stub(${JSON.stringify(`${label} ${name}`)})`;
+    if (typeof v === 'string') return isMistakeId(v) ? JSON.stringify(v) : 'WITHHELD';
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return Object.is(v, -0) ? '-0' : String(v);
+    if (Array.isArray(v)) return `[${v.map((x, i) => shape(x, `${at}[${i}]`, name)).join(', ')}]`;
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+      return `{ ${Object.entries(v)
+        .map(([k, x]) => {
+          if (!isMistakeId(k)) throw new Error(`${label} ${at}: the key ${JSON.stringify(k)} is not an id (letters, digits, _ . + -): the kit keeps a bank's keys`);
+          return `${JSON.stringify(k)}: ${shape(x, `${at}.${k}`, name)}`;
+        })
+        .join(', ')} }`;
+    throw new Error(`${label} ${at}: a mistake bank exports plain data and functions only, not ${Object.prototype.toString.call(v)}`);
+  };
+  const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+  return [stubSource(label, []).trimEnd(), `const WITHHELD = ${JSON.stringify(MISTAKE_WITHHELD)};`, ...names.map((n) => `export const ${n} = ${shape(mod[n], n, n)};`), ''].join('\n');
+}
+
 interface CourseTopic {
   topic: Topic<unknown>;
   /** module path + export name of its claims and its contract */
@@ -161,7 +193,7 @@ function topicsSource(cts: CourseTopic[], keep: string[], without: ReadonlySet<s
 const packageFile = (name: string): string => `lib/${name.replace(/^@/, '').replace(/\//g, '-')}.mjs`;
 
 /** Bundle `entry` (and the package re-exports under lib/) into `outDir` for plain Node. */
-async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, keyFiles: string[], stubNames: Map<string, string[]>, minify: boolean): Promise<void> {
+async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, keyFiles: string[], stubs: Map<string, string>, minify: boolean): Promise<void> {
   const esbuild = await import('esbuild');
   const libDir = path.join(path.dirname(entry), 'lib-src');
   mkdirSync(libDir, { recursive: true });
@@ -227,7 +259,7 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
             return undefined;
           });
           b.onLoad({ filter: /.*/, namespace: 'key-stub' }, (args) => ({
-            contents: stubSource(`${args.path.replace(/-\d+$/, '')} key:`, stubNames.get(args.pluginData as string) ?? []),
+            contents: stubs.get(args.pluginData as string)!,
             loader: 'js',
             resolveDir: HERE,
           }));
@@ -267,14 +299,23 @@ async function bundle(entry: string, outDir: string, keep: ReadonlySet<string>, 
   }
 }
 
-/** Export names of each key module (the stubs export the same). */
-async function stubNamesOf(keyFiles: string[]): Promise<Map<string, string[]>> {
-  const m = new Map<string, string[]>();
-  for (const f of keyFiles)
+/** The kit's source of each key module: the same export names, as stubs (a mistake bank: its stand-in). */
+async function keyStubs(keyFiles: string[]): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  for (const f of keyFiles) {
+    const mod = (await import(pathToFileURL(f).href)) as Record<string, unknown>;
+    // the topic folder names the stub (KeyAtLoad reads it back): no file name reaches the kit
+    const label = `${path.basename(path.dirname(f))} key:`;
     m.set(
       f,
-      Object.keys((await import(pathToFileURL(f).href)) as Record<string, unknown>).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default'),
+      path.basename(f) === MISTAKE_BANK
+        ? withheldSource(label, mod)
+        : stubSource(
+            label,
+            Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default'),
+          ),
     );
+  }
   return m;
 }
 
@@ -570,7 +611,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
   const candidates = [...new Set(visible.filter((r) => !r.tags.length).map((r) => r.claim.id))];
   const cts = await locate(topics);
   const keyFiles = keyModules(topics.map((t) => t.id));
-  const stubNames = await stubNamesOf(keyFiles);
+  const stubs = await keyStubs(keyFiles);
 
   const dir = path.resolve(opts.out);
   if (existsSync(dir) && readdirSync(dir).length) {
@@ -625,7 +666,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
         ].join('\n'),
       );
       log(`bundling ${candidates.length} candidate checks of ${opts.course} with stubs of ${keyFiles.length} key modules`);
-      await bundle(probeEntry, path.join(work, 'out'), new Set(candidates), keyFiles, stubNames, true);
+      await bundle(probeEntry, path.join(work, 'out'), new Set(candidates), keyFiles, stubs, true);
       const inputs: ProbeInput[] = [
         { name: 'reference', file: path.join(REPO, 'fixtures/submissions/reference/index.ts'), root: path.join(REPO, 'fixtures/submissions/reference'), ids: probed() },
         { name: 'starter', file: path.join(dir, 'starter', 'index.ts'), root: path.join(dir, 'starter'), ids: probed() },
@@ -703,7 +744,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
       ].join('\n'),
     );
     log(`bundling the kit's ${keep.length} checks`);
-    await bundle(entry, dir, new Set(keep), keyFiles, stubNames, true);
+    await bundle(entry, dir, new Set(keep), keyFiles, stubs, true);
   } finally {
     rmSync(build, { recursive: true, force: true });
   }
@@ -738,12 +779,16 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
   const uses = (id: string): string => (rubric.find((r) => r.claim.id === id)?.claim.uses ?? []).map((u) => `\`${u}\``).join(', ') || '—';
   const pts = (xs: { points: number }[]): string => fmtNumber(xs.reduce((s, x) => s + x.points, 0));
   const refOf = (id: string, number: string) => rubric.find((r) => r.claim.id === id && r.number === number)!;
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const leftPoints = pts(leftOut.map((l) => refOf(l.id, l.number).ref).filter((r) => !/extra|(^|\W)ec(\W|$)/i.test(r.part ?? '')));
+  const keptPoints = pts(kept.filter((k) => !k.extraCredit));
   return [
     `# ${title}: student kit`,
     '',
     'This folder checks your homework on your own computer before you hand it in: the same checks, the same',
     'random cases and the same feedback as the grader, for every item that can be checked without the answer key.',
-    'It contains no answers.',
+    "It contains no answers, and it does not name the known mistakes: where the grader's feedback names the mistake",
+    'your answer makes, the checker says only that it is a known one.',
     '',
     '## What you need',
     '',
@@ -783,13 +828,13 @@ function kitReadme(title: string, course: Course, kept: KitItem[], leftOut: KitR
     `packages ${ALLOWED_PACKAGES.map((p) => `\`${p}\``).join(', ')}; nothing else (the grader refuses other imports). Functions take and`,
     'return plain arrays and numbers; formula answers are strings. Keep `types/` or remove it: only your exports count.',
     '',
-    `## Checked here: ${kept.length} items, ${pts(kept.filter((k) => !k.extraCredit))} points`,
+    `## Checked here: ${count(kept.length, 'item')}, ${keptPoints} point${keptPoints === '1' ? '' : 's'}`,
     '',
     '| # | item | points | your exports it calls |',
     '|---|---|---:|---|',
     ...kept.map((k) => `| ${k.number} | \`${k.id}\`${k.extraCredit ? ' (extra credit)' : ''} | ${fmtNumber(k.points)} | ${uses(k.id)} |`),
     '',
-    `## Graded on submission only: ${leftOut.length} items, ${pts(leftOut.map((l) => refOf(l.id, l.number).ref).filter((r) => !/extra|(^|\W)ec(\W|$)/i.test(r.part ?? '')))} points`,
+    `## Graded on submission only: ${count(leftOut.length, 'item')}, ${leftPoints} point${leftPoints === '1' ? '' : 's'}`,
     '',
     'These items are not checked here: their check compares your answer with the answer key, which this kit does',
     'not contain, or trains a network for minutes. Make sure your exports for them exist and have the right types.',

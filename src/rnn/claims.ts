@@ -9,9 +9,9 @@ import { centralDiff1, numericGrad, type ParamSet } from '../verify/finite-diff.
 import { forAll } from '../verify/property.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { toNested, toTensor, type Tensor64 } from '../verify/tensor.ts';
-import { RNN_PARAM_NAMES, type RnnContract, type RnnParams } from './contract.ts';
+import { PARAM_LABEL, RNN_PARAM_NAMES, type RnnContract, type RnnParams } from './contract.ts';
 import { makeRnnCase, rnnCaseArb, rnnExamples, showRnnCase } from './cases.ts';
-import { diagnoseBpttWithMistakes, forwardDistance, PARAM_LABEL, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
+import { diagnoseBpttWithMistakes, forwardDistance, recogniseDz, rnnForwardBank, type RnnCase } from './misconceptions.ts';
 import { recognise } from '../verify/diagnose.ts';
 import { rnnForward, softmaxXent } from './reference.ts';
 import { rnnLossTf } from './tfjs.ts';

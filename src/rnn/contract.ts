@@ -20,6 +20,14 @@ export interface RnnParams {
 
 export type RnnParamName = keyof RnnParams;
 export const RNN_PARAM_NAMES: RnnParamName[] = ['Wxh', 'Whh', 'Whz', 'bh', 'bz'];
+/** how feedback names each parameter's gradient */
+export const PARAM_LABEL: Record<RnnParamName, string> = {
+  Wxh: '∂L/∂W_xh',
+  Whh: '∂L/∂W_hh',
+  Whz: '∂L/∂W_hz',
+  bh: '∂L/∂b_h',
+  bz: '∂L/∂b_z',
+};
 
 export interface RnnForwardResult {
   /** h[t−1] = h_t, t = 1..T (each length H) */

@@ -6,7 +6,7 @@
 import { compareTensor } from '../verify/compare.ts';
 import { recognise, type Misconception } from '../verify/diagnose.ts';
 import { toTensor, type Tensor64 } from '../verify/tensor.ts';
-import { RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnForwardResult, type RnnParamName, type RnnParams } from './contract.ts';
+import { PARAM_LABEL, RNN_PARAM_NAMES, type RnnBpttResult, type RnnContract, type RnnForwardResult, type RnnParams } from './contract.ts';
 import { bptt, matVec, onehot, RNN_BACKWARD, rnnForward, zeros, type RnnBackward, type RnnForwardEquations, type RnnStep } from './reference.ts';
 import { recognised } from '../verify/failure.ts';
 
@@ -15,14 +15,6 @@ export interface RnnCase {
   xs: number[][];
   ys: number[];
 }
-
-export const PARAM_LABEL: Record<RnnParamName, string> = {
-  Wxh: '∂L/∂W_xh',
-  Whh: '∂L/∂W_hh',
-  Whz: '∂L/∂W_hz',
-  bh: '∂L/∂b_h',
-  bz: '∂L/∂b_z',
-};
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
