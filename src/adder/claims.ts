@@ -8,22 +8,8 @@ import { fail } from '../claims/types.ts';
 import { makeRng } from '../verify/rng.ts';
 import type { AdderContract } from './contract.ts';
 import { describeFailure, exhaustive, longestChain, provedAllLengths, readWeights, runNetwork, situation, situationKey, sumBits, type Failure, type Net, type Situation } from './engine.ts';
-import { recognised } from '../verify/failure.ts';
-
-export const ADDER_MISTAKES = {
-  'no-1-1-carry': 'fails only on 1+1+carry: the sum bit of 1 + 1 + carry-in must be 1 (and the carry out 1)',
-  'carry-lost-in-chain': 'the carry is lost along a carry chain: a carry must travel through every 1+0 / 0+1 position until a 0+0 absorbs it',
-  'threshold-tie': 'a pre-activation lies exactly at the threshold (z = 0), where the two hard-threshold conventions disagree: put biases half-way between the integer sums (e.g. −0.5, −1.5, −2.5)',
-} as const;
-
-/** Name the mistake from the situations at the first wrong bit of every failing pair. */
-export function recogniseAdder(sits: Situation[], tie: boolean): string | undefined {
-  if (tie) return ADDER_MISTAKES['threshold-tie'];
-  if (!sits.length) return undefined;
-  if (sits.every((s) => s.x1 === 1 && s.x2 === 1 && s.carryIn === 1)) return ADDER_MISTAKES['no-1-1-carry'];
-  if (sits.every((s) => s.carryIn === 1 && (s.x1 + s.x2 === 1 || s.chain >= 2))) return ADDER_MISTAKES['carry-lost-in-chain'];
-  return undefined;
-}
+import { nameMistake, recognised } from '../verify/failure.ts';
+import { recogniseAdder } from './misconceptions.ts';
 
 const bitList = (v: number[], n: number): string => v.slice(0, n).join(',');
 const bitsLsb = (v: bigint, n: number): string => Array.from({ length: n }, (_, t) => Number((v >> BigInt(t)) & 1n)).join(',');
@@ -58,7 +44,7 @@ export const adderClaims: Claim<AdderContract>[] = [
       const r = exhaustive(n, 10);
       if (r.wrong) {
         const tie = r.first?.tie ?? false;
-        const m = recogniseAdder(r.situations, tie);
+        const m = nameMistake(() => recogniseAdder(r.situations, tie));
         fail(
           [
             `The adder is wrong on ${r.wrong.toLocaleString('en')} of ${r.pairs.toLocaleString('en')} pairs of 10-bit numbers (threshold φ(z) = 1 iff z ${n.ge ? '≥' : '>'} 0).`,
@@ -115,7 +101,7 @@ export const adderClaims: Claim<AdderContract>[] = [
       }
       const proof = provedAllLengths(n);
       if (wrong || !proof.proved) {
-        const m = recogniseAdder([...sits.values()], first?.tie ?? false);
+        const m = nameMistake(() => recogniseAdder([...sits.values()], first?.tie ?? false));
         fail(
           [
             `The adder is wrong on long inputs: ${wrong} of ${pairs.length} 64-bit pairs (random, and carry chains of every length 1–64) give a wrong sum.`,

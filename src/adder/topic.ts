@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { ADDER_MISTAKES, adderClaims } from './claims.ts';
+import { adderClaims } from './claims.ts';
+import { ADDER_MISTAKES } from './misconceptions.ts';
 import { adderContract, type AdderContract } from './contract.ts';
 import { adderReference } from './reference.ts';
 

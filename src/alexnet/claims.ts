@@ -8,7 +8,9 @@ import { fail } from '../claims/types.ts';
 import { readNumber } from '../verify/read.ts';
 import { describe } from '../verify/tensor.ts';
 import { ALEXNET_STAGES, type AlexnetContract, type AlexnetStage } from './contract.ts';
-import { ALEXNET_GRAPH, analyse, crossGpuEdges, graphParamCount, syncStages, ungrouped } from './graph.ts';
+import { ALEXNET_GRAPH, analyse, crossGpuEdges, graphParamCount, syncStages } from './graph.ts';
+import { recogniseCount, UNGROUPED_COUNT } from './misconceptions.ts';
+import { nameMistake } from '../verify/failure.ts';
 import { tfjsAlexnetParamCount } from './tfjs.ts';
 
 const refs = { course: 'ELEG5491', hw: 'HW2', problem: 3 } as const;
@@ -33,27 +35,6 @@ const explainOut = (stage: AlexnetStage): string => {
   const reads = nodes.map((n) => (n.op === 'input' ? '' : `${n.id} reads only ${n.inputs.join(', ')}`)).join('; ');
   return `${stage} does not need the GPUs to exchange data: ${reads}${stage === 'conv1' ? ' (the image is given to both GPUs)' : ' (its kernels connect only to the maps on the same GPU)'}`;
 };
-
-export const UNGROUPED_COUNT = graphParamCount(ungrouped(ALEXNET_GRAPH));
-
-/** Wrong readings of the parameter count, each computed from a changed graph (never typed in). */
-export const ALEXNET_COUNT_MISTAKES = {
-  ungrouped: 'that is the ungrouped count: conv2, conv4 and conv5 connect only to the maps on their own GPU, so each sees half the input channels',
-  noBias: 'the biases are left out',
-  noPool5: 'fc6 is counted on conv5’s 13×13×256 maps, before the last max-pooling: pool5 brings them to 6×6×256 = 9,216 inputs',
-  oneColumn: 'only one GPU’s column is counted: the two GPUs hold different halves of the network (each layer’s kernels are split between them), not copies of one network',
-} as const;
-
-function recogniseCount(got: number): string {
-  const info = [...analyse(ALEXNET_GRAPH).values()];
-  const known: [number, string][] = [
-    [UNGROUPED_COUNT, ALEXNET_COUNT_MISTAKES.ungrouped],
-    [graphParamCount(ALEXNET_GRAPH) - info.reduce((s, i) => s + i.biases, 0), ALEXNET_COUNT_MISTAKES.noBias],
-    [graphParamCount(ALEXNET_GRAPH.map((n) => (n.op === 'conv' && n.stage === 'conv5' ? { ...n, poolAfter: false } : n))), ALEXNET_COUNT_MISTAKES.noPool5],
-    [info.filter((i) => i.node.op !== 'input' && i.node.gpu === 0).reduce((s, i) => s + i.weights + i.biases, 0), ALEXNET_COUNT_MISTAKES.oneColumn],
-  ];
-  return known.find(([n]) => n === got)?.[1] ?? '';
-}
 
 export const alexnetClaims: Claim<AlexnetContract>[] = [
   {
@@ -102,7 +83,7 @@ export const alexnetClaims: Claim<AlexnetContract>[] = [
       if (tf !== want) fail(`internal: the graph gives ${want}, the tfjs model ${tf}`);
       const got = readNumber(impl.alexnetParamCount, 'alexnetParamCount');
       if (got !== want) {
-        const why = recogniseCount(got);
+        const why = nameMistake(() => recogniseCount(got));
         fail(`alexnetParamCount is wrong: the two-GPU network has ${want.toLocaleString('en-US')} parameters, you gave ${got.toLocaleString('en-US')}${why ? ` — ${why}` : ''}`);
       }
       const perStage: Record<string, number> = {};

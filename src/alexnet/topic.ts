@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { ALEXNET_COUNT_MISTAKES, alexnetClaims } from './claims.ts';
+import { alexnetClaims } from './claims.ts';
+import { ALEXNET_COUNT_MISTAKES } from './misconceptions.ts';
 import { alexnetContract, type AlexnetContract } from './contract.ts';
 import { ALEXNET_GRAPH, graphParamCount, syncStages } from './graph.ts';
 
@@ -16,7 +17,7 @@ export const alexnetTopic = defineTopic<AlexnetContract>({
     w('sync-only-conv3', ['alexnet.sync-stages'], 'missing: fc6 needs both GPUs'),
     w('sync-every-layer', ['alexnet.sync-stages'], 'conv4 does not need the GPUs to exchange data'),
     w('sync-bad-name', ['alexnet.sync-stages'], 'is not a stage name'),
-    w('ungrouped-param-count', ['alexnet.param-count'], 'the ungrouped count'),
+    w('ungrouped-param-count', ['alexnet.param-count'], ALEXNET_COUNT_MISTAKES.ungrouped),
     w('no-bias-param-count', ['alexnet.param-count'], ALEXNET_COUNT_MISTAKES.noBias),
     w('no-pool5-param-count', ['alexnet.param-count'], ALEXNET_COUNT_MISTAKES.noPool5),
     w('one-gpu-param-count', ['alexnet.param-count'], ALEXNET_COUNT_MISTAKES.oneColumn),

@@ -16,22 +16,17 @@ import { fmtNum } from '../verify/compare.ts';
 import { forAll, fc } from '../verify/property.ts';
 import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng, randnMatrix } from '../verify/rng.ts';
-import { firstColumns, principalAngles, SubspaceError } from './subspaces.ts';
+import { angleOrNull, firstColumns, principalAngles } from './subspaces.ts';
 import { toNested } from '../verify/tensor.ts';
 import type { AeParams, AutoencoderContract } from './contract.ts';
 import { makeAeData, type AeData } from './data.ts';
 import { aeLoss, pca } from './reference.ts';
-import { recognised } from '../verify/failure.ts';
+import { recognised, recognisedBy } from '../verify/failure.ts';
+import { AE_MISTAKES, nameSubspace } from './misconceptions.ts';
 
 export const OPT_TOL = 1e-10;
 export const ANGLE_TOL = 1e-2;
 export const LOSS_REL_TOL = 0.01;
-
-/** aeLoss misconceptions the not-unique claim names. */
-export const AE_LOSS_MISTAKES = {
-  summed: 'the squared error is summed over the N samples instead of averaged: the loss is (1/N) Σ_n ‖x_n − x̂_n‖², which does not grow with the data set size.',
-  tied: 'the decoder is taken as Eᵀ (tied weights): that is only true of the orthonormal optimum; aeLoss must use the given D, and (AE, DA⁻¹) is another optimum whose decoder is not (AE)ᵀ.',
-} as const;
 
 const refs = { course: 'CIE6032', hw: 'HW2', problem: 4 } as const;
 
@@ -53,39 +48,6 @@ function affine(p: AeParams): { A: Matrix; c: number[] } {
   const D = new Matrix(p.decoder),
     E = new Matrix(p.encoder);
   return { A: D.mmul(E), c: D.mmul(Matrix.columnVector(p.encoderBias)).add(Matrix.columnVector(p.decoderBias)).getColumn(0) };
-}
-
-const angleOrNull = (a: Matrix | number[][], b: Matrix): number | null => {
-  try {
-    return Math.max(...principalAngles(a, b));
-  } catch (e) {
-    if (e instanceof SubspaceError) return null;
-    throw e;
-  }
-};
-
-/** Name a wrong subspace: bottom-k, uncentred top-k, or only the first component right. */
-export function nameSubspace(D: number[][], X: number[][], k: number, tol: number): string {
-  const c = pca(X);
-  const d = X[0].length;
-  const bottom = c.vectors.subMatrix(0, d - 1, d - k, d - 1);
-  if ((angleOrNull(D, bottom) ?? Infinity) <= tol) return recognised('the bottom-k eigenvectors (smallest eigenvalues) — the reconstruction error is the variance left out, so keep the k largest.');
-  const hasMean = Math.hypot(...c.mean) > 1e-8;
-  if (hasMean) {
-    const u = pca(X, false);
-    if ((angleOrNull(D, firstColumns(u.vectors, k)) ?? Infinity) <= tol)
-      return recognised('the top-k eigenvectors of the uncentered second moment (1/N)XᵀX — with a data mean, PCA diagonalises the covariance of the centred data.');
-  }
-  let angles: number[] = [];
-  try {
-    angles = principalAngles(D, firstColumns(c.vectors, k));
-  } catch {
-    return '';
-  }
-  const u1in = (angleOrNull(D, firstColumns(c.vectors, 1)) ?? Infinity) <= tol;
-  if (k > 1 && u1in && Math.max(...angles) > tol)
-    return recognised('the basis contains only the first principal component; the other directions are not the next eigenvectors (the whole top-k span is needed).');
-  return '';
 }
 
 // ——— the float64 sweep ———
@@ -195,8 +157,10 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
                 'The optimum is not the PCA reconstruction:',
                 `  ‖DE − U_kU_kᵀ‖_F/‖U_kU_kᵀ‖_F = ${fmtNum(projErr)} (tolerance ${fmtNum(OPT_TOL)}); largest principal angle between span(D) and the top-${c.k} eigenvectors: ${angle === null ? 'D has dependent columns' : `${fmtNum(angle)} rad`}`,
                 `  offset D b_e + b_d vs (I − P)μ: relative error ${fmtNum(offErr)}; loss ${fmtNum(loss)} vs Σ_{i>k} λ_i = ${fmtNum(tail)}`,
-                `  ${nameSubspace(p.decoder, data.X, c.k, 1e-6)}`.trimEnd(),
-              ].join('\n'),
+                `  ${recognisedBy(() => nameSubspace(p.decoder, data.X, c.k, 1e-6))}`.trimEnd(),
+              ]
+                .filter(Boolean)
+                .join('\n'),
               { projErr, offErr, lossErr },
             );
           }
@@ -245,8 +209,8 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           fail(
             [
               `aeLoss(X, p) = ${fmtNum(base)} but (1/N) Σ_n ‖x_n − x̂_n‖² = ${fmtNum(want)} (d = ${c.d}, k = ${c.k}).`,
-              perDim ? recognised('the squared error is averaged over the d coordinates as well (tfjs meanSquaredError); the loss sums over coordinates and averages over samples.') : '',
-              summed ? `${recognised(AE_LOSS_MISTAKES.summed)}` : '',
+              perDim ? recognised(AE_MISTAKES['loss-mean-over-dims']) : '',
+              summed ? `${recognised(AE_MISTAKES['loss-summed-over-samples'])}` : '',
             ]
               .filter(Boolean)
               .join('\n  '),
@@ -272,7 +236,7 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           const tied = Math.abs(after - aeLoss(data.X, tiedQ)) <= 1e-9 * Math.max(after, 1e-12);
           fail(
             `aeLoss changes by ${fmtNum(lossChange)} (relative) under (E, D, b_e) → (AE, DA⁻¹, A b_e), which computes the same function — aeLoss must depend only on the reconstruction` +
-              (tied ? `\n  ${recognised(AE_LOSS_MISTAKES.tied)}` : ''),
+              (tied ? `\n  ${recognised(AE_MISTAKES['loss-tied-decoder'])}` : ''),
             { rows },
           );
         }
@@ -301,8 +265,10 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           [
             `The trained decoder does not span the top-${c.k} principal subspace (${caseText(c)}):`,
             `  largest principal angle ${angle === null ? '— D has linearly dependent columns' : `${fmtNum(angle)} rad`} (tolerance ${ANGLE_TOL} rad); loss ${fmtNum(loss)} vs the optimum Σ_{i>k} λ_i = ${fmtNum(t.tail)}.`,
-            `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL) || (loss > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
-          ].join('\n'),
+            `  ${recognisedBy(() => nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL)) || (loss > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
+          ]
+            .filter(Boolean)
+            .join('\n'),
           { angle, loss, tail: t.tail },
         );
       }
@@ -326,8 +292,10 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
         fail(
           [
             `The trained loss ${fmtNum(loss)} is not within 1 % of Σ_{i>k} λ_i = ${fmtNum(t.tail)} (${caseText(c)}): ${rel > 0 ? '+' : ''}${fmtNum(rel * 100)} %.`,
-            `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL) || (rel > 0 ? 'The training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
-          ].join('\n'),
+            `  ${recognisedBy(() => nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL)) || (rel > 0 ? 'The training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
+          ]
+            .filter(Boolean)
+            .join('\n'),
           { loss, tail: t.tail, rel },
         );
       }
@@ -364,8 +332,8 @@ export const autoencoderClaims: Claim<AutoencoderContract>[] = [
           [
             `Training with biases on data with mean μ = [${mu.map(fmtNum).join(', ')}] (${caseText(c)}):`,
             `  ‖μ − x̂(μ)‖² = ${fmtNum(resid2)} (bound 1 % of Σ_{i>k} λ_i = ${fmtNum(LOSS_REL_TOL * t.tail)}); largest principal angle to the centred top-${c.k} subspace ${angle === null ? '— D has dependent columns' : `${fmtNum(angle)} rad`}.`,
-            noBias ? `  ${recognised('the biases stayed 0 — without biases the network cannot learn the data mean, and fits the uncentered second moment instead of the covariance.')}` : '',
-            `  ${nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL) || (!noBias && aeLoss(t.data.X, t.p) > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
+            noBias ? `  ${recognised(AE_MISTAKES['no-bias'])}` : '',
+            `  ${recognisedBy(() => nameSubspace(t.p.decoder, t.data.X, c.k, ANGLE_TOL)) || (!noBias && aeLoss(t.data.X, t.p) > t.tail * (1 + LOSS_REL_TOL) ? 'The loss is still above the optimum: the training has not converged (more steps or a better step size).' : '')}`.trimEnd(),
           ]
             .filter((l) => l.trim())
             .join('\n'),

@@ -92,3 +92,13 @@ export function symmetricEigen(a: Mat | Matrix): SymEig {
 
 /** The first k columns of a matrix. */
 export const firstColumns = (m: Matrix, k: number): Matrix => m.subMatrix(0, m.rows - 1, 0, k - 1);
+
+/** The largest principal angle between the column spaces, or null where one has dependent columns. */
+export const angleOrNull = (a: Matrix | number[][], b: Matrix): number | null => {
+  try {
+    return Math.max(...principalAngles(a, b));
+  } catch (e) {
+    if (e instanceof SubspaceError) return null;
+    throw e;
+  }
+};

@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { AE_LOSS_MISTAKES, autoencoderClaims } from './claims.ts';
+import { autoencoderClaims } from './claims.ts';
+import { AE_MISTAKES } from './misconceptions.ts';
 import { autoencoderContract, type AutoencoderContract } from './contract.ts';
 import { autoencoderReference } from './reference.ts';
 
@@ -10,17 +11,17 @@ export const autoencoderTopic = defineTopic<AutoencoderContract>({
   reference: autoencoderReference,
   claims: autoencoderClaims,
   knownWrong: [
-    { mistake: 'bottom-k', rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'the bottom-k eigenvectors' },
-    { mistake: 'uncentered', rejectedBy: ['autoencoder.optimum', 'autoencoder.centering'], named: 'uncentered second moment' },
+    { mistake: 'bottom-k', rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: AE_MISTAKES['bottom-k'] },
+    { mistake: 'uncentered', rejectedBy: ['autoencoder.optimum', 'autoencoder.centering'], named: AE_MISTAKES['uncentered'] },
     {
       mistake: 'first-component-only',
       rejectedBy: ['autoencoder.optimum', 'autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'],
-      named: 'only the first principal component',
+      named: AE_MISTAKES['first-component-only'],
     },
     { mistake: 'not-converged', rejectedBy: ['autoencoder.trained-subspace', 'autoencoder.trained-loss', 'autoencoder.centering'], named: 'has not converged' },
-    { mistake: 'no-bias', rejectedBy: ['autoencoder.centering'], named: 'the biases stayed 0' },
-    { mistake: 'loss-mean-over-dims', rejectedBy: ['autoencoder.not-unique'], named: 'averaged over the d coordinates' },
-    { mistake: 'loss-summed-over-samples', rejectedBy: ['autoencoder.not-unique'], named: AE_LOSS_MISTAKES.summed },
-    { mistake: 'loss-tied-decoder', rejectedBy: ['autoencoder.not-unique'], named: AE_LOSS_MISTAKES.tied },
+    { mistake: 'no-bias', rejectedBy: ['autoencoder.centering'], named: AE_MISTAKES['no-bias'] },
+    { mistake: 'loss-mean-over-dims', rejectedBy: ['autoencoder.not-unique'], named: AE_MISTAKES['loss-mean-over-dims'] },
+    { mistake: 'loss-summed-over-samples', rejectedBy: ['autoencoder.not-unique'], named: AE_MISTAKES['loss-summed-over-samples'] },
+    { mistake: 'loss-tied-decoder', rejectedBy: ['autoencoder.not-unique'], named: AE_MISTAKES['loss-tied-decoder'] },
   ],
 });

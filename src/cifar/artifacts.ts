@@ -20,14 +20,8 @@ import { fail } from '../claims/types.ts';
 import type { SubmissionFiles } from '../verify/files.ts';
 import { decodeUtf8 as decode, readModelJson, readNpz, readWeightFiles, tfjsTopology, type Npy } from '../verify/model-files.ts';
 import { LeNet, LENET_PARAM_COUNT, type ParamArrays } from './lenet.ts';
+import { RUN_MISTAKES } from './misconceptions.ts';
 import { normalizePixel } from './replica.ts';
-
-/** The mistakes a handed-in run can show, each named in its failure message. */
-export const RUN_MISTAKES = {
-  'log-not-reproduced': "the weights handed in are not the ones the log describes (their test accuracy differs from the log's last epoch)",
-  'no-batch-norm': 'this network has no batch norm layer',
-  'first-conv-3x3': 'layer 1 is a 3×3 convolution',
-} as const;
 
 export const MAX_MODEL_BYTES = 20 * 2 ** 20;
 const MAX_JSON_BYTES = 2 * 2 ** 20;

@@ -15,11 +15,11 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { AdamState, CifarContract, RmspropState } from './contract.ts';
 import { fans, HE_LAYERS, initLeNetParams, LENET_PARAM_COUNT, LENET_SHAPES, LeNet } from './lenet.ts';
-import { adamStep, batchNorm, PARAM_COUNT_MISTAKES, rmspropStep, sgdStep } from './reference.ts';
-import { ADAM_MISTAKES, BN_MISTAKES, CIFAR_MISTAKES, recogniseHeMistake, RMSPROP_MISTAKES, SGD_MISTAKES } from './misconceptions.ts';
+import { adamStep, batchNorm, rmspropStep, sgdStep } from './reference.ts';
+import { ADAM_MISTAKES, BN_MISTAKES, CIFAR_MISTAKES, recogniseHeMistake, recogniseParamCount, RMSPROP_MISTAKES, SGD_MISTAKES } from './misconceptions.ts';
 import { runClaims } from './run-claims.ts';
 import { slowClaims } from './slow.ts';
-import { recognised } from '../verify/failure.ts';
+import { nameMistake, recognised, recognisedBy } from '../verify/failure.ts';
 
 const base = { course: 'ELEG5491' as const, hw: 'HW2', problem: 5 };
 
@@ -131,8 +131,8 @@ export const cifarClaims: Claim<CifarContract>[] = [
         return n;
       })();
       if (got !== LENET_PARAM_COUNT) {
-        const m = Object.values(PARAM_COUNT_MISTAKES).find((x) => x.count === got);
-        fail(`cifarParamCount: expected ${LENET_PARAM_COUNT} (456 + 2,416 + 48,120 + 10,164 + 850), got ${got}${m ? `\n  ${recognised(m.label)}` : ''}`, { got, want: LENET_PARAM_COUNT });
+        const m = recognisedBy(() => recogniseParamCount(got));
+        fail(`cifarParamCount: expected ${LENET_PARAM_COUNT} (456 + 2,416 + 48,120 + 10,164 + 850), got ${got}${m ? `\n  ${m}` : ''}`, { got, want: LENET_PARAM_COUNT });
       }
       return { paramCount: got, countedInTfjsModel: tfCount, perLayer: Object.fromEntries(Object.entries(LENET_SHAPES).map(([k, s]) => [k, s.reduce((a, b) => a * b, 1)])) };
     },
@@ -195,7 +195,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
       if (bad) {
         const [name, shape] = bad;
         const want = Math.sqrt(2 / fans(shape).fin);
-        const named = recogniseHeMistake(out);
+        const named = nameMistake(() => recogniseHeMistake(out));
         fail(`cifarHeStd([${shape}]) (${name}): expected √(2/${fans(shape).fin}) = ${fmtNum(want)}, got ${fmtNum(out[name])}${named ? `\n  ${recognised(named)}` : ''}`, {
           layer: name,
           got: out[name],
@@ -235,7 +235,7 @@ export const cifarClaims: Claim<CifarContract>[] = [
         ratioHe = he[4] / he[0];
       if (!(ratioSmall < 1e-6)) fail(`σ = 0.01: Var[y_5]/Var[y_1] = ${fmtNum(ratioSmall)}, expected a collapse (< 1e-6; eq. 5 predicts ${fmtNum(predicted)})`);
       if (!(ratioHe > HE_RATIO[0] && ratioHe < HE_RATIO[1])) {
-        const named = recogniseHeMistake(Object.fromEntries(HE_LAYERS.map(([n, sh]) => [n, impl.cifarHeStd([...sh])])));
+        const named = nameMistake(() => recogniseHeMistake(Object.fromEntries(HE_LAYERS.map(([n, sh]) => [n, impl.cifarHeStd([...sh])]))));
         fail(
           `with cifarHeStd as init, Var[y_5]/Var[y_1] = ${fmtNum(ratioHe)}: He init must keep the signal's variance of order 1 (eq. 5 with ½n_l Var[w_l] = 1 predicts 1; max pooling makes the measured ratio ≈ 3; accepted ${HE_RATIO[0]}–${HE_RATIO[1]}); Var[y_l] per layer: ${he.map(fmtNum).join(', ')}${named ? `\n  ${recognised(named)}` : ''}`,
           { ratioHe },

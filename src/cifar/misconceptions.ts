@@ -4,7 +4,7 @@
  */
 import type { AdamHyper, AdamState, RmspropHyper, RmspropState, SgdHyper } from './contract.ts';
 import { adamStep, columnMeans, columnVariances, rmspropStep, sgdStep } from './reference.ts';
-import { fans, HE_LAYERS } from './lenet.ts';
+import { fans, HE_LAYERS, LENET_PARAM_COUNT } from './lenet.ts';
 
 type Sgd = (w: number[], g: number[], v: number[], hp: SgdHyper) => { w: number[]; v: number[] };
 type Bn = (x: number[][], gamma: number[], beta: number[], eps: number) => number[][];
@@ -143,3 +143,21 @@ export function recogniseHeStd(heStd: (shape: number[]) => number): string | und
     return undefined;
   }
 }
+
+/** Per-layer parameter counts of the P5.1 network and of common wrong readings of the text. */
+export const PARAM_COUNT_MISTAKES: Record<string, { count: number; label: string }> = {
+  'no-biases': { count: LENET_PARAM_COUNT - (6 + 16 + 120 + 84 + 10), label: 'biases are not counted (each conv/FC layer has one bias per output)' },
+  'same-padding': { count: 456 + 2416 + (16 * 8 * 8 * 120 + 120) + 10164 + 850, label: "the convolutions are padded ('same'): the text says without padding, so fc1 sees 16×5×5 = 400 inputs" },
+  'no-third-fc': { count: LENET_PARAM_COUNT - 850 - 10164 + (120 * 10 + 10), label: 'the 84-unit FC layer is missing (fc 120 → 84 → 10: three FC layers in all)' },
+  'one-input-channel': { count: LENET_PARAM_COUNT - 5 * 5 * 2 * 6, label: 'conv1 has one input channel: CIFAR-10 images are RGB (c_in = 3)' },
+};
+
+/** The wrong reading a parameter count `got` is, or ''. */
+export const recogniseParamCount = (got: number): string => Object.values(PARAM_COUNT_MISTAKES).find((x) => x.count === got)?.label ?? '';
+
+/** The mistakes a handed-in run can show, each named in its failure message. */
+export const RUN_MISTAKES = {
+  'log-not-reproduced': "the weights handed in are not the ones the log describes (their test accuracy differs from the log's last epoch)",
+  'no-batch-norm': 'this network has no batch norm layer',
+  'first-conv-3x3': 'layer 1 is a 3×3 convolution',
+} as const;

@@ -56,11 +56,3 @@ export const cifarReference: CifarContract = {
   cifarRmspropStep: rmspropStep,
   cifarTrainedRuns: KEY_RUNS,
 };
-
-/** Per-layer parameter counts of the P5.1 network and of common wrong readings of the text. */
-export const PARAM_COUNT_MISTAKES: Record<string, { count: number; label: string }> = {
-  'no-biases': { count: LENET_PARAM_COUNT - (6 + 16 + 120 + 84 + 10), label: 'biases are not counted (each conv/FC layer has one bias per output)' },
-  'same-padding': { count: 456 + 2416 + (16 * 8 * 8 * 120 + 120) + 10164 + 850, label: "the convolutions are padded ('same'): the text says without padding, so fc1 sees 16×5×5 = 400 inputs" },
-  'no-third-fc': { count: LENET_PARAM_COUNT - 850 - 10164 + (120 * 10 + 10), label: 'the 84-unit FC layer is missing (fc 120 → 84 → 10: three FC layers in all)' },
-  'one-input-channel': { count: LENET_PARAM_COUNT - 5 * 5 * 2 * 6, label: 'conv1 has one input channel: CIFAR-10 images are RGB (c_in = 3)' },
-};

@@ -6,7 +6,8 @@
 import type { Claim, CheckContext } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
 import { CIFAR10_HOW_TO_GET, cifar10Dir, loadCifar10Test, type Cifar10Split } from '../data/cifar10.ts';
-import { evaluateRun, readLog, RUN_MISTAKES, type EpochLog, type Evaluated } from './artifacts.ts';
+import { evaluateRun, readLog, type EpochLog, type Evaluated } from './artifacts.ts';
+import { RUN_MISTAKES } from './misconceptions.ts';
 import type { CifarContract, CifarTrainedRuns } from './contract.ts';
 import { PYTORCH_PEER } from './experiment.ts';
 import { conv1FiltersPng } from './figures.ts';

@@ -1,9 +1,8 @@
 import { defineTopic, type KnownWrongSpec } from '../claims/types.ts';
 import { cifarClaims } from './claims.ts';
-import { CIFAR_MISTAKES, HE_STD_MISTAKES } from './misconceptions.ts';
+import { CIFAR_MISTAKES, HE_STD_MISTAKES, PARAM_COUNT_MISTAKES, RUN_MISTAKES } from './misconceptions.ts';
 import { cifarContract, type CifarContract } from './contract.ts';
-import { cifarReference, PARAM_COUNT_MISTAKES } from './reference.ts';
-import { RUN_MISTAKES } from './artifacts.ts';
+import { cifarReference } from './reference.ts';
 
 const HE = {
   'fan-out': HE_STD_MISTAKES.fanOut,

@@ -10,12 +10,13 @@
  */
 import { makeContext, missingExports, REFERENCE_SEED, runClaim, type ClaimResult } from '../claims/run.ts';
 import type { Claim, ContractSpec } from '../claims/types.ts';
+import { KEY_NEEDED } from '../verify/failure.ts';
 import { seedFrom } from '../verify/rng.ts';
 import { KitLoadError, loadStudentModule } from './kit-loader.ts';
 import { fmtNumber, plainText, summarizeEvidence } from './text.ts';
 
 /** The text of the error a stub of the key throws (the kit's checker recognises it in a message). */
-export const KEY_NEEDED = 'needs the answer key, which the student kit does not contain';
+export { KEY_NEEDED };
 /** What a known mistake's name reads as in the kit (its name is the grader's: many state the right relation). */
 export const MISTAKE_WITHHELD = 'a known mistake, which the feedback names when your work is graded';
 

@@ -28,7 +28,7 @@ import { fmtNumber } from './text.ts';
 import { rubricFor, topicMeta, type RubricItem } from './rubric.ts';
 import { itemLimit } from './limits.ts';
 import { SUBMISSION_ENTRY_NAMES } from './subject.ts';
-import { MISTAKE_WITHHELD, type KitItem, type KitMeta, type ProbeRow } from './kit-check.ts';
+import { KEY_NEEDED, MISTAKE_WITHHELD, type KitItem, type KitMeta, type ProbeRow } from './kit-check.ts';
 import { pythonStarter } from './python/starter.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -130,12 +130,13 @@ export const isMistakeId = (s: string): boolean => /^[A-Za-z0-9_.+-]*$/.test(s);
 /**
  * The stand-in of a mistake bank: the same exports, with the same keys, ids and numbers, so that the
  * claims that list the bank when they load still load; every other string (a mistake's name) reads
- * MISTAKE_WITHHELD, and every function is a stub of the key, so a check that computes a mistake or asks
- * which one a wrong answer made is graded on submission only (the probe finds it).
+ * MISTAKE_WITHHELD, and every function throws KEY_NEEDED (without ending the probe: a check that asks the
+ * bank through nameMistake() fails as it would, naming no mistake; one that needs the bank otherwise
+ * reports KEY_NEEDED, and the probe leaves it out).
  */
 function withheldSource(label: string, mod: Record<string, unknown>): string {
   const shape = (v: unknown, at: string, name: string): string => {
-    if (typeof v === 'function') return `stub(${JSON.stringify(`${label} ${name}`)})`;
+    if (typeof v === 'function') return `withheld(${JSON.stringify(`${label} ${name}`)})`;
     if (typeof v === 'string') return isMistakeId(v) ? JSON.stringify(v) : 'WITHHELD';
     if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return Object.is(v, -0) ? '-0' : String(v);
     if (Array.isArray(v)) return `[${v.map((x, i) => shape(x, `${at}[${i}]`, name)).join(', ')}]`;
@@ -149,7 +150,14 @@ function withheldSource(label: string, mod: Record<string, unknown>): string {
     throw new Error(`${label} ${at}: a mistake bank exports plain data and functions only, not ${Object.prototype.toString.call(v)}`);
   };
   const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
-  return [stubSource(label, []).trimEnd(), `const WITHHELD = ${JSON.stringify(MISTAKE_WITHHELD)};`, ...names.map((n) => `export const ${n} = ${shape(mod[n], n, n)};`), ''].join('\n');
+  return [
+    `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
+    'const cut = (n) => { throw new Error(`${n}: ${KEY_NEEDED}`); };',
+    "const withheld = (n) => new Proxy(function () {}, { apply: () => cut(n), construct: () => cut(n), get: (_t, k) => (k === 'prototype' ? {} : cut(n)) });",
+    `const WITHHELD = ${JSON.stringify(MISTAKE_WITHHELD)};`,
+    ...names.map((n) => `export const ${n} = ${shape(mod[n], n, n)};`),
+    '',
+  ].join('\n');
 }
 
 interface CourseTopic {
@@ -693,6 +701,10 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     if (process.env.DLSPEC_DEBUG === '1') log(`probe kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
+  // a check that needed a withheld mistake bank on some module (it reports KEY_NEEDED there)
+  for (const r of rows)
+    if (!keyUse.has(r.id) && r.message.includes(KEY_NEEDED))
+      keyUse.set(r.id, { key: /(?:^|\s)\S+ key: (\S+): /.exec(r.message)?.[1] ?? 'a mistake bank', on: r.input === 'reference' ? 'reference' : r.input === 'starter' ? 'starter' : 'wrong' });
   const onReference = new Map(rows.filter((r) => r.input === 'reference').map((r) => [r.id, r]));
   const keep = candidates.filter((id) => onReference.get(id)?.passed && !keyUse.has(id));
 

@@ -14,8 +14,8 @@ import { readWeights } from '../adder/engine.ts';
 import { portable } from '../verify/portable.ts';
 import type { Cell, GtContract, GtModel } from './contract.ts';
 import { builtParamCount, expression, randomCell, unrolled } from './reference.ts';
-import { GT_MISTAKE_IDS, GT_MISTAKES, GT_VARIANTS } from './misconceptions.ts';
-import { recognised } from '../verify/failure.ts';
+import { recogniseCount, recogniseExpression, recogniseFold } from './misconceptions.ts';
+import { nameMistake, recognised } from '../verify/failure.ts';
 
 /** Lower-case, without spaces, LaTeX decorations, subscript marks or θ: "F_\theta(\mathbf h_0, x_1)" → "f(h0,x1)". */
 export function normaliseExpr(s: string): string {
@@ -43,19 +43,6 @@ const foldArb: fc.Arbitrary<FoldSpec> = fc.record({
 });
 
 /** Parameter-count misconceptions for gt.sharing, recognised from the wrong count. */
-export const GT_COUNT_MISTAKES = {
-  unrolled: 'the unrolled copies are counted as separate parameters: the RNN shares one θ across all steps, so its count does not depend on t.',
-  tableLinear: 'the table is counted as growing linearly: it needs one entry per binary sequence, 2^t of them.',
-  denseOneInput: 'the dense model is counted as if it saw one input x_t: modelling G_t directly, it reads the concatenated x_1 … x_t (tD inputs), so its size grows with t.',
-} as const;
-
-function recogniseCount(model: GtModel, got: bigint, want: bigint, t: number, D: number, H: number): string {
-  if (model === 'rnn' && got === want * BigInt(t) && t > 1) return GT_COUNT_MISTAKES.unrolled;
-  if (model === 'table' && got === BigInt(t) * 2n * BigInt(H)) return GT_COUNT_MISTAKES.tableLinear;
-  if (model === 'dense' && t > 1 && got === BigInt(H * (D + 1))) return GT_COUNT_MISTAKES.denseOneInput;
-  return '';
-}
-
 const refs = { course: 'CIE6032', hw: 'HW2', problem: 2 } as const;
 const also = (part: string, points: number): ProblemRef[] => [{ course: 'ELEG5491', hw: 'HW2', problem: 2, part, points }];
 
@@ -107,10 +94,8 @@ export const gtClaims: Claim<GtContract>[] = [
         if (typeof got !== 'string') fail(`gtExpression(${t}) should return a string, got ${describeValue(got)}`);
         const want = expression(t);
         if (normaliseExpr(got) !== normaliseExpr(want)) {
-          const m = GT_MISTAKE_IDS.find((v) => normaliseExpr(GT_VARIANTS[v].expression(t)) === normaliseExpr(got));
-          fail(
-            [`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  ${recognised(GT_MISTAKES[m])}.`] : [])].join('\n'),
-          );
+          const m = nameMistake(() => recogniseExpression(t, got, normaliseExpr));
+          fail([`gtExpression(${t}) is wrong: got "${got}", expected "${want}" (compared without spaces, subscripts, θ or LaTeX markup).`, ...(m ? [`  ${recognised(m)}.`] : [])].join('\n'));
         }
         shown[`G${t}`] = got;
       }
@@ -149,12 +134,8 @@ export const gtClaims: Claim<GtContract>[] = [
             );
             const cmp = compareTensor(`h_${t}`, got, toTensor(hs[t - 1]), 1e-12);
             if (!cmp.pass) {
-              const m = GT_MISTAKE_IDS.find(
-                (v) =>
-                  compareTensor('v', got, toTensor(GT_VARIANTS[v].fold(F, h0, xs.slice(0, t))), 1e-12).pass &&
-                  !compareTensor('v', toTensor(GT_VARIANTS[v].fold(F, h0, xs.slice(0, t))), toTensor(hs[t - 1]), 1e-12).pass,
-              );
-              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(GT_MISTAKES[m])}.`] : [])].join('\n'));
+              const m = nameMistake(() => recogniseFold(F, h0, xs.slice(0, t), got, hs[t - 1]));
+              fail([`G_${t} differs from the unrolled RNN's h_${t}: ${formatComparison(cmp, `h_${t}`)}`, ...(m ? [`  ${recognised(m)}.`] : [])].join('\n'));
             }
             worst = Math.max(worst, cmp.relErr);
           }
@@ -208,7 +189,7 @@ export const gtClaims: Claim<GtContract>[] = [
             else if (typeof raw === 'number' && Number.isInteger(raw)) got = BigInt(raw);
             else fail(`gtParamCount('${model}', ${t}, ${D}, ${H}) should return an integer (number or bigint), got ${describeValue(raw)}`);
             if (got !== want) {
-              const m = recogniseCount(model, got, want, t, D, H);
+              const m = nameMistake(() => recogniseCount(model, got, want, t, D, H));
               const hint = m ? `\n  ${recognised(m)}` : '';
               fail(
                 `gtParamCount('${model}', t = ${t}, D = ${D}, H = ${H}) = ${got}, but ${label[model]} built for length ${t} has ${want} parameters (counted from the built model${model === 'table' && t > 16 ? '; beyond t = 16 as 2^t·H' : ''}).${hint}`,
@@ -311,6 +292,6 @@ function hint(impl: GtContract): string {
   } catch {
     return '';
   }
-  const m = GT_MISTAKE_IDS.find((v) => compareTensor('v', toTensor(got), toTensor(GT_VARIANTS[v].fold(F, [0.1, -0.2, 0.3], xs)), 1e-12).pass);
-  return m ? `\n  ${recognised(GT_MISTAKES[m])}.` : '';
+  const m = nameMistake(() => recogniseFold(F, [0.1, -0.2, 0.3], xs, toTensor(got)));
+  return m ? `\n  ${recognised(m)}.` : '';
 }

@@ -1,6 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { GT_COUNT_MISTAKES, gtClaims } from './claims.ts';
-import { GT_MISTAKES } from './misconceptions.ts';
+import { gtClaims } from './claims.ts';
+import { GT_COUNT_MISTAKES, GT_MISTAKES } from './misconceptions.ts';
 import { gtContract, type GtContract } from './contract.ts';
 import { gtReference } from './reference.ts';
 
@@ -14,8 +14,8 @@ export const gtTopic = defineTopic<GtContract>({
     { mistake: 'reversed', rejectedBy: ['gt.expression', 'gt.fold', 'gt.any-length'], named: GT_MISTAKES.reversed },
     { mistake: 'no-nesting', rejectedBy: ['gt.expression', 'gt.fold', 'gt.any-length'], named: GT_MISTAKES['no-nesting'] },
     { mistake: 'off-by-one', rejectedBy: ['gt.expression', 'gt.fold', 'gt.any-length'], named: GT_MISTAKES['off-by-one'] },
-    { mistake: 'unrolled-copies-counted', rejectedBy: ['gt.sharing'], named: 'the unrolled copies are counted as separate parameters' },
-    { mistake: 'table-linear', rejectedBy: ['gt.sharing'], named: 'the table is counted as growing linearly' },
+    { mistake: 'unrolled-copies-counted', rejectedBy: ['gt.sharing'], named: GT_COUNT_MISTAKES.unrolled },
+    { mistake: 'table-linear', rejectedBy: ['gt.sharing'], named: GT_COUNT_MISTAKES.tableLinear },
     { mistake: 'dense-one-input', rejectedBy: ['gt.sharing'], named: GT_COUNT_MISTAKES.denseOneInput },
     { mistake: 'throws', rejectedBy: ['gt.fold', 'gt.any-length'], named: '`gtUnroll` threw Error: TODO: not implemented' },
   ],

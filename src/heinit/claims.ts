@@ -22,7 +22,8 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import { batchMeansCI, contains, familyLevel, fmtInterval, intervalEvidence, lognormalMeanCI, meanCI, monteCarlo, varianceCI, zScore, type Interval } from './statistics.ts';
 import type { HeinitContract, XMoments } from './contract.ts';
 import { deepRun, depthWidths, eq5Prediction } from './simulate.ts';
-import { recognised } from '../verify/failure.ts';
+import { recognisedBy } from '../verify/failure.ts';
+import { nameEq3, nameEq4, nameEq5, nameStd, nameWeightVariance } from './misconceptions.ts';
 
 const FAMILY = 1 - 1e-6;
 const refs = { course: 'ELEG5491', hw: 'HW2', problem: 5, part: '2(a)' } as const;
@@ -135,45 +136,6 @@ export function measureEq4(law: YLaw, seed: number, trials: number, level: numbe
   );
 }
 
-const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
-
-function nameEq3(got: number, c: Eq3Case): string {
-  const { n, varW } = c;
-  const x = c.x.m;
-  if (close(got, n * varW * x.meanSq)) return '';
-  if (close(got, n * varW * x.var)) return recognised('Var[x_l] used instead of E[x_l²] — x_l = ReLU(y_{l−1}) is not zero-mean, so Var[w x] = Var[w]·E[x²] (E[w] = 0), not Var[w]·Var[x].');
-  if (close(got, varW * x.meanSq)) return recognised('the factor n_l is missing — y_l sums n_l independent terms w x, so their variances add.');
-  if (close(got, n * varW * x.mean ** 2)) return recognised('E[x_l]² used instead of E[x_l²].');
-  if (close(got, n * n * varW * x.meanSq)) return recognised('n_l² instead of n_l — independent terms add variances, not standard deviations.');
-  return '';
-}
-
-function nameEq4(got: number, v: number): string {
-  if (close(got, v / 2)) return '';
-  if (close(got, v)) return recognised('the factor ½ is missing — ReLU zeroes the negative half of a symmetric y, so E[x²] = ½E[y²] = ½Var[y].');
-  if (close(got, v * (0.5 - 1 / (2 * Math.PI)))) return recognised('this is Var[x_l] for Gaussian y (E[x²] − E[x]²); eq. (4) is about E[x_l²].');
-  if (close(got, v / 4)) return recognised('¼Var[y] — the ½ applies to E[y²], it is not squared.');
-  if (close(got, Math.sqrt(v) / 2)) return recognised('½·std instead of ½·Var.');
-  return '';
-}
-
-/** Known wrong standard deviations, recognised at a few fans. */
-export function nameStd(impl: Pick<HeinitContract, 'heInitStd'>): string {
-  const fans = [9, 50, 144];
-  let got: number[];
-  try {
-    got = fans.map((f) => impl.heInitStd(f));
-  } catch {
-    return '';
-  }
-  const all = (f: (n: number) => number) => fans.every((n, i) => close(got[i], f(n)));
-  if (all((n) => Math.sqrt(1 / n))) return recognised('Xavier/LeCun std √(1/n_l) — ReLU halves E[x²] (eq. 4), so each layer multiplies the variance by ½; He init needs √(2/n_l).');
-  if (all((n) => 2 / n)) return recognised('heInitStd returns the variance 2/n_l, not the standard deviation √(2/n_l).');
-  if (all(() => 0.01)) return recognised('a fixed std 0.01 (the starter code’s default) — ½ n_l·10⁻⁴ ≪ 1, so the signal collapses geometrically with depth.');
-  if (all((n) => Math.sqrt(2) / n)) return recognised('√2/n_l — the square root must cover 2/n_l.');
-  return '';
-}
-
 const fmtIv = (iv: Interval): string => fmtInterval(iv);
 
 /** The per-interval level of a pilot stage: a pilot may only reject, so its false-rejection chance (1e-6) adds to the claim's. */
@@ -226,8 +188,10 @@ export const heinitClaims: Claim<HeinitContract>[] = [
             [
               `eq. (3) is contradicted by the measurement for a ${c.label} layer (Var[w] = ${fmtNum(c.varW)}, ${c.w} weights, x ~ ${c.x.name}: E[x] = ${fmtNum(c.x.m.mean)}, E[x²] = ${fmtNum(c.x.m.meanSq)}, Var[x] = ${fmtNum(c.x.m.var)}):`,
               `  heEq3VarY returned ${fmtNum(got)}; the Monte-Carlo Var[y_l] is ${fmtIv(iv)}, ${fmtNum(Math.abs(zScore(iv, got)))} standard errors away.`,
-              `  ${nameEq3(got, c)}`.trimEnd(),
-            ].join('\n'),
+              `  ${recognisedBy(() => nameEq3(got, c.n, c.varW, c.x.m))}`.trimEnd(),
+            ]
+              .filter(Boolean)
+              .join('\n'),
             { rows },
           );
         }
@@ -261,8 +225,10 @@ export const heinitClaims: Claim<HeinitContract>[] = [
             [
               `eq. (4) is contradicted by the measurement for y ~ ${law.name} (Var[y] = ${law.variance}):`,
               `  heEq4MeanSqX(${law.variance}) returned ${fmtNum(got)}; the Monte-Carlo E[ReLU(y)²] is ${fmtIv(iv)}, ${fmtNum(Math.abs(zScore(iv, got)))} standard errors away.`,
-              `  ${nameEq4(got, law.variance)}`.trimEnd(),
-            ].join('\n'),
+              `  ${recognisedBy(() => nameEq4(got, law.variance))}`.trimEnd(),
+            ]
+              .filter(Boolean)
+              .join('\n'),
             { rows },
           );
         }
@@ -310,19 +276,11 @@ export const heinitClaims: Claim<HeinitContract>[] = [
         weightRows.push({ shape: shape.join('×'), fanIn, want: 2 / fanIn, mean: intervalEvidence(mv), variance: intervalEvidence(vv) });
         if (!contains(vv, 2 / fanIn) || !contains(mv, 0)) {
           const fanOut = shape.length === 2 ? shape[1] : shape[0] * shape[1] * shape[3];
-          const named =
-            nameStd(impl) ||
-            (contains(vv, 2 / fanOut)
-              ? recognised('the weights use fan-out; the forward pass (eq. 6) needs n_l = fan-in (= k²·c_in for a conv).')
-              : contains(vv, 1 / fanIn)
-                ? recognised('Xavier/LeCun variance 1/n_l, He init needs 2/n_l.')
-                : contains(vv, 1e-4)
-                  ? recognised('a fixed std 0.01.')
-                  : '');
+          const mistake = recognisedBy(() => nameStd(impl.heInitStd) || nameWeightVariance((v) => contains(vv, v), fanIn, fanOut));
           fail(
             [
               `heInitWeights([${shape.join(',')}]) (fan-in ${fanIn}) does not have He's moments: sample variance ${fmtIv(vv)} must contain 2/n_l = ${fmtNum(2 / fanIn)}; sample mean ${fmtIv(mv)} must contain 0.`,
-              named,
+              mistake,
             ]
               .filter(Boolean)
               .join('\n  '),
@@ -359,19 +317,15 @@ export const heinitClaims: Claim<HeinitContract>[] = [
           fail(
             [
               `With heInitStd the 30-layer variance ratio Var[y_30]/Var[y_1] is ${fmtIv(iv)}: it must stay within [0.5, 2] and be consistent with 1 (eq. 6: ½ n_l Var[w_l] = 1).`,
-              `  eq. (5) with your std predicts ${fmtNum(eq5)}. ${nameStd(impl)}`.trimEnd(),
+              `  eq. (5) with your std predicts ${fmtNum(eq5)}. ${recognisedBy(() => nameStd(impl.heInitStd))}`.trimEnd(),
             ].join('\n'),
             { rows },
           );
         }
         if (!contains(iv, studentEq5)) {
-          const named = close(studentEq5, eq5 * 2 ** (L - 1))
-            ? recognised('the factor ½ of eq. (4) is missing from the product.')
-            : close(studentEq5, 1 / eq5)
-              ? recognised('the product is inverted.')
-              : '';
+          const mistake = recognisedBy(() => nameEq5(studentEq5, eq5, L));
           fail(
-            [`heEq5Ratio predicts ${fmtNum(studentEq5)} for ${s.name} over ${L} layers, but the measured Var[y_30]/Var[y_1] is ${fmtIv(iv)} (eq. 5 gives ${fmtNum(eq5)}).`, named]
+            [`heEq5Ratio predicts ${fmtNum(studentEq5)} for ${s.name} over ${L} layers, but the measured Var[y_30]/Var[y_1] is ${fmtIv(iv)} (eq. 5 gives ${fmtNum(eq5)}).`, mistake]
               .filter(Boolean)
               .join('\n  '),
             { rows },
@@ -407,7 +361,7 @@ export const heinitClaims: Claim<HeinitContract>[] = [
         fail(
           [
             `With heInitStd(fan-out) the 30-layer gradient variance ratio Var[Δx_1]/Var[Δx_30] is ${fmtIv(iv)}: it must stay within [0.5, 2] and be consistent with 1 (½ n̂_l Var[w_l] = 1).`,
-            `  The backward version of eq. (5) with your std predicts ${fmtNum(eq5)}. ${nameStd(impl)}`.trimEnd(),
+            `  The backward version of eq. (5) with your std predicts ${fmtNum(eq5)}. ${recognisedBy(() => nameStd(impl.heInitStd))}`.trimEnd(),
           ].join('\n'),
           { row },
         );

@@ -20,17 +20,8 @@ import { tf } from '../backend.ts';
 import { fail } from '../claims/types.ts';
 import { readModelJson, readNpz, readWeightFiles, type Npy } from '../verify/model-files.ts';
 import type { SubmissionFiles } from '../verify/files.ts';
+import { GENERATOR_MISTAKES } from './misconceptions.ts';
 import { CAT_DIM, LATENT_DIM, NOISE_DIM, PIXELS } from './model.ts';
-
-/** The mistakes a handed-in generator can show, each named in its failure message. */
-export const GENERATOR_MISTAKES = {
-  untrained: 'the generator looks untrained: its images are grey blobs, not digits on a black background',
-  'code-ignored': 'the categorical code does not change the digit: every code draws the same mix of digits',
-  'continuous-inert': 'a continuous code does nothing: sweeping it from −1 to 1 leaves the images unchanged',
-  'not-0-1': 'the images are not in [0, 1]',
-  'tanh-output': 'a tanh output gives images in [−1, 1], and MNIST pixels are in [0, 1]: end in a sigmoid (or hand in (tanh + 1)/2)',
-  'nan-weights': 'the weights hold NaN or infinite values (the training diverged)',
-} as const;
 
 /** The paper's generator is 26.6 MB of float32 weights; the CPU model's 3.5 MB. */
 export const MAX_GENERATOR_BYTES = 40 * 2 ** 20;

@@ -17,7 +17,8 @@ import { makeRng, type Rng } from '../verify/rng.ts';
 import type { InfoganContract } from './contract.ts';
 import { digitClassifier, type DigitClassifier } from './digit-classifier.ts';
 import { keptBy, rowConsistency, type SweepResult } from './evaluate.ts';
-import { GENERATOR_MISTAKES, latentOf, loadGenerator, noisePrior, type GeneratorFiles, type LoadedGenerator } from './generator-artifact.ts';
+import { GENERATOR_MISTAKES } from './misconceptions.ts';
+import { latentOf, loadGenerator, noisePrior, type GeneratorFiles, type LoadedGenerator } from './generator-artifact.ts';
 import { assignmentTotal, bestAssignment, imageProps, monotoneDirection, PROP_NAMES, spearman, type PropName } from './measure.ts';
 import { CAT_DIM, LATENT_DIM, NOISE_DIM, PIXELS } from './model.ts';
 

@@ -22,3 +22,13 @@ export const INFOGAN_MISTAKES = {
   'tanh-output': 'the generator ends in tanh, so its images are in [−1, 1]: MNIST pixels are in [0, 1] (a sigmoid output, or (tanh + 1)/2)',
   'q-single-head': "Q's 12 outputs are returned unsplit as the logits: the first 10 are the categorical logits, the last 2 the continuous means",
 } as const;
+
+/** The mistakes a handed-in generator can show, each named in its failure message. */
+export const GENERATOR_MISTAKES = {
+  untrained: 'the generator looks untrained: its images are grey blobs, not digits on a black background',
+  'code-ignored': 'the categorical code does not change the digit: every code draws the same mix of digits',
+  'continuous-inert': 'a continuous code does nothing: sweeping it from −1 to 1 leaves the images unchanged',
+  'not-0-1': 'the images are not in [0, 1]',
+  'tanh-output': 'a tanh output gives images in [−1, 1], and MNIST pixels are in [0, 1]: end in a sigmoid (or hand in (tanh + 1)/2)',
+  'nan-weights': 'the weights hold NaN or infinite values (the training diverged)',
+} as const;

@@ -3,7 +3,7 @@ import { infoganClaims } from './claims.ts';
 import { infoganContract, type InfoganContract } from './contract.ts';
 import { INFOGAN_MISTAKES as M } from './misconceptions.ts';
 import { infoganReference } from './reference.ts';
-import { GENERATOR_MISTAKES as GM } from './generator-artifact.ts';
+import { GENERATOR_MISTAKES as GM } from './misconceptions.ts';
 
 const GENERATOR_CLAIMS = ['infogan.generator.mi', 'infogan.generator.categorical', 'infogan.generator.continuous', 'infogan.generator.figures'];
 

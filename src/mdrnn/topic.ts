@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { MDRNN_MISTAKES, mdrnnClaims } from './claims.ts';
+import { mdrnnClaims } from './claims.ts';
+import { MDRNN_MISTAKES } from './misconceptions.ts';
 import { mdrnnContract, type MdrnnContract } from './contract.ts';
 import { mdrnnReference } from './reference.ts';
 

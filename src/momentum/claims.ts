@@ -13,31 +13,11 @@ import { field, readNumber, readTensor } from '../verify/read.ts';
 import { makeRng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
 import type { MomentumContract } from './contract.ts';
-import { det, jacobian, logcoshQuartic, quadratic, stepForward, type Cost, type State } from './reference.ts';
-import { INVERSE_MISTAKES, MOMENTUM_MISTAKES, type InverseMistake } from './misconceptions.ts';
-import { recognised } from '../verify/failure.ts';
+import { det, jacobian, logcoshQuartic, quadratic, stateErr, stepForward, type Cost, type State } from './reference.ts';
+import { recogniseDet, recogniseInverse, recogniseJacobian } from './misconceptions.ts';
+import { nameMistake, recognised, recognisedBy } from '../verify/failure.ts';
 
 /** Wrong Jacobians of the step, each derived from the right one. */
-export const JACOBIAN_MISTAKES = {
-  sign: 'the sign of −α∇J is lost: ∂p(k+1)/∂θ(k) = −αH, not +αH',
-  'old-p': 'θ(k+1) = θ(k) + p(k+1), not θ(k) + p(k): the θ rows are [I − αH, βI] (through p(k+1)), not [I, I]',
-  transposed: 'the Jacobian is transposed: row i holds the derivatives of output i, ∂s(k+1)_i/∂s(k)_j in row i, column j',
-  'identical-halves': 'the θ rows and the p rows are the same (det 0, rank D): θ(k+1) = θ(k) + p(k+1) adds θ(k) to p(k+1), so ∂θ(k+1)/∂θ(k) = I − αH while ∂p(k+1)/∂θ(k) = −αH',
-} as const;
-type JacobianVariant = keyof typeof JACOBIAN_MISTAKES;
-
-/** The Jacobian's 'identical-halves' variant is any 2D×2D matrix whose θ rows equal its p rows; the others are one matrix each. */
-function jacobianVariant(J: number[][], D: number, alpha: number, H: number[][], v: Exclude<JacobianVariant, 'identical-halves'>): number[][] {
-  if (v === 'transposed') return J.map((row, r) => row.map((_, c) => J[c][r]));
-  return J.map((row, r) =>
-    row.map((x, c) => {
-      if (v === 'sign') return r >= D && c < D ? alpha * H[r - D][c] : x;
-      // old-p: the θ rows become [I, I]
-      return r < D ? (r % D === c % D ? 1 : 0) : x;
-    }),
-  );
-}
-
 const EPS = 2 ** -52;
 
 interface Spec {
@@ -70,20 +50,6 @@ function readState(r: unknown, D: number): State {
     theta: Array.from(readTensor(field(r, 'theta', 'momentumInverse(…)'), 'momentumInverse(…).theta', [D]).data),
     p: Array.from(readTensor(field(r, 'p', 'momentumInverse(…)'), 'momentumInverse(…).p', [D]).data),
   };
-}
-
-const stateErr = (a: State, b: State): number => {
-  const d = [...a.theta.map((v, i) => v - b.theta[i]), ...a.p.map((v, i) => v - b.p[i])];
-  const n = Math.hypot(...b.theta, ...b.p);
-  return Math.hypot(...d) / Math.max(n, 1e-300);
-};
-
-function recogniseInverse(got: State, s1: State, c: Cost, alpha: number, beta: number, want: State): string | undefined {
-  for (const v of Object.keys(INVERSE_MISTAKES) as InverseMistake[]) {
-    const w = INVERSE_MISTAKES[v].inverse(s1, c.grad, alpha, beta);
-    if (stateErr(w, want) > 1e-9 && stateErr(got, w) <= 1e-9) return MOMENTUM_MISTAKES[v];
-  }
-  return undefined;
 }
 
 /**
@@ -163,7 +129,7 @@ export const momentumClaims: Claim<MomentumContract>[] = [
           const got = inv(s1, c, s.alpha, s.beta);
           const e = stateErr(got, s0);
           if (!(e <= 1e-10)) {
-            const m = recogniseInverse(got, s1, c, s.alpha, s.beta, s0);
+            const m = nameMistake(() => recogniseInverse(got, s1, c, s.alpha, s.beta, s0));
             const ct = compareTensor('theta', toTensor(got.theta), toTensor(s0.theta), 1e-10),
               cp = compareTensor('p', toTensor(got.p), toTensor(s0.p), 1e-10);
             fail(
@@ -243,18 +209,9 @@ export const momentumClaims: Claim<MomentumContract>[] = [
           const cmp = compareTensor('J', got, toTensor(fd), 1e-7);
           if (!cmp.pass) {
             const J = jacobian(s0.theta, c.hess, s.alpha, s.beta);
-            const m = (Object.keys(JACOBIAN_MISTAKES) as JacobianVariant[]).find((v) => {
-              if (v === 'identical-halves') {
-                // the top D rows equal the bottom D rows (the right Jacobian's differ by [I, 0])
-                const top = toTensor(Array.from(got.data.slice(0, 2 * D * D))),
-                  bottom = toTensor(Array.from(got.data.slice(2 * D * D)));
-                return compareTensor('halves', bottom, top, 1e-9).pass;
-              }
-              const w = jacobianVariant(J, D, s.alpha, c.hess(s0.theta), v);
-              return !compareTensor('v', toTensor(w), toTensor(J), 1e-9).pass && compareTensor('v', got, toTensor(w), 1e-9).pass;
-            });
+            const m = nameMistake(() => recogniseJacobian(got, J, D, s.alpha, c.hess(s0.theta)));
             fail(
-              `The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  ${recognised(JACOBIAN_MISTAKES[m])}` : ''}`,
+              `The Jacobian disagrees with central differences of the momentum step: ${formatComparison(cmp, '∂s(k+1)/∂s(k)')} (rows and columns ordered θ_1…θ_D, p_1…p_D)${m ? `\n  ${recognised(m)}` : ''}`,
             );
           }
           return { relErr: cmp.relErr };
@@ -297,14 +254,8 @@ export const momentumClaims: Claim<MomentumContract>[] = [
             const got = readNumber(impl.momentumJacobianDet(D, alpha, beta), `momentumJacobianDet(${D}, ${alpha.toPrecision(3)}, ${beta})`);
             const e = Math.abs(got - measured) / Math.abs(measured);
             if (!(e <= 1e-10)) {
-              const named =
-                got === 0
-                  ? `\n  ${recognised('det = 0 / "rank D": the Jacobian has full rank 2D — the step is invertible (part a) — so its determinant is not 0.')}`
-                  : Math.abs(got - beta) <= 1e-12 && D > 1
-                    ? `\n  ${recognised('det = β: the β block is D×D, so the determinant is β^D.')}`
-                    : Math.abs(got - beta ** (2 * D)) <= 1e-12 * beta ** (2 * D)
-                      ? `\n  ${recognised('det = β^{2D}: only the p block contributes β per coordinate; the θ block contributes 1 after elimination.')}`
-                      : '';
+              const m = recognisedBy(() => recogniseDet(got, D, beta));
+              const named = m ? `\n  ${m}` : '';
               fail(
                 `momentumJacobianDet(D = ${D}, α = ${alpha.toPrecision(3)}, β = ${beta}) = ${fmtNum(got)}, but the determinant of the Jacobian measured by LU (${quad ? 'quadratic' : 'log-cosh + quartic'} cost) is ${fmtNum(measured)} (relative error ${fmtNum(e)}, tolerance 1e-10).${named}`,
               );

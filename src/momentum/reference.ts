@@ -6,6 +6,13 @@ import { makeRng, randnMatrix, randnVector } from '../verify/rng.ts';
 import type { Grad, Hess, MomentumContract } from './contract.ts';
 import { portable } from '../verify/portable.ts';
 
+/** Relative error of state a against state b (θ and p together). */
+export const stateErr = (a: State, b: State): number => {
+  const d = [...a.theta.map((v, i) => v - b.theta[i]), ...a.p.map((v, i) => v - b.p[i])];
+  const n = Math.hypot(...b.theta, ...b.p);
+  return Math.hypot(...d) / Math.max(n, 1e-300);
+};
+
 export interface State {
   theta: number[];
   p: number[];

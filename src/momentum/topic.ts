@@ -1,6 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { JACOBIAN_MISTAKES, momentumClaims } from './claims.ts';
-import { MOMENTUM_MISTAKES } from './misconceptions.ts';
+import { momentumClaims } from './claims.ts';
+import { DET_MISTAKES, JACOBIAN_MISTAKES, MOMENTUM_MISTAKES } from './misconceptions.ts';
 import { momentumContract, type MomentumContract } from './contract.ts';
 import { momentumReference } from './reference.ts';
 
@@ -14,9 +14,9 @@ export const momentumTopic = defineTopic<MomentumContract>({
     { mistake: 'theta-uses-p_k', rejectedBy: ['momentum.inverse'], named: MOMENTUM_MISTAKES['theta-uses-p_k'] },
     { mistake: 'grad-at-theta_k1', rejectedBy: ['momentum.inverse'], named: MOMENTUM_MISTAKES['grad-at-theta_k1'] },
     { mistake: 'times-beta', rejectedBy: ['momentum.inverse'], named: MOMENTUM_MISTAKES['times-beta'] },
-    { mistake: 'det-zero-rank-D', rejectedBy: ['momentum.det'], named: 'det = 0 / "rank D"' },
-    { mistake: 'det-beta', rejectedBy: ['momentum.det'], named: 'det = β: the β block is D×D' },
-    { mistake: 'det-beta-2D', rejectedBy: ['momentum.det'], named: 'det = β^{2D}' },
+    { mistake: 'det-zero-rank-D', rejectedBy: ['momentum.det'], named: DET_MISTAKES['det-zero-rank-D'] },
+    { mistake: 'det-beta', rejectedBy: ['momentum.det'], named: DET_MISTAKES['det-beta'] },
+    { mistake: 'det-beta-2D', rejectedBy: ['momentum.det'], named: DET_MISTAKES['det-beta-2D'] },
     { mistake: 'jacobian-sign', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.sign },
     { mistake: 'jacobian-old-p', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES['old-p'] },
     { mistake: 'jacobian-transposed', rejectedBy: ['momentum.jacobian'], named: JACOBIAN_MISTAKES.transposed },

@@ -6,58 +6,18 @@
  */
 import type { Claim } from '../claims/types.ts';
 import { fail } from '../claims/types.ts';
-import { BigOSyntaxError, parseExpr, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from './bigo.ts';
+import { BigOSyntaxError, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from './bigo.ts';
 import { readingLine } from '../verify/formula.ts';
 import { describe } from '../verify/tensor.ts';
 import { diffCells, diffMessage, readCells, type CellPair } from '../mdrnn/cells.ts';
 import { contextOf, mdrnnGraph, pixelcnnGraph, stepsOf } from '../mdrnn/graphs.ts';
 import type { PixelcnnContract } from './contract.ts';
 import { causalWindow, mdrnnConnections, mdrnnContextFormula, mdrnnSteps, pixelcnnConnections, pixelcnnContextFormula, pixelcnnSteps } from './reference.ts';
-import { recognised } from '../verify/failure.ts';
+import { nameMistake, recognised } from '../verify/failure.ts';
+import { recogniseMdrnnContext, recognisePixelContext, recogniseOrder, type WrongOrders } from './misconceptions.ts';
 
 const VARS = ['d', 'k', 'H', 'W'];
 const base = { course: 'CSE891', hw: 'HW3', problem: 4 } as const;
-
-export const PIXELCNN_MISTAKES = {
-  connK: 'a k×k filter has about k²/2 unmasked taps (and an MDRNN unit k×k weights per incoming vector): the count grows like k², not k',
-  connD: 'each of the d layers has its own connections: the count grows linearly in d',
-  pixelSteps: 'the PixelCNN is not evaluated pixel by pixel: every pixel of a layer is computed in parallel (masking only restricts what each sees), so the steps depend on d alone',
-  mdrnnOnePixel: 'the MDRNN is not evaluated one pixel at a time: all pixels on an anti-diagonal are independent and are computed together',
-  mdrnnPipeline:
-    'the layers pipeline: layer l at (r, c) can start as soon as layer l − 1 at (r, c) and layer l at its west and north neighbours are done, so the wavefronts of the d layers overlap — H + W + d − 2 steps, Θ(H + W + d), not Θ(d(H + W))',
-  blindSpot: 'stacked masked convolutions have a blind spot: pixels above and to the right that precede (r, c) in raster order are never reached, so the context is not the whole causal window',
-  mdrnnRegion: 'the MDRNN (west and north connections) sees the upper-left rectangle r′ ≤ r, c′ ≤ c — not every pixel before (r, c) in raster order',
-  mdrnnConnK: 'each MDRNN hidden vector of k channels receives three k×k weight matrices (bottom-up, west, north): 3k² connections per pixel and layer, not 3',
-  constSteps: 'the layers are sequential: layer l needs layer l − 1’s outputs, so the PixelCNN needs d steps, not O(1)',
-  mdrnnNoRecurrence:
-    'the MDRNN recurrence is over the hidden states h^{(i−1,j)}, h^{(i,j−1)} (the homework’s x there is a typo): each layer is a wavefront of H + W − 1 steps, so O(d) would hold only without the recurrence',
-  selfInContext: 'the pixel itself is not in its own context: it is what the model predicts, so the first layer uses mask A (no centre tap); mask B everywhere lets x_{r,c} see itself',
-} as const;
-
-const KNOWN_WRONG: Record<string, [string, string][]> = {
-  connections: [
-    ['d k H W', PIXELCNN_MISTAKES.connK],
-    ['k^2 H W', PIXELCNN_MISTAKES.connD],
-    ['d H W', PIXELCNN_MISTAKES.connK],
-  ],
-  mdrnnConnections: [
-    ['d k H W', PIXELCNN_MISTAKES.connK],
-    ['k^2 H W', PIXELCNN_MISTAKES.connD],
-    ['d H W', PIXELCNN_MISTAKES.mdrnnConnK],
-  ],
-  pixelSteps: [
-    ['H W', PIXELCNN_MISTAKES.pixelSteps],
-    ['d H W', PIXELCNN_MISTAKES.pixelSteps],
-    ['d (H + W)', PIXELCNN_MISTAKES.pixelSteps],
-    ['1', PIXELCNN_MISTAKES.constSteps],
-  ],
-  mdrnnSteps: [
-    ['d (H + W)', PIXELCNN_MISTAKES.mdrnnPipeline],
-    ['d H W', PIXELCNN_MISTAKES.mdrnnOnePixel],
-    ['H W', PIXELCNN_MISTAKES.mdrnnOnePixel],
-    ['d', PIXELCNN_MISTAKES.mdrnnNoRecurrence],
-  ],
-};
 
 function readO(v: unknown, name: string): BigOAnswer {
   if (typeof v !== 'string') fail(`\`${name}\` should be a string such as "O(d^2 k)", got ${describe(v)}`);
@@ -69,7 +29,7 @@ function readO(v: unknown, name: string): BigOAnswer {
   }
 }
 
-function checkO(got: string, name: string, what: string, count: (v: Vars) => number, sweep: Record<string, number[]>, known: [string, string][], note: (line: string) => void) {
+function checkO(got: string, name: string, what: string, count: (v: Vars) => number, sweep: Record<string, number[]>, known: WrongOrders, note: (line: string) => void) {
   const read = readO(got, name);
   const f: Expr = read.f;
   // how the string was read where it was not explicit (implied products, "read h as H")
@@ -77,7 +37,7 @@ function checkO(got: string, name: string, what: string, count: (v: Vars) => num
   const rep = thetaCheck(f, count, sweep);
   if (!rep.tight) {
     const v = rep.worstVar;
-    const m = known.find(([e]) => thetaCheck(parseExpr(e, VARS), (x) => f(x), sweep, 1 + 1e-9).tight);
+    const m = nameMistake(() => recogniseOrder(known, f, VARS, sweep));
     const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
     fail(
       [
@@ -85,7 +45,7 @@ function checkO(got: string, name: string, what: string, count: (v: Vars) => num
         ...(v
           ? [`  Measured along ${v} (${sweep[v][0]} → ${sweep[v][sweep[v].length - 1]}): the count grows like ${v}^${fmt(rep.slopes[v][0])}, your expression like ${v}^${fmt(rep.slopes[v][1])}.`]
           : []),
-        ...(m ? [`  ${recognised(m[1])}.`] : []),
+        ...(m ? [`  ${recognised(m)}.`] : []),
         ...(readingLine(read) ? [`  ${readingLine(read)}`] : []),
       ].join('\n'),
       { spread: rep.spread },
@@ -131,7 +91,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
               if (e !== pixelcnnConnections(d, k, H, W)) fail(`internal: the key's exact count ${pixelcnnConnections(d, k, H, W)} ≠ ${e} graph edges (d=${d}, k=${k}, H=${H}, W=${W})`);
               graphs++;
             }
-      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', "the PixelCNN's connections", (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, KNOWN_WRONG.connections, ctx.note);
+      const o = checkO(impl.pixelcnnConnectionsO, 'pixelcnnConnectionsO', "the PixelCNN's connections", (v) => pixelcnnConnections(v.d, v.k, v.H, v.W), connSweep, 'connections', ctx.note);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: pixelcnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -157,7 +117,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
               if (s !== pixelcnnSteps(d) && !(H === 1 && W <= (k - 1) / 2)) fail(`internal: PixelCNN longest path ${s} ≠ d = ${d} (k=${k}, H=${H}, W=${W})`);
               seen.add(`${d}:${s}`);
             }
-      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', "the PixelCNN's sequential steps", (v) => pixelcnnSteps(v.d), stepSweep, KNOWN_WRONG.pixelSteps, ctx.note);
+      const o = checkO(impl.pixelcnnStepsO, 'pixelcnnStepsO', "the PixelCNN's sequential steps", (v) => pixelcnnSteps(v.d), stepSweep, 'pixelSteps', ctx.note);
       return { longestPathByD: [...seen].sort().join(' '), sizesMeasured: 72, ...o };
     },
   },
@@ -181,15 +141,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
               if (e !== mdrnnConnections(d, k, H, W)) fail(`internal: MDRNN exact count ${mdrnnConnections(d, k, H, W)} ≠ graph ${e}`);
               graphs++;
             }
-      const o = checkO(
-        impl.pixelcnnMdrnnConnectionsO,
-        'pixelcnnMdrnnConnectionsO',
-        "the MDRNN's connections",
-        (v) => mdrnnConnections(v.d, v.k, v.H, v.W),
-        connSweep,
-        KNOWN_WRONG.mdrnnConnections,
-        ctx.note,
-      );
+      const o = checkO(impl.pixelcnnMdrnnConnectionsO, 'pixelcnnMdrnnConnectionsO', "the MDRNN's connections", (v) => mdrnnConnections(v.d, v.k, v.H, v.W), connSweep, 'mdrnnConnections', ctx.note);
       return { exactFormulaEqualsGraphEdges: graphs, example_d4_k5_H32_W32: mdrnnConnections(4, 5, 32, 32), ...o };
     },
   },
@@ -213,7 +165,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
             if (s !== mdrnnSteps(d, H, W)) fail(`internal: MDRNN longest path ${s} ≠ H + W + d − 2 = ${mdrnnSteps(d, H, W)}`);
             n++;
           }
-      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', "the MDRNN's sequential steps", (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, KNOWN_WRONG.mdrnnSteps, ctx.note);
+      const o = checkO(impl.pixelcnnMdrnnStepsO, 'pixelcnnMdrnnStepsO', "the MDRNN's sequential steps", (v) => mdrnnSteps(v.d, v.H, v.W), stepSweep, 'mdrnnSteps', ctx.note);
       return { longestPathEqualsHplusWplusDminus2: n, example_d4_H32_W32: mdrnnSteps(4, 32, 32), ...o };
     },
   },
@@ -246,10 +198,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         const got = readCells(impl.pixelcnnContext(H, W, d, k, r, c), `pixelcnnContext(${H}, ${W}, ${d}, ${k}, ${r}, ${c})`);
         const diff = diffCells(got, want);
         if (!diff.equal) {
-          const window = causalWindow(H, W, d, k, r, c);
-          const noBlind = !same(want, window) && same(got, window);
-          const self = diff.extra.some(([a, b]) => a === r && b === c);
-          const named = noBlind ? PIXELCNN_MISTAKES.blindSpot : self ? PIXELCNN_MISTAKES.selfInContext : '';
+          const named = nameMistake(() => recognisePixelContext(got, want, diff, { H, W, d, k, r, c }));
           fail(`pixelcnnContext(H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${named ? `\n  ${recognised(named)}.` : ''}`);
         }
         const blindSpot = causalWindow(H, W, d, k, r, c).length - want.length;
@@ -267,8 +216,8 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         const got = readCells(impl.pixelcnnMdrnnContext(H, W, d, r, c), `pixelcnnMdrnnContext(${H}, ${W}, ${d}, ${r}, ${c})`);
         const diff = diffCells(got, want);
         if (!diff.equal) {
-          const causal = diff.extra.every(([a, b]) => a < r || (a === r && b < c)) && !diff.missing.length;
-          fail(`pixelcnnMdrnnContext(H=${H}, W=${W}, d=${d}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${causal ? `\n  ${recognised(PIXELCNN_MISTAKES.mdrnnRegion)}.` : ''}`);
+          const named = nameMistake(() => recogniseMdrnnContext(diff, r, c));
+          fail(`pixelcnnMdrnnContext(H=${H}, W=${W}, d=${d}, r=${r}, c=${c}) is wrong: ${diffMessage(diff, 'pixels')}.${named ? `\n  ${recognised(named)}.` : ''}`);
         }
         ev[`mdrnn_d${d}_at${r},${c}_context`] = want.length;
       }

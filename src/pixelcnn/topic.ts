@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { PIXELCNN_MISTAKES, pixelcnnClaims } from './claims.ts';
+import { pixelcnnClaims } from './claims.ts';
+import { PIXELCNN_MISTAKES } from './misconceptions.ts';
 import { pixelcnnContract, type PixelcnnContract } from './contract.ts';
 import { pixelcnnReference } from './reference.ts';
 

@@ -17,15 +17,10 @@ import { compareTensor, fmtNum, formatComparison } from '../verify/compare.ts';
 import { readTensor } from '../verify/read.ts';
 import { makeRng, randnMatrix, type Rng } from '../verify/rng.ts';
 import { toTensor } from '../verify/tensor.ts';
-import { stackForward, stackGradNorms, type BlockFlags, type ResBlockParams, type Variant } from './blocks.ts';
+import { stackForward, stackGradNorms, type ResBlockParams, type Variant } from './blocks.ts';
 import type { ResnetContract } from './contract.ts';
-import { recognised } from '../verify/failure.ts';
-
-/** Wrong answers to "which is easier to train" that the gradient-ratio claim names. */
-export const RESNET_ANSWER_MISTAKES = {
-  noDifference: 'The measurement disagrees with "no difference"',
-  original: 'the original ResNet block (He et al. 2015) is the post-activation one; the identity-mapping paper (He et al. 2016) introduced pre-activation',
-} as const;
+import { recognised, recognisedBy } from '../verify/failure.ts';
+import { nameBlockMistake, RESNET_MISTAKES } from './misconceptions.ts';
 
 const refs = { course: 'CSE891', hw: 'HW3', problem: 3, part: '2' } as const;
 const FWD_TOL = 1e-10;
@@ -61,14 +56,6 @@ export function initBlocks(rng: Rng, C: number, depth: number): ResBlockParams[]
 }
 
 const NAMES: Record<Variant, 'resnetPostActBlock' | 'resnetPreActBlock'> = { post: 'resnetPostActBlock', pre: 'resnetPreActBlock' };
-
-function nameBlockMistake(v: Variant, got: number[][], x: number[][], p: ResBlockParams): string {
-  const near = (flags: BlockFlags) => compareTensor('out', toTensor(got), toTensor(stackForward(v, x, [p], flags)), 1e-9).pass;
-  if (v === 'post' && near({ reluAfterAdd: false })) return recognised('the final ReLU after the addition is missing (post-activation: add, then ReLU).');
-  if (v === 'pre' && near({ reluAfterAdd: true })) return recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.');
-  if (near({ unbiasedVar: true })) return recognised('BN uses the unbiased variance (1/(N−1)); training-mode BN normalises with the biased batch variance (1/N).');
-  return '';
-}
 
 /** Ratios ‖∂L/∂W₁⁽¹⁾‖/‖∂L/∂W₁⁽ᴰ⁾‖ and ‖∂L/∂x₀‖/‖∂L/∂x_{D−1}‖ for one He-initialised network of D blocks. */
 export function gradientRatios(v: Variant, seed: number, depth: number, C = 16, N = 32): { weight: number; input: number } {
@@ -133,8 +120,10 @@ export const resnetClaims: Claim<ResnetContract>[] = [
               [
                 `${NAMES[v]} does not compute the ${v}-activation block (N = ${N}, C = ${C}):`,
                 `  ${formatComparison(cmp, 'output')}`,
-                `  ${nameBlockMistake(v, toNestedRows(got.data, N, C), x, p)}`.trimEnd(),
-              ].join('\n'),
+                `  ${recognisedBy(() => nameBlockMistake(v, toNestedRows(got.data, N, C), x, p))}`.trimEnd(),
+              ]
+                .filter(Boolean)
+                .join('\n'),
             );
           }
           worst = Math.max(worst, cmp.relErr);
@@ -162,9 +151,7 @@ export const resnetClaims: Claim<ResnetContract>[] = [
           const maxDiff = Math.max(...pre.flat().map((v, i) => Math.abs(v - x.flat()[i])));
           fail(
             `With W₂ = 0 in every block, a stack of ${depth} pre-activation blocks must return its input exactly (x + 0 = x; Jacobian I), but it differs by up to ${fmtNum(maxDiff)}.` +
-              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c])))
-                ? `\n  ${recognised('a ReLU after the addition — the pre-activation block adds the branch to x and applies nothing after.')}`
-                : ''),
+              (pre.every((r, n) => r.every((v, c) => v === Math.max(0, x[n][c]))) ? `\n  ${recognised(RESNET_MISTAKES['pre-relu-after-add'])}` : ''),
             { rows },
           );
         }
@@ -200,9 +187,9 @@ export const resnetClaims: Claim<ResnetContract>[] = [
         const why = /post/.test(a)
           ? `  The measurement disagrees with post-activation: ${measured}; with zeroed branches only the pre-activation stack is the identity.`
           : /original|\bv1\b/.test(a)
-            ? `  ${RESNET_ANSWER_MISTAKES.original}, and the measurement disagrees with post-activation: ${measured}.`
+            ? `  ${RESNET_MISTAKES['answer-original']}, and the measurement disagrees with post-activation: ${measured}.`
             : /\b(both|same|neither|equal(ly)?|no difference)\b/.test(a)
-              ? `  ${RESNET_ANSWER_MISTAKES.noDifference}: ${measured} (a factor ${fmtNum(curves.post[100] / curves.pre[100])}). Both have shortcuts, but only the pre-activation shortcut is a pure identity; post-activation puts a ReLU (and the BN-normalised branch) on the main path of every block.`
+              ? `  ${RESNET_MISTAKES['answer-no-difference']}: ${measured} (a factor ${fmtNum(curves.post[100] / curves.pre[100])}). Both have shortcuts, but only the pre-activation shortcut is a pure identity; post-activation puts a ReLU (and the BN-normalised branch) on the main path of every block.`
               : '';
         fail([`resnetEasierToTrain is ${JSON.stringify(impl.resnetEasierToTrain)}; expected 'pre-activation'.`, why || "  Answer with 'pre-activation' or 'post-activation'."].join('\n'), ev);
       }

@@ -1,5 +1,6 @@
 import { defineTopic } from '../claims/types.ts';
-import { RESNET_ANSWER_MISTAKES, resnetClaims } from './claims.ts';
+import { resnetClaims } from './claims.ts';
+import { RESNET_MISTAKES } from './misconceptions.ts';
 import { resnetContract, type ResnetContract } from './contract.ts';
 import { resnetReference } from './reference.ts';
 
@@ -11,10 +12,10 @@ export const resnetTopic = defineTopic<ResnetContract>({
   claims: resnetClaims,
   knownWrong: [
     { mistake: 'answer-post', rejectedBy: ['resnet.gradient-ratio'], named: 'disagrees with post-activation' },
-    { mistake: 'answer-no-difference', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.noDifference },
-    { mistake: 'answer-original', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_ANSWER_MISTAKES.original },
-    { mistake: 'pre-relu-after-add', rejectedBy: ['resnet.identity-jacobian'], named: 'a ReLU after the addition' },
-    { mistake: 'post-no-final-relu', rejectedBy: ['resnet.identity-jacobian'], named: 'the final ReLU after the addition is missing' },
-    { mistake: 'bn-unbiased-variance', rejectedBy: ['resnet.identity-jacobian'], named: 'unbiased variance' },
+    { mistake: 'answer-no-difference', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_MISTAKES['answer-no-difference'] },
+    { mistake: 'answer-original', rejectedBy: ['resnet.gradient-ratio'], named: RESNET_MISTAKES['answer-original'] },
+    { mistake: 'pre-relu-after-add', rejectedBy: ['resnet.identity-jacobian'], named: RESNET_MISTAKES['pre-relu-after-add'] },
+    { mistake: 'post-no-final-relu', rejectedBy: ['resnet.identity-jacobian'], named: RESNET_MISTAKES['post-no-final-relu'] },
+    { mistake: 'bn-unbiased-variance', rejectedBy: ['resnet.identity-jacobian'], named: RESNET_MISTAKES['bn-unbiased-variance'] },
   ],
 });

@@ -29,6 +29,29 @@ export function fail(message: string, details: Evidence = {}): never {
 /** How every check names a mistake it recognised in the student's answer (one wording for all feedback). */
 export const recognised = (mistake: string): string => `Recognised mistake: ${mistake}`;
 
+/** The message of the error a part of the answer key throws where it is absent (the student kit's stubs). */
+export const KEY_NEEDED = 'needs the answer key, which the student kit does not contain';
+
+/**
+ * The line naming the mistake that `find` recognises in a wrong answer ('' when none).  A topic's mistakes
+ * live in its misconceptions.ts, which the student kit withholds: there `find` throws KEY_NEEDED, and the
+ * check fails as it would, naming no mistake.
+ */
+export function nameMistake(find: () => string | undefined): string {
+  try {
+    return find() ?? '';
+  } catch (e) {
+    if (e instanceof Error && e.message.includes(KEY_NEEDED)) return '';
+    throw e;
+  }
+}
+
+/** nameMistake's find as the recognised() line ('' when it names none). */
+export function recognisedBy(find: () => string | undefined): string {
+  const m = nameMistake(find);
+  return m ? recognised(m) : '';
+}
+
 /** A picture in the student's feedback (a network's filters, generated samples): its title and its PNG in base64. */
 export type FeedbackFigure = { title: string; png: string };
 

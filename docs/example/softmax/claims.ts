@@ -1,27 +1,16 @@
 // One claim: the student's gradient equals float64 central differences of the loss, on random logits and targets.
 import { fail, type Claim } from '../../../src/claims/types.ts';
-import { recognise, type Misconception } from '../../../src/verify/diagnose.ts';
 import { recognised } from '../../../src/verify/failure.ts';
+import { recognise } from '../../../src/verify/diagnose.ts';
 import { centralDiff1 } from '../../../src/verify/finite-diff.ts';
 import { fc, forAll } from '../../../src/verify/property.ts';
 import { readTensor } from '../../../src/verify/read.ts';
 import type { SoftmaxContract } from './contract.ts';
-import { softmax, softmaxReference, xentLoss } from './reference.ts';
-
-type Case = { z: number[]; y: number[] };
+import { SOFTMAX_BANK, type Case } from './misconceptions.ts';
+import { softmaxReference, xentLoss } from './reference.ts';
 
 /** the largest element difference: each gradient element lies in [−1, 1], so an absolute measure fits */
 const maxDiff = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-
-/** Mistakes students make, as variants of the answer: the one that reproduces a wrong answer names it. */
-export const SOFTMAX_MISTAKES = {
-  'forgot-target': 'the target is left out: softmax(z) is the gradient only for a target of zeros (it is softmax(z) − y)',
-  'sign-flipped': 'the sign is flipped: y − softmax(z) is the gradient of −L',
-} as const;
-const bank: Misconception<Case, number[]>[] = [
-  { id: 'forgot-target', label: SOFTMAX_MISTAKES['forgot-target'], compute: ({ z }) => softmax(z) },
-  { id: 'sign-flipped', label: SOFTMAX_MISTAKES['sign-flipped'], compute: ({ z, y }) => softmax(z).map((p, j) => y[j] - p) },
-];
 
 /** logits of 2–6 classes and a one-hot target */
 const caseArb: fc.Arbitrary<Case> = fc.integer({ min: 2, max: 6 }).chain((n) =>
@@ -60,7 +49,7 @@ export const softmaxClaims: Claim<SoftmaxContract>[] = [
           const got = Array.from(readTensor(impl.softmaxXentGrad([...z], [...y]), 'softmaxXentGrad(z, y)', [z.length]).data);
           const err = maxDiff(got, want);
           if (err > 1e-6) {
-            const m = recognise(bank, { z, y }, got, maxDiff, 1e-9, want);
+            const m = recognise(SOFTMAX_BANK, { z, y }, got, maxDiff, 1e-9, want);
             fail(`softmaxXentGrad is wrong: off by up to ${err.toExponential(2)} from softmax(z) − y${m ? `\n${recognised(m.label)}` : ''}`, m ? { mistakes: [m.id] } : {});
           }
           return { maxDiff: err };

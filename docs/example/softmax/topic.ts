@@ -1,6 +1,7 @@
 // The topic: its contract, the key's answer, its claims, and the mistakes its fixtures make (fixtures/wrong/softmax/<id>.ts).
 import { defineTopic } from '../../../src/claims/types.ts';
-import { SOFTMAX_MISTAKES, softmaxClaims } from './claims.ts';
+import { softmaxClaims } from './claims.ts';
+import { SOFTMAX_MISTAKES } from './misconceptions.ts';
 import { softmaxContract, type SoftmaxContract } from './contract.ts';
 import { softmaxReference } from './reference.ts';
 
