@@ -21,6 +21,9 @@ import { causalWindow, pixelcnnContextFormula } from '../src/pixelcnn/reference.
 import { stackForward } from '../src/resnet/blocks.ts';
 import { randomBlock } from '../src/resnet/claims.ts';
 import { nameBlockMistake, RESNET_MISTAKES } from '../src/resnet/misconceptions.ts';
+import { AE_MISTAKES, nameSubspace } from '../src/autoencoder/misconceptions.ts';
+import { makeAeData } from '../src/autoencoder/data.ts';
+import { pca } from '../src/autoencoder/reference.ts';
 import { recognised } from '../src/verify/failure.ts';
 import { makeRng, randnMatrix } from '../src/verify/rng.ts';
 import { toTensor } from '../src/verify/tensor.ts';
@@ -262,5 +265,29 @@ describe('ResNet blocks', () => {
     expect(nameBlockMistake('pre', stackForward('pre', x, [p], { unbiasedVar: true }), x, p)).toBe(RESNET_MISTAKES['bn-unbiased-variance']);
     // post's output handed in for pre: no mistake of the pre block reproduces it
     expect(nameBlockMistake('pre', stackForward('post', x, [p]), x, p)).toBe('');
+  });
+});
+
+describe('the autoencoder subspace', () => {
+  // d = 4, k = 2, eigenvalues 5, 3, 1, 0.5, and a mean far from 0
+  const { X } = makeAeData({ d: 4, N: 200, spectrum: [5, 3, 1, 0.5], mean: [4, -3, 2, 5], seed: 9 });
+  const c = pca(X);
+  const cols = (idx: number[]) => Array.from({ length: 4 }, (_, r) => idx.map((j) => c.vectors.get(r, j)));
+  test('the top-2 span is right; the bottom two are named', () => {
+    expect(nameSubspace(cols([1, 0]), X, 2, 1e-6)).toBe('');
+    expect(nameSubspace(cols([2, 3]), X, 2, 1e-6)).toBe(AE_MISTAKES['bottom-k']);
+  });
+  test("the uncentred second moment's top 2, on data with a mean", () => {
+    const u = pca(X, false);
+    const D = Array.from({ length: 4 }, (_, r) => [u.vectors.get(r, 0), u.vectors.get(r, 1)]);
+    expect(nameSubspace(D, X, 2, 1e-6)).toBe(AE_MISTAKES.uncentered);
+    // centred data: no mean, nothing to confuse
+    const Xc = X.map((x) => x.map((v, j) => v - c.mean[j]));
+    expect(nameSubspace(cols([0, 1]), Xc, 2, 1e-6)).toBe('');
+  });
+  test('only the first component right, for k > 1', () => {
+    expect(nameSubspace(cols([0, 2]), X, 2, 1e-6)).toBe(AE_MISTAKES['first-component-only']);
+    expect(nameSubspace(cols([0]), X, 1, 1e-6)).toBe('');
+    expect(nameSubspace(cols([1, 2]), X, 2, 1e-6)).toBe('');
   });
 });
