@@ -49,7 +49,7 @@ const NOT_SHIPPED = /^(@resvg\/resvg-js|vega|vega-lite|pngjs)(\/|$)/;
  * Modules that compute a topic's key besides its reference.ts, stubbed in the kits of the courses
  * with that topic: the two ResNet blocks, AlexNet's graph (topic.ts computes its key from it),
  * He's initializer (heinit's formulas, cifar's He init), LeNet (cifar's parameter count) and
- * InfoGAN's measures and training.  Only what a check uses when it runs can be stubbed: a module
+ * InfoGAN's measures, training and IDX reader (the key's infoganReadIdx is MNIST's parser).  Only what a check uses when it runs can be stubbed: a module
  * whose values the claims read when they load (InfoGAN's model sizes) stays.
  */
 const ALSO_KEY: Record<string, string[]> = {
@@ -57,7 +57,7 @@ const ALSO_KEY: Record<string, string[]> = {
   alexnet: ['alexnet/graph.ts'],
   heinit: ['init/he.ts'],
   cifar: ['init/he.ts', 'cifar/lenet.ts'],
-  infogan: ['infogan/measure.ts', 'infogan/train.ts'],
+  infogan: ['infogan/measure.ts', 'infogan/train.ts', 'data/mnist.ts'],
 };
 
 /** A topic's known mistakes and their diagnosis live in this module of its folder. */
