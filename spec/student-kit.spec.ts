@@ -19,7 +19,7 @@ import { evidenceLine, MISTAKE_WITHHELD } from '../src/grading/kit-check.ts';
 import { recognised } from '../src/verify/failure.ts';
 import { summarizeEvidence } from '../src/grading/grade.ts';
 import { rubricFor, topicMeta } from '../src/grading/rubric.ts';
-import { buildStudentKit, isMistakeId, keyModules, stripClaims, type KitReport } from '../src/grading/student-kit.ts';
+import { buildStudentKit, isMistakeId, keyModules, mistakeIds, stripClaims, type KitReport } from '../src/grading/student-kit.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
@@ -174,6 +174,21 @@ describe(`the ${COURSE} kit`, () => {
     expect(labels.length).toBeGreaterThan(50);
     for (const l of labels) expect(all.includes(l), l).toBe(false);
     expect(all).toContain(MISTAKE_WITHHELD);
+  });
+
+  test("lists no mistake id (they name their mistakes: 'fbar-uses-c_t'), but those a bundled check's own code names", async () => {
+    const all = text();
+    const banks = keyModules([]).filter((x) => x.endsWith(`${path.sep}misconceptions.ts`));
+    const ids = (await Promise.all(banks.map(async (f) => mistakeIds((await import(f)) as Record<string, unknown>)))).flat();
+    // a check that names a mistake by its id in its own code (INFOGAN_MISTAKES['not-one-hot']) carries that id
+    const named = readdirSync(path.join(REPO, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !/(misconceptions|topic)\.ts$/.test(f))
+      .map((f) => readFileSync(path.join(REPO, 'src', f), 'utf8'))
+      .join('\n');
+    const telling = ids.filter((id) => /[-_]/.test(id) && id.length >= 6 && !named.includes(`'${id}'`));
+    expect(telling.length).toBeGreaterThan(30);
+    // as a string of the bundle (a longer id may hold a shorter one: cat-off-by-one)
+    for (const id of telling) expect(all.includes(`"${id}"`) || all.includes(`'${id}'`), id).toBe(false);
   });
 
   test("contains no answer of the course's claims, and no fixture", () => {

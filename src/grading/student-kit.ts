@@ -8,7 +8,7 @@
  *   check.mjs     the local checker (+ lib/ and chunks/): the course's visible default-suite checks
  *                 that run without the answer key, bundled with their packages; Node alone runs it
  * and no answer: no reference implementation (the key's modules are stubs that throw), no mistake's name
- * or computation (a topic's misconceptions.ts keeps its ids only: many names state the right relation),
+ * or computation (a topic's misconceptions.ts is replaced by its shape: many names state the right relation),
  * no fixture, no claim's `answer` text (blanked at bundling), no hidden claim (removed from the bundled source).
  *
  * Which checks run without the key is measured, not guessed: a first bundle of every candidate
@@ -127,26 +127,42 @@ function stubSource(label: string, names: string[]): string {
 /** A string a mistake bank may keep in the kit: an id (a key, a mistake's id), never a sentence. */
 export const isMistakeId = (s: string): boolean => /^[A-Za-z0-9_.+-]*$/.test(s);
 
+/** The mistake ids of a bank: the keys of its exported tables (which name their mistakes: `fbar-uses-c_t`). */
+export function mistakeIds(mod: Record<string, unknown>): string[] {
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+  return [...new Set(Object.values(mod).flatMap((v) => (plain(v) ? Object.keys(v) : [])))];
+}
+
 /**
- * The stand-in of a mistake bank: the same exports, with the same keys, ids and numbers, so that the
- * claims that list the bank when they load still load; every other string (a mistake's name) reads
- * MISTAKE_WITHHELD, and every function throws KEY_NEEDED (without ending the probe: a check that asks the
- * bank through nameMistake() fails as it would, naming no mistake; one that needs the bank otherwise
- * reports KEY_NEEDED, and the probe leaves it out).
+ * The stand-in of a mistake bank: the same exports and shapes, so that the claims that list the bank when
+ * they load still load.  Its mistake ids become m1, m2, … (a table looked up by an id its checks name
+ * answers with its first entry), every other string (a mistake's name) reads MISTAKE_WITHHELD, numbers
+ * stay, and every function throws KEY_NEEDED (without ending the probe: a check that asks the bank
+ * through nameMistake() fails as it would, naming no mistake; one that needs the bank otherwise reports
+ * KEY_NEEDED, and the probe leaves it out).
  */
 function withheldSource(label: string, mod: Record<string, unknown>): string {
+  const ids = new Map(mistakeIds(mod).map((id, i) => [id, `m${i + 1}`]));
+  // a pair of mistakes is named 'a+b'
+  const rename = (s: string): string =>
+    s
+      .split('+')
+      .map((p) => ids.get(p) ?? p)
+      .join('+');
   const shape = (v: unknown, at: string, name: string): string => {
     if (typeof v === 'function') return `withheld(${JSON.stringify(`${label} ${name}`)})`;
-    if (typeof v === 'string') return isMistakeId(v) ? JSON.stringify(v) : 'WITHHELD';
+    if (typeof v === 'string') return isMistakeId(v) ? JSON.stringify(rename(v)) : 'WITHHELD';
     if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return Object.is(v, -0) ? '-0' : String(v);
     if (Array.isArray(v)) return `[${v.map((x, i) => shape(x, `${at}[${i}]`, name)).join(', ')}]`;
-    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
-      return `{ ${Object.entries(v)
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const body = `{ ${Object.entries(v)
         .map(([k, x]) => {
           if (!isMistakeId(k)) throw new Error(`${label} ${at}: the key ${JSON.stringify(k)} is not an id (letters, digits, _ . + -): the kit keeps a bank's keys`);
-          return `${JSON.stringify(k)}: ${shape(x, `${at}.${k}`, name)}`;
+          return `${JSON.stringify(rename(k))}: ${shape(x, `${at}.${k}`, name)}`;
         })
         .join(', ')} }`;
+      return Object.keys(v).some((k) => ids.has(k)) ? `table(${body})` : body;
+    }
     throw new Error(`${label} ${at}: a mistake bank exports plain data and functions only, not ${Object.prototype.toString.call(v)}`);
   };
   const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
@@ -154,6 +170,7 @@ function withheldSource(label: string, mod: Record<string, unknown>): string {
     `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
     'const cut = (n) => { throw new Error(`${n}: ${KEY_NEEDED}`); };',
     "const withheld = (n) => new Proxy(function () {}, { apply: () => cut(n), construct: () => cut(n), get: (_t, k) => (k === 'prototype' ? {} : cut(n)) });",
+    "const table = (t) => new Proxy(t, { get: (o, k) => (typeof k === 'string' && !(k in o) && k !== 'then' && k !== 'toJSON' ? o[Object.keys(o)[0]] : o[k]) });",
     `const WITHHELD = ${JSON.stringify(MISTAKE_WITHHELD)};`,
     ...names.map((n) => `export const ${n} = ${shape(mod[n], n, n)};`),
     '',
