@@ -353,6 +353,28 @@ describe('running a claim', () => {
       toyContract,
     );
     expect(threw.message).toBe('`twice` threw RangeError: nope');
+    // a thrown value that throws when its prototype or fields are read (a hostile Proxy) is still contained
+    const hostile: object = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw hostile;
+        },
+        get: () => {
+          throw hostile;
+        },
+      },
+    );
+    const proxied = await runClaim(
+      toyClaim(),
+      {
+        twice: () => {
+          throw hostile;
+        },
+      },
+      toyContract,
+    );
+    expect(proxied).toMatchObject({ passed: false, message: '`twice` threw an unprintable value' });
     const rejected = await guard({
       f: async () => {
         throw 'bare';

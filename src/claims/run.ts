@@ -82,9 +82,23 @@ export function missingExports<C>(impl: Partial<C>, contract: ContractSpec<C>, u
   return problems;
 }
 
+/** What was thrown, in words; a value that throws when it is read (a hostile Proxy) is 'an unprintable value'. */
 function errText(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return describeValue(e);
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+    return describeValue(e);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+/** `e instanceof ClaimFailure`, false for a value whose prototype cannot be read (a hostile Proxy). */
+function isFailure(e: unknown): e is ClaimFailure {
+  try {
+    return e instanceof ClaimFailure;
+  } catch {
+    return false;
+  }
 }
 
 /** Wrap each function export so that a throw becomes a ClaimFailure naming the function. */
@@ -100,12 +114,12 @@ export function guard<C>(impl: C): C {
         const r = (v as (...a: unknown[]) => unknown)(...args);
         if (r instanceof Promise) {
           return r.catch((e: unknown) => {
-            throw e instanceof ClaimFailure ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
+            throw isFailure(e) ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
           });
         }
         return r;
       } catch (e) {
-        throw e instanceof ClaimFailure ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
+        throw isFailure(e) ? e : new ClaimFailure(`\`${k}\` threw ${errText(e)}`);
       }
     };
   }
@@ -141,10 +155,11 @@ export async function runClaim<C>(
       : work);
     return { ...base, passed: true, points: claim.points, message: 'ok', evidence, durationMs: performance.now() - t0, outcome: 'passed' };
   } catch (e) {
-    const message = e instanceof ClaimFailure ? e.message : `the check crashed: ${errText(e)}`;
-    const evidence = e instanceof ClaimFailure ? e.details : {};
+    const failure = isFailure(e);
+    const message = failure ? e.message : `the check crashed: ${errText(e)}`;
+    const evidence = failure ? e.details : {};
     // a check that crashed is 'failed' too: the grader asks the key whether the check is at fault
-    const outcome = e instanceof ClaimFailure ? e.outcome : 'failed';
+    const outcome = failure ? e.outcome : 'failed';
     return { ...base, passed: false, points: 0, message, evidence, durationMs: performance.now() - t0, outcome };
   } finally {
     if (timer) clearTimeout(timer);
