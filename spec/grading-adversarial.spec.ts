@@ -50,6 +50,8 @@ const cases: Record<string, Case> = {
   'endless-loop': { items: [P, P, P, F], message: /time limit: `synthSpin` did not return within the item's limit of 1 s/, timeouts: { 'synth.spin': 1000 } },
   'exit-at-import': { items: [F, F, F, F], message: /exited with code 0/ },
   'throw-at-import': { items: [F, F, F, F], message: /thrown at import time/ },
+  // a file written at import: refused, and the message says what the sandbox allows
+  'write-at-import': { items: [F, F, F, F], message: /Access to this API has been restricted \(the grader runs your code in a sandbox: it may read the files of your folder;/ },
   // (its heap growth needs ≈0.5 s alone to reach 256 MB, more beside other work: a time limit of 8 s, not the item's 1.5 s)
   'huge-allocation': { items: [F, P, F, F], message: /RangeError|memory/, memoryMb: 256, timeouts: { 'synth.spin': 8000 } },
   'nan-output': { items: [F, F, P, P], message: /NaN|should be a string/ },

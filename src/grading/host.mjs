@@ -43,10 +43,13 @@ let mod = {};
 const MAX_TEXT = 4000;
 const StringCtor = String;
 /** A thrown value as bounded text (a 12 MB message must not become a 12 MB reply). */
+/** Said after an error of Node's permission model: what the sandbox allows (the student kit runs unconfined). */
+const SANDBOX_RULES = ' (the grader runs your code in a sandbox: it may read the files of your folder; writing files, reading elsewhere, child processes and the network are refused)';
+
 function errText(e) {
   let s;
   try {
-    s = e instanceof Error ? `${e.name}: ${e.message}` : `a thrown ${typeof e}: ${StringCtor(e)}`;
+    s = e instanceof Error ? `${e.name}: ${e.message}${e.code === 'ERR_ACCESS_DENIED' ? SANDBOX_RULES : ''}` : `a thrown ${typeof e}: ${StringCtor(e)}`;
   } catch {
     return 'an unprintable thrown value';
   }
