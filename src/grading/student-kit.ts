@@ -114,12 +114,15 @@ export function stripClaims(source: string, keep: ReadonlySet<string>, fileName 
 }
 
 /** The stub of a key module: every export throws when used (and tells the build's probe). */
-function stubSource(label: string, names: string[]): string {
+function stubSource(label: string, mod: Record<string, unknown>): string {
+  const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
   return [
     `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
     `const use = (n) => { globalThis[Symbol.for('dlspec.kit.key')]?.(n); throw new Error(\`\${n}: \${KEY_NEEDED}\`); };`,
-    `const stub = (n) => new Proxy(function () {}, { apply: () => use(n), construct: () => use(n), get: (_t, k) => (k === 'prototype' ? {} : use(n)), has: () => use(n), set: () => use(n), ownKeys: () => use(n) });`,
-    ...names.map((n) => `export const ${n} = stub(${JSON.stringify(`${label} ${n}`)});`),
+    // a function's stub is a function and any other's an object, so that `typeof` reads as the key's (a check that
+    // tests the type of a key's table, then reads it, reaches the stub)
+    `const stub = (n, fn) => new Proxy(fn ? function () {} : {}, { apply: () => use(n), construct: () => use(n), get: (_t, k) => (k === 'prototype' ? {} : use(n)), has: () => use(n), set: () => use(n), ownKeys: () => use(n) });`,
+    ...names.map((n) => `export const ${n} = stub(${JSON.stringify(`${label} ${n}`)}, ${typeof mod[n] === 'function'});`),
     '',
   ].join('\n');
 }
@@ -331,15 +334,7 @@ async function keyStubs(keyFiles: string[]): Promise<Map<string, string>> {
     const mod = (await import(pathToFileURL(f).href)) as Record<string, unknown>;
     // the topic folder names the stub (KeyAtLoad reads it back): no file name reaches the kit
     const label = `${path.basename(path.dirname(f))} key:`;
-    m.set(
-      f,
-      path.basename(f) === MISTAKE_BANK
-        ? withheldSource(label, mod)
-        : stubSource(
-            label,
-            Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default'),
-          ),
-    );
+    m.set(f, path.basename(f) === MISTAKE_BANK ? withheldSource(label, mod) : stubSource(label, mod));
   }
   return m;
 }
