@@ -66,7 +66,11 @@ export interface CifarContract {
 
 export const cifarContract: ContractSpec<CifarContract> = {
   cifarParamCount: { kind: 'number', signature: 'number', doc: 'the number of learnable parameters (weights and biases) of the P5.1 LeNet' },
-  cifarHeStd: { kind: 'function', signature: '(shape: number[]) => number', doc: 'the standard deviation He initialization (eq. 6) gives a weight tensor of this shape: conv [k, k, c_in, c_out] (HWIO) or dense [in, out]' },
+  cifarHeStd: {
+    kind: 'function',
+    signature: '(shape: number[]) => number',
+    doc: 'the standard deviation He initialization (eq. 6) gives a weight tensor of this shape: conv [k, k, c_in, c_out] (HWIO) or dense [in, out]',
+  },
   cifarSgdStep: {
     kind: 'function',
     signature: '(w: number[], g: number[], v: number[], hp: { lr; momentum; weightDecay }) => { w: number[]; v: number[] }',
