@@ -113,18 +113,24 @@ export function stripClaims(source: string, keep: ReadonlySet<string>, fileName 
   return { code, removed };
 }
 
+/** The names a stub of module `mod` exports (the module's own, but `default`). */
+const exportNames = (mod: Record<string, unknown>): string[] => Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+
+/**
+ * What every stub module starts with: `stub(name, isFunction, tell)` is a value that throws KEY_NEEDED when it
+ * is used, after telling the build's probe unless `tell` is false.  A function's stub is a function and any
+ * other's an object, so that `typeof` reads as the key's (a check that tests the type of a key's table, then
+ * reads it, reaches the stub).
+ */
+const STUB_PRELUDE = [
+  `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
+  `const use = (n, tell) => { if (tell) globalThis[Symbol.for('dlspec.kit.key')]?.(n); throw new Error(\`\${n}: \${KEY_NEEDED}\`); };`,
+  `const stub = (n, fn, tell = true) => new Proxy(fn ? function () {} : {}, { apply: () => use(n, tell), construct: () => use(n, tell), get: (_t, k) => (k === 'prototype' ? {} : use(n, tell)), has: () => use(n, tell), set: () => use(n, tell), ownKeys: () => use(n, tell) });`,
+];
+
 /** The stub of a key module: every export throws when used (and tells the build's probe). */
 function stubSource(label: string, mod: Record<string, unknown>): string {
-  const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
-  return [
-    `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
-    `const use = (n) => { globalThis[Symbol.for('dlspec.kit.key')]?.(n); throw new Error(\`\${n}: \${KEY_NEEDED}\`); };`,
-    // a function's stub is a function and any other's an object, so that `typeof` reads as the key's (a check that
-    // tests the type of a key's table, then reads it, reaches the stub)
-    `const stub = (n, fn) => new Proxy(fn ? function () {} : {}, { apply: () => use(n), construct: () => use(n), get: (_t, k) => (k === 'prototype' ? {} : use(n)), has: () => use(n), set: () => use(n), ownKeys: () => use(n) });`,
-    ...names.map((n) => `export const ${n} = stub(${JSON.stringify(`${label} ${n}`)}, ${typeof mod[n] === 'function'});`),
-    '',
-  ].join('\n');
+  return [...STUB_PRELUDE, ...exportNames(mod).map((n) => `export const ${n} = stub(${JSON.stringify(`${label} ${n}`)}, ${typeof mod[n] === 'function'});`), ''].join('\n');
 }
 
 /** A string a mistake bank may keep in the kit: an id (a key, a mistake's id), never a sentence. */
@@ -153,7 +159,7 @@ function withheldSource(label: string, mod: Record<string, unknown>): string {
       .map((p) => ids.get(p) ?? p)
       .join('+');
   const shape = (v: unknown, at: string, name: string): string => {
-    if (typeof v === 'function') return `withheld(${JSON.stringify(`${label} ${name}`)})`;
+    if (typeof v === 'function') return `stub(${JSON.stringify(`${label} ${name}`)}, true, false)`;
     if (typeof v === 'string') return isMistakeId(v) ? JSON.stringify(rename(v)) : 'WITHHELD';
     if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return Object.is(v, -0) ? '-0' : String(v);
     if (Array.isArray(v)) return `[${v.map((x, i) => shape(x, `${at}[${i}]`, name)).join(', ')}]`;
@@ -168,14 +174,11 @@ function withheldSource(label: string, mod: Record<string, unknown>): string {
     }
     throw new Error(`${label} ${at}: a mistake bank exports plain data and functions only, not ${Object.prototype.toString.call(v)}`);
   };
-  const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
   return [
-    `import { KEY_NEEDED } from ${JSON.stringify(KIT_CHECK)};`,
-    'const cut = (n) => { throw new Error(`${n}: ${KEY_NEEDED}`); };',
-    "const withheld = (n) => new Proxy(function () {}, { apply: () => cut(n), construct: () => cut(n), get: (_t, k) => (k === 'prototype' ? {} : cut(n)) });",
+    ...STUB_PRELUDE,
     "const table = (t) => new Proxy(t, { get: (o, k) => (typeof k === 'string' && !(k in o) && k !== 'then' && k !== 'toJSON' ? o[Object.keys(o)[0]] : o[k]) });",
     `const WITHHELD = ${JSON.stringify(MISTAKE_WITHHELD)};`,
-    ...names.map((n) => `export const ${n} = ${shape(mod[n], n, n)};`),
+    ...exportNames(mod).map((n) => `export const ${n} = ${shape(mod[n], n, n)};`),
     '',
   ].join('\n');
 }
@@ -523,6 +526,9 @@ interface KeyUse {
   on: 'reference' | 'starter' | 'wrong';
 }
 
+/** Which kind of module a probe input is (its name: 'reference', 'starter' or a known-wrong fixture's file). */
+const inputKind = (input: string): KeyUse['on'] => (input === 'reference' || input === 'starter' ? input : 'wrong');
+
 interface ProbeInput {
   name: string;
   file: string;
@@ -564,7 +570,7 @@ async function runProbe(dir: string, inputs: ProbeInput[], log: (l: string) => v
         else if (x.touched !== undefined) {
           if (!x.id && !x.input) throw new KeyAtLoad(x.touched);
           if (!x.id) throw new Error(`the kit's probe used the answer key while it loaded ${x.input} (${x.touched})`);
-          keyUse.set(x.id, { key: x.touched.replace(/^.* key: /, ''), on: x.input === 'reference' ? 'reference' : x.input === 'starter' ? 'starter' : 'wrong' });
+          keyUse.set(x.id, { key: x.touched.replace(/^.* key: /, ''), on: inputKind(x.input) });
           log(`  ${x.id}: uses the key (${x.touched.replace(/^.* key: /, '')}) on ${x.input}`);
         } else {
           rows.push(x);
@@ -714,9 +720,7 @@ export async function buildStudentKit(opts: { course: Course; out: string; log?:
     else rmSync(work, { recursive: true, force: true });
   }
   // a check that needed a withheld mistake bank on some module (it reports KEY_NEEDED there)
-  for (const r of rows)
-    if (!keyUse.has(r.id) && r.message.includes(KEY_NEEDED))
-      keyUse.set(r.id, { key: /(?:^|\s)\S+ key: (\S+): /.exec(r.message)?.[1] ?? 'a mistake bank', on: r.input === 'reference' ? 'reference' : r.input === 'starter' ? 'starter' : 'wrong' });
+  for (const r of rows) if (!keyUse.has(r.id) && r.message.includes(KEY_NEEDED)) keyUse.set(r.id, { key: /(?:^|\s)\S+ key: (\S+): /.exec(r.message)?.[1] ?? 'a mistake bank', on: inputKind(r.input) });
   const onReference = new Map(rows.filter((r) => r.input === 'reference').map((r) => [r.id, r]));
   const keep = candidates.filter((id) => onReference.get(id)?.passed && !keyUse.has(id));
 

@@ -28,6 +28,9 @@ export function diffCells(got: CellPair[], want: CellPair[]): SetDiff {
   return { equal: !missing.length && !extra.length && g.size === got.length, missing, extra, duplicates: got.length - g.size };
 }
 
+/** Whether two cell sets are equal (as sets). */
+export const sameCells = (a: CellPair[], b: CellPair[]): boolean => diffCells(a, b).equal;
+
 export const showCells = (cs: CellPair[], max = 8): string =>
   `${cs
     .slice(0, max)

@@ -9,7 +9,7 @@ import { fail } from '../claims/types.ts';
 import { BigOSyntaxError, readBigO, thetaCheck, type BigOAnswer, type Expr, type Vars } from './bigo.ts';
 import { readingLine } from '../verify/formula.ts';
 import { describe } from '../verify/tensor.ts';
-import { diffCells, diffMessage, readCells, type CellPair } from '../mdrnn/cells.ts';
+import { diffCells, diffMessage, readCells, sameCells, type CellPair } from '../mdrnn/cells.ts';
 import { contextOf, mdrnnGraph, pixelcnnGraph, stepsOf } from '../mdrnn/graphs.ts';
 import type { PixelcnnContract } from './contract.ts';
 import { causalWindow, mdrnnConnections, mdrnnContextFormula, mdrnnSteps, pixelcnnConnections, pixelcnnContextFormula, pixelcnnSteps } from './reference.ts';
@@ -68,7 +68,6 @@ function mdrnnGraphContext(H: number, W: number, d: number, r: number, c: number
     .map(([i, j]) => [j, i] as CellPair)
     .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
-const same = (a: CellPair[], b: CellPair[]) => diffCells(a, b).equal;
 
 export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
   {
@@ -194,7 +193,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         [9, 9, 3, 3, 5, 9],
       ]) {
         const want = pixelGraphContext(H, W, d, k, r, c);
-        if (!same(want, pixelcnnContextFormula(H, W, d, k, r, c))) fail(`internal: PixelCNN context formula ≠ graph (H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c})`);
+        if (!sameCells(want, pixelcnnContextFormula(H, W, d, k, r, c))) fail(`internal: PixelCNN context formula ≠ graph (H=${H}, W=${W}, d=${d}, k=${k}, r=${r}, c=${c})`);
         const got = readCells(impl.pixelcnnContext(H, W, d, k, r, c), `pixelcnnContext(${H}, ${W}, ${d}, ${k}, ${r}, ${c})`);
         const diff = diffCells(got, want);
         if (!diff.equal) {
@@ -212,7 +211,7 @@ export const pixelcnnClaims: Claim<PixelcnnContract>[] = [
         [6, 9, 2, 1, 9],
       ]) {
         const want = mdrnnGraphContext(H, W, d, r, c);
-        if (!same(want, mdrnnContextFormula(H, W, d, r, c))) fail('internal: MDRNN context formula ≠ graph');
+        if (!sameCells(want, mdrnnContextFormula(H, W, d, r, c))) fail('internal: MDRNN context formula ≠ graph');
         const got = readCells(impl.pixelcnnMdrnnContext(H, W, d, r, c), `pixelcnnMdrnnContext(${H}, ${W}, ${d}, ${r}, ${c})`);
         const diff = diffCells(got, want);
         if (!diff.equal) {

@@ -1,5 +1,5 @@
 /** The PixelCNN/MDRNN questions' known mistakes, each declared once: what the student reads, and how an answer shows it. */
-import { diffCells, type CellPair, type SetDiff } from '../mdrnn/cells.ts';
+import { sameCells, type CellPair, type SetDiff } from '../mdrnn/cells.ts';
 import { parseExpr, thetaCheck, type Expr } from './bigo.ts';
 import { causalWindow } from './reference.ts';
 
@@ -52,12 +52,10 @@ export function recogniseOrder(which: WrongOrders, f: Expr, vars: string[], swee
   return WRONG_ORDERS[which].find(([e]) => thetaCheck(parseExpr(e, vars), (x) => f(x), sweep, 1 + 1e-9).tight)?.[1];
 }
 
-const same = (a: CellPair[], b: CellPair[]) => diffCells(a, b).equal;
-
 /** A wrong PixelCNN context: the whole causal window (no blind spot), or one that holds the pixel itself. */
 export function recognisePixelContext(got: CellPair[], want: CellPair[], diff: SetDiff, at: { H: number; W: number; d: number; k: number; r: number; c: number }): string | undefined {
   const window = causalWindow(at.H, at.W, at.d, at.k, at.r, at.c);
-  if (!same(want, window) && same(got, window)) return PIXELCNN_MISTAKES.blindSpot;
+  if (!sameCells(want, window) && sameCells(got, window)) return PIXELCNN_MISTAKES.blindSpot;
   if (diff.extra.some(([a, b]) => a === at.r && b === at.c)) return PIXELCNN_MISTAKES.selfInContext;
   return undefined;
 }
